@@ -1,0 +1,48 @@
+# One entry point. `make run`: set up and serve the demo; `make test`: set up and run every test.
+# Each step is skipped when already done, so a second run is quick and changes nothing.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+DEBIAN_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 gettext
+TEST_DEBIAN_PACKAGES := chromium poppler-utils
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run setup test test-only system-packages test-system-packages lint demo messages bench
+
+run: setup demo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+setup: system-packages $(VENV)/.installed messages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_reference_data
+
+demo:
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+
+test: setup test-system-packages test-only
+
+test-only:
+	$(PY) -m pytest -p no:randomly $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+
+bench:
+	$(PY) scripts/bench_pdf.py
+
+# Debian packages: installed when missing (as root, or through sudo); elsewhere we say what to install.
+system-packages:
+	@bash scripts/ensure-debian-packages.sh $(DEBIAN_PACKAGES)
+
+test-system-packages:
+	@bash scripts/ensure-debian-packages.sh $(TEST_DEBIAN_PACKAGES)
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.lock
+	@touch $@
+
+messages: $(VENV)/.installed
+	@if [ -n "$$(find locale -name '*.po' -newer locale/.compiled 2>/dev/null)" ] || [ ! -f locale/.compiled ]; then \
+		$(PY) manage.py compilemessages -v0 --ignore=.venv && touch locale/.compiled; fi

@@ -1,0 +1,126 @@
+"""Business operations on issues: each under permission, in a transaction, with history.
+
+Views and the API call these and turn the exceptions into a message or a status code:
+`PermissionDenied` → 403, `TransitionConflict` → 409, `ValidationError` → 400.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed
+
+from issues.models import Issue, IssueDepartment, State
+from issues.permissions import may_raise, may_take
+
+
+class TransitionConflict(Exception):
+    """The issue is not in a state that allows this, or someone changed it a moment ago."""
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    name: str
+    method: str
+    label: str
+    reason_field: str | None  # the input whose text becomes the history reason
+
+
+TRANSITIONS: dict[str, TransitionSpec] = {
+    spec.name: spec
+    for spec in [
+        TransitionSpec("assign", "assign", "交办", "note"),
+        TransitionSpec("reassign", "reassign", "改派", "reason"),
+        TransitionSpec("return", "return_to_secretariat", "退回", "reason"),
+        TransitionSpec("resolve", "resolve", "办结", "resolution"),
+        TransitionSpec("verify", "verify", "核实", "note"),
+        TransitionSpec("reopen", "reopen", "重新办理", "reason"),
+        TransitionSpec("withdraw", "withdraw", "撤回", "reason"),
+    ]
+}
+
+
+def available_transitions(issue: Issue, user) -> list[str]:
+    """The transitions this person may take on this issue now (the buttons to show)."""
+    return [
+        name
+        for name, spec in TRANSITIONS.items()
+        if may_take(user, issue, name) and can_proceed(getattr(issue, spec.method))
+    ]
+
+
+def raise_issue(user, **fields) -> Issue:
+    chain = fields["chain"]
+    if not may_raise(user, chain):
+        raise PermissionDenied(_("只有该产业链的在任联络员可以提出问题。"))
+    with transaction.atomic():
+        issue = Issue(raised_by=user, **fields)
+        issue._history_user = user
+        issue._transition, issue._from_state = "raise", ""
+        issue.save()
+        return issue
+
+
+def perform_transition(issue: Issue, name: str, user, *, reason_override: str | None = None,
+                       **inputs) -> Issue:
+    """Run transition `name` on `issue` for `user`; returns the saved, fresh issue.
+
+    `reason_override` lets a meeting decision name the meeting in the history reason.
+    """
+    spec = TRANSITIONS[name]
+    if not may_take(user, issue, name):
+        raise PermissionDenied(_("您的角色不能对该问题执行“%(action)s”。") % {"action": spec.label})
+    try:
+        with transaction.atomic():
+            # Lock the row: a second person acting at once waits, then sees the new state.
+            locked = Issue.objects.select_for_update().get(pk=issue.pk)
+            if not may_take(user, locked, name):
+                raise PermissionDenied(
+                    _("您的角色不能对该问题执行“%(action)s”。") % {"action": spec.label}
+                )
+            if issue.state != locked.state or not can_proceed(getattr(locked, spec.method)):
+                raise TransitionConflict(_conflict_message(locked, spec))
+            from_state = locked.state
+            getattr(locked, spec.method)(**inputs)
+            reason = reason_override if reason_override is not None else inputs.get(spec.reason_field or "", "")
+            _save_transition(locked, user, name, from_state, reason or "")
+            if locked.department_id:
+                IssueDepartment.objects.get_or_create(issue=locked, department_id=locked.department_id)
+    except ConcurrentTransition as exc:
+        # Raised by save() when the state changed under us (caught outside atomic()).
+        raise TransitionConflict(_("该问题刚刚被他人更改，请刷新页面后再试。")) from exc
+    return locked
+
+
+def _save_transition(issue: Issue, user, name: str, from_state: str, reason: str) -> None:
+    issue._history_user = user
+    issue._change_reason = reason
+    issue._transition, issue._from_state = name, from_state
+    try:
+        issue.save()
+    finally:
+        # simple-history's reason sticks to the instance: never let it leak into a later save.
+        for attr in ("_change_reason", "_transition", "_from_state"):
+            issue.__dict__.pop(attr, None)
+
+
+def _conflict_message(issue: Issue, spec: TransitionSpec) -> str:
+    return _("该问题当前状态为“%(state)s”，不能执行“%(action)s”（可能刚被他人更改，请刷新后再试）。") % {
+        "state": State(issue.state).label,
+        "action": spec.label,
+    }
+
+
+def post_update(issue: Issue, user, text: str):
+    from issues.models import IssueUpdate
+    from issues.permissions import may_post_update
+
+    if not may_post_update(user, issue):
+        raise PermissionDenied(_("只有承办部门和秘书处可以填写办理进展。"))
+    if not (text or "").strip():
+        raise ValidationError({"text": [_("请填写进展内容。")]})
+    with transaction.atomic():
+        return IssueUpdate.objects.create(issue=issue, author=user, text=text.strip())

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from liaison import views
+
+admin.site.site_header = "助链联动工作平台 · 管理"
+admin.site.site_title = "助链联动工作平台"
+admin.site.index_title = "基础数据与人员管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("liaison.api.urls", "api"), namespace="api")),
+    path("", include("issues.urls")),
+    path("", include("meetings.urls")),
+    path("", include("oversight.urls")),
+]
