@@ -300,6 +300,9 @@ class IssueDepartment(models.Model):
             models.UniqueConstraint(fields=["issue", "department"], name="issue_department_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.issue_id} · {self.department_id}"
+
 
 class IssueUpdate(models.Model):
     """A progress note (办理进展) by the department's staff or the secretariat."""

@@ -61,6 +61,7 @@ def raise_issue(user, **fields) -> Issue:
         issue._history_user = user
         issue._transition, issue._from_state = "raise", ""
         issue.save()
+        _announce(issue, "raise", user, "", "")
         return issue
 
 
@@ -89,10 +90,22 @@ def perform_transition(issue: Issue, name: str, user, *, reason_override: str | 
             _save_transition(locked, user, name, from_state, reason or "")
             if locked.department_id:
                 IssueDepartment.objects.get_or_create(issue=locked, department_id=locked.department_id)
+            _announce(locked, name, user, from_state, reason or "")
     except ConcurrentTransition as exc:
         # Raised by save() when the state changed under us (caught outside atomic()).
         raise TransitionConflict(_("该问题刚刚被他人更改，请刷新页面后再试。")) from exc
     return locked
+
+
+def _announce(issue: Issue, name: str, user, from_state: str, reason: str) -> None:
+    """Tell listeners (notifications) once the change is committed, never for a rolled-back one."""
+    from issues.signals import issue_transitioned
+
+    transaction.on_commit(
+        lambda: issue_transitioned.send(
+            sender=Issue, issue=issue, name=name, user=user, from_state=from_state, reason=reason
+        )
+    )
 
 
 def _save_transition(issue: Issue, user, name: str, from_state: str, reason: str) -> None:

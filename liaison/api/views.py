@@ -8,7 +8,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api import serializers as s
-from liaison.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure, OfficerTerm
+from liaison.models import (
+    Department,
+    IndustryChain,
+    IndustryUnion,
+    IssueCategory,
+    Measure,
+    OfficerTerm,
+)
 
 
 class TokenRequest(serializers.Serializer):

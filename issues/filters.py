@@ -1,0 +1,54 @@
+"""The issue list's filters, shared by the web list, the API and the Excel ledger."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from issues.models import Issue, State, today
+from liaison.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
+
+
+class IssueFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=State.choices, label=_("状态"))
+    union = django_filters.ModelChoiceFilter(
+        field_name="chain__union", to_field_name="code", queryset=IndustryUnion.objects.all(),
+        label=_("产业工会"),
+    )
+    chain = django_filters.ModelChoiceFilter(
+        to_field_name="code", queryset=IndustryChain.objects.all(), label=_("产业链")
+    )
+    department = django_filters.ModelChoiceFilter(
+        to_field_name="code", queryset=Department.objects.all(), label=_("承办部门")
+    )
+    category = django_filters.ModelChoiceFilter(
+        to_field_name="code", queryset=IssueCategory.objects.all(), label=_("类别")
+    )
+    measure = django_filters.ModelChoiceFilter(
+        field_name="measure", to_field_name="number", queryset=Measure.objects.all(), label=_("措施")
+    )
+    year = django_filters.NumberFilter(field_name="year", label=_("年度"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已超期"))
+    q = django_filters.CharFilter(method="filter_text", label=_("搜索"))
+
+    class Meta:
+        model = Issue
+        fields = ["state", "union", "chain", "department", "category", "measure", "year", "overdue", "q"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(state=State.ASSIGNED, due_date__lt=today())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_text(self, queryset, name, value):
+        """Find an issue by its number (2024-0031) or by any word of its title or description."""
+        value = value.strip()
+        if not value:
+            return queryset
+        query = Q()
+        for word in value.split():
+            query &= (
+                Q(number__icontains=word) | Q(title__icontains=word)
+                | Q(description__icontains=word) | Q(company__icontains=word)
+            )
+        return queryset.filter(query)
