@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/v1/", include(("liaison.api.urls", "api"), namespace="api")),
     path("", include("issues.urls")),
     path("", include("meetings.urls")),
+    path("", include("meetings.report_urls")),
     path("", include("oversight.urls")),
 ]
