@@ -1,0 +1,117 @@
+"""Attachments: photos and documents on issues and progress notes.
+
+`validate_upload` is the one check the web forms and the API share; `store_attachment`
+saves a checked file under MEDIA_ROOT (random stored name, see `attachment_path`).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from issues.models import Attachment
+
+# Leading bytes of executables and scripts that must never pass as a document, whatever
+# the file is called (an .exe renamed to .pdf, a shell script renamed to .jpg).
+EXECUTABLE_MAGIC: tuple[bytes, ...] = (
+    b"MZ",  # Windows PE / DOS
+    b"\x7fELF",  # Linux
+    b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",  # Mach-O
+    b"\xca\xfe\xba\xbe",  # Mach-O universal / Java class
+    b"#!",  # scripts
+    b"\x00asm",  # WebAssembly
+)
+
+# What the content of common types must begin with; a file claiming one of these
+# extensions with other content is refused (a renamed file is not what it says).
+EXPECTED_MAGIC: dict[str, tuple[bytes, ...]] = {
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "gif": (b"GIF87a", b"GIF89a"),
+    "pdf": (b"%PDF-",),
+    "zip": (b"PK\x03\x04", b"PK\x05\x06"),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "pptx": (b"PK\x03\x04",),
+    # Legacy Office and WPS files are OLE compound documents.
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "ppt": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+
+HEAD_BYTES = 16
+
+
+def extension_of(name: str) -> str:
+    return os.path.splitext(name or "")[1].lstrip(".").lower()
+
+
+def _read_head(uploaded_file) -> bytes:
+    position = uploaded_file.tell() if hasattr(uploaded_file, "tell") else 0
+    uploaded_file.seek(0)
+    head = uploaded_file.read(HEAD_BYTES)
+    uploaded_file.seek(position)
+    return head or b""
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MB"
+    return f"{max(size // 1024, 1)} KB"
+
+
+def validate_upload(uploaded_file) -> None:
+    """Refuse a file that is too large, of a type not allowed, or not what its name says.
+
+    Raises `ValidationError` with a Chinese message naming the file.
+    """
+    name = getattr(uploaded_file, "name", "") or ""
+    size = getattr(uploaded_file, "size", 0) or 0
+    if size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("文件“%(name)s”太大（%(size)s），单个附件不能超过 %(limit)s。")
+            % {"name": name, "size": _human_size(size), "limit": _human_size(settings.ATTACHMENT_MAX_BYTES)},
+            code="too_large",
+        )
+    if size == 0:
+        raise ValidationError(_("文件“%(name)s”是空的。") % {"name": name}, code="empty")
+    extension = extension_of(name)
+    allowed = [e.lower() for e in settings.ATTACHMENT_EXTENSIONS]
+    if extension not in allowed:
+        raise ValidationError(
+            _("不支持“%(name)s”这种文件类型，可以上传：%(allowed)s。")
+            % {"name": name, "allowed": "、".join(allowed)},
+            code="forbidden_type",
+        )
+    head = _read_head(uploaded_file)
+    if head.startswith(EXECUTABLE_MAGIC):
+        raise ValidationError(
+            _("文件“%(name)s”是可执行程序，不能作为附件上传。") % {"name": name},
+            code="executable",
+        )
+    expected = EXPECTED_MAGIC.get(extension)
+    if expected and not head.startswith(expected):
+        raise ValidationError(
+            _("文件“%(name)s”的内容与其扩展名不符，请检查后重新上传。") % {"name": name},
+            code="mismatch",
+        )
+
+
+def store_attachment(issue, uploaded_file, user, update=None) -> Attachment:
+    """Validate and save `uploaded_file` as an attachment of `issue` (and of `update`)."""
+    validate_upload(uploaded_file)
+    name = os.path.basename(uploaded_file.name or "")[:200]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    uploaded_file.seek(0)
+    attachment = Attachment(
+        issue=issue, update=update, original_name=name, size=uploaded_file.size,
+        content_type=content_type, uploaded_by=user,
+    )
+    attachment.file.save(name, uploaded_file, save=False)
+    attachment.save()
+    return attachment
