@@ -30,6 +30,16 @@ def is_staff_of_handling_department(user: User, issue) -> bool:
     return issue.department_id in (None, user.department_id)
 
 
+@rules.predicate
+def is_staff_of_current_department(user: User, issue) -> bool:
+    """Staff of the department the issue is with now (not one it was returned from)."""
+    return (
+        getattr(user, "role", None) == User.Role.DEPARTMENT
+        and issue.department_id is not None
+        and issue.department_id == user.department_id
+    )
+
+
 TRANSITION_RULES = {
     "assign": is_secretariat,
     "reassign": is_secretariat,
@@ -40,7 +50,8 @@ TRANSITION_RULES = {
     "withdraw": is_current_officer_of_chain | is_secretariat,
 }
 
-rules.add_rule("issues.post_update", is_staff_of_handling_department | is_secretariat)
+# Progress notes come from whoever handles the issue now; a department that returned it is done.
+rules.add_rule("issues.post_update", is_staff_of_current_department | is_secretariat)
 
 
 def may_take(user: User, issue, name: str) -> bool:

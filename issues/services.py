@@ -60,30 +60,47 @@ def raise_issue(user, **fields) -> Issue:
         issue = Issue(raised_by=user, **fields)
         issue._history_user = user
         issue._transition, issue._from_state = "raise", ""
-        issue.save()
+        try:
+            issue.save()
+        finally:
+            for attr in ("_transition", "_from_state"):
+                issue.__dict__.pop(attr, None)
         _announce(issue, "raise", user, "", "")
         return issue
+
+
+def check_transition(issue: Issue, name: str, user) -> TransitionSpec:
+    """Refuse before any input is read: 403 when the role may not, 409 when the state does not allow.
+
+    A caller that shows a form or parses a request body asks this first, so that a leader
+    posting an empty body hears "not for your role", not "field required".
+    """
+    spec = TRANSITIONS[name]
+    if not may_take(user, issue, name):
+        raise PermissionDenied(_("您的角色不能对该问题执行“%(action)s”。") % {"action": spec.label})
+    if not can_proceed(getattr(issue, spec.method)):
+        raise TransitionConflict(_conflict_message(issue, spec))
+    return spec
 
 
 def perform_transition(issue: Issue, name: str, user, *, reason_override: str | None = None,
                        **inputs) -> Issue:
     """Run transition `name` on `issue` for `user`; returns the saved, fresh issue.
 
+    `issue` is the version the person saw: if the row changed since (state, or the department
+    that permissions depend on), the answer is a conflict, never a silent overwrite.
     `reason_override` lets a meeting decision name the meeting in the history reason.
     """
-    spec = TRANSITIONS[name]
-    if not may_take(user, issue, name):
-        raise PermissionDenied(_("您的角色不能对该问题执行“%(action)s”。") % {"action": spec.label})
+    spec = check_transition(issue, name, user)
     try:
         with transaction.atomic():
             # Lock the row: a second person acting at once waits, then sees the new state.
             locked = Issue.objects.select_for_update().get(pk=issue.pk)
-            if not may_take(user, locked, name):
-                raise PermissionDenied(
-                    _("您的角色不能对该问题执行“%(action)s”。") % {"action": spec.label}
-                )
             if issue.state != locked.state or not can_proceed(getattr(locked, spec.method)):
                 raise TransitionConflict(_conflict_message(locked, spec))
+            if not may_take(user, locked, name):
+                # Allowed on the version the person saw, no longer now: someone else changed it.
+                raise TransitionConflict(_("该问题刚刚被他人更改，请刷新页面后再试。"))
             from_state = locked.state
             getattr(locked, spec.method)(**inputs)
             reason = reason_override if reason_override is not None else inputs.get(spec.reason_field or "", "")
@@ -137,3 +154,10 @@ def post_update(issue: Issue, user, text: str):
         raise ValidationError({"text": [_("请填写进展内容。")]})
     with transaction.atomic():
         return IssueUpdate.objects.create(issue=issue, author=user, text=text.strip())
+
+
+def issue_for(user, pk) -> Issue:
+    """The one access helper: the issue if this person may see it, else 404 (never 403)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Issue.objects.visible_to(user).with_related(), pk=pk)

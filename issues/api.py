@@ -1,0 +1,134 @@
+"""The issues part of the v1 API (DESIGN "Public API (v1)").
+
+Thin views: every issue is fetched through `issue_for` (404 when invisible), every change goes
+through `issues.services`, whose exceptions `liaison.api.errors` turns into 400/403/409.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from issues import serializers as s
+from issues.filters import IssueFilter
+from issues.models import Issue, IssueUpdate
+from issues.permissions import may_post_update
+from issues.services import (
+    TRANSITIONS,
+    check_transition,
+    issue_for,
+    perform_transition,
+    post_update,
+    raise_issue,
+)
+
+ORDERING = OpenApiParameter(
+    "ordering", OpenApiTypes.STR, description="raised_at, due_date or number; prefix - for descending",
+    enum=["raised_at", "-raised_at", "due_date", "-due_date", "number", "-number"],
+)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Issues visible to you, filtered and paginated", parameters=[ORDERING]),
+    post=extend_schema(summary="File an issue (the chain's current officer)",
+                       request=s.IssueCreateSerializer, responses={201: s.IssueSerializer}),
+)
+class IssueList(generics.ListCreateAPIView):
+    serializer_class = s.IssueSerializer
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = IssueFilter
+    ordering_fields = ["raised_at", "due_date", "number"]
+    ordering = ["-raised_at", "-pk"]
+
+    def get_queryset(self):
+        return Issue.objects.visible_to(self.request.user).with_related()
+
+    def create(self, request, *args, **kwargs):
+        # Only officers ever file: anyone else hears "not for your role" before any field check.
+        if not request.user.chain_ids:
+            raise PermissionDenied(_("只有产业链的在任联络员可以提出问题。"))
+        data = s.IssueCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        issue = raise_issue(request.user, **data.validated_data)
+        body = s.IssueSerializer(issue_for(request.user, issue.pk), context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(summary="One issue")
+class IssueDetail(generics.RetrieveAPIView):
+    serializer_class = s.IssueSerializer
+
+    def get_object(self):
+        return issue_for(self.request.user, self.kwargs["pk"])
+
+
+class IssueTransition(APIView):
+    @extend_schema(
+        summary="Take one transition of the state machine",
+        description="assign, reassign, return, resolve, verify, reopen, withdraw; "
+                    "the body carries that transition's inputs.",
+        parameters=[OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                     enum=list(TRANSITIONS))],
+        request=s.TransitionInputDoc,
+        responses={200: s.IssueSerializer},
+    )
+    def post(self, request, pk: int, name: str):
+        if name not in TRANSITIONS:
+            raise Http404
+        issue = issue_for(request.user, pk)
+        # Role (403) and state (409) come before the body (400): the answer names the real obstacle.
+        check_transition(issue, name, request.user)
+        data = s.TRANSITION_INPUTS[name](data=request.data)
+        data.is_valid(raise_exception=True)
+        perform_transition(issue, name, request.user, **data.validated_data)
+        fresh = issue_for(request.user, pk)
+        return Response(s.IssueSerializer(fresh, context={"request": request}).data)
+
+
+@extend_schema(summary="The issue's history, oldest first")
+class IssueHistory(generics.ListAPIView):
+    serializer_class = s.HistorySerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Issue.history.none()
+        issue = issue_for(self.request.user, self.kwargs["pk"])
+        return (
+            issue.history.select_related("history_user", "department")
+            .order_by("history_date", "history_id")
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Progress notes, oldest first"),
+    post=extend_schema(summary="Post a progress note (handling department or secretariat)"),
+)
+class IssueUpdates(generics.ListCreateAPIView):
+    serializer_class = s.UpdateSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return IssueUpdate.objects.none()
+        issue = issue_for(self.request.user, self.kwargs["pk"])
+        return issue.updates.select_related("author")
+
+    def create(self, request, *args, **kwargs):
+        issue = issue_for(request.user, self.kwargs["pk"])
+        if not may_post_update(request.user, issue):
+            raise PermissionDenied(_("只有承办部门和秘书处可以填写办理进展。"))
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        update = post_update(issue, request.user, data.validated_data["text"])
+        return Response(self.get_serializer(update).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,204 @@
+"""The issue in JSON, exactly as DESIGN "Public API (v1)" names its fields.
+
+Reference objects travel by their stable codes (chain, union, category, department), the
+measure by its number, people by username; the `*_name` fields are for display only.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from issues.models import Issue, IssueUpdate, Satisfaction
+from issues.services import TRANSITIONS, available_transitions
+from liaison.models import Department, IndustryChain, IssueCategory, Measure
+
+
+class IssueSerializer(serializers.ModelSerializer):
+    """Read-only: an issue changes only through create and the transitions endpoint."""
+
+    chain = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    chain_name = serializers.CharField(source="chain.name", read_only=True)
+    union = serializers.CharField(source="chain.union.code", read_only=True)
+    union_name = serializers.CharField(source="chain.union.name", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    measure = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    raised_by = serializers.CharField(source="raised_by.username", read_only=True)
+    raised_by_name = serializers.CharField(source="raised_by.display_name", read_only=True)
+    satisfaction = serializers.SerializerMethodField()
+    is_overdue = serializers.BooleanField(read_only=True)
+    warning = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Issue
+        fields = [
+            "id", "number", "title", "description", "chain", "union", "category", "measure",
+            "state", "department", "due_date", "is_overdue", "warning", "raised_by", "raised_at",
+            "resolution", "satisfaction", "verified_at", "available_transitions",
+            # Extras for display: not part of DESIGN's contract, never needed to act.
+            "company", "chain_name", "union_name", "category_name", "department_name",
+            "state_label", "raised_by_name", "resolved_at", "return_count", "reopen_count",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["red", "yellow"], allow_null=True))
+    def get_warning(self, issue) -> str | None:
+        return issue.warning
+
+    @extend_schema_field(serializers.ChoiceField(choices=Satisfaction.values, allow_null=True))
+    def get_satisfaction(self, issue) -> str | None:
+        return issue.satisfaction or None
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(TRANSITIONS))))
+    def get_available_transitions(self, issue) -> list[str]:
+        request = self.context.get("request")
+        return available_transitions(issue, request.user) if request else []
+
+
+class IssueCreateSerializer(serializers.Serializer):
+    """What an officer files: `{title, description, chain, category, measure?, company?}`."""
+
+    title = serializers.CharField(max_length=200, label=_("标题"))
+    description = serializers.CharField(label=_("问题描述"))
+    chain = serializers.SlugRelatedField(
+        slug_field="code", queryset=IndustryChain.objects.all(), label=_("产业链"),
+        error_messages={"does_not_exist": _("没有代码为“{value}”的产业链。")},
+    )
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=IssueCategory.objects.all(), label=_("类别"),
+        error_messages={"does_not_exist": _("没有代码为“{value}”的类别。")},
+    )
+    measure = serializers.SlugRelatedField(
+        slug_field="number", queryset=Measure.objects.all(), required=False, allow_null=True,
+        label=_("相关措施"),
+        error_messages={"does_not_exist": _("没有第“{value}”条措施（共11条）。")},
+    )
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("涉及企业"))
+
+
+# --- transition inputs --------------------------------------------------------------
+# One serializer per transition: DESIGN's table says which inputs each one takes.
+# Rules that need the issue (a due date not in the past, …) live in the model's methods.
+
+def _required_text(label, message):
+    return serializers.CharField(
+        label=label, error_messages={"required": message, "blank": message, "null": message}
+    )
+
+
+def _optional_text(label):
+    return serializers.CharField(label=label, required=False, allow_blank=True, default="")
+
+
+def _department(required: bool):
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=Department.objects.all(), required=required,
+        label=_("承办部门"),
+        error_messages={"does_not_exist": _("没有代码为“{value}”的部门。"),
+                        "required": _("请选择承办部门。")},
+    )
+
+
+class AssignInput(serializers.Serializer):
+    department = _department(required=True)
+    due_date = serializers.DateField(label=_("办理时限"), error_messages={"required": _("请填写办理时限。")})
+    note = _optional_text(_("交办意见"))
+
+
+class ReassignInput(serializers.Serializer):
+    department = _department(required=False)
+    due_date = serializers.DateField(label=_("办理时限"), required=False)
+    reason = _optional_text(_("改派理由"))
+
+
+class ReturnInput(serializers.Serializer):
+    reason = _required_text(_("退回理由"), _("退回须说明理由。"))
+
+
+class ResolveInput(serializers.Serializer):
+    resolution = _required_text(_("办理结果"), _("请填写办理结果。"))
+
+
+class VerifyInput(serializers.Serializer):
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices, label=_("满意度"),
+        error_messages={"required": _("请选择满意或基本满意。"),
+                        "invalid_choice": _("请选择满意或基本满意。")},
+    )
+    note = _optional_text(_("核实意见"))
+
+
+class ReopenInput(serializers.Serializer):
+    reason = _required_text(_("重新办理理由"), _("重新办理须说明理由。"))
+
+
+class WithdrawInput(serializers.Serializer):
+    reason = _required_text(_("撤回理由"), _("撤回须说明理由。"))
+
+
+TRANSITION_INPUTS: dict[str, type[serializers.Serializer]] = {
+    "assign": AssignInput,
+    "reassign": ReassignInput,
+    "return": ReturnInput,
+    "resolve": ResolveInput,
+    "verify": VerifyInput,
+    "reopen": ReopenInput,
+    "withdraw": WithdrawInput,
+}
+
+
+class TransitionInputDoc(serializers.Serializer):
+    """For the schema only: the union of every transition's inputs (each takes a subset)."""
+
+    department = serializers.CharField(required=False, help_text="assign (required), reassign")
+    due_date = serializers.DateField(required=False, help_text="assign (required), reassign")
+    note = serializers.CharField(required=False, help_text="assign, verify")
+    reason = serializers.CharField(required=False, help_text="return, reopen, withdraw (required); reassign")
+    resolution = serializers.CharField(required=False, help_text="resolve (required)")
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False,
+                                           help_text="verify (required)")
+
+
+# --- history and progress notes -------------------------------------------------------
+
+class HistorySerializer(serializers.Serializer):
+    """One row of simple-history: what a transition left behind."""
+
+    at = serializers.DateTimeField(source="history_date")
+    user = serializers.CharField(source="history_user.username", default=None)
+    user_name = serializers.CharField(source="history_user.display_name", default=None)
+    transition = serializers.SerializerMethodField()
+    from_state = serializers.SerializerMethodField()
+    # Plain strings in the schema: the state enum is named once, on the issue.
+    to_state = serializers.CharField(source="state", help_text="raised, assigned, resolved, verified, withdrawn")
+    reason = serializers.CharField(source="history_change_reason", default="")
+    department = serializers.CharField(source="department.code", default=None)
+    department_name = serializers.CharField(source="department.name", default=None)
+    due_date = serializers.DateField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_transition(self, row) -> str | None:
+        return row.transition or None
+
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="null on the first row (raise)"))
+    def get_from_state(self, row) -> str | None:
+        return row.from_state or None
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+    author_name = serializers.CharField(source="author.display_name", read_only=True)
+    text = serializers.CharField(
+        label=_("进展"), error_messages={"required": _("请填写进展内容。"), "blank": _("请填写进展内容。")}
+    )
+
+    class Meta:
+        model = IssueUpdate
+        fields = ["id", "author", "author_name", "text", "created_at"]
+        read_only_fields = ["id", "author", "author_name", "created_at"]

@@ -1,0 +1,137 @@
+"""Who may take which transition: every persona × every transition × own/other chain or department.
+
+The issue is a 软件 (software) issue, in the transition's source state, handled by 市人社局
+(hrss) where it has a department. "own"/"other" is in the persona: zhang is the officer of this
+chain, chen of another chain of the same union (sees it, may not act), sun of another union
+(does not see it); li works at hrss (the handling department), ma at housing (never involved).
+"""
+
+import pytest
+
+from issues.models import State
+from issues.services import perform_transition
+from liaison.models import Department
+from tests.issues_api.helpers import SOURCE_STATE, VALID_INPUTS, fresh, url
+
+pytestmark = pytest.mark.django_db
+
+OK, FORBIDDEN, HIDDEN, CONFLICT = 200, 403, 404, 409
+
+#            assign     reassign   return     resolve    verify     reopen     withdraw
+EXPECTED = {
+    "software_officer":   [FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+    "ai_officer":         [FORBIDDEN] * 7,
+    "automotive_officer": [HIDDEN] * 7,
+    # A raised issue never assigned to hrss is invisible to li (assign, withdraw).
+    "hrss_staff":         [HIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, HIDDEN],
+    "housing_staff":      [HIDDEN] * 7,
+    "secretariat":        [OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+    "leader":             [FORBIDDEN] * 7,
+    "outsider":           [HIDDEN] * 7,
+}
+NAMES = ["assign", "reassign", "return", "resolve", "verify", "reopen", "withdraw"]
+CASES = [
+    pytest.param(persona, name, statuses[i], id=f"{persona}-{name}")
+    for persona, statuses in EXPECTED.items()
+    for i, name in enumerate(NAMES)
+]
+
+
+@pytest.mark.parametrize(("persona", "name", "expected"), CASES)
+def test_transition_by_persona(api, personas, issue_in, persona, name, expected):
+    issue = issue_in(SOURCE_STATE[name])
+    before = fresh(issue).history.count()
+
+    response = api.as_user(personas[persona]).post(url(issue, f"transitions/{name}/"),
+                                                   VALID_INPUTS[name](), format="json")
+
+    assert response.status_code == expected, response.content
+    after = fresh(issue).history.count()
+    if expected == OK:
+        assert after == before + 1
+        assert name in {"reassign"} or response.json()["state"] != SOURCE_STATE[name]
+    else:
+        assert after == before, "a refused transition writes no history"
+        assert fresh(issue).state == SOURCE_STATE[name]
+    if expected == HIDDEN:
+        assert "number" not in response.json(), "a hidden issue leaks nothing"
+
+
+@pytest.mark.parametrize(
+    ("persona", "chain", "expected"),
+    [
+        ("automotive_officer", "automotive", OK),  # the other union's officer on their own chain
+        ("software_officer", "automotive", HIDDEN),
+        ("ai_officer", "ai", OK),
+        ("software_officer", "ai", FORBIDDEN),  # same union: sees it, not theirs to verify
+    ],
+)
+def test_verify_belongs_to_the_chains_officer(api, personas, issue_in, persona, chain, expected):
+    issue = issue_in(State.RESOLVED, chain=chain)
+    response = api.as_user(personas[persona]).post(url(issue, "transitions/verify/"),
+                                                   {"satisfaction": "satisfied"}, format="json")
+    assert response.status_code == expected
+
+
+def test_a_department_that_returned_or_lost_the_issue_may_no_longer_act(api, personas, issue_in):
+    issue = issue_in(State.ASSIGNED)  # with hrss
+    perform_transition(issue, "reassign", personas["secretariat"],
+                       department=Department.objects.get(code="housing"))
+    li = api.as_user(personas["hrss_staff"])
+
+    assert li.get(url(issue)).status_code == 200, "hrss was involved: it still sees the issue"
+    assert li.post(url(issue, "transitions/resolve/"), {"resolution": "已办"},
+                   format="json").status_code == FORBIDDEN
+    assert li.post(url(issue, "updates/"), {"text": "进展"}, format="json").status_code == FORBIDDEN
+    ma = api.as_user(personas["housing_staff"])
+    assert ma.post(url(issue, "transitions/resolve/"), {"resolution": "已办"},
+                   format="json").status_code == OK
+
+
+@pytest.mark.parametrize(
+    ("persona", "state", "name"),
+    [
+        ("secretariat", State.ASSIGNED, "assign"),
+        ("secretariat", State.RESOLVED, "reassign"),
+        ("secretariat", State.VERIFIED, "withdraw"),
+        ("hrss_staff", State.RESOLVED, "resolve"),
+        ("hrss_staff", State.VERIFIED, "return"),
+        ("software_officer", State.ASSIGNED, "verify"),
+        ("software_officer", State.VERIFIED, "reopen"),
+        ("software_officer", State.WITHDRAWN, "withdraw"),
+    ],
+)
+def test_the_right_person_in_the_wrong_state_gets_409(api, personas, issue_in, persona, state, name):
+    issue = issue_in(state)
+    response = api.as_user(personas[persona]).post(url(issue, f"transitions/{name}/"),
+                                                   VALID_INPUTS[name](), format="json")
+    assert response.status_code == CONFLICT
+    assert response.json()["detail"]
+    assert fresh(issue).state == state
+
+
+def test_role_is_checked_before_the_body(api, personas, issue_in):
+    """A leader posting nothing hears 'not for your role', not 'field required'."""
+    issue = issue_in(State.RAISED)
+    response = api.as_user(personas["leader"]).post(url(issue, "transitions/assign/"), {}, format="json")
+    assert response.status_code == FORBIDDEN
+
+
+def test_unknown_transition_is_404(api, personas, issue_in):
+    issue = issue_in(State.RAISED)
+    response = api.as_user(personas["secretariat"]).post(url(issue, "transitions/approve/"), {},
+                                                         format="json")
+    assert response.status_code == HIDDEN
+
+
+def test_unknown_issue_is_404(api, personas):
+    response = api.as_user(personas["secretariat"]).post(url(999999, "transitions/assign/"),
+                                                         VALID_INPUTS["assign"](), format="json")
+    assert response.status_code == HIDDEN
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
+def test_transitions_take_post_only(api, personas, issue_in, method):
+    issue = issue_in(State.RAISED)
+    response = getattr(api.as_user(personas["secretariat"]), method)(url(issue, "transitions/assign/"))
+    assert response.status_code == 405
