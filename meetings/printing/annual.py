@@ -1,0 +1,49 @@
+"""The annual report (年度工作报告) of the liaison mechanism: figures, league table, charts,
+escalated and open problems, from ``issues.stats`` - the same numbers the dashboard and the
+annual meeting's agenda show."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from issues.stats import annual_figures
+from meetings.printing import charts
+from meetings.printing.documents import figures_for_print
+from meetings.printing.render import BEIJING, cn_date, render_pdf
+
+# A report is read, not searched: past this many open problems the rest is one line that points
+# to the issue ledger, which keeps the PDF short and its rendering time bounded.
+OPEN_PROBLEMS_SHOWN = 200
+
+
+def annual_report_context(year: int, *, on: date | None = None) -> dict:
+    figures = figures_for_print(annual_figures(year, on=on))
+    on_date = date.fromisoformat(figures["period"]["on"])
+    open_problems = figures["open_problems"]
+    for item in figures["escalated"] + open_problems[:OPEN_PROBLEMS_SHOWN]:
+        item["due_label"] = cn_date(item.get("due_date"))
+        item["raised_label"] = cn_date(item.get("raised_on"))
+    return {
+        "doc_title": f"{year}年度助链联动工作报告",
+        "year": year,
+        "figures": figures,
+        "as_of_label": cn_date(on_date),
+        "charts": [
+            ("图1", charts.data_uri(charts.monthly_trend(figures["monthly"]))),
+            ("图2", charts.data_uri(charts.by_union(figures["by_union"]))),
+            ("图3", charts.data_uri(charts.by_chain(figures["by_chain"]))),
+            ("图4", charts.data_uri(charts.department_on_time(figures["by_department"]))),
+        ],
+        "measures": [r for r in figures["by_measure"] if r["raised"]],
+        "escalated": figures["escalated"],
+        "open_shown": open_problems[:OPEN_PROBLEMS_SHOWN],
+        "open_more": max(0, len(open_problems) - OPEN_PROBLEMS_SHOWN),
+        "open_total": len(open_problems),
+        "_on": on_date,
+    }
+
+
+def render_annual_report(year: int, *, on: date | None = None) -> bytes:
+    context = annual_report_context(year, on=on)
+    stamp = datetime.combine(context.pop("_on"), time(8, 0), tzinfo=BEIJING)
+    return render_pdf("print/annual_report.html", context, timestamp=stamp)

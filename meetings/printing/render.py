@@ -1,0 +1,101 @@
+"""The shared core of every printed document: template -> HTML -> PDF bytes, nothing fetched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML, Attachment
+
+from meetings.printing.fetcher import BASE_URL, SafeURLFetcher
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+_DIGITS = "零一二三四五六七八九"
+
+
+def cn_numeral(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 35 -> 三十五 (headings 一、（一）)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    if n < 20:
+        return "十" + (_DIGITS[ones] if ones else "")
+    if n < 100:
+        return _DIGITS[tens] + "十" + (_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def cn_date(value: Any) -> str:
+    """An ISO date or datetime (string or object) as 2024年11月24日 in Beijing time."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value or " " in value else _date(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(BEIJING)
+        value = value.date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _date(text: str):
+    from datetime import date
+
+    return date.fromisoformat(text[:10])
+
+
+def fixed_timestamp(*candidates: Any) -> datetime:
+    """The first usable timestamp among ``candidates``: PDFs carry dates from the document,
+    never the clock, so rendering the same document twice gives the same bytes."""
+    for value in candidates:
+        if not value:
+            continue
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=BEIJING)
+    return datetime(2024, 1, 1, tzinfo=BEIJING)
+
+
+def w3c(ts: datetime) -> str:
+    return ts.astimezone(BEIJING).isoformat(timespec="seconds")
+
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2, default=str).encode()
+
+
+def content_fingerprint(data: Any) -> str:
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def render_pdf(template: str, context: dict[str, Any], *, timestamp: datetime,
+               attachments: list[tuple[str, bytes, str]] = (), archival: bool = False) -> bytes:
+    """Render ``template`` to PDF bytes.
+
+    ``attachments`` are (name, bytes, description); ``archival`` makes the file PDF/A-3b.
+    The timestamp goes into the metadata and the attachments so the output is deterministic.
+    """
+    with translation.override("zh-hans"):
+        html = render_to_string(template, {**context, "pdf_timestamp": w3c(timestamp)})
+    fetcher = SafeURLFetcher()
+    files = [
+        Attachment(string=body, base_url=BASE_URL, url_fetcher=fetcher, name=name,
+                   description=description, created=timestamp, modified=timestamp,
+                   relationship="Source" if archival else "Unspecified")
+        for name, body, description in attachments
+    ]
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+        attachments=files or None,
+        pdf_variant="pdf/a-3b" if archival else None,
+        # A fixed identifier: PDF/A asks for one, and a random one would break determinism.
+        pdf_identifier=hashlib.md5(html.encode()).hexdigest().encode(),
+    )
