@@ -1,0 +1,207 @@
+"""Agenda generation, exactly by DESIGN "Meetings".
+
+All boundaries are Beijing dates: D is the meeting's date, D0 the date of the previous held
+regular meeting P; "before D" means on an earlier date, and [D0, D) includes D0's whole day
+and excludes D's. Issues are listed in their state at generation time and snapshotted, so a
+published agenda never changes. Each issue appears in at most one section; withdrawn never.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from issues.models import OPEN_STATES, Issue, State, today
+from meetings.models import (
+    ANNUAL_SECTIONS,
+    HELD_STATES,
+    REGULAR_SECTIONS,
+    Decision,
+    Kind,
+    Meeting,
+    Section,
+    section_heading,
+)
+
+ESCALATION_OVERDUE_DAYS = 30  # 督导: overdue by more than this many days at D …
+ESCALATION_REOPENS = 2  # … or reopened at least this many times
+
+
+@dataclass
+class DraftItem:
+    """One generated agenda item before it is stored as an `AgendaItem`."""
+
+    section: str
+    title: str
+    issues: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    report: dict[str, Any] | None = None
+    notes: str = ""
+
+
+def start_of(day: date) -> datetime:
+    """Midnight at the start of a Beijing date, as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def snapshot(issue: Issue, on: date | None = None) -> dict[str, Any]:
+    """What the agenda keeps of an issue: enough to print it, fixed at generation."""
+    warning = None
+    if issue.state == State.ASSIGNED and issue.due_date is not None:
+        on = on or today()
+        if issue.due_date < on:
+            warning = "red"
+        elif issue.due_date <= on + timedelta(days=3):
+            warning = "yellow"
+    return {
+        "id": issue.pk,
+        "number": issue.number,
+        "title": issue.title,
+        "state": issue.state,
+        "department": issue.department.name if issue.department_id else None,
+        "due_date": issue.due_date.isoformat() if issue.due_date else None,
+        "warning": warning,
+    }
+
+
+def previous_held(meeting: Meeting, kind: str) -> Meeting | None:
+    """P: the latest meeting of `kind` before this one that was held."""
+    return (
+        Meeting.objects.filter(kind=kind, state__in=HELD_STATES, scheduled_at__lt=meeting.scheduled_at)
+        .exclude(pk=meeting.pk)
+        .order_by("-scheduled_at", "-pk")
+        .first()
+    )
+
+
+def follow_up(previous: Meeting | None, on: date) -> tuple[list[dict], list[Issue]]:
+    """The decisions of `previous` with the current state of each, and their issues."""
+    if previous is None:
+        return [], []
+    decisions = (
+        Decision.objects.filter(minutes__meeting=previous)
+        .select_related("department", "issue__department")
+        .order_by("order", "pk")
+    )
+    rows, issues = [], []
+    for decision in decisions:
+        row = {
+            "id": decision.pk,
+            "number": decision.number,
+            "text": decision.text,
+            "department": decision.department.name if decision.department_id else None,
+            "due_date": decision.due_date.isoformat() if decision.due_date else None,
+            "issue": None,
+        }
+        if decision.issue_id:
+            issue = decision.issue
+            row["issue"] = snapshot(issue, on)
+            row["status"] = issue.state
+            row["status_label"] = str(State(issue.state).label)
+            issues.append(issue)
+        elif decision.due_date is None:
+            row["status"], row["status_label"] = "no_deadline", "未定时限"
+        elif decision.due_date < on:
+            row["status"], row["status_label"] = "due_passed", "已过完成时限"
+        else:
+            row["status"], row["status_label"] = "pending", "未到完成时限"
+        row["due_passed"] = bool(decision.due_date and decision.due_date < on)
+        rows.append(row)
+    return rows, issues
+
+
+class _Once:
+    """Keeps each issue in the first section that lists it."""
+
+    def __init__(self, on: date):
+        self.seen: set[int] = set()
+        self.on = on
+
+    def take(self, issues) -> list[dict[str, Any]]:
+        taken = []
+        for issue in issues:
+            if issue.pk in self.seen or issue.state == State.WITHDRAWN:
+                continue
+            self.seen.add(issue.pk)
+            taken.append(snapshot(issue, self.on))
+        return taken
+
+
+def build_regular(meeting: Meeting) -> list[DraftItem]:
+    d = meeting.date
+    cutoff = start_of(d)
+    previous = previous_held(meeting, Kind.REGULAR)
+    since = start_of(previous.date) if previous else None
+    once = _Once(d)
+    issues = Issue.objects.select_related("department").order_by("raised_at", "pk")
+
+    decisions, decided_issues = follow_up(previous, d)
+    verified = issues.filter(state=State.VERIFIED, verified_at__lt=cutoff)
+    if since is not None:
+        verified = verified.filter(verified_at__gte=since)
+    content = {
+        Section.FOLLOW_UP: decided_issues,
+        Section.NEW: issues.filter(state=State.RAISED, first_assigned_at__isnull=True, raised_at__lt=cutoff),
+        Section.RETURNED: issues.filter(state=State.RAISED, first_assigned_at__isnull=False, raised_at__lt=cutoff),
+        Section.OVERDUE: issues.filter(state=State.ASSIGNED, due_date__lt=d).order_by("due_date", "pk"),
+        Section.AWAITING_VERIFICATION: issues.filter(state=State.RESOLVED).order_by("resolved_at", "pk"),
+        Section.VERIFIED_SINCE_LAST: verified.order_by("verified_at", "pk"),
+    }
+    items = []
+    for section in REGULAR_SECTIONS:
+        item = DraftItem(section, section_heading(meeting.kind, section), once.take(content[section]))
+        if section == Section.FOLLOW_UP:
+            item.decisions = decisions
+            if previous:
+                item.notes = f"{previous.title}（{_date_label(previous.date)}）议定事项"
+        items.append(item)
+    return items
+
+
+def build_annual(meeting: Meeting) -> list[DraftItem]:
+    from issues.stats import annual_figures
+
+    d = meeting.date
+    cutoff = start_of(d)
+    once = _Once(d)
+    open_at_d = (
+        Issue.objects.filter(state__in=OPEN_STATES, raised_at__lt=cutoff)
+        .select_related("department")
+        .order_by("raised_at", "pk")
+    )
+    escalated_q = Q(state=State.ASSIGNED, due_date__lt=d - timedelta(days=ESCALATION_OVERDUE_DAYS)) | Q(
+        reopen_count__gte=ESCALATION_REOPENS
+    )
+    previous = previous_held(meeting, Kind.ANNUAL)
+    decisions, decided_issues = follow_up(previous, d)
+    report = annual_figures(meeting.year, on=d)
+    content = {
+        Section.REPORT: [],
+        Section.ESCALATED: open_at_d.filter(escalated_q),
+        Section.OPEN_PROBLEMS: open_at_d,  # "every other": _Once drops the escalated ones
+        Section.FOLLOW_UP: decided_issues,
+    }
+    items = []
+    for section in ANNUAL_SECTIONS:
+        item = DraftItem(section, section_heading(meeting.kind, section), once.take(content[section]))
+        if section == Section.REPORT:
+            item.report = report
+            item.title = f"{meeting.year}年度{item.title}"
+        if section == Section.FOLLOW_UP:
+            item.decisions = decisions
+            if previous:
+                item.notes = f"{previous.title}议定事项"
+        items.append(item)
+    return items
+
+
+def build_agenda(meeting: Meeting) -> list[DraftItem]:
+    return build_annual(meeting) if meeting.kind == Kind.ANNUAL else build_regular(meeting)
+
+
+def _date_label(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"

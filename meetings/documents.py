@@ -1,0 +1,131 @@
+"""Agendas and minutes as plain JSON-able dicts: what the PDF renderers take.
+
+The shapes are a contract with `meetings.printing`; keep the keys as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.utils import timezone
+
+from issues.models import State
+from meetings.models import AgendaItem, AttendanceStatus, Meeting, Minutes
+
+
+def date_label(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def meeting_head(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "id": meeting.pk,
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "number_label": meeting.number_label,
+        "scheduled_at": timezone.localtime(meeting.scheduled_at).isoformat(),
+        "date_label": date_label(meeting.date),
+        "location": meeting.location,
+    }
+
+
+def _issue_rows(item: AgendaItem) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": entry["number"],
+            "title": entry["title"],
+            "state": entry["state"],
+            "state_label": _state_label(entry["state"]),
+            "department": entry.get("department"),
+            "due_date": entry.get("due_date"),
+            "warning": entry.get("warning"),
+        }
+        for entry in item.issues
+    ]
+
+
+def _state_label(state: str) -> str:
+    try:
+        return str(State(state).label)
+    except ValueError:
+        return state
+
+
+def agenda_document(meeting: Meeting) -> dict[str, Any]:
+    items = meeting.agenda_items.order_by("order", "pk")
+    return {
+        "meeting": meeting_head(meeting),
+        "items": [
+            {
+                "order": item.order,
+                "section": item.section,
+                "title": item.title,
+                "notes": item.notes,
+                "issues": _issue_rows(item),
+                "decisions": item.decisions,  # follow-up sections only (additive)
+                "report": item.report,
+            }
+            for item in items
+        ],
+    }
+
+
+def minutes_document(meeting: Meeting, minutes: Minutes | None = None) -> dict[str, Any]:
+    if minutes is None:
+        minutes = Minutes.objects.filter(meeting=meeting).first()
+    notes = {}
+    decisions = []
+    if minutes is not None and minutes.pk:
+        notes = dict(minutes.item_notes.values_list("agenda_item_id", "discussion"))
+        decisions = [
+            {
+                "number": n,
+                "text": d.text,
+                "department": d.department.name if d.department_id else None,
+                "due_date": d.due_date.isoformat() if d.due_date else None,
+                "issue_number": d.issue.number if d.issue_id else None,
+            }
+            for n, d in enumerate(
+                minutes.decisions.select_related("department", "issue").order_by("order", "pk"), start=1
+            )
+        ]
+    attendance: dict[str, list] = {status: [] for status in AttendanceStatus.values}
+    for person in meeting.attendance.order_by("order", "pk"):
+        row = {"name": person.name, "organisation": person.organisation}
+        if person.status == AttendanceStatus.ABSENT:
+            row["note"] = person.note
+        attendance[person.status].append(row)
+    document = {
+        "meeting": meeting_head(meeting),
+        "summary": minutes.summary if minutes else "",
+        "items": [
+            {
+                "order": item.order,
+                "section": item.section,
+                "title": item.title,
+                "discussion": notes.get(item.pk, ""),
+                "issues": _issue_rows(item),
+            }
+            for item in meeting.agenda_items.order_by("order", "pk")
+        ],
+        "decisions": decisions,
+        "attendance": attendance,
+        "approved_at": (
+            timezone.localtime(minutes.approved_at).isoformat() if minutes and minutes.approved_at else None
+        ),
+    }
+    document["fingerprint"] = fingerprint(document)
+    return document
+
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def fingerprint(document: dict[str, Any]) -> str:
+    """First 12 hex digits of the SHA-256 of the minutes' content (approval time excluded,
+    so the fingerprint printed on a draft equals the approved one when nothing changed)."""
+    content = {k: v for k, v in document.items() if k not in ("fingerprint", "approved_at")}
+    return hashlib.sha256(canonical_json(content)).hexdigest()[:12]
