@@ -1,73 +1,72 @@
 """Load the reference data file (liaison/data/reference.json) idempotently."""
 
 import json
-import re
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 from liaison.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
-SEED_FILE = Path(settings.BASE_DIR).parent / "shared" / "seed" / "zhengzhou-11-measures.txt"
-NUMERALS = "一二三四五六七八九十"
 
 
-def measure_texts() -> dict[int, str]:
-    """The full text of each measure from the seed document, when it is beside the project."""
-    if not SEED_FILE.exists():
-        return {}
-    texts = {}
-    for line in SEED_FILE.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^(十一|十|[一二三四五六七八九])、(.+)$", line.strip())
-        if match:
-            numeral = match.group(1)
-            number = 11 if numeral == "十一" else NUMERALS.index(numeral) + 1
-            texts[number] = match.group(2)
-    return texts
+def _rows(data: dict) -> list[tuple[str, type, str, list[dict]]]:
+    """(summary key, model, key field, rows with model field values) in loading order."""
+    return [
+        ("unions", IndustryUnion, "code", [
+            {"code": r["code"], "name": r["name"], "is_example": r["is_example"], "order": i}
+            for i, r in enumerate(data["unions"], start=1)
+        ]),
+        ("chains", IndustryChain, "code", [
+            {"code": r["code"], "name": r["name"], "union": r["union"],
+             "union_is_assumed": r["union_is_assumed"], "order": i}
+            for i, r in enumerate(data["chains"], start=1)
+        ]),
+        ("departments", Department, "code", [
+            {"code": r["code"], "name": r["name"], "short_name": r["short_name"], "is_example": True,
+             "order": i}
+            for i, r in enumerate(data["departments"], start=1)
+        ]),
+        ("categories", IssueCategory, "code", [
+            {"code": r["code"], "name": r["name"], "order": i}
+            for i, r in enumerate(data["categories"], start=1)
+        ]),
+        ("measures", Measure, "number", [
+            {"number": r["number"], "title": r["title"], "text": r.get("text", "")}
+            for r in data["measures"]
+        ]),
+    ]
 
 
 @transaction.atomic
-def load_reference_data() -> dict[str, int]:
+def load_reference_data(*, update: bool = False) -> dict[str, int]:
+    """Create the reference entries that are missing; returns how many of each were added.
+
+    Existing entries are left alone, so that names corrected in the admin survive `make run`
+    and a repeated load writes nothing (not even history rows). `update=True` rewrites
+    them from the data file instead (after the file itself was corrected).
+    """
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    created = {"unions": 0, "chains": 0, "departments": 0, "categories": 0, "measures": 0}
-    unions = {}
-    for order, row in enumerate(data["unions"], start=1):
-        unions[row["code"]], new = IndustryUnion.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "is_example": row["is_example"], "order": order}
-        )
-        created["unions"] += new
-    for order, row in enumerate(data["chains"], start=1):
-        _obj, new = IndustryChain.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                "name": row["name"],
-                "union": unions[row["union"]],
-                "union_is_assumed": row["union_is_assumed"],
-                "order": order,
-            },
-        )
-        created["chains"] += new
-    for order, row in enumerate(data["departments"], start=1):
-        _obj, new = Department.objects.update_or_create(
-            code=row["code"],
-            defaults={"name": row["name"], "short_name": row["short_name"], "is_example": True, "order": order},
-        )
-        created["departments"] += new
-    for order, row in enumerate(data["categories"], start=1):
-        _obj, new = IssueCategory.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "order": order}
-        )
-        created["categories"] += new
-    texts = measure_texts()
-    for row in data["measures"]:
-        defaults = {"title": row["title"]}
-        if texts.get(row["number"]):
-            defaults["text"] = texts[row["number"]]
-        _obj, new = Measure.objects.update_or_create(number=row["number"], defaults=defaults)
-        created["measures"] += new
-    return created
+    changed: dict[str, int] = {}
+    unions: dict[str, IndustryUnion] = {}
+    for key, model, key_field, rows in _rows(data):
+        existing = {getattr(obj, key_field): obj for obj in model.objects.all()}
+        changed[key] = 0
+        for values in rows:
+            if "union" in values:
+                values["union"] = unions[values["union"]]
+            obj = existing.get(values[key_field])
+            if obj is None:
+                obj = model.objects.create(**values)
+                changed[key] += 1
+            elif update and any(getattr(obj, f) != v for f, v in values.items()):
+                for field, value in values.items():
+                    setattr(obj, field, value)
+                obj.save()
+                changed[key] += 1
+            if model is IndustryUnion:
+                unions[obj.code] = obj
+    return changed
 
 
 def secretariat_group():

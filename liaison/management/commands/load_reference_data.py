@@ -4,9 +4,17 @@ from liaison.reference import load_reference_data
 
 
 class Command(BaseCommand):
-    help = "加载产业工会、产业链、职能部门、问题类别和11条措施（可重复运行）。"
+    help = "加载产业工会、产业链、职能部门、问题类别和11条措施（可重复运行，已有条目保持不变）。"
 
-    def handle(self, *args, **options):
-        created = load_reference_data()
-        summary = ", ".join(f"{name} +{count}" for name, count in created.items())
-        self.stdout.write(self.style.SUCCESS(f"reference data loaded ({summary})"))
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="also rewrite existing entries from liaison/data/reference.json (undoes admin edits)",
+        )
+
+    def handle(self, *args, update, **options):
+        changed = load_reference_data(update=update)
+        verb = "created or updated" if update else "created"
+        summary = ", ".join(f"{name} {count}" for name, count in changed.items())
+        self.stdout.write(self.style.SUCCESS(f"reference data loaded ({verb}: {summary})"))
