@@ -1,3 +1,18 @@
+from django.urls import path
+
+from issues import views
+
 app_name = "issues"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("issues/", views.issue_list, name="list"),
+    path("issues/new/", views.issue_new, name="new"),
+    path("issues/<int:pk>/", views.issue_detail, name="detail"),
+    path("issues/<int:pk>/transitions/<slug:name>/", views.issue_transition, name="transition"),
+    path("issues/<int:pk>/updates/", views.issue_post_update, name="post_update"),
+    path(
+        "issues/<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+]

@@ -1,0 +1,310 @@
+"""The issues web UI: list, filing, detail with transitions, notes and attachments.
+
+Thin views: every issue is fetched through `issue_for` (404 for anyone who may not see
+it), every change goes through `issues.services`, and domain errors become a message
+next to the form (400), a refusal (403) or a conflict (409).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from issues.attachments import store_attachment
+from issues.filters import IssueFilter
+from issues.forms import TRANSITION_FORMS, IssueForm, UpdateForm, transition_form
+from issues.models import Attachment, Issue, IssueUpdate, State
+from issues.permissions import may_post_update
+from issues.services import (
+    TRANSITIONS,
+    TransitionConflict,
+    available_transitions,
+    perform_transition,
+    post_update,
+    raise_issue,
+)
+from liaison.models import Department
+
+PAGE_SIZE = 25
+
+SORTS = {
+    "-raised": ("-raised_at", "-pk"),
+    "raised": ("raised_at", "pk"),
+    "due": ("due_date", "-raised_at"),
+    "-due": ("-due_date", "-raised_at"),
+    "number": ("year", "sequence"),
+    "-number": ("-year", "-sequence"),
+}
+SORT_LABELS = {
+    "-raised": gettext_lazy("最新提出"),
+    "raised": gettext_lazy("最早提出"),
+    "due": gettext_lazy("办理时限（近→远）"),
+    "-due": gettext_lazy("办理时限（远→近）"),
+    "number": gettext_lazy("编号（小→大）"),
+    "-number": gettext_lazy("编号（大→小）"),
+}
+
+
+def issue_for(user, pk) -> Issue:
+    """The one way views reach an issue: 404 when this person may not see it."""
+    return get_object_or_404(Issue.objects.visible_to(user).with_related(), pk=pk)
+
+
+# --- list ------------------------------------------------------------------------------
+
+
+@login_required
+def issue_list(request):
+    base = Issue.objects.visible_to(request.user).with_related()
+    filterset = IssueFilter(request.GET or None, queryset=base)
+    _style_filter_form(filterset.form)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    sort = request.GET.get("sort", "-raised")
+    if sort not in SORTS:
+        sort = "-raised"
+    page = Paginator(queryset.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "issues/list.html", {
+        "filter": filterset,
+        "page": page,
+        "sort": sort,
+        "sorts": SORT_LABELS,
+        "query": query.urlencode(),
+        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "may_raise": bool(request.user.chain_ids),
+    })
+
+
+def _style_filter_form(form) -> None:
+    from django import forms
+
+    # The shared FilterSet is plain; the page wants Bootstrap widgets and a readable overdue choice.
+    form.fields["state"].widget = forms.CheckboxSelectMultiple(
+        choices=State.choices, attrs={"class": "form-check-input"}
+    )
+    form.fields["overdue"].widget = forms.Select(
+        choices=[("", _("不限")), ("true", _("已超期")), ("false", _("未超期"))]
+    )
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        if isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select"
+            if hasattr(field, "empty_label"):
+                field.empty_label = _("全部")
+        else:
+            widget.attrs["class"] = "form-control"
+    form.fields["q"].widget.attrs["placeholder"] = _("编号或关键词")
+    form.fields["year"].widget.attrs["inputmode"] = "numeric"
+
+
+# --- filing ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_new(request):
+    if not request.user.is_officer or not request.user.chain_ids:
+        raise PermissionDenied(_("只有产业链的在任联络员可以提出问题。"))
+    form = IssueForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                issue = raise_issue(request.user, **form.issue_fields())
+                for upload in form.cleaned_data["files"]:
+                    store_attachment(issue, upload, request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已提交，编号 %(number)s。") % {"number": issue.number})
+            return redirect("issues:detail", pk=issue.pk)
+    status = 400 if form.is_bound else 200
+    max_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+    return render(request, "issues/new.html", {"form": form, "max_mb": max_mb}, status=status)
+
+
+# --- detail ----------------------------------------------------------------------------
+
+
+@login_required
+def issue_detail(request, pk):
+    issue = issue_for(request.user, pk)
+    return render(request, "issues/detail.html", _detail_context(request, issue))
+
+
+def _detail_context(request, issue, *, bound=None, update_form=None) -> dict:
+    user = request.user
+    departments = Department.objects.all()
+    names = available_transitions(issue, user)
+    forms = []
+    for name in names:
+        form = bound[1] if bound and bound[0] == name else transition_form(name, issue, departments=departments)
+        forms.append({"name": name, "label": TRANSITIONS[name].label, "form": form,
+                      "open": bool(bound and bound[0] == name)})
+    updates = (
+        IssueUpdate.objects.filter(issue=issue).select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")))
+    )
+    can_update = may_post_update(user, issue)
+    return {
+        "issue": issue,
+        "version": version_of(issue),
+        "transitions": forms,
+        "attachments": [a for a in issue.attachments.all() if a.update_id is None],
+        "updates": updates,
+        "timeline": timeline(issue),
+        "can_update": can_update,
+        "update_form": update_form or (UpdateForm(prefix="update") if can_update else None),
+    }
+
+
+STATE_LABELS = dict(State.choices)
+
+
+def timeline(issue) -> list[dict]:
+    """The issue's history, oldest first: who, when, what, from → to, why, and where it went."""
+    rows = (
+        Issue.history.filter(id=issue.pk)
+        .select_related("history_user", "department")
+        .order_by("history_date", "history_id")
+    )
+    entries = []
+    for row in rows:
+        if row.transition == "raise":
+            label = _("提出")
+        elif row.transition in TRANSITIONS:
+            label = TRANSITIONS[row.transition].label
+        else:
+            label = _("修改")
+        entries.append({
+            "at": row.history_date,
+            "user": row.history_user.display_name if row.history_user else _("系统"),
+            "transition": row.transition,
+            "label": label,
+            "from_state": STATE_LABELS.get(row.from_state, ""),
+            "to_state": STATE_LABELS.get(row.state, row.state),
+            "reason": row.history_change_reason or "",
+            "department": row.department.name if row.department_id and row.department else "",
+            "due_date": row.due_date,
+        })
+    return entries
+
+
+@login_required
+@require_POST
+def issue_transition(request, pk, name):
+    if name not in TRANSITION_FORMS:
+        raise Http404
+    issue = issue_for(request.user, pk)
+    form = transition_form(name, issue, data=request.POST)
+    status = 400
+    if _is_stale(request, issue):
+        # The page was read before someone else changed the issue: do not act on old facts.
+        messages.error(request, _("该问题刚刚被他人更改，请查看最新情况后再试。"))
+        status = 409
+    elif form.is_valid():
+        try:
+            perform_transition(issue, name, request.user, **form.inputs())
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("您无权执行此操作。"))
+            status = 403
+        except TransitionConflict as exc:
+            messages.error(request, str(exc))
+            status = 409
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已%(action)s：%(number)s。") % {
+                "action": TRANSITIONS[name].label, "number": issue.number,
+            })
+            return redirect(_next_url(request) or reverse("issues:detail", args=[issue.pk]))
+    if status == 400:
+        messages.error(request, _("未能%(action)s，请按提示修改后重新提交。") % {"action": TRANSITIONS[name].label})
+    # Fresh issue (a conflict may have changed it); the typed input stays in its form
+    # as long as that transition is still offered.
+    issue = issue_for(request.user, pk)
+    context = _detail_context(request, issue, bound=(name, form))
+    return render(request, "issues/detail.html", context, status=status)
+
+
+def version_of(issue) -> str:
+    return issue.updated_at.isoformat() if issue.updated_at else ""
+
+
+def _is_stale(request, issue) -> bool:
+    seen = request.POST.get("version")
+    return bool(seen) and seen != version_of(issue)
+
+
+def _next_url(request) -> str | None:
+    url = request.POST.get("next")
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return None
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put a domain error next to its field (or on top of the form when it names none)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_POST
+def issue_post_update(request, pk):
+    issue = issue_for(request.user, pk)
+    form = UpdateForm(request.POST, request.FILES, prefix="update")
+    status = 400
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                update = post_update(issue, request.user, form.cleaned_data["text"])
+                for upload in form.cleaned_data["files"]:
+                    store_attachment(issue, upload, request.user, update=update)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            status = 403
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("办理进展已保存。"))
+            return redirect("issues:detail", pk=issue.pk)
+    context = _detail_context(request, issue, update_form=form if status == 400 else None)
+    return render(request, "issues/detail.html", context, status=status)
+
+
+# --- attachments -----------------------------------------------------------------------
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    issue = issue_for(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, issue=issue)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    # Always a download, never rendered inline: an uploaded file cannot run in our origin.
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
