@@ -1,0 +1,214 @@
+"""Forms of the meetings web UI: new meeting, agenda items, attendance rows, minutes.
+
+The forms collect and shape input only; the rules (one annual meeting a year, minutes
+locked after approval, decisions that must apply to their issue …) live in the models
+and `meetings.services`, whose `ValidationError`s the views put back on these forms.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from issues.models import OPEN_STATES, Issue
+from liaison.models import Department
+from meetings.models import AttendanceStatus, Kind, Section
+
+
+def _text(rows: int = 3, **attrs):
+    return forms.Textarea(attrs={"class": "form-control", "rows": rows, **attrs})
+
+
+def _input(**attrs):
+    return forms.TextInput(attrs={"class": "form-control", **attrs})
+
+
+def _select(**attrs):
+    return forms.Select(attrs={"class": "form-select", **attrs})
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; a meeting or a decision may lie in the past."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%H:%M")
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("会议类型"), choices=Kind.choices, widget=_select())
+    date = forms.DateField(label=_("日期"), widget=DateInput(),
+                           error_messages={"required": _("请选择会议日期。")})
+    time = forms.TimeField(label=_("时间"), initial=time(14, 30), widget=TimeInput(),
+                           error_messages={"required": _("请填写会议时间。")})
+    location = forms.CharField(
+        label=_("地点"), max_length=200, required=False,
+        widget=_input(placeholder=_("例如：市总工会三楼会议室")),
+    )
+    title = forms.CharField(
+        label=_("会议名称（可选）"), max_length=200, required=False,
+        help_text=_("留空则自动生成，如“2024年第3次产业链联络员会议”。"),
+        widget=_input(),
+    )
+
+    def scheduled_at(self) -> datetime:
+        """Date and time as typed are Beijing time, whatever the server's clock zone."""
+        naive = datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
+        return timezone.make_aware(naive, timezone.get_default_timezone())
+
+    def meeting_fields(self) -> dict:
+        return {
+            "kind": self.cleaned_data["kind"],
+            "scheduled_at": self.scheduled_at(),
+            "location": self.cleaned_data["location"].strip(),
+            "title": self.cleaned_data["title"].strip(),
+        }
+
+
+class AgendaItemForm(forms.Form):
+    """A hand-made or hand-edited agenda item (before publication)."""
+
+    section = forms.ChoiceField(label=_("议程类别"), choices=Section.choices, initial=Section.OTHER,
+                                widget=_select())
+    title = forms.CharField(label=_("议题"), max_length=200, widget=_input())
+    notes = forms.CharField(label=_("说明"), required=False, widget=_text(2))
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            # A generated item keeps its section: only its wording is edited by hand.
+            del self.fields["section"]
+
+
+def _person_label(user) -> str:
+    return f"{user.display_name}（{_organisation_of(user)}）" if _organisation_of(user) else user.display_name
+
+
+def _organisation_of(user) -> str:
+    if user.department_id:
+        return user.department.name
+    if user.is_secretariat:
+        return "市总工会劳动和经济工作部"
+    return getattr(user, "_chains_label", "")
+
+
+def people_choices() -> list[tuple[str, str]]:
+    """Everyone in the system with a role, for the attendance picker (two queries)."""
+    from liaison.models import OfficerTerm
+
+    User = get_user_model()
+    users = list(
+        User.objects.filter(is_active=True).exclude(role="").select_related("department")
+        .order_by("role", "department__name", "name", "username")
+    )
+    chains: dict[int, list[str]] = {}
+    for term in OfficerTerm.objects.filter(ended_on__isnull=True).select_related("chain"):
+        chains.setdefault(term.officer_id, []).append(f"{term.chain.name}产业链联络员")
+    for user in users:
+        user._chains_label = "、".join(chains.get(user.pk, []))
+    return [("", _("— 手动填写 —"))] + [(str(u.pk), _person_label(u)) for u in users]
+
+
+class AttendanceRowForm(forms.Form):
+    """One row: a person picked from the system, or a name and organisation typed in."""
+
+    user = forms.TypedChoiceField(label=_("人员"), required=False, coerce=int, empty_value=None,
+                                  widget=_select())
+    name = forms.CharField(label=_("姓名"), max_length=60, required=False, widget=_input())
+    organisation = forms.CharField(label=_("单位"), max_length=100, required=False, widget=_input())
+    status = forms.ChoiceField(label=_("出席情况"), choices=AttendanceStatus.choices,
+                               initial=AttendanceStatus.PRESENT, widget=_select())
+    note = forms.CharField(label=_("备注"), max_length=200, required=False,
+                           widget=_input(placeholder=_("如：请假理由")))
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = people
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not (data.get("name") or "").strip() and self.has_changed():
+            raise forms.ValidationError(_("请从名单中选择人员，或填写姓名。"))
+        if data.get("status") == AttendanceStatus.ABSENT and not (data.get("note") or "").strip():
+            self.add_error("note", _("请假须注明理由。"))
+        return data
+
+
+class BaseRowFormSet(forms.BaseFormSet):
+    def __init__(self, *args, form_kwargs=None, **kwargs):
+        super().__init__(*args, form_kwargs=form_kwargs or {}, **kwargs)
+
+    def filled_rows(self) -> list[dict]:
+        """The rows that say something, in order; blank and deleted rows are dropped."""
+        return [
+            f.cleaned_data for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and _has_content(f.cleaned_data)
+        ]
+
+
+def _has_content(data: dict) -> bool:
+    return any(v not in (None, "", []) for k, v in data.items() if k not in ("DELETE", "status"))
+
+
+AttendanceFormSet = forms.formset_factory(AttendanceRowForm, formset=BaseRowFormSet, extra=1,
+                                          can_delete=True)
+
+
+class MinutesForm(forms.Form):
+    summary = forms.CharField(label=_("会议概述"), required=False, widget=_text(4))
+
+
+def open_issue_choices(extra_ids=()) -> list[tuple[str, str]]:
+    """Open issues by number and title (plus any already chosen), for the decision picker."""
+    qs = Issue.objects.filter(state__in=OPEN_STATES)
+    if extra_ids:
+        from django.db.models import Q
+
+        qs = Issue.objects.filter(Q(state__in=OPEN_STATES) | Q(pk__in=list(extra_ids)))
+    rows = qs.order_by("-year", "-sequence").values_list("pk", "number", "title")
+    return [("", _("— 不涉及具体问题 —"))] + [(str(pk), f"{number} {title}") for pk, number, title in rows]
+
+
+class DecisionRowForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(label=_("议定内容"), required=False,
+                           widget=_text(2, placeholder=_("如：由市人社局牵头，11月30日前办结")))
+    department = forms.TypedChoiceField(label=_("责任部门"), required=False, coerce=int,
+                                        empty_value=None, widget=_select())
+    due_date = forms.DateField(label=_("完成时限"), required=False, widget=DateInput())
+    issue = forms.TypedChoiceField(label=_("相关问题"), required=False, coerce=int, empty_value=None,
+                                   widget=_select())
+
+    def __init__(self, *args, departments=(), issues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = departments
+        self.fields["issue"].choices = issues
+
+    def clean(self):
+        data = super().clean()
+        filled = any(data.get(k) for k in ("department", "due_date", "issue"))
+        if filled and not (data.get("text") or "").strip():
+            self.add_error("text", _("请填写议定内容。"))
+        return data
+
+
+DecisionFormSet = forms.formset_factory(DecisionRowForm, formset=BaseRowFormSet, extra=1,
+                                        can_delete=True)
+
+
+def department_choices() -> list[tuple[str, str]]:
+    return [("", _("— 请选择 —"))] + [
+        (str(pk), name) for pk, name in Department.objects.values_list("pk", "name")
+    ]

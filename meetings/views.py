@@ -1,0 +1,501 @@
+"""The meetings web UI: list, the meeting page (agenda, attendance, minutes), PDFs.
+
+Thin views: every meeting is reached through `meetings.services.meeting_for` (404 for
+anyone who may not read it), every change goes through `meetings.services`, and domain
+errors come back as a message on the meeting page — 400 for bad input, 403 for a role
+that may not change meetings, 409 for a state that does not allow it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from issues.models import WARNING_DAYS, State
+from meetings import services
+from meetings.forms import (
+    AgendaItemForm,
+    AttendanceFormSet,
+    DecisionFormSet,
+    MeetingForm,
+    MinutesForm,
+    department_choices,
+    open_issue_choices,
+    people_choices,
+)
+from meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingState, Minutes
+
+# The lifecycle buttons as the meeting page shows them (the services name them tersely).
+ACTIONS = {
+    "publish_agenda": {"label": "发布议程", "css": "btn-primary"},
+    "hold": {"label": "标记已召开", "css": "btn-primary"},
+    "approve_minutes": {
+        "label": "审定纪要", "css": "btn-success", "confirm_label": "确认审定",
+        "confirm": "审定后纪要即锁定、不能再修改；议定事项将立即作用于相关问题（待交办的交办，办理中的改派）。",
+    },
+    "cancel": {
+        "label": "取消会议", "css": "btn-outline-danger", "confirm_label": "确认取消会议",
+        "confirm": "取消后会议不能恢复。确定要取消这次会议吗？",
+    },
+}
+ACTION_DONE = {
+    "publish_agenda": "议程已发布。",
+    "hold": "已标记为已召开。",
+    "approve_minutes": "纪要已审定，议定事项已作用于相关问题。",
+    "cancel": "会议已取消。",
+}
+TRANSITION_LABELS = {"assign": "已交办", "reassign": "已改派"}
+REPORT_COLUMNS = [
+    ("raised", "提出"), ("resolved", "已办结"), ("verified", "已核实"),
+    ("on_time_rate", "按期办结率"), ("mean_days_to_resolve", "平均办理天数"),
+    ("satisfaction_rate", "满意率"),
+]
+REPORT_TABLES = [
+    ("by_union", "按产业工会", "工会"), ("by_chain", "按产业链", "产业链"),
+    ("by_department", "按职能部门", "部门"), ("by_measure", "按措施", "措施"),
+]
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_list(request):
+    return _render_list(request, MeetingForm(initial={"date": timezone.localdate()}))
+
+
+def _render_list(request, form, status=200):
+    meetings = list(services.visible_meetings(request.user).upcoming_first())
+    now = timezone.now()
+    upcoming = [m for m in meetings if m.scheduled_at >= now]
+    past = [m for m in meetings if m.scheduled_at < now]
+    groups = [
+        {"key": "upcoming", "heading": _("即将召开"), "meetings": upcoming, "empty": _("暂无安排的会议。")},
+        {"key": "past", "heading": _("以往会议"), "meetings": past, "empty": _("暂无以往会议。")},
+    ]
+    return render(request, "meetings/list.html", {
+        "groups": groups, "form": form, "can_change": services.may_manage(request.user),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def meeting_create(request):
+    _require_manager(request.user)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting = services.create_meeting(request.user, **form.meeting_fields())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已创建：%(title)s。") % {"title": meeting.title})
+            return redirect("meetings:detail", meeting.pk)
+    _mark_invalid(form)
+    return _render_list(request, form, status=400)
+
+
+@login_required
+@require_GET
+def meeting_detail(request, pk):
+    meeting = services.meeting_for(request.user, pk)
+    return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+def _detail_context(request, meeting: Meeting, **bound) -> dict:
+    """Everything the meeting page shows; `bound` carries forms that failed validation."""
+    can_change = services.may_manage(request.user)
+    items = list(meeting.agenda_items.order_by("order", "pk"))
+    minutes = (
+        Minutes.objects.filter(meeting=meeting).select_related("approved_by").first()
+    )
+    notes = dict(minutes.item_notes.values_list("agenda_item_id", "discussion")) if minutes else {}
+    decisions = (
+        list(minutes.decisions.select_related("department", "issue").order_by("order", "pk"))
+        if minutes else []
+    )
+    for decision in decisions:
+        decision.applied_label = TRANSITION_LABELS.get(decision.applied_transition, "")
+    attendance = list(meeting.attendance.order_by("order", "pk"))
+    agenda_editable = can_change and meeting.agenda_is_editable
+    minutes_editable = can_change and meeting.minutes_are_editable
+
+    context = {
+        "meeting": meeting,
+        "can_change": can_change,
+        "actions": _actions(meeting, request.user),
+        "agenda_editable": agenda_editable,
+        "agenda_items": [_agenda_entry(meeting, item, n, agenda_editable, bound.get("edit_forms", {}))
+                         for n, item in enumerate(items, start=1)],
+        "item_form": bound.get("item_form") or (AgendaItemForm() if agenda_editable else None),
+        "minutes": minutes,
+        "decisions": decisions,
+        "note_fields": [
+            {"item": item, "ordinal": cn_numeral(n), "text": bound.get("notes", notes).get(item.pk, "")}
+            for n, item in enumerate(items, start=1)
+        ],
+        "attendance_groups": _attendance_groups(attendance),
+        "minutes_pdf_available": meeting.state in (
+            MeetingState.AGENDA_PUBLISHED, MeetingState.HELD, MeetingState.MINUTES_APPROVED,
+        ),
+    }
+    if can_change and meeting.attendance_is_editable:
+        context["attendance_formset"] = bound.get("attendance_formset") or AttendanceFormSet(
+            prefix="attendance", form_kwargs={"people": people_choices()},
+            initial=[{"user": a.user_id, "name": a.name, "organisation": a.organisation,
+                      "status": a.status, "note": a.note} for a in attendance],
+        )
+    if minutes_editable:
+        context["minutes_form"] = bound.get("minutes_form") or MinutesForm(
+            initial={"summary": minutes.summary if minutes else ""}
+        )
+        context["decision_formset"] = bound.get("decision_formset") or DecisionFormSet(
+            prefix="decisions", form_kwargs=_decision_choices(decisions),
+            initial=[{"id": d.pk, "text": d.text, "department": d.department_id,
+                      "due_date": d.due_date, "issue": d.issue_id} for d in decisions],
+        )
+    return context
+
+
+def _actions(meeting: Meeting, user) -> list[dict]:
+    return [
+        {"name": name, **ACTIONS[name]}
+        for name in services.available_meeting_transitions(meeting, user)
+        if name in ACTIONS
+    ]
+
+
+def _agenda_entry(meeting, item: AgendaItem, n: int, editable: bool, edit_forms: dict) -> dict:
+    entry = {
+        "item": item,
+        "ordinal": cn_numeral(n),
+        "issues": [_issue_row(row) for row in item.issues],
+        "report": _report_tables(item.report) if item.report else None,
+    }
+    for decision in item.decisions:
+        decision["due_label"] = _date_label(decision.get("due_date"))
+    if editable:
+        entry["form"] = edit_forms.get(item.pk) or AgendaItemForm(
+            prefix=f"item{item.pk}", editing=True, initial={"title": item.title, "notes": item.notes},
+        )
+    return entry
+
+
+def _issue_row(row: dict) -> dict:
+    """A snapshotted issue as the agenda shows it: labels in Chinese, the light explained."""
+    try:
+        state_label = State(row.get("state")).label
+    except ValueError:
+        state_label = row.get("state", "")
+    warning = row.get("warning")
+    warning_label = {
+        "red": _("已超期"), "yellow": _("%(days)s天内到期") % {"days": WARNING_DAYS},
+    }.get(warning, _("正常"))
+    return {**row, "state_label": state_label, "due_label": _date_label(row.get("due_date")),
+            "warning_label": warning_label}
+
+
+def _report_tables(report: dict) -> dict:
+    """The annual `report` item's figures as rows of display strings."""
+    totals = report.get("totals", {})
+    return {
+        "totals": [{"label": label, "value": _figure(key, totals.get(key))} for key, label in REPORT_COLUMNS],
+        "headers": [label for _key, label in REPORT_COLUMNS],
+        "tables": [
+            {
+                "caption": caption,
+                "name_header": name_header,
+                "rows": [
+                    {"name": row.get("name", ""), "values": [_figure(k, row.get(k)) for k, _l in REPORT_COLUMNS]}
+                    for row in report.get(key, [])
+                ],
+            }
+            for key, caption, name_header in REPORT_TABLES
+            if report.get(key)
+        ],
+    }
+
+
+def _figure(key: str, value) -> str:
+    if value is None:
+        return "—"
+    if key.endswith("_rate"):
+        return f"{value * 100:.1f}%"
+    return str(value)
+
+
+def _attendance_groups(attendance) -> list[dict]:
+    groups = []
+    for status, label in AttendanceStatus.choices:
+        people = [a for a in attendance if a.status == status]
+        if people:
+            groups.append({"status": status, "label": label, "people": people})
+    return groups
+
+
+def _decision_choices(decisions) -> dict:
+    return {
+        "departments": department_choices(),
+        "issues": open_issue_choices(extra_ids=[d.issue_id for d in decisions if d.issue_id]),
+    }
+
+
+# --- changes (secretariat only) -----------------------------------------------------------------
+
+
+def _require_manager(user) -> None:
+    if not services.may_manage(user):
+        raise PermissionDenied(_("只有秘书处可以管理会议。"))
+
+
+def _meeting_to_change(request, pk) -> Meeting:
+    """A meeting the signed-in person may read (404 otherwise) and change (403 otherwise)."""
+    meeting = services.meeting_for(request.user, pk)
+    _require_manager(request.user)
+    return meeting
+
+
+def _run(request, meeting: Meeting, action, success: str, anchor: str = "", **bound):
+    """Run one service call; on success back to the page, else the page with why (400/403/409)."""
+    try:
+        action()
+    except PermissionDenied as exc:
+        return _refuse(request, meeting, str(exc) or _("您无权执行此操作。"), 403, bound)
+    except services.MeetingConflict as exc:
+        return _refuse(request, meeting, str(exc), 409, bound)
+    except ValidationError as exc:
+        return _refuse(request, meeting, "；".join(_messages(exc)), 400, bound)
+    messages.success(request, success)
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _refuse(request, meeting, message: str, status: int, bound: dict):
+    messages.error(request, message)
+    meeting.refresh_from_db()
+    return render(request, "meetings/detail.html", _detail_context(request, meeting, **bound), status=status)
+
+
+@login_required
+@require_POST
+def meeting_transition(request, pk, name):
+    meeting = _meeting_to_change(request, pk)
+    if name not in ACTIONS:
+        raise Http404(_("没有这个操作。"))
+    reason = request.POST.get("reason", "").strip()
+    return _run(
+        request, meeting,
+        lambda: services.perform_meeting_transition(meeting, name, request.user, reason=reason),
+        _(ACTION_DONE[name]),
+    )
+
+
+@login_required
+@require_POST
+def generate_agenda(request, pk):
+    meeting = _meeting_to_change(request, pk)
+    return _run(request, meeting, lambda: services.generate_agenda(meeting, request.user),
+                _("议程已生成。"), "agenda")
+
+
+@login_required
+@require_POST
+def add_item(request, pk):
+    meeting = _meeting_to_change(request, pk)
+    form = AgendaItemForm(request.POST)
+    if not form.is_valid():
+        _mark_invalid(form)
+        return _refuse(request, meeting, _("未能添加议题，请按提示修改。"), 400, {"item_form": form})
+    data = form.cleaned_data
+    return _run(
+        request, meeting,
+        lambda: services.add_agenda_item(meeting, request.user, title=data["title"],
+                                         notes=data["notes"], section=data["section"]),
+        _("已添加议题。"), "agenda", item_form=form,
+    )
+
+
+def _item_of(meeting: Meeting, item_pk) -> AgendaItem:
+    return get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+
+
+@login_required
+@require_POST
+def edit_item(request, pk, item_pk):
+    meeting = _meeting_to_change(request, pk)
+    item = _item_of(meeting, item_pk)
+    form = AgendaItemForm(request.POST, prefix=f"item{item.pk}", editing=True)
+    bound = {"edit_forms": {item.pk: form}}
+    if not form.is_valid():
+        _mark_invalid(form)
+        return _refuse(request, meeting, _("未能保存议题，请按提示修改。"), 400, bound)
+    return _run(
+        request, meeting,
+        lambda: services.update_agenda_item(item, request.user, title=form.cleaned_data["title"],
+                                            notes=form.cleaned_data["notes"]),
+        _("议题已保存。"), f"item-{item.pk}", **bound,
+    )
+
+
+@login_required
+@require_POST
+def move_item(request, pk, item_pk, direction):
+    meeting = _meeting_to_change(request, pk)
+    item = _item_of(meeting, item_pk)
+    ids = list(meeting.agenda_items.order_by("order", "pk").values_list("pk", flat=True))
+    i = ids.index(item.pk)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(ids):
+        ids[i], ids[j] = ids[j], ids[i]
+    return _run(request, meeting, lambda: services.reorder_agenda(meeting, request.user, ids),
+                _("议程顺序已调整。"), f"item-{item.pk}")
+
+
+@login_required
+@require_POST
+def delete_item(request, pk, item_pk):
+    meeting = _meeting_to_change(request, pk)
+    item = _item_of(meeting, item_pk)
+    return _run(request, meeting, lambda: services.remove_agenda_item(item, request.user),
+                _("已删除议题：%(title)s。") % {"title": item.title}, "agenda")
+
+
+@login_required
+@require_POST
+def save_attendance(request, pk):
+    meeting = _meeting_to_change(request, pk)
+    formset = AttendanceFormSet(request.POST, prefix="attendance",
+                                form_kwargs={"people": people_choices()})
+    bound = {"attendance_formset": formset}
+    if not formset.is_valid():
+        for form in formset:
+            _mark_invalid(form)
+        return _refuse(request, meeting, _("未能保存出席情况，请按提示修改。"), 400, bound)
+    rows = [{k: row.get(k) for k in ("user", "name", "organisation", "status", "note")}
+            for row in formset.filled_rows()]
+    return _run(request, meeting, lambda: services.set_attendance(meeting, request.user, rows),
+                _("出席情况已保存。"), "attendance", **bound)
+
+
+@login_required
+@require_POST
+def save_minutes(request, pk):
+    meeting = _meeting_to_change(request, pk)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    current = list(minutes.decisions.all()) if minutes else []
+    form = MinutesForm(request.POST)
+    formset = DecisionFormSet(request.POST, prefix="decisions", form_kwargs=_decision_choices(current))
+    item_ids = list(meeting.agenda_items.values_list("pk", flat=True))
+    notes = {pk: request.POST.get(f"note-{pk}", "") for pk in item_ids}
+    bound = {"minutes_form": form, "decision_formset": formset, "notes": notes}
+    if not (form.is_valid() and formset.is_valid()):
+        _mark_invalid(form)
+        for row in formset:
+            _mark_invalid(row)
+        return _refuse(request, meeting, _("未能保存纪要，请按提示修改。"), 400, bound)
+    decisions = [
+        {"id": row.get("id"), "text": row["text"], "department": row.get("department"),
+         "due_date": row.get("due_date"), "issue": row.get("issue")}
+        for row in formset.filled_rows()
+    ]
+    items = [{"agenda_item": pk, "discussion": text} for pk, text in notes.items()]
+    return _run(
+        request, meeting,
+        lambda: services.save_minutes(meeting, request.user, summary=form.cleaned_data["summary"],
+                                      items=items, decisions=decisions),
+        _("纪要已保存。"), "minutes", **bound,
+    )
+
+
+# --- PDFs -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def agenda_pdf(request, pk):
+    from meetings.documents import agenda_document
+    from meetings.printing import render_agenda_pdf
+
+    meeting = services.meeting_for(request.user, pk)
+    if not meeting.agenda_items.exists():
+        raise Http404(_("该会议尚无议程。"))
+    pdf = render_agenda_pdf(agenda_document(meeting))
+    return _pdf_response(pdf, f"{meeting.title}议程.pdf")
+
+
+@login_required
+@require_GET
+def minutes_pdf(request, pk):
+    """Approved minutes: the stored file, byte for byte. A draft: rendered now, marked 草稿."""
+    meeting = services.meeting_for(request.user, pk)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is not None and minutes.is_approved and minutes.pdf:
+        response = FileResponse(minutes.pdf.open("rb"), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, f"{meeting.title}纪要.pdf")
+        response["X-Content-SHA256"] = minutes.pdf_sha256
+        return response
+    from meetings.documents import minutes_document
+    from meetings.printing import render_minutes_pdf
+
+    pdf = render_minutes_pdf(minutes_document(meeting, minutes=minutes))
+    return _pdf_response(pdf, f"{meeting.title}纪要（草稿）.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [str(m) for msgs in exc.message_dict.values() for m in msgs]
+    return [str(m) for m in exc.messages]
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put a service's field errors next to the form's fields (others at the top)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _mark_invalid(form) -> None:
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+            widget.attrs["aria-invalid"] = "true"
+
+
+def _date_label(iso: str | None) -> str:
+    if not iso:
+        return ""
+    year, month, day = (int(part) for part in iso[:10].split("-"))
+    return f"{year}年{month}月{day}日"
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def cn_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三: the ordinals of agenda headings."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    if n < 100:
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    return str(n)

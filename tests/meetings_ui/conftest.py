@@ -1,0 +1,41 @@
+"""Meetings web UI: a meeting of the secretariat, an issue to decide on, signed-in clients."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from issues.services import raise_issue
+from liaison.models import IndustryChain, IssueCategory
+from meetings import services
+
+
+def at(days: int, hour: int = 14, minute: int = 30) -> datetime:
+    """A Beijing time `days` from today."""
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+
+
+@pytest.fixture
+def meeting(secretariat):
+    return services.create_meeting(secretariat, kind="regular", scheduled_at=at(7),
+                                   location="市总工会三楼会议室")
+
+
+@pytest.fixture
+def raised_issue(software_officer):
+    return raise_issue(
+        software_officer, chain=IndustryChain.objects.get(code="software"),
+        category=IssueCategory.objects.get(code="talent"),
+        title="高级测试工程师招聘难，人才补贴申报卡在审核环节",
+        description="企业反映人才补贴申报材料提交后两个月无回复。",
+    )
+
+
+@pytest.fixture
+def signed_in(client):
+    def _as(user):
+        client.force_login(user)
+        return client
+
+    return _as
