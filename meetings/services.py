@@ -14,9 +14,11 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from issues.models import Issue, State
@@ -70,9 +72,12 @@ def may_manage(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.role == User.Role.SECRETARIAT)
 
 
+ROLE_MESSAGE = _lazy("只有秘书处可以管理会议。")
+
+
 def _require_manager(user) -> None:
     if not may_manage(user):
-        raise PermissionDenied(_("只有秘书处可以管理会议。"))
+        raise PermissionDenied(str(ROLE_MESSAGE))
 
 
 def visible_meetings(user):
@@ -378,8 +383,11 @@ def _save_decisions(minutes: Minutes, rows: list[dict]) -> None:
     existing = {d.pk: d for d in minutes.decisions.all()}
     departments = {d.pk: d for d in Department.objects.all()}
     departments_by_code = {d.code: d for d in departments.values()}
-    issue_ids = [_pk(row.get("issue")) for row in rows if row.get("issue")]
-    issues = {i.pk: i for i in Issue.objects.filter(pk__in=issue_ids)}
+    refs = [row["issue"] for row in rows if row.get("issue") and not isinstance(row["issue"], Issue)]
+    found = Issue.objects.filter(
+        Q(pk__in=[_pk(r) for r in refs if _pk(r)]) | Q(number__in=[str(r) for r in refs if not _pk(r)])
+    )
+    issues = {i.pk: i for i in found} | {i.number: i for i in found}
     errors, kept = [], []
     for n, row in enumerate(rows, start=1):
         prefix = _("议定事项 %(n)s：") % {"n": n}
@@ -393,7 +401,7 @@ def _save_decisions(minutes: Minutes, rows: list[dict]) -> None:
                 errors.append(prefix + _("责任部门不存在。"))
         issue = row.get("issue")
         if issue and not isinstance(issue, Issue):
-            issue = issues.get(_pk(issue))
+            issue = issues.get(_pk(issue) or str(issue).strip())
             if issue is None:
                 errors.append(prefix + _("相关问题不存在。"))
         due_date = row.get("due_date")

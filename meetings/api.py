@@ -1,0 +1,133 @@
+"""The meetings part of the v1 API (DESIGN "Public API (v1)").
+
+Thin views: every meeting is fetched through `meeting_for` (404 for people without a role),
+every change goes through `meetings.services`, whose exceptions `liaison.api.errors` turns
+into 400/403/409. Everyone with a role reads; only the secretariat changes.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from meetings import serializers as s
+from meetings import services
+from meetings.models import Decision, ItemNote, Meeting
+
+DETAIL_PREFETCH = [
+    "agenda_items",
+    "attendance",
+    Prefetch("minutes__item_notes", queryset=ItemNote.objects.select_related("agenda_item")),
+    Prefetch("minutes__decisions", queryset=Decision.objects.select_related("department", "issue")),
+]
+
+
+def detail_response(request, meeting_pk: int, code=status.HTTP_200_OK) -> Response:
+    meeting = services.visible_meetings(request.user).select_related("minutes").prefetch_related(
+        *DETAIL_PREFETCH
+    ).get(pk=meeting_pk)
+    return Response(s.MeetingSerializer(meeting, context={"request": request}).data, status=code)
+
+
+def _require_manager(user) -> None:
+    # Role (403) before the body (400): the answer names the real obstacle.
+    if not services.may_manage(user):
+        raise PermissionDenied(str(services.ROLE_MESSAGE))
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Meetings, upcoming first"),
+    post=extend_schema(summary="Create a meeting (secretariat)", request=s.MeetingCreateSerializer,
+                       responses={201: s.MeetingSerializer}),
+)
+class MeetingList(generics.ListCreateAPIView):
+    serializer_class = s.MeetingSummarySerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return services.visible_meetings(self.request.user).upcoming_first()
+
+    def create(self, request, *args, **kwargs):
+        _require_manager(request.user)
+        data = s.MeetingCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = services.create_meeting(request.user, **data.validated_data)
+        return detail_response(request, meeting.pk, status.HTTP_201_CREATED)
+
+
+@extend_schema(summary="One meeting with its agenda, attendance and minutes", responses=s.MeetingSerializer)
+class MeetingDetail(APIView):
+    def get(self, request, pk: int):
+        services.meeting_for(request.user, pk)
+        return detail_response(request, pk)
+
+
+@extend_schema(summary="(Re)build the agenda by DESIGN's rules (until it is published)",
+               request=None, responses=s.MeetingSerializer)
+class AgendaGenerate(APIView):
+    def post(self, request, pk: int):
+        meeting = services.meeting_for(request.user, pk)
+        services.generate_agenda(meeting, request.user)
+        return detail_response(request, pk)
+
+
+@extend_schema(
+    summary="One lifecycle transition: publish_agenda, hold, approve_minutes, cancel",
+    parameters=[OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                 enum=list(services.MEETING_TRANSITIONS))],
+    request=s.TransitionInputSerializer, responses=s.MeetingSerializer,
+)
+class MeetingTransition(APIView):
+    def post(self, request, pk: int, name: str):
+        if name not in services.MEETING_TRANSITIONS:
+            raise Http404
+        meeting = services.meeting_for(request.user, pk)
+        _require_manager(request.user)
+        data = s.TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.perform_meeting_transition(meeting, name, request.user, **data.validated_data)
+        return detail_response(request, pk)
+
+
+@extend_schema(summary="Replace the attendance list", request=s.AttendanceRowSerializer(many=True),
+               responses=s.AttendanceSerializer(many=True))
+class AttendanceReplace(APIView):
+    def put(self, request, pk: int):
+        meeting = services.meeting_for(request.user, pk)
+        _require_manager(request.user)
+        # The body is the list itself, or {"attendance": [...]}.
+        rows = request.data.get("attendance") if isinstance(request.data, dict) else request.data
+        data = s.AttendanceRowSerializer(data=rows if rows is not None else [], many=True)
+        data.is_valid(raise_exception=True)
+        entries = services.set_attendance(meeting, request.user, data.validated_data)
+        return Response(s.AttendanceSerializer(entries, many=True).data)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="The minutes: summary, a note per agenda item, decisions",
+                      responses=s.MINUTES_SCHEMA),
+    put=extend_schema(summary="Write the minutes (409 once approved)", request=s.MinutesInputSerializer,
+                      responses=s.MINUTES_SCHEMA),
+)
+class MinutesView(APIView):
+    def get(self, request, pk: int):
+        services.meeting_for(request.user, pk)
+        return Response(s.minutes_data(self._fresh(pk)))
+
+    def put(self, request, pk: int):
+        meeting = services.meeting_for(request.user, pk)
+        _require_manager(request.user)
+        data = s.MinutesInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.save_minutes(meeting, request.user, **data.validated_data)
+        return Response(s.minutes_data(self._fresh(pk)))
+
+    @staticmethod
+    def _fresh(pk: int) -> Meeting:
+        return Meeting.objects.select_related("minutes").prefetch_related(*DETAIL_PREFETCH[2:]).get(pk=pk)

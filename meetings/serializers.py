@@ -1,0 +1,150 @@
+"""The meeting in JSON, exactly as DESIGN "Public API (v1)" shows it.
+
+Departments travel by code, issues by id (the snapshot carries the number); `*_name`,
+`state_label` and `available_transitions` are display extras, not needed to act.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from meetings.models import AgendaItem, Attendance, AttendanceStatus, Decision, Kind, Meeting
+from meetings.services import MEETING_TRANSITIONS, available_meeting_transitions
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "order", "section", "title", "issues", "notes", "decisions", "report"]
+        read_only_fields = fields
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attendance
+        fields = ["name", "organisation", "status", "note", "user"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    issue_number = serializers.CharField(source="issue.number", read_only=True, default=None)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "text", "department", "due_date", "issue", "number", "department_name",
+                  "issue_number", "applied_transition"]
+        read_only_fields = fields
+
+
+def minutes_data(meeting: Meeting) -> dict:
+    """`minutes` of the meeting JSON; an empty one while nothing was written."""
+    minutes = getattr(meeting, "minutes", None) if _has_minutes(meeting) else None
+    if minutes is None:
+        return {"summary": "", "items": [], "decisions": [], "approved_at": None, "pdf_sha256": None}
+    return {
+        "summary": minutes.summary,
+        "items": [
+            {"agenda_item": note.agenda_item_id, "discussion": note.discussion}
+            for note in sorted(minutes.item_notes.all(), key=lambda n: (n.agenda_item.order, n.pk))
+        ],
+        "decisions": DecisionSerializer(minutes.decisions.all(), many=True).data,
+        "approved_at": (
+            serializers.DateTimeField().to_representation(minutes.approved_at) if minutes.approved_at else None
+        ),
+        "pdf_sha256": minutes.pdf_sha256 or None,
+    }
+
+
+def _has_minutes(meeting: Meeting) -> bool:
+    try:
+        meeting.minutes  # noqa: B018 - the reverse one-to-one raises when absent
+    except Meeting.minutes.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+MINUTES_SCHEMA = serializers.DictField(help_text="summary, items [{agenda_item, discussion}], "
+                                                 "decisions [{id, text, department, due_date, issue}], "
+                                                 "approved_at, pdf_sha256")
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    agenda = AgendaItemSerializer(source="agenda_items", many=True, read_only=True)
+    attendance = AttendanceSerializer(many=True, read_only=True)
+    minutes = serializers.SerializerMethodField()
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "kind", "number", "title", "scheduled_at", "location", "state", "agenda",
+                  "attendance", "minutes", "kind_label", "state_label", "available_transitions"]
+        read_only_fields = fields
+
+    @extend_schema_field(MINUTES_SCHEMA)
+    def get_minutes(self, meeting) -> dict:
+        return minutes_data(meeting)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(MEETING_TRANSITIONS))))
+    def get_available_transitions(self, meeting) -> list[str]:
+        request = self.context.get("request")
+        return available_meeting_transitions(meeting, request.user) if request else []
+
+
+class MeetingSummarySerializer(serializers.ModelSerializer):
+    """A row of the meeting list: no agenda, attendance or minutes."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "kind", "number", "title", "scheduled_at", "location", "state",
+                  "kind_label", "state_label"]
+        read_only_fields = fields
+
+
+class MeetingCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices, label=_("会议类型"))
+    scheduled_at = serializers.DateTimeField(label=_("会议时间"), default_timezone=timezone.get_default_timezone())
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("原因"))
+
+
+class AttendanceRowSerializer(serializers.Serializer):
+    user = serializers.IntegerField(required=False, allow_null=True)
+    name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    organisation = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField(choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ItemNoteInputSerializer(serializers.Serializer):
+    agenda_item = serializers.IntegerField()
+    discussion = serializers.CharField(allow_blank=True, default="")
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, allow_null=True)
+    text = serializers.CharField(allow_blank=True)
+    department = serializers.CharField(required=False, allow_null=True, allow_blank=True,
+                                       help_text="department code")
+    due_date = serializers.DateField(required=False, allow_null=True)
+    issue = serializers.CharField(required=False, allow_null=True, allow_blank=True,
+                                  help_text="issue id or number (2024-0007)")
+
+
+class MinutesInputSerializer(serializers.Serializer):
+    summary = serializers.CharField(required=False, allow_blank=True)
+    items = ItemNoteInputSerializer(many=True, required=False)
+    decisions = DecisionInputSerializer(many=True, required=False)
