@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "liaison.context_processors.navigation",
+                "oversight.context_processors.notifications",
             ],
         },
     },

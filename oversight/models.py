@@ -42,6 +42,10 @@ class Notification(models.Model):
         "issues.Issue", on_delete=models.CASCADE, null=True, blank=True,
         related_name="notifications", verbose_name=_("问题"),
     )
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notifications", verbose_name=_("会议"),
+    )
     text = models.TextField(_("内容"))
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
