@@ -85,6 +85,9 @@ def agenda_context(doc: dict[str, Any]) -> dict[str, Any]:
             "section": item.get("section"),
             "paragraphs": paragraphs(item.get("notes")),
             "issues": [_issue(x) for x in item.get("issues") or []],
+            "decisions": [
+                {**d, "due_label": cn_date(d.get("due_date"))} for d in item.get("decisions") or []
+            ],
             "report": figures_for_print(item["report"]) if item.get("report") else None,
         }
         for i, item in enumerate(doc.get("items") or [], start=1)
