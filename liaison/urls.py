@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("issues.urls")),
     path("", include("meetings.urls")),
     path("", include("meetings.report_urls")),
+    path("", include("meetings.ical_urls")),
     path("", include("oversight.urls")),
 ]
