@@ -1,0 +1,144 @@
+"""Random people try random transitions with good and bad inputs, through the service layer.
+
+A small reference model says what should happen (403 role, 409 state, 400 input, or done);
+after every attempt the row must keep every invariant of DESIGN and the history must hold
+exactly one row per accepted transition, naming who did what from where.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from issues.models import Issue, IssueDepartment, State, today
+from issues.services import TransitionConflict, perform_transition
+from liaison.models import Department
+from tests.issues_api.helpers import file_issue
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["software_officer", "ai_officer", "automotive_officer", "hrss_staff", "housing_staff",
+            "secretariat", "leader", "outsider"]
+SOURCES = {
+    "assign": {State.RAISED}, "reassign": {State.ASSIGNED}, "return": {State.ASSIGNED},
+    "resolve": {State.ASSIGNED}, "verify": {State.RESOLVED}, "reopen": {State.RESOLVED},
+    "withdraw": {State.RAISED},
+}
+TARGET = {
+    "assign": State.ASSIGNED, "reassign": State.ASSIGNED, "return": State.RAISED,
+    "resolve": State.RESOLVED, "verify": State.VERIFIED, "reopen": State.ASSIGNED,
+    "withdraw": State.WITHDRAWN,
+}
+DEPARTMENTS = {"hrss_staff": "hrss", "housing_staff": "housing"}
+RIGHT_PEOPLE = {
+    "assign": ["secretariat"], "reassign": ["secretariat"], "return": list(DEPARTMENTS),
+    "resolve": list(DEPARTMENTS), "verify": ["software_officer"], "reopen": ["software_officer"],
+    "withdraw": ["software_officer", "secretariat"],
+}
+
+
+def allowed(persona: str, name: str, department: str | None) -> bool:
+    """DESIGN's "who" column, for a 软件 issue whose department is `department`."""
+    if name in {"assign", "reassign"}:
+        return persona == "secretariat"
+    if name in {"return", "resolve"}:
+        return persona in DEPARTMENTS and department in (None, DEPARTMENTS[persona])
+    if name in {"verify", "reopen"}:
+        return persona == "software_officer"
+    return persona in {"software_officer", "secretariat"}  # withdraw
+
+
+@st.composite
+def inputs(draw, name: str):
+    """(valid?, keyword inputs) for transition `name`."""
+    valid = draw(st.sampled_from([True, True, True, False]))  # mostly good input: go deep
+    text = draw(st.sampled_from(["协调中", "企业反映情况属实", "应由其他部门办理" * 30]))
+    if name == "assign":
+        days = draw(st.integers(0, 60)) if valid else -draw(st.integers(1, 30))
+        return valid, {"department": draw(st.sampled_from(["hrss", "housing"])),
+                       "due_date": today() + timedelta(days=days), "note": text}
+    if name == "reassign":
+        if not valid:
+            return False, draw(st.sampled_from([{}, {"due_date": today() - timedelta(days=1)}]))
+        change = draw(st.sampled_from(["department", "due_date", "both"]))
+        body = {"reason": text}
+        if change != "due_date":
+            body["department"] = draw(st.sampled_from(["hrss", "housing"]))
+        if change != "department":
+            body["due_date"] = today() + timedelta(days=draw(st.integers(0, 60)))
+        return True, body
+    if name == "verify":
+        return valid, {"satisfaction": draw(st.sampled_from(["satisfied", "basically_satisfied"]))
+                       if valid else "meh"}
+    field = "resolution" if name == "resolve" else "reason"
+    return valid, {field: text if valid else "  "}
+
+
+@st.composite
+def steps(draw, state: str):
+    # Half the time a transition the state allows, so that issues travel far through the machine.
+    possible = [n for n, sources in SOURCES.items() if state in sources] or list(SOURCES)
+    name = draw(st.one_of(st.sampled_from(list(SOURCES)), st.sampled_from(possible)))
+    valid, body = draw(inputs(name))
+    # Likewise half the time the person DESIGN names for it.
+    persona = draw(st.one_of(st.sampled_from(PERSONAS), st.sampled_from(RIGHT_PEOPLE[name])))
+    return persona, name, valid, body
+
+
+def check_invariants(issue: Issue) -> None:
+    if issue.state == State.ASSIGNED:
+        assert issue.department_id and issue.due_date
+    if issue.state in {State.RAISED, State.WITHDRAWN}:
+        assert issue.department_id is None and issue.due_date is None
+    if issue.state in {State.RESOLVED, State.VERIFIED}:
+        assert issue.resolution and issue.department_id
+    if issue.state == State.VERIFIED:
+        assert issue.satisfaction and issue.verified_at
+    if issue.department_id:
+        assert IssueDepartment.objects.filter(issue=issue, department_id=issue.department_id).exists()
+
+
+@settings(max_examples=80, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_transitions_keep_every_invariant(personas, data):
+    departments = {d.code: d for d in Department.objects.filter(code__in=["hrss", "housing"])}
+    issue = file_issue(personas["software_officer"])
+    state, department, accepted = State.RAISED, None, 0
+
+    for _step in range(data.draw(st.integers(1, 20), label="steps")):
+        persona, name, valid, body = data.draw(steps(state))
+        user = personas[persona]
+        kwargs = {k: departments[v] if k == "department" else v for k, v in body.items()}
+        if not allowed(persona, name, department):
+            expected = PermissionDenied
+        elif state not in SOURCES[name]:
+            expected = TransitionConflict
+        elif not valid:
+            expected = ValidationError
+        else:
+            expected = None
+
+        try:
+            issue = perform_transition(Issue.objects.get(pk=issue.pk), name, user, **kwargs)
+            outcome = None
+        except (PermissionDenied, TransitionConflict, ValidationError) as exc:
+            outcome = type(exc)
+        assert outcome is expected, (persona, name, state, body)
+
+        issue = Issue.objects.get(pk=issue.pk)
+        if expected is None:
+            accepted += 1
+            event(f"took {name}")
+            assert issue.state == TARGET[name]
+            last = issue.history.order_by("-history_date", "-history_id").first()
+            assert (last.transition, last.from_state, last.history_user_id, last.state) == (
+                name, state, user.pk, TARGET[name])
+            state, department = issue.state, (issue.department.code if issue.department_id else None)
+        else:
+            assert issue.state == state
+        check_invariants(issue)
+        assert issue.history.count() == 1 + accepted
+    event(f"{accepted} accepted, ended {state}")
