@@ -39,3 +39,14 @@ def signed_in(client):
         return client
 
     return _as
+
+
+def advance(meeting, user, *, to: str):
+    """Take a meeting through its lifecycle up to `to` (agenda_published or held)."""
+    services.generate_agenda(meeting, user)
+    services.perform_meeting_transition(meeting, "publish_agenda", user)
+    meeting.refresh_from_db()
+    if to == "held":
+        services.perform_meeting_transition(meeting, "hold", user)
+        meeting.refresh_from_db()
+    return meeting
