@@ -1,0 +1,145 @@
+"""Two people act on the same issue at the same moment: one wins, the other hears 409.
+
+Needs real concurrent connections and row locks: PostgreSQL (CI's PostgreSQL pass).
+SQLite serialises writers on the whole file, so the race cannot happen there.
+"""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from rest_framework.test import APIClient
+
+from issues.models import Issue, State
+from tests.issues_api.helpers import VALID_INPUTS, bring_to, url
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)"),
+]
+
+
+def race(attempts):
+    """Run `(user, issue, name, body)` attempts in threads released at the same instant."""
+    from rest_framework.authtoken.models import Token
+
+    tokens = [Token.objects.get_or_create(user=user)[0].key for user, *_ in attempts]
+    start = threading.Barrier(len(attempts))
+    statuses = [None] * len(attempts)
+
+    def attempt(i, token, issue, name, body):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        try:
+            start.wait(timeout=10)
+            statuses[i] = client.post(url(issue, f"transitions/{name}/"), body, format="json").status_code
+        finally:
+            connections.close_all()  # this thread's connection, not the test's
+
+    threads = [
+        threading.Thread(target=attempt, args=(i, tokens[i], *rest))
+        for i, (_user, *rest) in enumerate(attempts)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(statuses)
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_secretaries_assign_the_same_issue_at_once(personas, round_):
+    wang = personas["secretariat"]
+    issue = bring_to(State.RAISED, officer=personas["software_officer"], secretariat=wang,
+                     staff=personas["hrss_staff"])
+    second = {**VALID_INPUTS["assign"](), "department": "housing"}
+
+    statuses = race([(wang, issue, "assign", VALID_INPUTS["assign"]()), (wang, issue, "assign", second)])
+
+    assert statuses == [200, 409]
+    issue = Issue.objects.get(pk=issue.pk)
+    assert issue.state == State.ASSIGNED
+    assert list(issue.history.values_list("transition", flat=True).order_by("history_date")) == ["raise", "assign"]
+    assert issue.involvements.count() == 1, "the loser left no trace"
+
+
+def test_resolve_and_return_race(personas):
+    li = personas["hrss_staff"]
+    issue = bring_to(State.ASSIGNED, officer=personas["software_officer"], secretariat=personas["secretariat"],
+                     staff=li)
+
+    statuses = race([(li, issue, "resolve", VALID_INPUTS["resolve"]()),
+                     (li, issue, "return", VALID_INPUTS["return"]())])
+
+    assert statuses == [200, 409]
+    issue = Issue.objects.get(pk=issue.pk)
+    assert issue.state in {State.RESOLVED, State.RAISED}
+    assert issue.history.count() == 3  # raise, assign, and the one winner
+
+
+def test_the_officer_verifies_while_reopening_elsewhere(personas):
+    zhang = personas["software_officer"]
+    issue = bring_to(State.RESOLVED, officer=zhang, secretariat=personas["secretariat"],
+                     staff=personas["hrss_staff"])
+
+    statuses = race([(zhang, issue, "verify", VALID_INPUTS["verify"]()),
+                     (zhang, issue, "reopen", VALID_INPUTS["reopen"]())])
+
+    assert statuses == [200, 409]
+    assert Issue.objects.get(pk=issue.pk).history.count() == 4
+
+
+def test_the_second_one_waits_for_the_lock_then_refuses(personas):
+    """Deterministic interleaving: B reads the issue, A holds the row and assigns, B then gets 409."""
+    import time
+    from datetime import timedelta
+
+    from django.db import transaction
+
+    from issues.models import today
+    from issues.services import TransitionConflict, perform_transition
+    from liaison.models import Department
+
+    wang, zhang = personas["secretariat"], personas["software_officer"]
+    issue = bring_to(State.RAISED, officer=zhang, secretariat=wang, staff=personas["hrss_staff"])
+    seen_by_b = Issue.objects.get(pk=issue.pk)
+    holding, release, outcome = threading.Event(), threading.Event(), {}
+
+    def a_assigns():
+        try:
+            with transaction.atomic():
+                Issue.objects.select_for_update().get(pk=issue.pk)
+                holding.set()
+                release.wait(timeout=10)
+                perform_transition(Issue.objects.get(pk=issue.pk), "assign", wang,
+                                   department=Department.objects.get(code="hrss"),
+                                   due_date=today() + timedelta(days=5))
+        finally:
+            connections.close_all()
+
+    def b_withdraws():
+        try:
+            perform_transition(seen_by_b, "withdraw", zhang, reason="企业已自行解决")
+            outcome["b"] = "done"
+        except TransitionConflict:
+            outcome["b"] = "conflict"
+        finally:
+            connections.close_all()
+
+    a = threading.Thread(target=a_assigns)
+    a.start()
+    assert holding.wait(timeout=10)
+    b = threading.Thread(target=b_withdraws)
+    b.start()
+    time.sleep(0.5)
+    assert b.is_alive(), "B waits on A's row lock instead of reading a stale state"
+    release.set()
+    a.join(timeout=10)
+    b.join(timeout=10)
+
+    assert outcome == {"b": "conflict"}
+    issue = Issue.objects.get(pk=issue.pk)
+    assert issue.state == State.ASSIGNED
+    assert issue.history.count() == 2
