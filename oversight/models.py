@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.models import User
+
 
 class Kind(models.TextChoices):
     RAISE = "raise", _("新问题")
@@ -92,3 +94,12 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} · {self.kind} · {self.on}"
+
+
+class PeopleImport(User):
+    """No table: gives the admin a "批量导入人员" entry (the upload screen of `import_people`)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("批量导入人员")
+        verbose_name_plural = _("批量导入人员")
