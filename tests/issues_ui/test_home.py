@@ -1,0 +1,90 @@
+"""The home page: what waits for each person (JOURNEYS 1–4)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from issues.models import Issue, today
+from issues.services import perform_transition
+
+from .conftest import assign, file_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def _home(client, user) -> str:
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _section(html, testid) -> str:
+    start = html.index(f'data-testid="{testid}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_the_officer_sees_what_waits_for_her(client, software_officer, secretariat, hrss_staff):
+    to_verify = assign(file_issue(software_officer, title="待核实的问题"), secretariat)
+    perform_transition(to_verify, "resolve", hrss_staff, resolution="已解决")
+    returned = assign(file_issue(software_officer, title="被退回的问题"), secretariat)
+    perform_transition(returned, "return", hrss_staff, reason="非本部门职责")
+    late = assign(file_issue(software_officer, title="超期的问题"), secretariat)
+    Issue.objects.filter(pk=late.pk).update(due_date=today() - timedelta(days=3))
+    html = _home(client, software_officer)
+    assert 'data-testid="raise"' in html and "提出问题" in html
+    assert "待核实的问题" in _section(html, "to-verify")
+    assert "被退回的问题" in _section(html, "returned")
+    overdue = _section(html, "overdue")
+    assert "超期的问题" in overdue and "light-red" in overdue
+    assert "待核实的问题" not in overdue
+
+
+def test_the_officer_does_not_see_another_chains_work(client, software_officer, ai_officer, secretariat, hrss_staff):
+    other = assign(file_issue(ai_officer, chain="ai", title="人工智能的问题"), secretariat)
+    perform_transition(other, "resolve", hrss_staff, resolution="已解决")
+    assert "人工智能的问题" not in _section(_home(client, software_officer), "to-verify")
+
+
+def test_the_department_inbox_puts_overdue_first(client, software_officer, secretariat, hrss_staff):
+    later = assign(file_issue(software_officer, title="时限较远的问题"), secretariat, days=20)
+    sooner = assign(file_issue(software_officer, title="即将到期的问题"), secretariat, days=2)
+    late = assign(file_issue(software_officer, title="已经超期的问题"), secretariat, days=5)
+    Issue.objects.filter(pk=late.pk).update(due_date=today() - timedelta(days=1))
+    assign(file_issue(software_officer, title="住建局的问题"), secretariat, department="housing")
+    inbox = _section(_home(client, hrss_staff), "inbox")
+    assert inbox.index("已经超期的问题") < inbox.index("即将到期的问题") < inbox.index("时限较远的问题")
+    assert "住建局的问题" not in inbox
+    assert "软件" in inbox and "已交办 0 天" in inbox
+    assert "light-yellow" in inbox and "light-red" in inbox
+    assert later and sooner
+
+
+def test_the_secretariat_triages_new_and_returned(client, software_officer, secretariat, hrss_staff):
+    file_issue(software_officer, title="新提出的问题")
+    back = assign(file_issue(software_officer, title="退回来的问题"), secretariat)
+    perform_transition(back, "return", hrss_staff, reason="非本部门职责")
+    assign(file_issue(software_officer, title="已交办的问题"), secretariat)
+    html = _home(client, secretariat)
+    triage = _section(html, "triage")
+    assert triage.index("退回来的问题") < triage.index("新提出的问题")
+    assert "已交办的问题" not in triage
+    assert "退回 1 次" in triage
+    assert triage.count('name="assign-department"') == 2
+    assert 'data-testid="counts"' in html
+
+
+def test_the_leader_sees_the_overview(client, software_officer, secretariat, leader):
+    late = assign(file_issue(software_officer, title="超期"), secretariat)
+    Issue.objects.filter(pk=late.pk).update(due_date=today() - timedelta(days=1))
+    file_issue(software_officer, title="新")
+    html = _home(client, leader)
+    assert '<span class="fs-3 fw-bold text-danger" data-testid="overdue-count">1</span>' in html
+    assert "?state=raised" in html and "?overdue=true" in html
+    assert "assign-department" not in html
+
+
+def test_someone_without_a_role_sees_no_issue_work(client, outsider, raised):
+    html = _home(client, outsider)
+    assert raised.title not in html
