@@ -100,7 +100,7 @@ class IssueForm(forms.Form):
 
 
 class UpdateForm(forms.Form):
-    text = forms.CharField(label=_("办理进展"), widget=_text(3))
+    text = forms.CharField(label=_("填写进展"), widget=_text(3))
     files = MultipleFileField(label=_("附件"))
 
 
