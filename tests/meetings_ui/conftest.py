@@ -50,3 +50,9 @@ def advance(meeting, user, *, to: str):
         services.perform_meeting_transition(meeting, "hold", user)
         meeting.refresh_from_db()
     return meeting
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Approved minutes are stored as files: keep the tests' files out of the project folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

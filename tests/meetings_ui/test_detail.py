@@ -175,3 +175,29 @@ def test_meeting_page_query_count_is_flat(secretariat, meeting, software_officer
     services.generate_agenda(meeting, secretariat)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
+
+
+def test_follow_up_lists_the_last_meetings_decisions_with_their_state(secretariat, raised_issue, signed_in):
+    from datetime import timedelta
+
+    from issues.models import today
+    from liaison.models import Department
+
+    from .conftest import advance
+
+    earlier = services.create_meeting(secretariat, kind="regular", scheduled_at=at(-10))
+    advance(earlier, secretariat, to="held")
+    services.save_minutes(earlier, secretariat, decisions=[
+        {"text": "由市人社局牵头办理人才补贴审核", "department": Department.objects.get(code="hrss"),
+         "due_date": today() + timedelta(days=20), "issue": raised_issue},
+        {"text": "秘书处汇总各链用工需求", "due_date": today() - timedelta(days=2)},
+    ])
+    services.approve_minutes(earlier, secretariat)
+    later = services.create_meeting(secretariat, kind="regular", scheduled_at=at(3))
+    services.generate_agenda(later, secretariat)
+    page = signed_in(secretariat).get(f"/meetings/{later.pk}/").content.decode()
+    follow_up = page[page.index("一、上次会议议定事项落实情况"):page.index("二、新提出问题")]
+    assert "由市人社局牵头办理人才补贴审核" in follow_up and "办理中" in follow_up
+    assert f'href="/issues/{raised_issue.pk}/"' in follow_up
+    assert "秘书处汇总各链用工需求" in follow_up and "已过完成时限" in follow_up
+    assert earlier.title in follow_up
