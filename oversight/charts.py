@@ -53,6 +53,19 @@ def _point(value, url: str | None, label: str = ""):
     return point
 
 
+def _ticks(values) -> list[int]:
+    """Whole-number ticks for counts (pygal would label 0.2, 0.4, … for small numbers)."""
+    top = max([v for v in values if v is not None] or [0])
+    step = max(1, -(-top // 5))
+    return list(range(0, top + step + 1, step)) if top else [0, 1]
+
+
+def _label_margin(labels) -> int:
+    # pygal sizes label space at 0.6 em per character; a Chinese character is a full em.
+    longest = max((len(str(label)) for label in labels), default=0)
+    return int(0.45 * STYLE.label_font_size * longest) + 8
+
+
 def _render(chart, title: str) -> str:
     # pygal always inlines a config <script> for its (unused) tooltips: the page has no JS.
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))
@@ -61,11 +74,13 @@ def _render(chart, title: str) -> str:
 
 
 def horizontal_bars(title: str, rows: list[tuple[str, int, str | None]], series: str,
-                    *, height_per_row: int = 34) -> str:
+                    *, height_per_row: int = 34, ticks: list[int] | None = None) -> str:
+    rows = rows[::-1]  # pygal draws the first row at the bottom; read top-down like the table
+    labels = [label for label, _value, _url in rows]
     chart = HorizontalBar(height=max(160, 60 + height_per_row * len(rows)), width=640,
-                          show_legend=False, **COMMON)
-    chart.title = None
-    chart.x_labels = [label for label, _value, _url in rows]
+                          show_legend=False, margin_left=_label_margin(labels), **COMMON)
+    chart.x_labels = labels
+    chart.y_labels = ticks or _ticks([value for _label, value, _url in rows])
     chart.add(series, [_point(value, url) for _label, value, url in rows])
     return _render(chart, title)
 
@@ -73,9 +88,14 @@ def horizontal_bars(title: str, rows: list[tuple[str, int, str | None]], series:
 def grouped_bars(title: str, labels: list[str], series: list[tuple[str, list[tuple[int, str | None]]]],
                  *, horizontal: bool = False) -> str:
     kind = HorizontalBar if horizontal else Bar
+    if horizontal:  # top-down like the table beside it
+        labels = labels[::-1]
+        series = [(name, points[::-1]) for name, points in series]
     height = max(200, 80 + 40 * len(labels)) if horizontal else 320
-    chart = kind(height=height, width=720, x_label_rotation=0, **COMMON)
+    extra = {"margin_left": _label_margin(labels)} if horizontal else {}
+    chart = kind(height=height, width=720, **extra, **COMMON)
     chart.x_labels = labels
+    chart.y_labels = _ticks([v for _name, points in series for v, _url in points])
     for name, points in series:
         chart.add(name, [_point(v, url) for v, url in points])
     return _render(chart, title)
@@ -85,6 +105,7 @@ def trend(title: str, labels: list[str], series: list[tuple[str, list[tuple[int,
     chart = Line(height=300, width=720, dots_size=4,
                  **{**COMMON, "show_y_guides": True, "print_values": False})
     chart.x_labels = labels
+    chart.y_labels = _ticks([v for _name, points in series for v, _url in points])
     for name, points in series:
         chart.add(name, [_point(v, url) for v, url in points])
     return _render(chart, title)

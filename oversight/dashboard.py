@@ -85,7 +85,7 @@ def context(user, period: Period) -> dict:
         "department": charts.horizontal_bars(
             _("按期办结率（%）"),
             [(r["name"], round((r["on_time_rate"] or 0) * 100, 1), r["resolved_url"]) for r in league],
-            _("按期办结率")),
+            _("按期办结率"), ticks=list(range(0, 101, 20))),
         "monthly": charts.trend(
             _("月度趋势"), [r["label"] for r in months],
             [(_("提出"), [(r["raised"], r["url"]) for r in months]),
