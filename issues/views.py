@@ -38,6 +38,7 @@ from issues.services import (
 from liaison.models import Department
 
 PAGE_SIZE = 25
+BUTTON_ORDER = ["assign", "resolve", "verify", "reassign", "reopen", "return", "withdraw"]
 
 SORTS = {
     "-raised": ("-raised_at", "-pk"),
@@ -149,7 +150,8 @@ def issue_detail(request, pk):
 def _detail_context(request, issue, *, bound=None, update_form=None) -> dict:
     user = request.user
     departments = Department.objects.all()
-    names = available_transitions(issue, user)
+    # The usual next step first (resolve before return, verify before reopen).
+    names = sorted(available_transitions(issue, user), key=BUTTON_ORDER.index)
     forms = []
     for name in names:
         form = bound[1] if bound and bound[0] == name else transition_form(name, issue, departments=departments)

@@ -1,0 +1,42 @@
+"""`seed_demo`'s issues: a year of realistic issues in every state, through the services."""
+
+import io
+import random
+
+import pytest
+
+from issues import demo
+from issues.models import Issue, IssueUpdate, State
+from liaison.demo import seed_accounts
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_year_of_issues_in_every_state_and_idempotent():
+    accounts = seed_accounts()
+    out = io.StringIO()
+    demo.seed(accounts, random.Random(2024), out)
+    issues = Issue.objects.all()
+    assert issues.count() == demo.COUNT
+    assert {i.state for i in issues} == set(State.values)
+    assert Issue.objects.filter(return_count__gt=0).count() >= 3
+    assert Issue.objects.filter(reopen_count__gt=0).count() >= 3
+    assert Issue.objects.filter(state=State.RAISED, return_count__gt=0).exists()
+    assert Issue.objects.overdue().count() >= 2
+    assert IssueUpdate.objects.count() >= 20
+    # Spread over the past year, numbered in the order they were raised.
+    dates = list(issues.order_by("raised_at").values_list("raised_at", flat=True))
+    assert (dates[-1] - dates[0]).days > 300
+    ordered = list(issues.order_by("raised_at").values_list("year", "sequence"))
+    assert ordered == sorted(ordered)
+    # Every step left one history row by a real person, dated when it happened.
+    history = Issue.history.exclude(transition="")
+    assert history.filter(history_user__isnull=True).count() == 0
+    verified = issues.filter(state=State.VERIFIED).first()
+    steps = list(Issue.history.filter(id=verified.pk).order_by("history_date").values_list("transition", flat=True))
+    assert steps[0] == "raise" and steps[-1] == "verify"
+    assert verified.verified_at > verified.resolved_at > verified.first_assigned_at > verified.raised_at
+
+    demo.seed(accounts, random.Random(1), out)
+    assert Issue.objects.count() == demo.COUNT
+    assert "already present" in out.getvalue()
