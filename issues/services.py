@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from issues.models import Issue, IssueDepartment, State
@@ -25,20 +26,21 @@ class TransitionConflict(Exception):
 class TransitionSpec:
     name: str
     method: str
-    label: str
+    label: str  # lazy translation: str(label) in the request's language
     reason_field: str | None  # the input whose text becomes the history reason
 
 
 TRANSITIONS: dict[str, TransitionSpec] = {
     spec.name: spec
     for spec in [
-        TransitionSpec("assign", "assign", "交办", "note"),
-        TransitionSpec("reassign", "reassign", "改派", "reason"),
-        TransitionSpec("return", "return_to_secretariat", "退回", "reason"),
-        TransitionSpec("resolve", "resolve", "办结", "resolution"),
-        TransitionSpec("verify", "verify", "核实", "note"),
-        TransitionSpec("reopen", "reopen", "重新办理", "reason"),
-        TransitionSpec("withdraw", "withdraw", "撤回", "reason"),
+        # Labels are lazy: they are read in the language of each request, not at import.
+        TransitionSpec("assign", "assign", gettext_lazy("交办"), "note"),
+        TransitionSpec("reassign", "reassign", gettext_lazy("改派"), "reason"),
+        TransitionSpec("return", "return_to_secretariat", gettext_lazy("退回"), "reason"),
+        TransitionSpec("resolve", "resolve", gettext_lazy("办结"), "resolution"),
+        TransitionSpec("verify", "verify", gettext_lazy("核实"), "note"),
+        TransitionSpec("reopen", "reopen", gettext_lazy("重新办理"), "reason"),
+        TransitionSpec("withdraw", "withdraw", gettext_lazy("撤回"), "reason"),
     ]
 }
 
@@ -158,6 +160,10 @@ def post_update(issue: Issue, user, text: str):
 
 def issue_for(user, pk) -> Issue:
     """The one access helper: the issue if this person may see it, else 404 (never 403)."""
-    from django.shortcuts import get_object_or_404
+    from django.http import Http404
 
-    return get_object_or_404(Issue.objects.visible_to(user).with_related(), pk=pk)
+    try:
+        return Issue.objects.visible_to(user).with_related().get(pk=pk)
+    except (Issue.DoesNotExist, ValueError, TypeError):
+        # The same words for "unknown" and "not yours": an outsider learns nothing.
+        raise Http404(_("问题不存在。")) from None
