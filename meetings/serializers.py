@@ -68,9 +68,22 @@ def _has_minutes(meeting: Meeting) -> bool:
     return True
 
 
-MINUTES_SCHEMA = serializers.DictField(help_text="summary, items [{agenda_item, discussion}], "
-                                                 "decisions [{id, text, department, due_date, issue}], "
-                                                 "approved_at, pdf_sha256")
+class ItemNoteOutSerializer(serializers.Serializer):
+    agenda_item = serializers.IntegerField()
+    discussion = serializers.CharField()
+
+
+class MinutesOutSerializer(serializers.Serializer):
+    """The schema of `minutes` (the data itself comes from `minutes_data`)."""
+
+    summary = serializers.CharField()
+    items = ItemNoteOutSerializer(many=True)
+    decisions = DecisionSerializer(many=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+    pdf_sha256 = serializers.CharField(allow_null=True)
+
+
+MINUTES_SCHEMA = MinutesOutSerializer
 
 
 class MeetingSerializer(serializers.ModelSerializer):

@@ -100,17 +100,53 @@ def test_the_list_is_upcoming_first(api, leader):
     assert [m["id"] for m in r.data["results"]] == [soon.pk, later.pk, past.pk, older.pk]
 
 
-def test_detail_query_count_is_flat(api, leader, django_assert_max_num_queries, secretariat):
-    from meetings.services import generate_agenda
+def _detail_queries(client, meeting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    for n in range(5):
-        make_issue(f"问题{n}")
-    meeting = make_meeting(timezone.localdate() + timedelta(days=1))
-    generate_agenda(meeting, secretariat)
-    client = api.as_user(leader)
-    # token, user, meeting (404 check), meeting+minutes, agenda, attendance, notes, decisions
-    with django_assert_max_num_queries(9):
+    with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"{BASE}{meeting.pk}/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_detail_query_count_is_flat(api, leader, secretariat, django_assert_max_num_queries):
+    from meetings.services import generate_agenda, save_minutes, set_attendance
+
+    def meeting_with(n):
+        issues = [make_issue(f"问题{k}") for k in range(n)]
+        meeting = make_meeting(timezone.localdate())
+        generate_agenda(meeting, secretariat)
+        meeting = type(meeting).objects.get(pk=meeting.pk)
+        type(meeting).objects.filter(pk=meeting.pk).update(state=MeetingState.HELD)
+        meeting.refresh_from_db()
+        set_attendance(meeting, secretariat, [{"name": f"代表{k}", "organisation": "企业"} for k in range(n)])
+        due = timezone.localdate() + timedelta(days=9)
+        save_minutes(meeting, secretariat, summary="纪要",
+                     items=[{"agenda_item": i.pk, "discussion": "讨论"} for i in meeting.agenda_items.all()],
+                     decisions=[{"text": f"决定{k}", "department": "hrss", "due_date": due, "issue": i.pk}
+                                for k, i in enumerate(issues)])
+        return meeting
+
+    client = api.as_user(leader)
+    small, large = meeting_with(2), meeting_with(30)
+    # session/token, meeting_for, meeting + minutes, agenda items, attendance, item notes,
+    # decisions (with department and issue)
+    with django_assert_max_num_queries(8):
+        _detail_queries(client, small)
+    assert _detail_queries(client, small) == _detail_queries(client, large)
+
+
+def test_list_query_count_is_flat(api, leader, django_assert_max_num_queries):
+    client = api.as_user(leader)
+    for k in range(3):
+        make_meeting(timezone.localdate() + timedelta(days=k))
+    # token, count, page
+    with django_assert_max_num_queries(3):
+        assert client.get(BASE).status_code == 200
+    for k in range(30):
+        make_meeting(timezone.localdate() - timedelta(days=k + 1))
+    with django_assert_max_num_queries(3):
+        assert len(client.get(BASE).data["results"]) == 33
 
 
 # --- permissions as a table: role × action → status ----------------------------------------
