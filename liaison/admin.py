@@ -1,5 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,7 +16,43 @@ from liaison.models import (
     Measure,
     OfficerTerm,
     User,
+    appoint_officer,
+    end_officer_terms,
 )
+
+# Django stores permission names in English ("Can add 产业链") when it migrates; the admin
+# shows them translated from the codename and the model's (translated) verbose name instead.
+PERMISSION_ACTIONS = {"add": _("添加"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}
+
+
+def permission_label(permission) -> str:
+    action, _sep, _model = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if model is None or action not in PERMISSION_ACTIONS:
+        return permission.name
+    instance_type = getattr(model, "instance_type", None)  # a simple-history model
+    if instance_type is not None:
+        subject = gettext("%(model)s的历史记录") % {"model": instance_type._meta.verbose_name}
+    else:
+        subject = str(model._meta.verbose_name)
+    return f"{PERMISSION_ACTIONS[action]} · {subject}"
+
+
+class ChinesePermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions") and field is not None:
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ChinesePermissionsMixin, BaseGroupAdmin):
+    pass
 
 
 @admin.register(IndustryUnion)
@@ -22,10 +63,15 @@ class IndustryUnionAdmin(SimpleHistoryAdmin):
 
 
 class OfficerTermInline(admin.TabularInline):
+    """The chain's officers, past and present, for reading: appointments go through
+    「联络员任期 → 添加」, which ends the previous term (one active officer per chain)."""
+
     model = OfficerTerm
     extra = 0
-    fields = ["officer", "started_on", "ended_on"]
-    autocomplete_fields = ["officer"]
+    max_num = 0
+    can_delete = False
+    fields = readonly_fields = ["officer", "started_on", "ended_on"]
+    verbose_name_plural = _("联络员任期（任命新联络员请在“联络员任期”中添加）")
 
 
 @admin.register(IndustryChain)
@@ -52,17 +98,76 @@ class MeasureAdmin(SimpleHistoryAdmin):
     list_display = ["number", "title"]
 
 
+class AppointOfficerForm(forms.ModelForm):
+    """Appointing a chain's officer; without `ended_on` in the form, the one-active-officer
+    constraint is left to `appoint_officer`, which ends the previous term first."""
+
+    class Meta:
+        model = OfficerTerm
+        fields = ["chain", "officer", "started_on"]
+
+
 @admin.register(OfficerTerm)
 class OfficerTermAdmin(SimpleHistoryAdmin):
     list_display = ["chain", "officer", "started_on", "ended_on"]
     list_filter = ["chain__union", "chain"]
     autocomplete_fields = ["officer", "chain"]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AppointOfficerForm
+            kwargs["fields"] = AppointOfficerForm.Meta.fields
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": AppointOfficerForm.Meta.fields})]
+        return super().get_fieldsets(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        term = appoint_officer(obj.chain, obj.officer, on=obj.started_on)
+        obj.pk, obj.started_on, obj.ended_on = term.pk, term.started_on, term.ended_on
+        obj._state.adding = False
+
+
+class RoleFormMixin:
+    """Department staff need their department (also a database constraint: this turns the
+    crash into a form error); other roles belong to no department."""
+
+    def clean(self):
+        cleaned = super().clean()
+        role, department = cleaned.get("role"), cleaned.get("department")
+        if role == User.Role.DEPARTMENT and department is None:
+            self.add_error("department", _("职能部门人员须选择所属部门。"))
+        elif role != User.Role.DEPARTMENT and department is not None:
+            self.add_error("department", _("只有职能部门人员可以选择所属部门。"))
+        return cleaned
+
+
+class UserChangeForm(RoleFormMixin, auth_forms.UserChangeForm):
+    pass
+
+
+class UserCreationForm(RoleFormMixin, auth_forms.AdminUserCreationForm):
+    pass
+
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(ChinesePermissionsMixin, SimpleHistoryAdmin, BaseUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+
     list_display = ["username", "name", "role", "department", "email", "is_active"]
     list_filter = ["role", "department", "is_active"]
     search_fields = ["username", "name", "email"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("联动机制"), {"fields": ["name", "role", "department"]}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("联动机制"), {"fields": ["name", "role", "department"]}),)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Someone who stops being an officer leaves their chains (appointments are made in
+        # 联络员任期, which also sets the role).
+        if obj.role != User.Role.OFFICER:
+            end_officer_terms(obj)

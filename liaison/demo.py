@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
+
 from liaison.models import Department, IndustryChain, User, appoint_officer
 from liaison.reference import secretariat_group
 
@@ -45,30 +47,38 @@ class DemoAccounts:
         return rows
 
 
-def _account(username: str, name: str, role: str, **extra) -> User:
-    user, _created = User.objects.get_or_create(username=username)
-    user.name, user.role = name, role
-    user.email = user.email or f"{username}@example.gov.cn"
-    for key, value in extra.items():
-        setattr(user, key, value)
-    user.set_password(DEMO_PASSWORD)
+def _account(username: str, name: str, role: str, password_hash: str, **extra) -> User:
+    """The demo account, created once; an existing one (maybe edited since) is left alone."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    user = User(username=username, name=name, role=role, email=f"{username}@example.gov.cn",
+                password=password_hash, **extra)
     user.save()
     return user
 
 
 def seed_accounts() -> DemoAccounts:
+    # One hash for every demo account: hashing is deliberately slow (~0.5 s each), and these
+    # accounts share one published password anyway.
+    password_hash = make_password(DEMO_PASSWORD)
     accounts = DemoAccounts(
-        secretariat=_account("wangfang", "王芳", User.Role.SECRETARIAT, is_staff=True),
-        leader=_account("liuzhuxi", "刘建国", User.Role.LEADER),
+        secretariat=_account("wangfang", "王芳", User.Role.SECRETARIAT, password_hash, is_staff=True),
+        leader=_account("liuzhuxi", "刘建国", User.Role.LEADER, password_hash),
     )
     accounts.secretariat.groups.add(secretariat_group())
-    _account("admin", "系统管理员", User.Role.SECRETARIAT, is_staff=True, is_superuser=True)
+    _account("admin", "系统管理员", User.Role.SECRETARIAT, password_hash, is_staff=True,
+             is_superuser=True)
     for code, (username, name) in OFFICERS.items():
-        user = _account(username, name, User.Role.OFFICER)
-        appoint_officer(IndustryChain.objects.get(code=code), user)
+        user = _account(username, name, User.Role.OFFICER, password_hash)
+        chain = IndustryChain.objects.get(code=code)
+        # A chain whose officer was replaced (say in the admin) keeps its new officer.
+        if chain.current_term() is None and not user.officer_terms.filter(chain=chain).exists():
+            appoint_officer(chain, user)
         accounts.officers[code] = user
     for code, (username, name) in DEPARTMENT_STAFF.items():
         accounts.staff[code] = _account(
-            username, name, User.Role.DEPARTMENT, department=Department.objects.get(code=code)
+            username, name, User.Role.DEPARTMENT, password_hash,
+            department=Department.objects.get(code=code),
         )
     return accounts
