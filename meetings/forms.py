@@ -77,6 +77,30 @@ class MeetingForm(forms.Form):
         }
 
 
+class MeetingEditForm(MeetingForm):
+    """Date, time, place and title of an existing meeting; its kind stays."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        self.fields["title"].help_text = _("留空则使用自动生成的名称。")
+
+    @classmethod
+    def for_meeting(cls, meeting):
+        local = timezone.localtime(meeting.scheduled_at)
+        return cls(prefix="edit", initial={
+            "date": local.date(), "time": local.time().replace(second=0, microsecond=0),
+            "location": meeting.location, "title": meeting.title if meeting.title_is_custom else "",
+        })
+
+    def meeting_fields(self) -> dict:
+        return {
+            "scheduled_at": self.scheduled_at(),
+            "location": self.cleaned_data["location"].strip(),
+            "title": self.cleaned_data["title"].strip(),
+        }
+
+
 class AgendaItemForm(forms.Form):
     """A hand-made or hand-edited agenda item (before publication)."""
 
@@ -170,15 +194,23 @@ class MinutesForm(forms.Form):
     summary = forms.CharField(label=_("会议概述"), required=False, widget=_text(4))
 
 
-def open_issue_choices(extra_ids=()) -> list[tuple[str, str]]:
-    """Open issues by number and title (plus any already chosen), for the decision picker."""
-    qs = Issue.objects.filter(state__in=OPEN_STATES)
-    if extra_ids:
-        from django.db.models import Q
+def open_issues() -> list[tuple[str, str]]:
+    """(number, title) of every open issue, newest first: the suggestions of the issue search."""
+    return list(
+        Issue.objects.filter(state__in=OPEN_STATES).order_by("-year", "-sequence").values_list("number", "title")
+    )
 
-        qs = Issue.objects.filter(Q(state__in=OPEN_STATES) | Q(pk__in=list(extra_ids)))
-    rows = qs.order_by("-year", "-sequence").values_list("pk", "number", "title")
-    return [("", _("— 不涉及具体问题 —"))] + [(str(pk), f"{number} {title}") for pk, number, title in rows]
+
+def issue_label(issue) -> str:
+    return f"{issue.number} {issue.title}"
+
+
+class IssueSearchInput(forms.TextInput):
+    """A text box that suggests open issues (one shared <datalist>); the number is what counts."""
+
+    def __init__(self):
+        super().__init__(attrs={"class": "form-control", "list": "open-issues", "autocomplete": "off",
+                                "placeholder": _("输入编号或标题搜索")})
 
 
 class DecisionRowForm(forms.Form):
@@ -188,13 +220,25 @@ class DecisionRowForm(forms.Form):
     department = forms.TypedChoiceField(label=_("责任部门"), required=False, coerce=int,
                                         empty_value=None, widget=_select())
     due_date = forms.DateField(label=_("完成时限"), required=False, widget=DateInput())
-    issue = forms.TypedChoiceField(label=_("相关问题"), required=False, coerce=int, empty_value=None,
-                                   widget=_select())
+    issue = forms.CharField(label=_("相关问题（可选）"), required=False, max_length=220,
+                            widget=IssueSearchInput())
 
-    def __init__(self, *args, departments=(), issues=(), **kwargs):
+    def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = departments
-        self.fields["issue"].choices = issues
+
+    def clean_issue(self) -> int | None:
+        """"2024-0007 标题…" or just "2024-0007" → the issue's id."""
+        text = (self.cleaned_data.get("issue") or "").strip()
+        if not text:
+            return None
+        number = text.split()[0]
+        pk = Issue.objects.filter(number=number).values_list("pk", flat=True).first()
+        if pk is None:
+            raise forms.ValidationError(
+                _("没有编号为 %(number)s 的问题，请从提示中选择。") % {"number": number}
+            )
+        return pk
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="list"),
     path("meetings/new/", views.meeting_create, name="create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("meetings/<int:pk>/transitions/<slug:name>/", views.meeting_transition, name="transition"),
     path("meetings/<int:pk>/agenda/generate/", views.generate_agenda, name="generate_agenda"),
     path("meetings/<int:pk>/agenda/items/", views.add_item, name="add_item"),

@@ -25,10 +25,12 @@ from meetings.forms import (
     AgendaItemForm,
     AttendanceFormSet,
     DecisionFormSet,
+    MeetingEditForm,
     MeetingForm,
     MinutesForm,
     department_choices,
-    open_issue_choices,
+    issue_label,
+    open_issues,
     people_choices,
 )
 from meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingState, Minutes
@@ -137,6 +139,9 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
         "agenda_items": [_agenda_entry(meeting, item, n, agenda_editable, bound.get("edit_forms", {}))
                          for n, item in enumerate(items, start=1)],
         "item_form": bound.get("item_form") or (AgendaItemForm() if agenda_editable else None),
+        "edit_form": bound.get("edit_form") or (
+            MeetingEditForm.for_meeting(meeting) if can_change and _head_editable(meeting) else None
+        ),
         "minutes": minutes,
         "decisions": decisions,
         "note_fields": [
@@ -159,11 +164,17 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
             initial={"summary": minutes.summary if minutes else ""}
         )
         context["decision_formset"] = bound.get("decision_formset") or DecisionFormSet(
-            prefix="decisions", form_kwargs=_decision_choices(decisions),
+            prefix="decisions", form_kwargs=_decision_choices(),
             initial=[{"id": d.pk, "text": d.text, "department": d.department_id,
-                      "due_date": d.due_date, "issue": d.issue_id} for d in decisions],
+                      "due_date": d.due_date, "issue": issue_label(d.issue) if d.issue_id else ""}
+                     for d in decisions],
         )
+        context["open_issues"] = open_issues()
     return context
+
+
+def _head_editable(meeting: Meeting) -> bool:
+    return meeting.state not in (MeetingState.MINUTES_APPROVED, MeetingState.CANCELLED)
 
 
 def _actions(meeting: Meeting, user) -> list[dict]:
@@ -242,11 +253,9 @@ def _attendance_groups(attendance) -> list[dict]:
     return groups
 
 
-def _decision_choices(decisions) -> dict:
-    return {
-        "departments": department_choices(),
-        "issues": open_issue_choices(extra_ids=[d.issue_id for d in decisions if d.issue_id]),
-    }
+def _decision_choices() -> dict:
+    # The issue search's suggestions are not per row: one <datalist> in the page (_minutes.html).
+    return {"departments": department_choices()}
 
 
 # --- changes (secretariat only) -----------------------------------------------------------------
@@ -296,6 +305,19 @@ def meeting_transition(request, pk, name):
         lambda: services.perform_meeting_transition(meeting, name, request.user, reason=reason),
         _(ACTION_DONE[name]),
     )
+
+
+@login_required
+@require_POST
+def meeting_edit(request, pk):
+    meeting = _meeting_to_change(request, pk)
+    form = MeetingEditForm(request.POST, prefix="edit")
+    if not form.is_valid():
+        _mark_invalid(form)
+        return _refuse(request, meeting, _("未能保存会议信息，请按提示修改。"), 400, {"edit_form": form})
+    return _run(request, meeting,
+                lambda: services.update_meeting(meeting, request.user, **form.meeting_fields()),
+                _("会议信息已保存。"), edit_form=form)
 
 
 @login_required
@@ -389,10 +411,8 @@ def save_attendance(request, pk):
 @require_POST
 def save_minutes(request, pk):
     meeting = _meeting_to_change(request, pk)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    current = list(minutes.decisions.all()) if minutes else []
     form = MinutesForm(request.POST)
-    formset = DecisionFormSet(request.POST, prefix="decisions", form_kwargs=_decision_choices(current))
+    formset = DecisionFormSet(request.POST, prefix="decisions", form_kwargs=_decision_choices())
     item_ids = list(meeting.agenda_items.values_list("pk", flat=True))
     notes = {pk: request.POST.get(f"note-{pk}", "") for pk in item_ids}
     bound = {"minutes_form": form, "decision_formset": formset, "notes": notes}

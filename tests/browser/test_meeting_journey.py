@@ -69,7 +69,7 @@ def test_secretariat_runs_a_meeting_and_the_decision_assigns_the_issue(
     page.locator("#id_decisions-0-text").fill("由市人社局牵头，两周内办结人才补贴审核")
     page.locator("#id_decisions-0-department").select_option(label="市人力资源和社会保障局")
     page.locator("#id_decisions-0-due_date").fill(due.isoformat())
-    page.locator("#id_decisions-0-issue").select_option(label=f"{issue.number} {issue.title}")
+    page.locator("#id_decisions-0-issue").fill(f"{issue.number} {issue.title}")  # as the search suggests
     page.get_by_role("button", name="保存纪要").click()
     expect(page.get_by_role("alert")).to_contain_text("纪要已保存")
 

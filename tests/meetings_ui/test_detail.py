@@ -201,3 +201,27 @@ def test_follow_up_lists_the_last_meetings_decisions_with_their_state(secretaria
     assert f'href="/issues/{raised_issue.pk}/"' in follow_up
     assert "秘书处汇总各链用工需求" in follow_up and "已过完成时限" in follow_up
     assert earlier.title in follow_up
+
+
+def test_secretariat_moves_the_meeting(secretariat, meeting, signed_in):
+    client = signed_in(secretariat)
+    assert "修改会议时间、地点或名称" in client.get(f"/meetings/{meeting.pk}/").content.decode()
+    response = client.post(f"/meetings/{meeting.pk}/edit/", {
+        "edit-date": "2024-12-02", "edit-time": "09:30", "edit-location": "市人社局二楼会议室", "edit-title": "",
+    })
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.location == "市人社局二楼会议室"
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "2024年12月2日 09:30" in page and "会议信息已保存。" in page
+    assert meeting.title == "2024年第1次产业链联络员会议"  # the generated title follows the year
+
+
+def test_a_cancelled_meeting_cannot_be_moved(secretariat, meeting, signed_in):
+    services.perform_meeting_transition(meeting, "cancel", secretariat, reason="改期")
+    client = signed_in(secretariat)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "修改会议时间" not in page and "取消会议</summary>" not in page
+    response = client.post(f"/meetings/{meeting.pk}/edit/", {"edit-date": "2024-12-02", "edit-time": "09:30"})
+    assert response.status_code == 409
+    assert "已取消" in response.content.decode()

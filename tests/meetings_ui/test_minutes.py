@@ -36,7 +36,8 @@ def test_editor_appears_once_the_agenda_is_published(secretariat, meeting, raise
     assert 'data-testid="minutes-form"' in page
     assert "二、新提出问题" in page and 'name="note-' in page
     assert "添加议定事项" in page
-    assert f"{raised_issue.number} {raised_issue.title}" in page  # the issue picker
+    # The issue search suggests open issues by number and title.
+    assert f'<option value="{raised_issue.number} {raised_issue.title}">' in page
 
 
 def test_secretariat_saves_the_minutes(secretariat, meeting, raised_issue, hrss, signed_in):
@@ -49,7 +50,7 @@ def test_secretariat_saves_the_minutes(secretariat, meeting, raised_issue, hrss,
         notes={item.pk: "与会人员就人才补贴申报进度进行了讨论。"},
         decisions=[
             {"text": "由市人社局牵头，限期办结", "department": str(hrss.pk), "due_date": due.isoformat(),
-             "issue": str(raised_issue.pk)},
+             "issue": f"{raised_issue.number} {raised_issue.title}"},
             {"text": "", "department": "", "due_date": "", "issue": ""},  # an untouched row
         ],
     ))
@@ -65,9 +66,20 @@ def test_secretariat_saves_the_minutes(secretariat, meeting, raised_issue, hrss,
     assert f'name="decisions-0-id" value="{decision.pk}"' in page
     client.post(f"/meetings/{meeting.pk}/minutes/", minutes_post(meeting, decisions=[
         {"id": str(decision.pk), "text": "由市人社局牵头，11月底前办结", "department": str(hrss.pk),
-         "due_date": due.isoformat(), "issue": str(raised_issue.pk)},
+         "due_date": due.isoformat(), "issue": raised_issue.number},
     ]))
     assert list(Decision.objects.values_list("pk", "text")) == [(decision.pk, "由市人社局牵头，11月底前办结")]
+
+
+def test_an_unknown_issue_number_is_explained(secretariat, meeting, signed_in):
+    advance(meeting, secretariat, to="held")
+    response = signed_in(secretariat).post(f"/meetings/{meeting.pk}/minutes/", minutes_post(
+        meeting, decisions=[{"text": "由市人社局办理", "department": "", "due_date": "", "issue": "2019-9999"}],
+    ))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "没有编号为 2019-9999 的问题" in page and 'value="2019-9999"' in page
+    assert not Decision.objects.exists()
 
 
 def test_a_decision_without_text_is_explained(secretariat, meeting, hrss, signed_in):
