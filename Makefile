@@ -4,7 +4,8 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-DEBIAN_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 gettext
+# WeasyPrint needs Pango; harfbuzz-subset makes CJK PDFs ~20x faster; gettext compiles translations.
+DEBIAN_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
 TEST_DEBIAN_PACKAGES := chromium poppler-utils
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -39,6 +40,9 @@ test-system-packages:
 	@bash scripts/ensure-debian-packages.sh $(TEST_DEBIAN_PACKAGES)
 
 $(VENV)/.installed: requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (Debian 12: apt-get install python3) or pass PYTHON=..." >&2; exit 1; }
+	@# Debian's Python lacks venv/ensurepip until python3-venv is installed.
+	@test -x $(PY) || $(PYTHON) -c "import ensurepip" 2>/dev/null || bash scripts/ensure-debian-packages.sh python3-venv python3.11-venv
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q -r requirements.lock
 	@touch $@

@@ -3,6 +3,8 @@
 Reference data is loaded for every test that touches the database, as in production.
 """
 
+import os
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -111,3 +113,13 @@ def api():
 
     client.as_user = as_user
     return client
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a skipped browser test is a failure: the browser journeys must really run there."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and item.get_closest_marker("browser"):
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped in CI: {report.longrepr}"
