@@ -31,6 +31,7 @@ from issues.services import (
     TRANSITIONS,
     TransitionConflict,
     available_transitions,
+    issue_for,  # the one access helper, shared with the API: 404 for anyone who may not see it
     perform_transition,
     post_update,
     raise_issue,
@@ -56,11 +57,6 @@ SORT_LABELS = {
     "number": gettext_lazy("编号（小→大）"),
     "-number": gettext_lazy("编号（大→小）"),
 }
-
-
-def issue_for(user, pk) -> Issue:
-    """The one way views reach an issue: 404 when this person may not see it."""
-    return get_object_or_404(Issue.objects.visible_to(user).with_related(), pk=pk)
 
 
 # --- list ------------------------------------------------------------------------------
