@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from issues.models import WARNING_DAYS, State
@@ -37,32 +38,32 @@ from meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingState,
 
 # The lifecycle buttons as the meeting page shows them (the services name them tersely).
 ACTIONS = {
-    "publish_agenda": {"label": "发布议程", "css": "btn-primary"},
-    "hold": {"label": "标记已召开", "css": "btn-primary"},
+    "publish_agenda": {"label": gettext_lazy("发布议程"), "css": "btn-primary"},
+    "hold": {"label": gettext_lazy("标记已召开"), "css": "btn-primary"},
     "approve_minutes": {
-        "label": "审定纪要", "css": "btn-success", "confirm_label": "确认审定",
-        "confirm": "审定后纪要即锁定、不能再修改；议定事项将立即作用于相关问题（待交办的交办，办理中的改派）。",
+        "label": gettext_lazy("审定纪要"), "css": "btn-success", "confirm_label": gettext_lazy("确认审定"),
+        "confirm": gettext_lazy("审定后纪要即锁定、不能再修改；议定事项将立即作用于相关问题（待交办的交办，办理中的改派）。"),
     },
     "cancel": {
-        "label": "取消会议", "css": "btn-outline-danger", "confirm_label": "确认取消会议",
-        "confirm": "取消后会议不能恢复。确定要取消这次会议吗？",
+        "label": gettext_lazy("取消会议"), "css": "btn-outline-danger", "confirm_label": gettext_lazy("确认取消会议"),
+        "confirm": gettext_lazy("取消后会议不能恢复。确定要取消这次会议吗？"),
     },
 }
 ACTION_DONE = {
-    "publish_agenda": "议程已发布。",
-    "hold": "已标记为已召开。",
-    "approve_minutes": "纪要已审定，议定事项已作用于相关问题。",
-    "cancel": "会议已取消。",
+    "publish_agenda": gettext_lazy("议程已发布。"),
+    "hold": gettext_lazy("已标记为已召开。"),
+    "approve_minutes": gettext_lazy("纪要已审定，议定事项已作用于相关问题。"),
+    "cancel": gettext_lazy("会议已取消。"),
 }
-TRANSITION_LABELS = {"assign": "已交办", "reassign": "已改派"}
+TRANSITION_LABELS = {"assign": gettext_lazy("已交办"), "reassign": gettext_lazy("已改派")}
 REPORT_COLUMNS = [
-    ("raised", "提出"), ("resolved", "已办结"), ("verified", "已核实"),
-    ("on_time_rate", "按期办结率"), ("mean_days_to_resolve", "平均办理天数"),
-    ("satisfaction_rate", "满意率"),
+    ("raised", gettext_lazy("提出")), ("resolved", gettext_lazy("已办结")), ("verified", gettext_lazy("已核实")),
+    ("on_time_rate", gettext_lazy("按期办结率")), ("mean_days_to_resolve", gettext_lazy("平均办理天数")),
+    ("satisfaction_rate", gettext_lazy("满意率")),
 ]
 REPORT_TABLES = [
-    ("by_union", "按产业工会", "工会"), ("by_chain", "按产业链", "产业链"),
-    ("by_department", "按职能部门", "部门"), ("by_measure", "按措施", "措施"),
+    ("by_union", gettext_lazy("按产业工会"), gettext_lazy("工会")), ("by_chain", gettext_lazy("按产业链"), gettext_lazy("产业链")),
+    ("by_department", gettext_lazy("按职能部门"), gettext_lazy("部门")), ("by_measure", gettext_lazy("按措施"), gettext_lazy("措施")),
 ]
 
 
@@ -303,7 +304,7 @@ def meeting_transition(request, pk, name):
     return _run(
         request, meeting,
         lambda: services.perform_meeting_transition(meeting, name, request.user, reason=reason),
-        _(ACTION_DONE[name]),
+        str(ACTION_DONE[name]),
     )
 
 

@@ -20,6 +20,7 @@ def test_everyone_with_a_role_reads_the_list(persona, personas, meeting, signed_
     shown = meeting.scheduled_at
     assert f"{shown.year}年" in page and "14:30" in page  # Beijing time, Chinese date
     assert ("新建会议" in page) == (persona == "secretariat")
+    assert 'href="/meetings.ics"' in page  # subscribe in a calendar program
 
 
 def test_upcoming_first_then_past(secretariat, signed_in):
