@@ -160,3 +160,30 @@ def test_an_outside_next_is_ignored(client, raised, secretariat):
         "assign-due_date": (today() + timedelta(days=7)).isoformat(),
     })
     assert response["Location"] == reverse("issues:detail", args=[raised.pk])
+
+
+def test_the_secretariat_withdraws_and_moves_only_the_deadline(client, raised, assigned_other, secretariat):
+    _post(client, secretariat, raised, "withdraw", {"withdraw-reason": "与已提出的问题重复"})
+    raised.refresh_from_db()
+    assert raised.state == "withdrawn"
+    due = today() + timedelta(days=60)
+    _post(client, secretariat, assigned_other, "reassign",
+          {"reassign-due_date": due.isoformat(), "reassign-reason": "部门申请延期"})
+    assigned_other.refresh_from_db()
+    assert assigned_other.due_date == due and assigned_other.department.code == "hrss"
+
+
+def test_a_triage_mistake_from_home_is_shown_on_the_issue_page(client, raised, secretariat):
+    response = _post(client, secretariat, raised, "assign", {
+        "next": "/", "assign-department": Department.objects.get(code="hrss").pk,
+        "assign-due_date": (today() - timedelta(days=3)).isoformat(),
+    })
+    assert response.status_code == 400
+    assert "办理时限不能早于今天" in response.content.decode()
+
+
+@pytest.fixture
+def assigned_other(software_officer, secretariat):
+    from .conftest import assign, file_issue
+
+    return assign(file_issue(software_officer, title="另一个已交办的问题"), secretariat)
