@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +36,8 @@ from meetings.forms import (
     people_choices,
 )
 from meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingState, Minutes
+
+PAST_PAGE_SIZE = 20
 
 # The lifecycle buttons as the meeting page shows them (the services name them tersely).
 ACTIONS = {
@@ -77,13 +80,16 @@ def meeting_list(request):
 
 
 def _render_list(request, form, status=200):
-    meetings = list(services.visible_meetings(request.user).upcoming_first())
+    meetings = services.visible_meetings(request.user)
     now = timezone.now()
-    upcoming = [m for m in meetings if m.scheduled_at >= now]
-    past = [m for m in meetings if m.scheduled_at < now]
+    upcoming = list(meetings.filter(scheduled_at__gte=now).order_by("scheduled_at", "pk"))
+    # Past meetings grow year by year: they page; what is coming is always shown whole.
+    past = Paginator(meetings.filter(scheduled_at__lt=now).order_by("-scheduled_at", "-pk"), PAST_PAGE_SIZE)
+    past_page = past.get_page(request.GET.get("page"))
     groups = [
         {"key": "upcoming", "heading": _("即将召开"), "meetings": upcoming, "empty": _("暂无安排的会议。")},
-        {"key": "past", "heading": _("以往会议"), "meetings": past, "empty": _("暂无以往会议。")},
+        {"key": "past", "heading": _("以往会议"), "meetings": list(past_page), "empty": _("暂无以往会议。"),
+         "page": past_page if past.num_pages > 1 else None},
     ]
     return render(request, "meetings/list.html", {
         "groups": groups, "form": form, "can_change": services.may_manage(request.user),

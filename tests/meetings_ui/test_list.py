@@ -1,5 +1,7 @@
 """The meeting list (/meetings/) and creating a meeting."""
 
+import re
+
 import pytest
 
 from meetings import services
@@ -31,6 +33,16 @@ def test_upcoming_first_then_past(secretariat, signed_in):
     positions = [page.index(f'href="/meetings/{m.pk}/"') for m in (sooner, later, past)]
     assert positions == sorted(positions)
     assert page.index("即将召开") < positions[0] and page.index("以往会议") < positions[2]
+
+
+def test_past_meetings_page(secretariat, signed_in):
+    for n in range(23):
+        services.create_meeting(secretariat, kind="regular", scheduled_at=at(-n - 1))
+    client = signed_in(secretariat)
+    first = client.get("/meetings/").content.decode()
+    assert len(re.findall(r'href="/meetings/\d+/"', first)) == 20 and "第 1 / 2 页" in first
+    second = client.get("/meetings/?page=2").content.decode()
+    assert len(re.findall(r'href="/meetings/\d+/"', second)) == 3 and "上一页" in second
 
 
 def test_secretariat_creates_a_meeting_with_a_generated_title(secretariat, signed_in):
@@ -87,10 +99,10 @@ def test_list_query_count_is_flat(secretariat, signed_in, django_assert_max_num_
     client = signed_in(secretariat)
     for n in range(3):
         services.create_meeting(secretariat, kind="regular", scheduled_at=at(n - 1))
-    with django_assert_max_num_queries(6) as few:
+    with django_assert_max_num_queries(7) as few:
         client.get("/meetings/")
     for n in range(30):
         services.create_meeting(secretariat, kind="regular", scheduled_at=at(n * 3 - 40))
-    # session, user, meetings (one query whatever their number), navigation
+    # session, user, upcoming meetings, past meetings (count + page), navigation
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/meetings/").status_code == 200
