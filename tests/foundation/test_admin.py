@@ -109,3 +109,10 @@ def test_an_officer_given_another_role_leaves_the_chain(client, superuser, softw
     data.pop("last_login", None)
     assert client.post(url, data).status_code == 302
     assert IndustryChain.objects.get(code="software").current_term() is None
+
+
+def test_the_permission_picker_speaks_chinese(client, superuser):
+    client.force_login(superuser)
+    catalogue = client.get("/admin/jsi18n/").content.decode()
+    assert "\\u9009\\u62e9\\u5168\\u90e8%s" in catalogue or "选择全部%s" in catalogue  # 选择全部%s
+    assert "\\u5220\\u9664" in catalogue or "删除" in catalogue  # Django's own strings still there
