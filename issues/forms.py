@@ -8,6 +8,7 @@ forms by the views so that the message shows next to the field.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from issues.attachments import validate_upload
@@ -23,7 +24,9 @@ class MultipleFileField(forms.FileField):
     """Several photos or documents at once; each one checked by `validate_upload`."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        # `accept` lets a phone offer its camera and gallery, limited to the allowed types.
+        accept = ",".join("." + e for e in settings.ATTACHMENT_EXTENSIONS) + ",image/*"
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control", "accept": accept}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -93,6 +96,9 @@ class IssueForm(forms.Form):
         chain_list = list(chains)
         if len(chain_list) == 1:
             self.fields["chain"].initial = chain_list[0]
+        else:
+            # An officer of several chains chooses deliberately: nothing is preselected.
+            self.fields["chain"].empty_label = _("请选择产业链")
 
     def issue_fields(self) -> dict:
         data = self.cleaned_data

@@ -95,6 +95,7 @@ def test_an_officer_of_two_chains_chooses(client, software_officer):
     client.force_login(software_officer)
     html = client.get(URL).content.decode()
     assert "软件" in html and "人工智能" in html
+    assert "请选择产业链" in html
     client.post(URL, _data(chain=IndustryChain.objects.get(code="ai").pk))
     assert Issue.objects.get().chain.code == "ai"
 
