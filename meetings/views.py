@@ -379,6 +379,8 @@ def edit_item(request, pk, item_pk):
 def move_item(request, pk, item_pk, direction):
     meeting = _meeting_to_change(request, pk)
     item = _item_of(meeting, item_pk)
+    if direction not in ("up", "down"):
+        raise Http404(_("没有这个操作。"))
     ids = list(meeting.agenda_items.order_by("order", "pk").values_list("pk", flat=True))
     i = ids.index(item.pk)
     j = i - 1 if direction == "up" else i + 1
