@@ -143,3 +143,34 @@ def test_the_second_one_waits_for_the_lock_then_refuses(personas):
     issue = Issue.objects.get(pk=issue.pk)
     assert issue.state == State.ASSIGNED
     assert issue.history.count() == 2
+
+
+def test_two_officers_file_at_once_and_get_different_numbers(personas):
+    from rest_framework.authtoken.models import Token
+
+    officers = [personas["software_officer"], personas["ai_officer"]]
+    chains = ["software", "ai"]
+    start = threading.Barrier(2)
+    answers = [None, None]
+
+    def file(i):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=officers[i])[0].key}")
+        body = {"title": "并发提出", "description": "两位联络员同时提出问题。", "chain": chains[i],
+                "category": "recruitment"}
+        try:
+            start.wait(timeout=10)
+            response = client.post("/api/v1/issues/", body, format="json")
+            answers[i] = (response.status_code, response.json().get("number"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=file, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert [status for status, _ in answers] == [201, 201]
+    assert len({number for _, number in answers}) == 2
+    assert sorted(n.split("-")[1] for _, n in answers) == ["0001", "0002"]

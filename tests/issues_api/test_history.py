@@ -51,3 +51,28 @@ def test_transitions_through_the_api_record_the_reason(api, personas, issue_in):
 def test_history_follows_visibility(api, personas, issue_in, persona, status):
     issue = issue_in(State.RAISED)
     assert api.as_user(personas[persona]).get(url(issue, "history/")).status_code == status
+
+
+def test_listeners_hear_each_accepted_transition_once_after_commit(api, personas, issue_in,
+                                                                    django_capture_on_commit_callbacks):
+    from issues.signals import issue_transitioned
+
+    heard = []
+
+    def listener(sender, issue, name, user, from_state, reason, **kwargs):
+        heard.append((issue.number, name, user.username, from_state, reason))
+
+    issue_transitioned.connect(listener)
+    try:
+        issue = issue_in(State.RAISED)
+        wang = api.as_user(personas["secretariat"])
+        with django_capture_on_commit_callbacks(execute=True):
+            wang.post(url(issue, "transitions/assign/"), {"department": "hrss"}, format="json")  # 400
+            api.as_user(personas["leader"]).post(url(issue, "transitions/withdraw/"), {"reason": "x"},
+                                                 format="json")  # 403
+            api.as_user(personas["secretariat"]).post(url(issue, "transitions/withdraw/"),
+                                                      {"reason": "重复提出"}, format="json")
+    finally:
+        issue_transitioned.disconnect(listener)
+
+    assert heard == [(issue.number, "withdraw", "wang", "raised", "重复提出")]
