@@ -135,3 +135,20 @@ def test_transitions_take_post_only(api, personas, issue_in, method):
     issue = issue_in(State.RAISED)
     response = getattr(api.as_user(personas["secretariat"]), method)(url(issue, "transitions/assign/"))
     assert response.status_code == 405
+
+
+def test_issues_follow_the_chain_when_its_officer_is_replaced(api, personas, issue_in):
+    from liaison.models import IndustryChain, appoint_officer
+    from tests.conftest import make_user
+
+    issue = issue_in(State.RESOLVED)
+    zhao = make_user("zhao", "officer", name="赵磊")
+    appoint_officer(IndustryChain.objects.get(code="software"), zhao)
+
+    zhang = api.as_user(personas["software_officer"]).post(url(issue, "transitions/verify/"),
+                                                           {"satisfaction": "satisfied"}, format="json")
+    assert zhang.status_code == HIDDEN, "the former officer no longer sees the chain's issues"
+    zhao_client = api.as_user(zhao)
+    assert zhao_client.get(url(issue)).json()["available_transitions"] == ["verify", "reopen"]
+    assert zhao_client.post(url(issue, "transitions/verify/"), {"satisfaction": "satisfied"},
+                            format="json").status_code == OK
