@@ -7,6 +7,7 @@ and `meetings.services`, whose `ValidationError`s the views put back on these fo
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 
 from django import forms
@@ -108,12 +109,36 @@ class AgendaItemForm(forms.Form):
                                 widget=_select())
     title = forms.CharField(label=_("议题"), max_length=200, widget=_input())
     notes = forms.CharField(label=_("说明"), required=False, widget=_text(2))
+    issues = forms.CharField(
+        label=_("涉及问题（可选）"), required=False,
+        help_text=_("填写问题编号，多个用逗号或空格分隔，如 2024-0007, 2024-0012。"),
+        widget=_input(list="open-issues", autocomplete="off"),
+    )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, generated: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
-            # A generated item keeps its section: only its wording is edited by hand.
+            # An item keeps its section; a generated one also keeps its snapshot of issues.
             del self.fields["section"]
+        if generated:
+            del self.fields["issues"]
+
+    def clean_issues(self) -> list[int]:
+        """Issue numbers (as typed or as suggested, "2024-0007 标题") → ids, in the order given."""
+        text = self.cleaned_data.get("issues") or ""
+        numbers = [n for n in re.split(r"[\s,，、;；]+", text) if _NUMBER.fullmatch(n)]
+        found = dict(Issue.objects.filter(number__in=numbers).values_list("number", "pk"))
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise forms.ValidationError(_("没有编号为 %(numbers)s 的问题。") % {"numbers": "、".join(missing)})
+        return list(dict.fromkeys(found[n] for n in numbers))
+
+
+_NUMBER = re.compile(r"\d{4}-\d{4,}")
+
+
+def issue_numbers(snapshot: list[dict]) -> str:
+    return ", ".join(entry["number"] for entry in snapshot)
 
 
 def _person_label(user) -> str:

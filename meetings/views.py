@@ -32,6 +32,7 @@ from meetings.forms import (
     MinutesForm,
     department_choices,
     issue_label,
+    issue_numbers,
     open_issues,
     people_choices,
 )
@@ -146,6 +147,7 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
         "agenda_items": [_agenda_entry(meeting, item, n, agenda_editable, bound.get("edit_forms", {}))
                          for n, item in enumerate(items, start=1)],
         "item_form": bound.get("item_form") or (AgendaItemForm() if agenda_editable else None),
+        "open_issues": open_issues() if agenda_editable or minutes_editable else [],
         "edit_form": bound.get("edit_form") or (
             MeetingEditForm.for_meeting(meeting) if can_change and _head_editable(meeting) else None
         ),
@@ -176,7 +178,6 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
                       "due_date": d.due_date, "issue": issue_label(d.issue) if d.issue_id else ""}
                      for d in decisions],
         )
-        context["open_issues"] = open_issues()
     return context
 
 
@@ -203,7 +204,8 @@ def _agenda_entry(meeting, item: AgendaItem, n: int, editable: bool, edit_forms:
         decision["due_label"] = _date_label(decision.get("due_date"))
     if editable:
         entry["form"] = edit_forms.get(item.pk) or AgendaItemForm(
-            prefix=f"item{item.pk}", editing=True, initial={"title": item.title, "notes": item.notes},
+            prefix=f"item{item.pk}", editing=True, generated=item.generated,
+            initial={"title": item.title, "notes": item.notes, "issues": issue_numbers(item.issues)},
         )
     return entry
 
@@ -347,7 +349,8 @@ def add_item(request, pk):
     return _run(
         request, meeting,
         lambda: services.add_agenda_item(meeting, request.user, title=data["title"],
-                                         notes=data["notes"], section=data["section"]),
+                                         notes=data["notes"], section=data["section"],
+                                         issue_ids=data["issues"]),
         _("已添加议题。"), "agenda", item_form=form,
     )
 
@@ -361,15 +364,17 @@ def _item_of(meeting: Meeting, item_pk) -> AgendaItem:
 def edit_item(request, pk, item_pk):
     meeting = _meeting_to_change(request, pk)
     item = _item_of(meeting, item_pk)
-    form = AgendaItemForm(request.POST, prefix=f"item{item.pk}", editing=True)
+    form = AgendaItemForm(request.POST, prefix=f"item{item.pk}", editing=True, generated=item.generated)
     bound = {"edit_forms": {item.pk: form}}
     if not form.is_valid():
         _mark_invalid(form)
         return _refuse(request, meeting, _("未能保存议题，请按提示修改。"), 400, bound)
     return _run(
         request, meeting,
-        lambda: services.update_agenda_item(item, request.user, title=form.cleaned_data["title"],
-                                            notes=form.cleaned_data["notes"]),
+        lambda: services.update_agenda_item(
+            item, request.user, title=form.cleaned_data["title"], notes=form.cleaned_data["notes"],
+            issue_ids=None if item.generated else form.cleaned_data["issues"],
+        ),
         _("议题已保存。"), f"item-{item.pk}", **bound,
     )
 

@@ -225,3 +225,37 @@ def test_a_cancelled_meeting_cannot_be_moved(secretariat, meeting, signed_in):
     response = client.post(f"/meetings/{meeting.pk}/edit/", {"edit-date": "2024-12-02", "edit-time": "09:30"})
     assert response.status_code == 409
     assert "已取消" in response.content.decode()
+
+
+def test_a_hand_made_item_names_its_issues(secretariat, meeting, raised_issue, signed_in):
+    client = signed_in(secretariat)
+    response = client.post(f"/meetings/{meeting.pk}/agenda/items/", {
+        "section": "other", "title": "人才补贴专题", "issues": f"{raised_issue.number} {raised_issue.title}",
+    })
+    assert response.status_code == 302
+    item = AgendaItem.objects.get(title="人才补贴专题")
+    assert [entry["number"] for entry in item.issues] == [raised_issue.number]
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f'value="{raised_issue.number}"' in page  # the edit form shows the numbers
+
+    response = client.post(f"/meetings/{meeting.pk}/agenda/items/{item.pk}/", {
+        f"item{item.pk}-title": "人才补贴专题", f"item{item.pk}-issues": "2019-0001",
+    })
+    assert response.status_code == 400
+    assert "没有编号为 2019-0001 的问题。" in response.content.decode()
+    client.post(f"/meetings/{meeting.pk}/agenda/items/{item.pk}/", {
+        f"item{item.pk}-title": "人才补贴专题", f"item{item.pk}-issues": "",
+    })
+    item.refresh_from_db()
+    assert item.issues == []
+
+
+def test_a_generated_item_keeps_its_snapshot(secretariat, meeting, raised_issue, signed_in):
+    services.generate_agenda(meeting, secretariat)
+    item = meeting.agenda_items.get(section="new")
+    client = signed_in(secretariat)
+    assert f'name="item{item.pk}-issues"' not in client.get(f"/meetings/{meeting.pk}/").content.decode()
+    client.post(f"/meetings/{meeting.pk}/agenda/items/{item.pk}/",
+                {f"item{item.pk}-title": "新提出的问题", f"item{item.pk}-issues": ""})
+    item.refresh_from_db()
+    assert item.title == "新提出的问题" and [e["number"] for e in item.issues] == [raised_issue.number]
