@@ -100,8 +100,9 @@ def perform_transition(issue: Issue, name: str, user, *, reason_override: str | 
             locked = Issue.objects.select_for_update().get(pk=issue.pk)
             if issue.state != locked.state or not can_proceed(getattr(locked, spec.method)):
                 raise TransitionConflict(_conflict_message(locked, spec))
-            if not may_take(user, locked, name):
-                # Allowed on the version the person saw, no longer now: someone else changed it.
+            if issue.updated_at != locked.updated_at or not may_take(user, locked, name):
+                # Changed since the person looked (a reassign keeps the state, so the stamp tells),
+                # or allowed on that version and no longer now: either way someone else acted.
                 raise TransitionConflict(_("该问题刚刚被他人更改，请刷新页面后再试。"))
             from_state = locked.state
             getattr(locked, spec.method)(**inputs)

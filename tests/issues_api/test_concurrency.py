@@ -174,3 +174,16 @@ def test_two_officers_file_at_once_and_get_different_numbers(personas):
     assert [status for status, _ in answers] == [201, 201]
     assert len({number for _, number in answers}) == 2
     assert sorted(n.split("-")[1] for _, n in answers) == ["0001", "0002"]
+
+
+def test_two_reassignments_at_once_one_wins(personas):
+    """Reassign keeps the state: the change stamp still tells the second one it came too late."""
+    wang = personas["secretariat"]
+    issue = bring_to(State.ASSIGNED, officer=personas["software_officer"], secretariat=wang,
+                     staff=personas["hrss_staff"])
+
+    statuses = race([(wang, issue, "reassign", {"department": "housing", "reason": "职责调整"}),
+                     (wang, issue, "reassign", {"due_date": "2099-01-01", "reason": "延期"})])
+
+    assert statuses == [200, 409]
+    assert Issue.objects.get(pk=issue.pk).history.count() == 3

@@ -194,3 +194,18 @@ def test_the_database_refuses_broken_rows(issue_in, state, changes):
         changes = {"department_id": Department.objects.get(code="hrss").pk}
     with pytest.raises(IntegrityError), transaction.atomic():
         Issue.objects.filter(pk=issue.pk).update(**changes)
+
+
+def test_acting_on_an_outdated_copy_is_a_conflict(personas, issue_in):
+    """A copy read before someone else's reassign may not overwrite it (no lost update)."""
+    from issues.services import TransitionConflict, perform_transition
+    from liaison.models import Department
+
+    issue = issue_in(State.ASSIGNED)
+    outdated = fresh(issue)
+    perform_transition(fresh(issue), "reassign", personas["secretariat"],
+                       department=Department.objects.get(code="housing"))
+    with pytest.raises(TransitionConflict):
+        perform_transition(outdated, "reassign", personas["secretariat"], due_date=today() + timedelta(days=3))
+    assert fresh(issue).department.code == "housing"
+    assert fresh(issue).history.count() == 3
