@@ -190,7 +190,7 @@ def build_annual(meeting: Meeting) -> list[DraftItem]:
         item = DraftItem(section, section_heading(meeting.kind, section), once.take(content[section]))
         if section == Section.REPORT:
             item.report = report
-            item.title = f"{meeting.year}年度{item.title}"
+            item.title = f"{meeting.year}{item.title}"  # 2024年度工作情况通报
         if section == Section.FOLLOW_UP:
             item.decisions = decisions
             if previous:

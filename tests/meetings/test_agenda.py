@@ -193,7 +193,7 @@ def test_annual_sections_in_order_with_the_year_figures(secretariat, annual):
     items = list(annual.agenda_items.order_by("order"))
     assert [i.section for i in items] == ["report", "escalated", "open_problems", "follow_up"]
     assert [i.title for i in items] == [
-        "2024年度年度工作情况通报", "督导事项", "存在问题", "上年度联席会议议定事项落实情况",
+        "2024年度工作情况通报", "督导事项", "存在问题", "上年度联席会议议定事项落实情况",
     ]
     report = items[0].report
     assert {"totals", "by_union", "by_chain", "by_department", "by_measure"} <= set(report)
