@@ -7,6 +7,7 @@ through `issues.services`, whose exceptions `liaison.api.errors` turns into 400/
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -36,6 +37,22 @@ ORDERING = OpenApiParameter(
 )
 
 
+class StableOrdering(OrderingFilter):
+    """The requested order, then newest first: pages never overlap or skip issues on ties.
+
+    Issues without a due date sort last either way, on SQLite as on PostgreSQL.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view) or []
+        terms = [
+            F(term[1:]).desc(nulls_last=True) if term.startswith("-") else F(term).asc(nulls_last=True)
+            for term in ordering
+            if term.lstrip("-") != "pk"
+        ]
+        return queryset.order_by(*terms, "-pk")
+
+
 @extend_schema_view(
     get=extend_schema(summary="Issues visible to you, filtered and paginated", parameters=[ORDERING]),
     post=extend_schema(summary="File an issue (the chain's current officer)",
@@ -43,7 +60,7 @@ ORDERING = OpenApiParameter(
 )
 class IssueList(generics.ListCreateAPIView):
     serializer_class = s.IssueSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StableOrdering]
     filterset_class = IssueFilter
     ordering_fields = ["raised_at", "due_date", "number"]
     ordering = ["-raised_at", "-pk"]

@@ -154,3 +154,19 @@ def test_page_size_is_capped_at_500(api, personas):
 
 def test_not_signed_in_is_401(api):
     assert api.get("/api/v1/issues/").status_code == 401
+
+
+def test_issues_without_a_due_date_sort_last_and_pages_never_overlap(api, personas):
+    dept = Department.objects.get(code="hrss")
+    for i in range(6):
+        issue = file_issue(personas["software_officer"], title=f"问题{i}")
+        if i % 2:
+            perform_transition(issue, "assign", personas["secretariat"], department=dept,
+                               due_date=today() + timedelta(days=7))  # the same day: a tie
+    client = api.as_user(personas["secretariat"])
+    for ordering in ["due_date", "-due_date"]:
+        pages = [client.get(f"/api/v1/issues/?ordering={ordering}&page_size=2&page={n}").json()["results"]
+                 for n in (1, 2, 3)]
+        rows = [row for page in pages for row in page]
+        assert len({row["number"] for row in rows}) == 6
+        assert [row["due_date"] is None for row in rows] == [False] * 3 + [True] * 3
