@@ -57,6 +57,7 @@ def annual_figures(year: int, *, on: date | None = None) -> dict[str, Any]:
 def period_figures(start: date, end: date, *, on: date | None = None) -> dict[str, Any]:
     """The figures of the issues raised from ``start`` to ``end`` inclusive (Beijing dates)."""
     on = on or today()
+    tz = timezone.get_current_timezone()  # looked up once: per-row lookups cost more than the rest
     since, until = _bounds(start, end)
     cohort = list(
         Issue.objects.filter(raised_at__gte=since, raised_at__lt=until).values_list(*_COHORT_FIELDS)
@@ -71,18 +72,18 @@ def period_figures(start: date, end: date, *, on: date | None = None) -> dict[st
     for row in cohort:
         (_pk, state, chain_id, union_id, department_id, measure_id, due_date, satisfaction,
          first_assigned_at, resolved_at, raised_at) = row
-        fact = _Fact(state, due_date, satisfaction, first_assigned_at, resolved_at, on)
+        fact = _Fact(state, due_date, satisfaction, first_assigned_at, resolved_at, on, tz)
         for tally in (total, by_union[union_id], by_chain[chain_id], by_measure[measure_id]):
             tally.add(fact)
         if department_id is not None:
             by_department[department_id].add(fact)
-        raised_by_month[timezone.localtime(raised_at).strftime("%Y-%m")] += 1
+        raised_by_month[_month(raised_at, tz)] += 1
 
     resolved_by_month: dict[str, int] = defaultdict(int)
     for resolved_at in Issue.objects.filter(
         resolved_at__gte=since, resolved_at__lt=until
     ).values_list("resolved_at", flat=True):
-        resolved_by_month[timezone.localtime(resolved_at).strftime("%Y-%m")] += 1
+        resolved_by_month[_month(resolved_at, tz)] += 1
 
     escalated, open_problems = _open_lists(until, on)
     return {
@@ -116,14 +117,15 @@ class _Fact:
 
     __slots__ = ("state", "held", "resolved", "on_time", "days", "verified", "satisfied", "overdue")
 
-    def __init__(self, state, due_date, satisfaction, first_assigned_at, resolved_at, on):
+    def __init__(self, state, due_date, satisfaction, first_assigned_at, resolved_at, on, tz=None):
+        tz = tz or timezone.get_current_timezone()
         self.state = state
         self.held = state in _HELD_STATES
         self.resolved = resolved_at is not None and state in (State.RESOLVED, State.VERIFIED)
-        resolved_on = timezone.localdate(resolved_at) if self.resolved else None
+        resolved_on = resolved_at.astimezone(tz).date() if self.resolved else None
         self.on_time = bool(self.resolved and due_date and resolved_on <= due_date)
         self.days = (
-            (resolved_on - timezone.localdate(first_assigned_at)).days
+            (resolved_on - first_assigned_at.astimezone(tz).date()).days
             if self.resolved and first_assigned_at else None
         )
         self.verified = state == State.VERIFIED
@@ -210,6 +212,11 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     since = timezone.make_aware(datetime.combine(start, time.min), tz)
     until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
     return since, until
+
+
+def _month(moment: datetime, tz) -> str:
+    local = moment.astimezone(tz)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 def _months(start: date, end: date) -> list[str]:

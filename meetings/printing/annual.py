@@ -11,16 +11,18 @@ from meetings.printing import charts
 from meetings.printing.documents import figures_for_print
 from meetings.printing.render import BEIJING, cn_date, render_pdf
 
-# A report is read, not searched: past this many open problems the rest is one line that points
-# to the issue ledger, which keeps the PDF short and its rendering time bounded.
-OPEN_PROBLEMS_SHOWN = 200
+# A report is read, not searched: past these many rows a list ends with one line that points to
+# the issue ledger (Excel), which keeps the PDF short and its rendering time bounded whatever
+# the number of issues. Escalated problems are the meeting's business, so more of them show.
+ESCALATED_SHOWN = 100
+OPEN_PROBLEMS_SHOWN = 50
 
 
 def annual_report_context(year: int, *, on: date | None = None) -> dict:
     figures = figures_for_print(annual_figures(year, on=on))
     on_date = date.fromisoformat(figures["period"]["on"])
-    open_problems = figures["open_problems"]
-    for item in figures["escalated"] + open_problems[:OPEN_PROBLEMS_SHOWN]:
+    open_problems, escalated = figures["open_problems"], figures["escalated"]
+    for item in escalated[:ESCALATED_SHOWN] + open_problems[:OPEN_PROBLEMS_SHOWN]:
         item["due_label"] = cn_date(item.get("due_date"))
         item["raised_label"] = cn_date(item.get("raised_on"))
     return {
@@ -35,7 +37,9 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
             ("图4", charts.data_uri(charts.department_on_time(figures["by_department"]))),
         ],
         "measures": [r for r in figures["by_measure"] if r["raised"]],
-        "escalated": figures["escalated"],
+        "escalated": escalated[:ESCALATED_SHOWN],
+        "escalated_more": max(0, len(escalated) - ESCALATED_SHOWN),
+        "escalated_total": len(escalated),
         "open_shown": open_problems[:OPEN_PROBLEMS_SHOWN],
         "open_more": max(0, len(open_problems) - OPEN_PROBLEMS_SHOWN),
         "open_total": len(open_problems),

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML, Attachment
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
 
-from meetings.printing.fetcher import BASE_URL, SafeURLFetcher
+from meetings.printing.fetcher import BASE_URL, SafeURLFetcher, static_path
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 _DIGITS = "零一二三四五六七八九"
@@ -77,6 +78,24 @@ def content_fingerprint(data: Any) -> str:
     return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
+STYLESHEET = "/static/print/gbt9704.css"
+_parsed: dict[str, Any] = {}
+
+
+def _print_resources() -> tuple[CSS, FontConfiguration]:
+    """The print stylesheet, parsed once per process (and again when the file changes), with
+    the font configuration it was parsed for. The stylesheet has no @font-face rules: every
+    face comes from the system, so one configuration serves every rendering."""
+    path = static_path(STYLESHEET)
+    key = f"{path}:{path.stat().st_mtime_ns}"
+    if _parsed.get("key") != key:
+        font_config = FontConfiguration()
+        css = CSS(string=path.read_text(encoding="utf-8"), base_url=BASE_URL,
+                  url_fetcher=SafeURLFetcher(), font_config=font_config)
+        _parsed.update(key=key, css=css, font_config=font_config)
+    return _parsed["css"], _parsed["font_config"]
+
+
 def render_pdf(template: str, context: dict[str, Any], *, timestamp: datetime,
                attachments: list[tuple[str, bytes, str]] = (), archival: bool = False) -> bytes:
     """Render ``template`` to PDF bytes.
@@ -93,7 +112,10 @@ def render_pdf(template: str, context: dict[str, Any], *, timestamp: datetime,
                    relationship="Source" if archival else "Unspecified")
         for name, body, description in attachments
     ]
+    stylesheet, font_config = _print_resources()
     return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+        stylesheets=[stylesheet],
+        font_config=font_config,
         attachments=files or None,
         pdf_variant="pdf/a-3b" if archival else None,
         # A fixed identifier: PDF/A asks for one, and a random one would break determinism.

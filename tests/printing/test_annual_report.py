@@ -1,0 +1,142 @@
+"""The annual report: /reports/ and /reports/annual/<year>.pdf, numbers equal to a direct count."""
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from issues.models import Issue, State
+from meetings.printing.annual import OPEN_PROBLEMS_SHOWN
+from tests.printing.helpers import flat_text, make_year_of_issues, open_pdf, pdf_fonts, pdf_info
+
+YEAR = 2025
+
+
+@pytest.fixture
+def year_issues(db):
+    issues = make_year_of_issues(YEAR, 80, seed=11)
+    Issue.objects.filter(pk=issues[0].pk).update(title="<img src=http://127.0.0.1:9/x.png>人才公寓配租慢")
+    return issues
+
+
+@pytest.fixture
+def report(client, leader, year_issues):
+    client.force_login(leader)
+    response = client.get(reverse("reports:annual", args=[YEAR]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+def test_totals_in_the_text_equal_a_direct_count(report):
+    flat = flat_text(report)
+    issues = Issue.objects.filter(year=YEAR)
+    raised = issues.count()
+    resolved = issues.filter(state__in=[State.RESOLVED, State.VERIFIED]).count()
+    verified = issues.filter(state=State.VERIFIED).count()
+    match = re.search(r"共提出难点堵点问题(\d+)件，已办理(\d+)件，经联络员核实办结(\d+)件", flat)
+    assert match, flat[:400]
+    assert tuple(map(int, match.groups())) == (raised, resolved, verified)
+    satisfied = issues.filter(state=State.VERIFIED, satisfaction="satisfied").count()
+    assert f"满意率{satisfied / verified * 100:.1f}%" in flat
+
+
+def test_chain_rows_equal_a_direct_count(report):
+    flat = flat_text(report)
+    for chain_name, raised in [("软件", None), ("人工智能", None), ("汽车制造", None)]:
+        raised = Issue.objects.filter(year=YEAR, chain__name=chain_name).count()
+        verified = Issue.objects.filter(year=YEAR, chain__name=chain_name, state=State.VERIFIED).count()
+        resolved = Issue.objects.filter(
+            year=YEAR, chain__name=chain_name, state__in=[State.RESOLVED, State.VERIFIED]
+        ).count()
+        assert f"{chain_name}{raised}{resolved}{verified}" in flat, chain_name
+
+
+def test_sections_league_table_and_lists(report):
+    flat = flat_text(report)
+    for heading in ("一、总体情况", "二、分产业工会情况", "三、分产业链情况", "四、职能部门办理情况通报",
+                    "五、分措施情况", "六、督导事项", "七、待解决问题"):
+        assert heading in flat
+    assert "名次部门交办已办理按时办理按时率平均天数当前逾期满意率" in flat
+    # the escalated list counts what the rule says
+    n = re.search(r"提请联席会议督导推动", flat)
+    assert n
+
+
+def test_at_least_three_svg_charts_drawn_as_vectors(report):
+    with open_pdf(report) as p:
+        forms = [x for page in p.pages for x in page.Resources.get("/XObject", {}).values()
+                 if str(x.get("/Subtype")) == "/Form"]
+        images = [x for page in p.pages for x in page.Resources.get("/XObject", {}).values()
+                  if str(x.get("/Subtype")) == "/Image"]
+    assert len(forms) >= 3            # SVG becomes vector form XObjects, never bitmaps
+    assert images == []
+    flat = flat_text(report)
+    for caption in ("图1", "图2", "图3", "图4"):
+        assert caption in flat
+    assert "月度提出与办理件数" in flat   # the charts' own text is real text
+
+
+def test_fonts_embedded_a4(report):
+    assert all(f["emb"] == "yes" for f in pdf_fonts(report))
+    assert "(A4)" in pdf_info(report)["Page size"]
+
+
+def test_hostile_title_is_text(report):
+    assert "<imgsrc=http://127.0.0.1:9/x.png>人才公寓配租慢" in flat_text(report)
+
+
+def test_long_open_list_is_cut_with_a_pointer_to_the_ledger(db, client, secretariat):
+    make_year_of_issues(YEAR, OPEN_PROBLEMS_SHOWN + 30, seed=5)
+    Issue.objects.update(state=State.RAISED, department=None, due_date=None, resolution="",
+                         satisfaction="", resolved_at=None, reopen_count=0)
+    client.force_login(secretariat)
+    flat = flat_text(client.get(reverse("reports:annual", args=[YEAR])).content)
+    assert f"其余未办结问题共{OPEN_PROBLEMS_SHOWN + 30}件" in flat
+    assert "另有30件未列出，详见问题台账" in flat
+
+
+@pytest.mark.parametrize("persona, status", [
+    ("leader", 200), ("secretariat", 200),
+    ("software_officer", 403), ("hrss_staff", 403), ("outsider", 403),
+])
+def test_who_may_read_the_reports(db, client, personas, persona, status):
+    client.force_login(personas[persona])
+    assert client.get(reverse("reports:index")).status_code == status
+    assert client.get(reverse("reports:annual", args=[YEAR])).status_code == status
+
+
+def test_signed_out_goes_to_sign_in(db, client):
+    response = client.get(reverse("reports:annual", args=[YEAR]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_unknown_years_are_404(client, leader):
+    client.force_login(leader)
+    assert client.get("/reports/annual/1999.pdf").status_code == 404
+    assert client.get(f"/reports/annual/{date.today().year + 2}.pdf").status_code == 404
+
+
+def test_post_is_not_allowed(client, leader):
+    client.force_login(leader)
+    assert client.post(reverse("reports:annual", args=[YEAR])).status_code == 405
+
+
+def test_reports_page_lists_years_with_download_buttons(client, leader, year_issues,
+                                                        django_assert_max_num_queries):
+    client.force_login(leader)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("reports:index"))
+    html = response.content.decode()
+    assert "2025年度助链联动工作报告" in html
+    assert "提出问题 80 件" in html
+    assert f'href="/reports/annual/{YEAR}.pdf?download=1"' in html
+    assert f"{date.today().year}年度助链联动工作报告" in html
+
+
+def test_download_button_sends_an_attachment(client, leader):
+    client.force_login(leader)
+    response = client.get(reverse("reports:annual", args=[YEAR]) + "?download=1")
+    assert response["Content-Disposition"] == f'attachment; filename="annual-report-{YEAR}.pdf"'
