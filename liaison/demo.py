@@ -38,12 +38,15 @@ class DemoAccounts:
     leader: User
     officers: dict[str, User] = field(default_factory=dict)  # by chain code
     staff: dict[str, User] = field(default_factory=dict)  # by department code
+    admin: User | None = None  # the superuser of /admin/
 
     def rows(self) -> list[tuple[str, str, str]]:
         rows = [(self.secretariat.username, "秘书处", self.secretariat.display_name),
                 (self.leader.username, "领导", self.leader.display_name)]
         rows += [(u.username, f"联络员 · {code}", u.display_name) for code, u in self.officers.items()]
         rows += [(u.username, f"职能部门 · {code}", u.display_name) for code, u in self.staff.items()]
+        if self.admin:
+            rows.append((self.admin.username, "系统管理员 · /admin/", self.admin.display_name))
         return rows
 
 
@@ -67,8 +70,8 @@ def seed_accounts() -> DemoAccounts:
         leader=_account("liuzhuxi", "刘建国", User.Role.LEADER, password_hash),
     )
     accounts.secretariat.groups.add(secretariat_group())
-    _account("admin", "系统管理员", User.Role.SECRETARIAT, password_hash, is_staff=True,
-             is_superuser=True)
+    accounts.admin = _account("admin", "系统管理员", User.Role.SECRETARIAT, password_hash,
+                              is_staff=True, is_superuser=True)
     for code, (username, name) in OFFICERS.items():
         user = _account(username, name, User.Role.OFFICER, password_hash)
         chain = IndustryChain.objects.get(code=code)

@@ -33,6 +33,7 @@ def test_demo_accounts_of_every_role():
     rows = accounts.rows()
     assert ("zhangmin", "联络员 · software", "张敏") in rows
     assert ("liqiang", "职能部门 · hrss", "李强") in rows
+    assert ("admin", "系统管理员 · /admin/", "系统管理员") in rows
 
 
 def test_seeding_accounts_again_changes_nothing():
