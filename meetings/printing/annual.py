@@ -31,10 +31,12 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
         "figures": figures,
         "as_of_label": cn_date(on_date),
         "charts": [
-            ("图1", charts.data_uri(charts.monthly_trend(figures["monthly"]))),
-            ("图2", charts.data_uri(charts.by_union(figures["by_union"]))),
-            ("图3", charts.data_uri(charts.by_chain(figures["by_chain"]))),
-            ("图4", charts.data_uri(charts.department_on_time(figures["by_department"]))),
+            _figure(1, "月度提出与办理件数", charts.monthly_trend(
+                [m for m in figures["monthly"] if m["month"] <= on_date.strftime("%Y-%m")]
+            )),
+            _figure(2, "各产业工会提出问题占比", charts.by_union(figures["by_union"])),
+            _figure(3, "各产业链问题办理情况（件）", charts.by_chain(figures["by_chain"])),
+            _figure(4, "职能部门按时办理率（%）", charts.department_on_time(figures["by_department"])),
         ],
         "measures": [r for r in figures["by_measure"] if r["raised"]],
         "escalated": escalated[:ESCALATED_SHOWN],
@@ -45,6 +47,11 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
         "open_total": len(open_problems),
         "_on": on_date,
     }
+
+
+def _figure(n: int, caption: str, chart: charts.Chart) -> dict:
+    return {"label": f"图{n}", "caption": caption, "src": charts.data_uri(chart.svg),
+            "legend": chart.legend}
 
 
 def render_annual_report(year: int, *, on: date | None = None) -> bytes:
