@@ -17,3 +17,20 @@ def test_wrong_password_is_explained_in_chinese(live_server, page, software_offi
     page.get_by_label("密码").fill("wrong")
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("alert")).to_contain_text("用户名")
+
+
+def test_the_footer_switcher_turns_the_page_english(sign_in, software_officer):
+    page = sign_in(software_officer)
+    page.get_by_label("语言").select_option("en")
+    expect(page.locator("h1")).to_have_text("My work")
+    expect(page.get_by_test_id("whoami")).to_contain_text("Liaison officer")
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_phone_sized_screen_shows_the_menu_button(sign_in, software_officer, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(software_officer)
+    menu = page.get_by_role("button", name="菜单")
+    expect(menu).to_be_visible()
+    menu.click()
+    expect(page.get_by_role("button", name="退出")).to_be_visible()
