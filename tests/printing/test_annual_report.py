@@ -141,3 +141,11 @@ def test_download_button_sends_an_attachment(client, leader):
     client.force_login(leader)
     response = client.get(reverse("reports:annual", args=[YEAR]) + "?download=1")
     assert response["Content-Disposition"] == f'attachment; filename="annual-report-{YEAR}.pdf"'
+
+
+@pytest.mark.parametrize("persona, shown", [("leader", True), ("secretariat", True),
+                                            ("software_officer", False), ("hrss_staff", False)])
+def test_reports_in_the_menu_for_those_who_may_read_them(db, client, personas, persona, shown):
+    client.force_login(personas[persona])
+    html = client.get("/").content.decode()
+    assert ('href="/reports/"' in html) is shown
