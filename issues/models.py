@@ -228,12 +228,18 @@ class Issue(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.ASSIGNED, target=State.ASSIGNED)
     def reassign(self, *, department: Department | None = None, due_date: date | None = None,
                  reason: str = "") -> None:
+        # What equals the current value is no change: a reassign that changes nothing is refused
+        # rather than written to the history as if something had happened.
+        if department is not None and department.pk == self.department_id:
+            department = None
+        if due_date is not None and due_date == self.due_date:
+            due_date = None
         if department is None and due_date is None:
-            raise ValidationError({"department": _("请指定新的承办部门或新的办理时限。")})
+            raise ValidationError({"department": [_("请指定新的承办部门或新的办理时限。")]})
         if due_date is not None:
             _require_future_due_date(due_date)
             self.due_date = due_date
-        if department is not None and department != self.department:
+        if department is not None:
             self.department = department
             self.assigned_at = timezone.now()
 

@@ -209,3 +209,26 @@ def test_acting_on_an_outdated_copy_is_a_conflict(personas, issue_in):
         perform_transition(outdated, "reassign", personas["secretariat"], due_date=today() + timedelta(days=3))
     assert fresh(issue).department.code == "housing"
     assert fresh(issue).history.count() == 3
+
+
+def test_a_reassign_that_changes_nothing_is_refused(api, personas, issue_in):
+    issue = fresh(issue_in(State.ASSIGNED))
+    response = post(api, personas["secretariat"], issue, "reassign",
+                    {"department": "hrss", "due_date": issue.due_date.isoformat(), "reason": "重申"})
+    assert response.status_code == 400
+    assert response.json() == {"department": ["请指定新的承办部门或新的办理时限。"]}
+    assert fresh(issue).history.count() == 2  # raise, assign: nothing more
+
+
+def test_an_overdue_issue_may_move_to_another_department_keeping_its_date(personas, issue_in):
+    import time_machine
+
+    from issues.services import perform_transition
+    from liaison.models import Department
+
+    issue = issue_in(State.ASSIGNED)  # due in 10 days
+    with time_machine.travel(today() + timedelta(days=12), tick=False):
+        moved = perform_transition(fresh(issue), "reassign", personas["secretariat"],
+                                   department=Department.objects.get(code="housing"),
+                                   due_date=fresh(issue).due_date)
+        assert moved.department.code == "housing" and moved.is_overdue
