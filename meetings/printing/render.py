@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -106,9 +106,10 @@ def render_pdf(template: str, context: dict[str, Any], *, timestamp: datetime,
     with translation.override("zh-hans"):
         html = render_to_string(template, {**context, "pdf_timestamp": w3c(timestamp)})
     fetcher = SafeURLFetcher()
+    utc = timestamp.astimezone(UTC)  # WeasyPrint writes attachment dates with a "Z" suffix
     files = [
         Attachment(string=body, base_url=BASE_URL, url_fetcher=fetcher, name=name,
-                   description=description, created=timestamp, modified=timestamp,
+                   description=description, created=utc, modified=utc,
                    relationship="Source" if archival else "Unspecified")
         for name, body, description in attachments
     ]
