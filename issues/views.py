@@ -36,6 +36,7 @@ from issues.services import (
     post_update,
     raise_issue,
 )
+from liaison.forms import add_service_errors
 from liaison.models import Department
 
 PAGE_SIZE = 25
@@ -125,7 +126,7 @@ def issue_new(request):
                 for upload in form.cleaned_data["files"]:
                     store_attachment(issue, upload, request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已提交，编号 %(number)s。") % {"number": issue.number})
             return redirect("issues:detail", pk=issue.pk)
@@ -224,7 +225,7 @@ def issue_transition(request, pk, name):
             messages.error(request, str(exc))
             status = 409
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已%(action)s：%(number)s。") % {
                 "action": TRANSITIONS[name].label, "number": issue.number,
@@ -255,13 +256,6 @@ def _next_url(request) -> str | None:
     return None
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a domain error next to its field (or on top of the form when it names none)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -280,7 +274,7 @@ def issue_post_update(request, pk):
             messages.error(request, str(exc))
             status = 403
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("办理进展已保存。"))
             return redirect("issues:detail", pk=issue.pk)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from issues.models import WARNING_DAYS, State
+from liaison.forms import add_service_errors
 from meetings import services
 from meetings.forms import (
     AgendaItemForm,
@@ -106,7 +107,7 @@ def meeting_create(request):
         try:
             meeting = services.create_meeting(request.user, **form.meeting_fields())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已创建：%(title)s。") % {"title": meeting.title})
             return redirect("meetings:detail", meeting.pk)
@@ -498,13 +499,6 @@ def _messages(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's field errors next to the form's fields (others at the top)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _mark_invalid(form) -> None:
