@@ -48,6 +48,13 @@ class Chart(NamedTuple):
     legend: list[tuple[str, str]]  # (colour, label)
 
 
+def _chart(kind, name: str, **options):
+    """A pygal chart with a fixed id (pygal picks a random one): same figures, same PDF bytes."""
+    chart = kind(**{**_COMMON, **options})
+    chart.uuid = f"print-{name}"
+    return chart
+
+
 def _legend(labels: list[str]) -> list[tuple[str, str]]:
     return [(COLORS[i % len(COLORS)], label) for i, label in enumerate(labels)]
 
@@ -71,7 +78,7 @@ def data_uri(svg: bytes) -> str:
 
 
 def monthly_trend(monthly: list[dict[str, Any]]) -> Chart:
-    chart = pygal.Line(**_COMMON, dots_size=3)
+    chart = _chart(pygal.Line, "monthly", dots_size=3)
     chart.x_labels = [f"{int(m['month'][5:])}月" for m in monthly]
     chart.add("提出", [m["raised"] for m in monthly])
     chart.add("办理", [m["resolved"] for m in monthly])
@@ -79,7 +86,7 @@ def monthly_trend(monthly: list[dict[str, Any]]) -> Chart:
 
 
 def by_chain(rows: list[dict[str, Any]]) -> Chart:
-    chart = pygal.Bar(**_COMMON)
+    chart = _chart(pygal.Bar, "chains")
     chart.x_labels = [r["name"] for r in rows]
     series = [("提出", "raised"), ("已办理", "resolved"), ("已办结", "verified")]
     for label, key in series:
@@ -89,14 +96,14 @@ def by_chain(rows: list[dict[str, Any]]) -> Chart:
 
 def department_on_time(rows: list[dict[str, Any]]) -> Chart:
     shown = [r for r in rows if r["assigned"]]
-    chart = pygal.HorizontalBar(**_COMMON, range=(0, 100))
+    chart = _chart(pygal.HorizontalBar, "departments", range=(0, 100))
     chart.x_labels = [r["name"] for r in reversed(shown)]
     chart.add("按时办理率", [round((r["on_time_rate"] or 0) * 100, 1) for r in reversed(shown)])
     return Chart(chart.render(), [])
 
 
 def by_union(rows: list[dict[str, Any]]) -> Chart:
-    chart = pygal.Pie(**{**_COMMON, "height": 360, "width": 900}, inner_radius=0.45)
+    chart = _chart(pygal.Pie, "unions", height=360, inner_radius=0.45)
     total = sum(r["raised"] for r in rows) or 1
     labels = []
     for r in rows:

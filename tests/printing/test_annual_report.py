@@ -149,3 +149,10 @@ def test_reports_in_the_menu_for_those_who_may_read_them(db, client, personas, p
     client.force_login(personas[persona])
     html = client.get("/").content.decode()
     assert ('href="/reports/"' in html) is shown
+
+
+def test_same_data_same_report(db, year_issues):
+    from meetings.printing import render_annual_report_pdf
+
+    on = date(2026, 1, 15)
+    assert render_annual_report_pdf(YEAR, on=on) == render_annual_report_pdf(YEAR, on=on)
