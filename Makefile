@@ -48,6 +48,6 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@touch $@
 
 messages: $(VENV)/.installed
-	@pos="$$(find locale liaison/locale -name '*.po' 2>/dev/null)"; \
-	if [ -n "$$pos" ] && { [ ! -f locale/.compiled ] || [ -n "$$(find locale liaison/locale -name '*.po' -newer locale/.compiled)" ]; }; then \
+	@pos="$$(find locale -name '*.po' 2>/dev/null)"; \
+	if [ -n "$$pos" ] && { [ ! -f locale/.compiled ] || [ -n "$$(find locale -name '*.po' -newer locale/.compiled)" ]; }; then \
 		$(PY) manage.py compilemessages -v0 --ignore=.venv && touch locale/.compiled; fi

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from liaison import views
 
@@ -14,9 +13,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # The admin's JavaScript catalogue, with liaison/locale's Chinese for the strings Django's
-    # own zh_Hans catalogue lacks (the permission picker); same URL name as the admin's.
-    path("admin/jsi18n/", JavaScriptCatalog.as_view(packages=["django.contrib.admin", "liaison"])),
+    # Before the admin's own: its JavaScript catalogue with the Chinese Django lacks.
+    path("admin/jsi18n/", views.AdminJavaScriptCatalog.as_view(packages=["django.contrib.admin"])),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("liaison.api.urls", "api"), namespace="api")),
     path("", include("issues.urls")),

@@ -1,6 +1,6 @@
 """Fill locale/en/LC_MESSAGES/django.po from the dictionary locale/en.tsv (no network).
 
-    .venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=tests
+    .venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=tests --no-obsolete
     .venv/bin/python locale/fill_en.py          # lists any string still without English
     .venv/bin/python manage.py compilemessages --ignore=.venv
 
