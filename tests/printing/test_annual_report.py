@@ -156,3 +156,13 @@ def test_same_data_same_report(db, year_issues):
 
     on = date(2026, 1, 15)
     assert render_annual_report_pdf(YEAR, on=on) == render_annual_report_pdf(YEAR, on=on)
+
+
+@pytest.mark.parametrize("count", [10, 150])
+def test_annual_pdf_query_count_is_flat(db, client, leader, django_assert_max_num_queries, count):
+    make_year_of_issues(YEAR, count, seed=count)
+    client.force_login(leader)
+    # session, user, then the figures: cohort, resolutions by month, open issues, unions,
+    # chains with their union, departments, measures
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("reports:annual", args=[YEAR])).status_code == 200
