@@ -250,6 +250,11 @@ SPECTACULAR_SETTINGS = {
         "MeetingStateEnum": "meetings.models.MeetingState",
         "MeetingKindEnum": "meetings.models.Kind",
         "NotificationKindEnum": "oversight.models.Kind",
+        "SatisfactionEnum": "issues.models.Satisfaction",
+        # the same values without labels (issues/serializers.py's read-only field)
+        "SatisfactionValueEnum": ["satisfied", "basically_satisfied"],
+        "IssueTransitionEnum": "issues.services.TRANSITIONS",
+        "MeetingTransitionEnum": "meetings.services.MEETING_TRANSITIONS",
     },
 }
 
