@@ -7,20 +7,25 @@ through `issues.services`, whose exceptions `liaison.api.errors` turns into 400/
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
-from django.http import Http404
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from issues import serializers as s
+from issues.attachments import store_attachment, validate_upload
 from issues.filters import IssueFilter
-from issues.models import Issue, IssueUpdate
+from issues.models import Attachment, Issue, IssueUpdate
 from issues.permissions import may_post_update
 from issues.services import (
     TRANSITIONS,
@@ -81,7 +86,7 @@ class IssueList(generics.ListCreateAPIView):
 
 @extend_schema(summary="One issue")
 class IssueDetail(generics.RetrieveAPIView):
-    serializer_class = s.IssueSerializer
+    serializer_class = s.IssueDetailSerializer
 
     def get_object(self):
         return issue_for(self.request.user, self.kwargs["pk"])
@@ -128,18 +133,21 @@ class IssueHistory(generics.ListAPIView):
 
 @extend_schema_view(
     get=extend_schema(summary="Progress notes, oldest first"),
-    post=extend_schema(summary="Post a progress note (handling department or secretariat)"),
+    post=extend_schema(summary="Post a progress note (handling department or secretariat); "
+                               "files as multipart `files` parts"),
 )
 class IssueUpdates(generics.ListCreateAPIView):
     serializer_class = s.UpdateSerializer
     pagination_class = None
     filter_backends: list = []
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return IssueUpdate.objects.none()
         issue = issue_for(self.request.user, self.kwargs["pk"])
-        return issue.updates.select_related("author")
+        files = Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")
+        return issue.updates.select_related("author").prefetch_related(Prefetch("attachments", files))
 
     def create(self, request, *args, **kwargs):
         issue = issue_for(request.user, self.kwargs["pk"])
@@ -147,5 +155,40 @@ class IssueUpdates(generics.ListCreateAPIView):
             raise PermissionDenied(_("只有承办部门和秘书处可以填写办理进展。"))
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        update = post_update(issue, request.user, data.validated_data["text"])
+        uploads = data.validated_data.get("files", [])
+        # Every file is checked before anything is written: a refused file leaves no note behind.
+        errors = []
+        for upload in uploads:
+            try:
+                validate_upload(upload)
+            except DjangoValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError({"files": errors})
+        with transaction.atomic():
+            update = post_update(issue, request.user, data.validated_data["text"])
+            for upload in uploads:
+                store_attachment(issue, upload, request.user, update=update)
+        update = self.get_queryset().get(pk=update.pk)
         return Response(self.get_serializer(update).data, status=status.HTTP_201_CREATED)
+
+
+class IssueAttachment(APIView):
+    """Download one file of an issue: only for those who may see the issue (404 otherwise)."""
+
+    @extend_schema(summary="Download an attachment",
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int, attachment_pk: int):
+        issue = issue_for(request.user, pk)
+        attachment = issue.attachments.filter(pk=attachment_pk).first()
+        if attachment is None:
+            raise Http404(_("附件不存在。"))
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404(_("附件不存在。")) from exc
+        # Always a download, never rendered inline: an uploaded file cannot run in our origin.
+        response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                                content_type=attachment.content_type or "application/octet-stream")
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -11,4 +11,6 @@ urlpatterns = [
          name="issue-transition"),
     path("issues/<int:pk>/history/", api.IssueHistory.as_view(), name="issue-history"),
     path("issues/<int:pk>/updates/", api.IssueUpdates.as_view(), name="issue-updates"),
+    path("issues/<int:pk>/attachments/<int:attachment_pk>/", api.IssueAttachment.as_view(),
+         name="issue-attachment"),
 ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from issues.models import Issue, IssueUpdate, Satisfaction
+from issues.models import Attachment, Issue, IssueUpdate, Satisfaction
 from issues.services import TRANSITIONS, available_transitions
 from liaison.models import Department, IndustryChain, IssueCategory, Measure
 
@@ -191,6 +191,40 @@ class HistorySerializer(serializers.Serializer):
         return row.from_state or None
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "size", "content_type", "uploaded_by", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, attachment) -> str:
+        """The API download (token or session), which checks visibility like the issue does."""
+        from django.urls import reverse
+
+        path = reverse("api:issue-attachment", args=[attachment.issue_id, attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class IssueDetailSerializer(IssueSerializer):
+    """One issue: the list's fields plus the files attached to the issue itself."""
+
+    attachments = serializers.SerializerMethodField()
+
+    class Meta(IssueSerializer.Meta):
+        fields = [*IssueSerializer.Meta.fields, "attachments"]
+        read_only_fields = fields
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, issue) -> list[dict]:
+        files = issue.attachments.filter(update__isnull=True).select_related("uploaded_by")
+        return AttachmentSerializer(files, many=True, context=self.context).data
+
+
 class UpdateSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
     author_name = serializers.CharField(source="author.display_name", read_only=True)
@@ -198,7 +232,13 @@ class UpdateSerializer(serializers.ModelSerializer):
         label=_("进展"), error_messages={"required": _("请填写进展内容。"), "blank": _("请填写进展内容。")}
     )
 
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    files = serializers.ListField(
+        child=serializers.FileField(), write_only=True, required=False, label=_("附件"),
+        help_text="multipart/form-data: one `files` part per file",
+    )
+
     class Meta:
         model = IssueUpdate
-        fields = ["id", "author", "author_name", "text", "created_at"]
-        read_only_fields = ["id", "author", "author_name", "created_at"]
+        fields = ["id", "author", "author_name", "text", "created_at", "attachments", "files"]
+        read_only_fields = ["id", "author", "author_name", "created_at", "attachments"]

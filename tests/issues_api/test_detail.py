@@ -21,7 +21,7 @@ def test_an_issue_carries_exactly_designs_fields_and_a_few_display_extras(api, p
     assert set(body) >= DESIGN_FIELDS
     assert set(body) - DESIGN_FIELDS <= {
         "company", "chain_name", "union_name", "category_name", "department_name", "state_label",
-        "raised_by_name", "resolved_at", "return_count", "reopen_count",
+        "raised_by_name", "resolved_at", "return_count", "reopen_count", "attachments",
     }
     assert body["chain"] == "software" and body["chain_name"] == "软件"
     assert body["union"] == "electronics-it"

@@ -19,13 +19,13 @@ pytestmark = pytest.mark.django_db
 
 # The budget per person and endpoint, each query named:
 #   token+user · (officer: current chains · their unions) · count · page      → list
-#   token+user · (officer: current chains · their unions) · the issue         → detail
+#   token+user · (officer: current chains · their unions) · the issue · its files → detail
 #   token+user · (officer: chains · unions) · the issue · its history rows     → history
 BUDGET = {
     ("secretariat", "list"): 3, ("software_officer", "list"): 5, ("hrss_staff", "list"): 3,
     ("secretariat", "list500"): 3, ("software_officer", "list500"): 5, ("hrss_staff", "list500"): 3,
     ("secretariat", "filtered"): 4, ("software_officer", "filtered"): 6, ("hrss_staff", "filtered"): 4,
-    ("secretariat", "detail"): 2, ("software_officer", "detail"): 4, ("hrss_staff", "detail"): 2,
+    ("secretariat", "detail"): 3, ("software_officer", "detail"): 5, ("hrss_staff", "detail"): 3,
     ("secretariat", "history"): 3, ("software_officer", "history"): 5, ("hrss_staff", "history"): 3,
 }
 STATES = [State.RAISED, State.ASSIGNED, State.ASSIGNED, State.RESOLVED, State.VERIFIED, State.WITHDRAWN]
