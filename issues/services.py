@@ -89,8 +89,9 @@ def perform_transition(issue: Issue, name: str, user, *, reason_override: str | 
                        **inputs) -> Issue:
     """Run transition `name` on `issue` for `user`; returns the saved, fresh issue.
 
-    `issue` is the version the person saw: if the row changed since (state, or the department
-    that permissions depend on), the answer is a conflict, never a silent overwrite.
+    `issue` is the version the person saw: if the row changed since (its state or its change
+    stamp `updated_at`), the answer is a conflict, never a silent overwrite. Callers pass a
+    freshly read issue (views: `issue_for`; meetings: `Issue.objects.get`).
     `reason_override` lets a meeting decision name the meeting in the history reason.
     """
     spec = check_transition(issue, name, user)
