@@ -6,6 +6,7 @@ renderers print exactly what was snapshotted (and what is attached to the minute
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from meetings.printing.render import cn_date, cn_numeral
@@ -72,7 +73,8 @@ def minutes_context(doc: dict[str, Any], fingerprint: str) -> dict[str, Any]:
         "attendance": attendance,
         "draft": not doc.get("approved_at"),
         "issued_label": cn_date(doc.get("approved_at")) or meeting.get("date_label", ""),
-        "short_fingerprint": fingerprint[:SHORT_FINGERPRINT],
+        # hex digits only: the value also goes into the page footer's CSS content
+        "short_fingerprint": re.sub(r"[^0-9a-f]", "", str(fingerprint).lower())[:SHORT_FINGERPRINT],
     }
 
 

@@ -36,7 +36,8 @@ def pages():
 
 
 def _body(lines):
-    return [line for line in lines if not line[4].startswith("—")]
+    """The lines of the type area: not the page number, not the fingerprint in the footer."""
+    return [line for line in lines if not line[4].startswith(("—", "纪要指纹"))]
 
 
 def test_odd_page_binding_margin_28mm_and_even_page_mirrored(pages):

@@ -137,3 +137,17 @@ def test_empty_minutes_still_print():
     flat = flat_text(render_minutes_pdf(doc))
     assert "（无议定事项）" in flat
     assert "出席：无" in flat
+
+
+def test_every_page_footer_carries_the_fingerprint(pdf, doc):
+    pages = [p for p in pdf_text(pdf).split("\f") if p.strip()]
+    assert len(pages) >= 2
+    assert all(f"纪要指纹 {doc['fingerprint']}" in page for page in pages)
+
+
+def test_fingerprint_cannot_inject_css():
+    doc = minutes_doc(n_items=1, n_decisions=1)
+    doc["fingerprint"] = 'abc"; } } @page { size: A3; } x { content: "'
+    pdf = render_minutes_pdf(doc)
+    assert "(A4)" in pdf_info(pdf)["Page size"]
+    assert "纪要指纹 abcaeea3ce" in pdf_text(pdf)     # only the hex digits survive
