@@ -27,12 +27,24 @@ class IssueFilter(django_filters.FilterSet):
         field_name="measure", to_field_name="number", queryset=Measure.objects.all(), label=_("措施")
     )
     year = django_filters.NumberFilter(field_name="year", label=_("年度"))
+    # Beijing dates of raised_at (USE_TZ: __date converts in the current time zone).
+    raised_from = django_filters.DateFilter(
+        field_name="raised_at", lookup_expr="date__gte", label=_("提出日期自"),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    raised_to = django_filters.DateFilter(
+        field_name="raised_at", lookup_expr="date__lte", label=_("提出日期至"),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已超期"))
     q = django_filters.CharFilter(method="filter_text", label=_("搜索"))
 
     class Meta:
         model = Issue
-        fields = ["state", "union", "chain", "department", "category", "measure", "year", "overdue", "q"]
+        fields = [
+            "state", "union", "chain", "department", "category", "measure", "year",
+            "raised_from", "raised_to", "overdue", "q",
+        ]
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

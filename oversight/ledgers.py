@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from io import BytesIO
 
-import django_filters
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,16 +25,6 @@ DATE_FORMAT = "yyyy-mm-dd"  # ISO in exports (JOURNEYS "How the pages should fee
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class LedgerFilter(IssueFilter):
-    """The list's filters, plus the raised-date range the dashboard's custom periods link with."""
-
-    raised_from = django_filters.DateFilter(field_name="raised_at", lookup_expr="date__gte")
-    raised_to = django_filters.DateFilter(field_name="raised_at", lookup_expr="date__lte")
-
-    class Meta(IssueFilter.Meta):
-        fields = [*IssueFilter.Meta.fields, "raised_from", "raised_to"]
-
-
 ISSUE_COLUMNS = [
     # (header, width)
     ("编号", 11), ("标题", 36), ("产业工会", 22), ("产业链", 12), ("类别", 10), ("相关措施", 18),
@@ -46,7 +35,7 @@ ISSUE_COLUMNS = [
 
 def ledger_issues(user, params):
     base = Issue.objects.visible_to(user).with_related()
-    filterset = LedgerFilter(params or None, queryset=base)
+    filterset = IssueFilter(params or None, queryset=base)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     latest = IssueUpdate.objects.filter(issue=OuterRef("pk")).order_by("-created_at", "-pk")
     return queryset.annotate(latest_update=Subquery(latest.values("text")[:1])).order_by("-raised_at", "-pk")
