@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -79,21 +80,22 @@ def content_fingerprint(data: Any) -> str:
 
 
 STYLESHEET = "/static/print/gbt9704.css"
-_parsed: dict[str, Any] = {}
+# Per thread: a threaded server (runserver, gunicorn --threads) never shares Pango objects.
+_parsed = threading.local()
 
 
 def _print_resources() -> tuple[CSS, FontConfiguration]:
-    """The print stylesheet, parsed once per process (and again when the file changes), with
+    """The print stylesheet, parsed once per thread (and again when the file changes), with
     the font configuration it was parsed for. The stylesheet has no @font-face rules: every
     face comes from the system, so one configuration serves every rendering."""
     path = static_path(STYLESHEET)
     key = f"{path}:{path.stat().st_mtime_ns}"
-    if _parsed.get("key") != key:
+    if getattr(_parsed, "key", None) != key:
         font_config = FontConfiguration()
-        css = CSS(string=path.read_text(encoding="utf-8"), base_url=BASE_URL,
-                  url_fetcher=SafeURLFetcher(), font_config=font_config)
-        _parsed.update(key=key, css=css, font_config=font_config)
-    return _parsed["css"], _parsed["font_config"]
+        _parsed.css = CSS(string=path.read_text(encoding="utf-8"), base_url=BASE_URL,
+                          url_fetcher=SafeURLFetcher(), font_config=font_config)
+        _parsed.font_config, _parsed.key = font_config, key
+    return _parsed.css, _parsed.font_config
 
 
 def render_pdf(template: str, context: dict[str, Any], *, timestamp: datetime,
@@ -120,5 +122,5 @@ def render_pdf(template: str, context: dict[str, Any], *, timestamp: datetime,
         attachments=files or None,
         pdf_variant="pdf/a-3b" if archival else None,
         # A fixed identifier: PDF/A asks for one, and a random one would break determinism.
-        pdf_identifier=hashlib.md5(html.encode()).hexdigest().encode(),
+        pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
     )

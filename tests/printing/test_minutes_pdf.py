@@ -151,3 +151,13 @@ def test_fingerprint_cannot_inject_css():
     pdf = render_minutes_pdf(doc)
     assert "(A4)" in pdf_info(pdf)["Page size"]
     assert "纪要指纹 abcaeea3ce" in pdf_text(pdf)     # only the hex digits survive
+
+
+def test_concurrent_renderings_in_threads_agree(pdf):
+    """A threaded server renders in parallel: each thread gets the same bytes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: render_minutes_pdf(minutes_doc(n_items=3, n_decisions=4)),
+                                range(3)))
+    assert all(result == pdf for result in results)
