@@ -157,16 +157,16 @@ def perform_meeting_transition(meeting: Meeting, name: str, user, *, reason: str
             method(reason=reason) if name == "cancel" else method()
             _save_with_history(locked, user, name, from_state, reason or MEETING_TRANSITIONS[name].label)
             if name == "publish_agenda":
-                _announce_agenda(locked)
+                _announce_agenda(locked, user)
     except ConcurrentTransition as exc:
         raise MeetingConflict(_("该会议刚刚被他人更改，请刷新页面后再试。")) from exc
     return locked
 
 
-def _announce_agenda(meeting: Meeting) -> None:
+def _announce_agenda(meeting: Meeting, user) -> None:
     from meetings.signals import agenda_published
 
-    transaction.on_commit(lambda: agenda_published.send(sender=Meeting, meeting=meeting))
+    transaction.on_commit(lambda: agenda_published.send(sender=Meeting, meeting=meeting, user=user))
 
 
 # --- the agenda -----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from simple_history.signals import pre_create_historical_record
 from meetings.models import Meeting
 
 # Sent after the transaction that published an agenda commits (notifications listen here):
-# sender=Meeting, meeting=the meeting.
+# sender=Meeting, meeting=the meeting, user=who published it.
 agenda_published = Signal()
 
 

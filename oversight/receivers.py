@@ -131,20 +131,10 @@ def on_agenda_published(sender, meeting, user=None, **kwargs):
             "title": str(getattr(meeting, "title", "") or meeting),
             "when": when_text, "where": getattr(meeting, "location", "") or _("另行通知"),
         }
-        actor = user or kwargs.get("actor") or _publisher(meeting)
+        actor = user
         people = meeting_participants(meeting, actor)
         n.notify(people, Kind.AGENDA_PUBLISHED.value, text, url=n.meeting_url(meeting), actor=actor,
                  extra={"meeting": meeting})
-
-
-def _publisher(meeting):
-    """Who published the agenda, from the meeting's history (the signal does not say)."""
-    try:
-        record = (meeting.history.filter(transition="publish_agenda")
-                  .select_related("history_user").order_by("-history_date").first())
-        return record.history_user if record else None
-    except Exception:  # noqa: BLE001 - history columns belong to meetings; fall back to nobody
-        return None
 
 
 def connect_meetings() -> bool:
