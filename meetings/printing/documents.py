@@ -7,9 +7,10 @@ renderers print exactly what was snapshotted (and what is attached to the minute
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
-from meetings.printing.render import cn_date, cn_numeral
+from meetings.printing.render import BEIJING, cn_date, cn_numeral
 
 ATTENDANCE_LABELS = (("present", "出席"), ("absent", "请假"), ("observer", "列席"))
 SHORT_FINGERPRINT = 16
@@ -103,10 +104,7 @@ def agenda_context(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _time_label(scheduled_at: str | None) -> str:
-    from datetime import datetime
-
-    from meetings.printing.render import BEIJING
-
+    """9:30 in Beijing time, from the meeting's ISO timestamp."""
     if not scheduled_at:
         return ""
     try:

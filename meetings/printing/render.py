@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,18 +37,12 @@ def cn_date(value: Any) -> str:
     if not value:
         return ""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value) if "T" in value or " " in value else _date(value)
+        value = datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(BEIJING)
         value = value.date()
     return f"{value.year}年{value.month}月{value.day}日"
-
-
-def _date(text: str):
-    from datetime import date
-
-    return date.fromisoformat(text[:10])
 
 
 def fixed_timestamp(*candidates: Any) -> datetime:
