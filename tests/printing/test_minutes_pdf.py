@@ -22,7 +22,7 @@ def pdf(doc):
 def test_head_title_number_and_date(pdf):
     text = flat_text(pdf)
     assert "2024年第3次产业链联络员会议纪要" in text
-    assert "〔2024〕3号" in text
+    assert "〔2024〕3号助链联动机制秘书处2024年11月25日" in text   # number, issuer and date
     assert "2024年11月24日" in text
     assert "市总工会三楼会议室" in text
 
