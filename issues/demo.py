@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+import time_machine
 from django.utils import timezone
 
 from issues.models import Issue, State
@@ -142,16 +143,6 @@ VERIFY_NOTES = ["企业表示满意。", "经回访，企业对办理结果基�
 @contextmanager
 def _at(moment: datetime):
     """Run the services as if it were `moment`: timestamps, history and due-date checks alike."""
-    try:
-        import time_machine
-    except ImportError:  # installed by requirements.lock; without it, move Django's clock only
-        real = timezone.now
-        timezone.now = lambda: moment
-        try:
-            yield
-        finally:
-            timezone.now = real
-        return
     with time_machine.travel(moment, tick=False):
         yield
 

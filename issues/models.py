@@ -302,6 +302,8 @@ class IssueDepartment(models.Model):
     first_assigned_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("问题承办记录")
+        verbose_name_plural = _("问题承办记录")
         constraints = [
             models.UniqueConstraint(fields=["issue", "department"], name="issue_department_once")
         ]
