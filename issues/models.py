@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from liaison.history import TransitionFields
 from liaison.models import Department, IndustryChain, IssueCategory, Measure
 
 WARNING_DAYS = 3  # "yellow" when due within this many days
@@ -69,16 +70,6 @@ class IssueQuerySet(models.QuerySet):
         return self.select_related(
             "chain__union", "category", "measure", "department", "raised_by"
         )
-
-
-class TransitionFields(models.Model):
-    """Extra columns of the history table: which transition wrote the row, and from where."""
-
-    transition = models.CharField(_("操作"), max_length=20, blank=True)
-    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
-
-    class Meta:
-        abstract = True
 
 
 class Issue(ConcurrentTransitionMixin, models.Model):

@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from issues.models import Issue, IssueDepartment, State
 from issues.permissions import may_raise, may_take
+from liaison.history import save_transition
 
 
 class TransitionConflict(Exception):
@@ -60,13 +61,7 @@ def raise_issue(user, **fields) -> Issue:
         raise PermissionDenied(_("只有该产业链的在任联络员可以提出问题。"))
     with transaction.atomic():
         issue = Issue(raised_by=user, **fields)
-        issue._history_user = user
-        issue._transition, issue._from_state = "raise", ""
-        try:
-            issue.save()
-        finally:
-            for attr in ("_transition", "_from_state"):
-                issue.__dict__.pop(attr, None)
+        save_transition(issue, user, "raise", "", "")
         _announce(issue, "raise", user, "", "")
         return issue
 
@@ -108,7 +103,7 @@ def perform_transition(issue: Issue, name: str, user, *, reason_override: str | 
             from_state = locked.state
             getattr(locked, spec.method)(**inputs)
             reason = reason_override if reason_override is not None else inputs.get(spec.reason_field or "", "")
-            _save_transition(locked, user, name, from_state, reason or "")
+            save_transition(locked, user, name, from_state, reason or "")
             if locked.department_id:
                 IssueDepartment.objects.get_or_create(issue=locked, department_id=locked.department_id)
             _announce(locked, name, user, from_state, reason or "")
@@ -129,16 +124,6 @@ def _announce(issue: Issue, name: str, user, from_state: str, reason: str) -> No
     )
 
 
-def _save_transition(issue: Issue, user, name: str, from_state: str, reason: str) -> None:
-    issue._history_user = user
-    issue._change_reason = reason
-    issue._transition, issue._from_state = name, from_state
-    try:
-        issue.save()
-    finally:
-        # simple-history's reason sticks to the instance: never let it leak into a later save.
-        for attr in ("_change_reason", "_transition", "_from_state"):
-            issue.__dict__.pop(attr, None)
 
 
 def _conflict_message(issue: Issue, spec: TransitionSpec) -> str:

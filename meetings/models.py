@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from issues.models import Issue, TransitionFields
+from issues.models import Issue
+from liaison.history import TransitionFields
 from liaison.models import Department
 
 

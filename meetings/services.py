@@ -23,6 +23,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from issues.models import Issue, State
 from issues.services import TransitionConflict, perform_transition
+from liaison.history import save_transition
 from liaison.models import Department, User
 from meetings.models import (
     AgendaItem,
@@ -111,7 +112,7 @@ def create_meeting(user, *, kind: str, scheduled_at, location: str = "", title: 
     meeting.clean()
     try:
         with transaction.atomic():
-            _save_with_history(meeting, user, "create", "", "")
+            save_transition(meeting, user, "create", "", "")
     except IntegrityError as exc:
         # Two annual meetings created at once: the database constraint decides.
         raise ValidationError({"kind": [_("该年度的联席会议已经存在。")]}) from exc
@@ -137,7 +138,7 @@ def update_meeting(meeting: Meeting, user, **fields) -> Meeting:
         for name, value in fields.items():
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
         locked.clean()
-        _save_with_history(locked, user, "edit", locked.state, "")
+        save_transition(locked, user, "edit", locked.state, "")
     return locked
 
 
@@ -155,7 +156,7 @@ def perform_meeting_transition(meeting: Meeting, name: str, user, *, reason: str
             from_state = locked.state
             method = getattr(locked, name)
             method(reason=reason) if name == "cancel" else method()
-            _save_with_history(locked, user, name, from_state, reason or MEETING_TRANSITIONS[name].label)
+            save_transition(locked, user, name, from_state, reason or MEETING_TRANSITIONS[name].label)
             if name == "publish_agenda":
                 _announce_agenda(locked, user)
     except ConcurrentTransition as exc:
@@ -192,7 +193,7 @@ def generate_agenda(meeting: Meeting, user) -> list[AgendaItem]:
             item.order = n
         AgendaItem.objects.bulk_update(manual, ["order"])
         locked.agenda_generated_at = timezone.now()
-        _save_with_history(locked, user, "generate_agenda", locked.state, _("生成议程"))
+        save_transition(locked, user, "generate_agenda", locked.state, _("生成议程"))
     return items + manual
 
 
@@ -454,7 +455,7 @@ def approve_minutes(meeting: Meeting, user) -> Meeting:
             minutes.save()
             from_state = locked.state
             locked.approve_minutes()
-            _save_with_history(locked, user, "approve_minutes", from_state, _("审定纪要"))
+            save_transition(locked, user, "approve_minutes", from_state, _("审定纪要"))
     except ConcurrentTransition as exc:
         _discard(stored_name)
         raise MeetingConflict(_("该会议刚刚被他人更改，请刷新页面后再试。")) from exc
@@ -548,13 +549,3 @@ def _state_message(meeting: Meeting, action: str) -> str:
     }
 
 
-def _save_with_history(meeting: Meeting, user, name: str, from_state: str, reason: str) -> None:
-    meeting._history_user = user
-    meeting._change_reason = reason
-    meeting._transition, meeting._from_state = name, from_state
-    try:
-        meeting.save()
-    finally:
-        # simple-history's reason sticks to the instance: never let it leak into a later save.
-        for attr in ("_change_reason", "_transition", "_from_state"):
-            meeting.__dict__.pop(attr, None)
