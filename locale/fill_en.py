@@ -4,7 +4,7 @@
     .venv/bin/python locale/fill_en.py          # lists any string still without English
     .venv/bin/python manage.py compilemessages --ignore=.venv
 
-A translation whose placeholders differ from the source is refused, so that a typo in the
+A translation whose format fields differ from the source is refused, so that a typo in the
 dictionary cannot crash a page at run time.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import polib
 
 HERE = Path(__file__).resolve().parent
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdf]|\{[a-z_]+\}|%[sd]")
+FORMAT_FIELD = re.compile(r"%\([a-z_]+\)[sdf]|\{[a-z_]+\}|%[sd]")
 
 
 def load_dictionary(path: Path = HERE / "en.tsv") -> dict[str, str]:
@@ -31,8 +31,8 @@ def load_dictionary(path: Path = HERE / "en.tsv") -> dict[str, str]:
     return entries
 
 
-def same_placeholders(source: str, english: str) -> bool:
-    return sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(english))
+def same_format_fields(source: str, english: str) -> bool:
+    return sorted(FORMAT_FIELD.findall(source)) == sorted(FORMAT_FIELD.findall(english))
 
 
 def fill(po_path: Path = HERE / "en" / "LC_MESSAGES" / "django.po") -> list[str]:
@@ -49,12 +49,12 @@ def fill(po_path: Path = HERE / "en" / "LC_MESSAGES" / "django.po") -> list[str]
         if entry.msgid_plural:
             one, _sep, many = english.partition("|||")
             many = many or one
-            if not (same_placeholders(entry.msgid, one) or same_placeholders(entry.msgid_plural, one)):
+            if not (same_format_fields(entry.msgid, one) or same_format_fields(entry.msgid_plural, one)):
                 missing.append(entry.msgid)
                 continue
             entry.msgstr_plural = {0: one, 1: many}
         else:
-            if not same_placeholders(entry.msgid, english):
+            if not same_format_fields(entry.msgid, english):
                 missing.append(entry.msgid)
                 continue
             entry.msgstr = english
