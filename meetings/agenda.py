@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from issues.models import OPEN_STATES, Issue, State, today
+from liaison.formats import cn_date
 from meetings.models import (
     ANNUAL_SECTIONS,
     HELD_STATES,
@@ -157,7 +158,7 @@ def build_regular(meeting: Meeting) -> list[DraftItem]:
         if section == Section.FOLLOW_UP:
             item.decisions = decisions
             if previous:
-                item.notes = f"{previous.title}（{_date_label(previous.date)}）议定事项"
+                item.notes = f"{previous.title}（{cn_date(previous.date)}）议定事项"
         items.append(item)
     return items
 
@@ -201,7 +202,3 @@ def build_annual(meeting: Meeting) -> list[DraftItem]:
 
 def build_agenda(meeting: Meeting) -> list[DraftItem]:
     return build_annual(meeting) if meeting.kind == Kind.ANNUAL else build_regular(meeting)
-
-
-def _date_label(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

@@ -12,11 +12,8 @@ from typing import Any
 from django.utils import timezone
 
 from issues.models import State
+from liaison.formats import cn_date
 from meetings.models import AgendaItem, AttendanceStatus, Meeting, Minutes
-
-
-def date_label(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def meeting_head(meeting: Meeting) -> dict[str, Any]:
@@ -26,7 +23,7 @@ def meeting_head(meeting: Meeting) -> dict[str, Any]:
         "title": meeting.title,
         "number_label": meeting.number_label,
         "scheduled_at": timezone.localtime(meeting.scheduled_at).isoformat(),
-        "date_label": date_label(meeting.date),
+        "date_label": cn_date(meeting.date),
         "location": meeting.location,
     }
 

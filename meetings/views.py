@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from issues.models import WARNING_DAYS, State
+from liaison.formats import cn_date, cn_numeral
 from liaison.forms import add_service_errors
 from meetings import services
 from meetings.forms import (
@@ -202,7 +203,7 @@ def _agenda_entry(meeting, item: AgendaItem, n: int, editable: bool, edit_forms:
         "report": _report_tables(item.report) if item.report else None,
     }
     for decision in item.decisions:
-        decision["due_label"] = _date_label(decision.get("due_date"))
+        decision["due_label"] = cn_date(decision.get("due_date"))
     if editable:
         entry["form"] = edit_forms.get(item.pk) or AgendaItemForm(
             prefix=f"item{item.pk}", editing=True, generated=item.generated,
@@ -221,7 +222,7 @@ def _issue_row(row: dict) -> dict:
     warning_label = {
         "red": _("已超期"), "yellow": _("%(days)s天内到期") % {"days": WARNING_DAYS},
     }.get(warning, _("正常"))
-    return {**row, "state_label": state_label, "due_label": _date_label(row.get("due_date")),
+    return {**row, "state_label": state_label, "due_label": cn_date(row.get("due_date")),
             "warning_label": warning_label}
 
 
@@ -509,21 +510,3 @@ def _mark_invalid(form) -> None:
             widget.attrs["aria-invalid"] = "true"
 
 
-def _date_label(iso: str | None) -> str:
-    if not iso:
-        return ""
-    year, month, day = (int(part) for part in iso[:10].split("-"))
-    return f"{year}年{month}月{day}日"
-
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def cn_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三: the ordinals of agenda headings."""
-    if n < 10:
-        return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    if n < 100:
-        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-    return str(n)

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from issues.models import Issue, State, today
+from liaison.formats import cn_date
 from liaison.models import OfficerTerm, User
 from oversight import notify as n
 from oversight.models import Notification
-from oversight.receivers import cn_date, issue_message
+from oversight.receivers import issue_message
 
 RECENT = timedelta(days=5)  # newer than this stays unread
 

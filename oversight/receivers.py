@@ -15,14 +15,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from issues.signals import issue_transitioned
+from liaison.formats import cn_date
 from oversight import notify as n
 from oversight.models import Kind
 
 log = logging.getLogger(__name__)
-
-
-def cn_date(value) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def _label(issue) -> str:

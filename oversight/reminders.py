@@ -17,10 +17,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from issues.models import WARNING_DAYS, Issue, State, today
+from liaison.formats import cn_date
 from liaison.models import User
 from oversight import notify as n
 from oversight.models import Kind, Reminder
-from oversight.receivers import cn_date
 
 
 @dataclass

@@ -5,44 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
+from liaison.formats import BEIJING, cn_date, cn_numeral  # noqa: F401 - shared by the printing modules
 from meetings.printing.fetcher import BASE_URL, SafeURLFetcher, static_path
-
-BEIJING = ZoneInfo("Asia/Shanghai")
-_DIGITS = "零一二三四五六七八九"
-
-
-def cn_numeral(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 35 -> 三十五 (headings 一、（一）)."""
-    if n < 10:
-        return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    if n < 20:
-        return "十" + (_DIGITS[ones] if ones else "")
-    if n < 100:
-        return _DIGITS[tens] + "十" + (_DIGITS[ones] if ones else "")
-    return str(n)
-
-
-def cn_date(value: Any) -> str:
-    """An ISO date or datetime (string or object) as 2024年11月24日 in Beijing time."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value[:10])
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(BEIJING)
-        value = value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def fixed_timestamp(*candidates: Any) -> datetime:

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from meetings.printing.render import cn_date, cn_numeral
+from liaison.formats import cn_date, cn_numeral
 
 
 @pytest.mark.parametrize("n, text", [(1, "一"), (9, "九"), (10, "十"), (12, "十二"), (20, "二十"),
