@@ -124,8 +124,6 @@ def _announce(issue: Issue, name: str, user, from_state: str, reason: str) -> No
     )
 
 
-
-
 def _conflict_message(issue: Issue, spec: TransitionSpec) -> str:
     return _("该问题当前状态为“%(state)s”，不能执行“%(action)s”（可能刚被他人更改，请刷新后再试）。") % {
         "state": State(issue.state).label,

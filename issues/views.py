@@ -256,8 +256,6 @@ def _next_url(request) -> str | None:
     return None
 
 
-
-
 @login_required
 @require_POST
 def issue_post_update(request, pk):

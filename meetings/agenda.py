@@ -137,7 +137,6 @@ def build_regular(meeting: Meeting) -> list[DraftItem]:
     cutoff = start_of(d)
     previous = previous_held(meeting, Kind.REGULAR)
     since = start_of(previous.date) if previous else None
-    once = _Once(d)
     issues = Issue.objects.select_related("department").order_by("raised_at", "pk")
 
     decisions, decided_issues = follow_up(previous, d)
@@ -152,15 +151,8 @@ def build_regular(meeting: Meeting) -> list[DraftItem]:
         Section.AWAITING_VERIFICATION: issues.filter(state=State.RESOLVED).order_by("resolved_at", "pk"),
         Section.VERIFIED_SINCE_LAST: verified.order_by("verified_at", "pk"),
     }
-    items = []
-    for section in REGULAR_SECTIONS:
-        item = DraftItem(section, section_heading(meeting.kind, section), once.take(content[section]))
-        if section == Section.FOLLOW_UP:
-            item.decisions = decisions
-            if previous:
-                item.notes = f"{previous.title}（{cn_date(previous.date)}）议定事项"
-        items.append(item)
-    return items
+    note = f"{previous.title}（{cn_date(previous.date)}）议定事项" if previous else ""
+    return _draft_items(meeting, REGULAR_SECTIONS, content, decisions, note)
 
 
 def build_annual(meeting: Meeting) -> list[DraftItem]:
@@ -168,7 +160,6 @@ def build_annual(meeting: Meeting) -> list[DraftItem]:
 
     d = meeting.date
     cutoff = start_of(d)
-    once = _Once(d)
     open_at_d = (
         Issue.objects.filter(state__in=OPEN_STATES, raised_at__lt=cutoff)
         .select_related("department")
@@ -186,16 +177,24 @@ def build_annual(meeting: Meeting) -> list[DraftItem]:
         Section.OPEN_PROBLEMS: open_at_d,  # "every other": _Once drops the escalated ones
         Section.FOLLOW_UP: decided_issues,
     }
-    items = []
-    for section in ANNUAL_SECTIONS:
-        item = DraftItem(section, section_heading(meeting.kind, section), once.take(content[section]))
-        if section == Section.REPORT:
+    note = f"{previous.title}议定事项" if previous else ""
+    items = _draft_items(meeting, ANNUAL_SECTIONS, content, decisions, note)
+    for item in items:
+        if item.section == Section.REPORT:
             item.report = report
             item.title = f"{meeting.year}{item.title}"  # 2024年度工作情况通报
+    return items
+
+
+def _draft_items(meeting: Meeting, sections, content, decisions, follow_up_note: str) -> list[DraftItem]:
+    """The items in the kind's fixed order; an issue is listed only in the first section it fits."""
+    once = _Once(meeting.date)
+    items = []
+    for section in sections:
+        item = DraftItem(section, section_heading(meeting.kind, section), once.take(content[section]))
         if section == Section.FOLLOW_UP:
             item.decisions = decisions
-            if previous:
-                item.notes = f"{previous.title}议定事项"
+            item.notes = follow_up_note
         items.append(item)
     return items
 

@@ -500,8 +500,6 @@ def _messages(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
 
-
-
 def _mark_invalid(form) -> None:
     for name in form.errors:
         if name in form.fields:

@@ -9,23 +9,18 @@ import re
 
 from django.utils.safestring import mark_safe
 from pygal import Bar, HorizontalBar, Line
-from pygal.style import Style
+
+from liaison.charts import cjk_style
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
-STYLE = Style(
+STYLE = cjk_style(
+    FONT,
     background="transparent",
     plot_background="transparent",
     foreground="#212529",
     foreground_strong="#212529",
     foreground_subtle="#6c757d",
     colors=("#b71c1c", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a"),
-    font_family=FONT,
-    label_font_family=FONT,
-    major_label_font_family=FONT,
-    value_font_family=FONT,
-    title_font_family=FONT,
-    legend_font_family=FONT,
-    tooltip_font_family=FONT,
     label_font_size=13,
     major_label_font_size=13,
     legend_font_size=13,
