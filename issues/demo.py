@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from issues.models import Issue, State
 from issues.services import perform_transition, post_update, raise_issue
-from liaison.models import Department, IndustryChain, IssueCategory, Measure
+from organisation.models import Department, IndustryChain, IssueCategory, Measure
 
 COUNT = 120
 

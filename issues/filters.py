@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from issues.models import Issue, State, today
-from liaison.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
+from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
 
 
 class IssueFilter(django_filters.FilterSet):

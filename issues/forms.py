@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from issues.attachments import validate_upload
 from issues.models import Issue, Satisfaction, today
-from liaison.models import Department, IndustryChain, IssueCategory, Measure
+from organisation.models import Department, IndustryChain, IssueCategory, Measure
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from issues.models import Issue, State, today
-from liaison.models import Department
+from organisation.models import Department
 
 LIST_SIZE = 20
 INBOX_SIZE = 50

@@ -19,7 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from liaison.history import TransitionFields
-from liaison.models import Department, IndustryChain, IssueCategory, Measure
+from organisation.models import Department, IndustryChain, IssueCategory, Measure
 
 WARNING_DAYS = 3  # "yellow" when due within this many days
 

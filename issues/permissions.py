@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import rules
 
-from liaison.models import User
+from organisation.models import User
 
 
 @rules.predicate

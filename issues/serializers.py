@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from issues.models import Attachment, Issue, IssueUpdate, Satisfaction
 from issues.services import TRANSITIONS, available_transitions
-from liaison.models import Department, IndustryChain, IssueCategory, Measure
+from organisation.models import Department, IndustryChain, IssueCategory, Measure
 
 
 class IssueSerializer(serializers.ModelSerializer):

@@ -37,7 +37,7 @@ from typing import Any
 from django.utils import timezone
 
 from issues.models import OPEN_STATES, Issue, Satisfaction, State, today
-from liaison.models import Department, IndustryChain, IndustryUnion, Measure
+from organisation.models import Department, IndustryChain, IndustryUnion, Measure
 
 ESCALATION_OVERDUE_DAYS = 30
 ESCALATION_REOPENS = 2

@@ -37,7 +37,7 @@ from issues.services import (
     raise_issue,
 )
 from liaison.forms import add_service_errors
-from liaison.models import Department
+from organisation.models import Department
 
 PAGE_SIZE = 25
 BUTTON_ORDER = ["assign", "resolve", "verify", "reassign", "reopen", "return", "withdraw"]

@@ -3,5 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LiaisonConfig(AppConfig):
+    """The project shell: settings, URLs, the home page, the API root, `seed_demo`."""
+
     name = "liaison"
-    verbose_name = _("组织与基础数据")
+    verbose_name = _("助链联动工作平台")

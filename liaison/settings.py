@@ -64,10 +64,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    # Top of the layout first; imports run downwards (DESIGN "Layout").
     "liaison",
-    "issues",
+    "reports",
+    "notifications",
     "meetings",
-    "oversight",
+    "issues",
+    "organisation",
+    "printing",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "liaison.context_processors.navigation",
-                "oversight.context_processors.notifications",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -122,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "liaison.User"
+AUTH_USER_MODEL = "organisation.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -249,7 +253,7 @@ SPECTACULAR_SETTINGS = {
         "IssueStateEnum": "issues.models.State",
         "MeetingStateEnum": "meetings.models.MeetingState",
         "MeetingKindEnum": "meetings.models.Kind",
-        "NotificationKindEnum": "oversight.models.Kind",
+        "NotificationKindEnum": "notifications.models.Kind",
         "SatisfactionEnum": "issues.models.Satisfaction",
         # the same values without labels (issues/serializers.py's read-only field)
         "SatisfactionValueEnum": ["satisfied", "basically_satisfied"],

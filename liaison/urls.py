@@ -19,7 +19,7 @@ urlpatterns = [
     path("api/v1/", include(("liaison.api.urls", "api"), namespace="api")),
     path("", include("issues.urls")),
     path("", include("meetings.urls")),
-    path("", include("meetings.report_urls")),
     path("", include("meetings.ical_urls")),
-    path("", include("oversight.urls")),
+    path("", include("reports.urls")),
+    path("", include("notifications.urls")),
 ]

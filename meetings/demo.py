@@ -16,9 +16,9 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from issues.models import Issue, State
-from liaison.models import Department
 from meetings import services
 from meetings.models import AttendanceStatus, Kind, Meeting
+from organisation.models import Department
 
 LOCATIONS = ["市总工会三楼第一会议室", "市人力资源和社会保障局五楼会议室", "郑州软件园会议中心二号厅",
              "市总工会三楼第二会议室", "郑州航空港区管委会会议室", "市工业和信息化局八楼会议室"]
@@ -62,22 +62,15 @@ def seed(accounts, rng, stdout) -> None:
     if Meeting.objects.exists():
         stdout.write("meetings: demo meetings already present, nothing to do")
         return
-    try:
-        import meetings.printing  # noqa: F401 - approval renders the minutes PDF with it
-        can_approve = True
-    except ImportError:
-        can_approve = False
-        stdout.write("meetings: no PDF renderer yet (meetings.printing); demo minutes stay unapproved")
-
     clerk = accounts.secretariat
     today = timezone.localdate()
     past = [_weekday(today - timedelta(days=60 * k)) for k in range(6, 0, -1)]
     for n, day in enumerate(past):
-        _past_regular(day, LOCATIONS[n % len(LOCATIONS)], accounts, rng, clerk, can_approve)
+        _past_regular(day, LOCATIONS[n % len(LOCATIONS)], accounts, rng, clerk)
 
     annual_day = date(today.year, 12, 18)
     if annual_day <= today:
-        _past_annual(annual_day, accounts, rng, clerk, can_approve)
+        _past_annual(annual_day, accounts, rng, clerk)
     else:
         annual = services.create_meeting(clerk, kind=Kind.ANNUAL, scheduled_at=_at(annual_day, 9),
                                          location="市总工会一楼报告厅")
@@ -91,21 +84,21 @@ def seed(accounts, rng, stdout) -> None:
                  f"meeting, the next regular meeting planned)")
 
 
-def _past_regular(day: date, location: str, accounts, rng, clerk, can_approve: bool) -> Meeting:
+def _past_regular(day: date, location: str, accounts, rng, clerk) -> Meeting:
     with clock_at(_at(day - timedelta(days=10), 10)):
         meeting = services.create_meeting(clerk, kind=Kind.REGULAR, scheduled_at=_at(day, 14, 30),
                                           location=location)
-    return _run(meeting, day, accounts, rng, clerk, can_approve)
+    return _run(meeting, day, accounts, rng, clerk)
 
 
-def _past_annual(day: date, accounts, rng, clerk, can_approve: bool) -> Meeting:
+def _past_annual(day: date, accounts, rng, clerk) -> Meeting:
     with clock_at(_at(day - timedelta(days=20), 10)):
         meeting = services.create_meeting(clerk, kind=Kind.ANNUAL, scheduled_at=_at(day, 9),
                                           location="市总工会一楼报告厅")
-    return _run(meeting, day, accounts, rng, clerk, can_approve)
+    return _run(meeting, day, accounts, rng, clerk)
 
 
-def _run(meeting: Meeting, day: date, accounts, rng, clerk, can_approve: bool) -> Meeting:
+def _run(meeting: Meeting, day: date, accounts, rng, clerk) -> Meeting:
     with clock_at(_at(day - timedelta(days=6), 9)):
         services.generate_agenda(meeting, clerk)
     with clock_at(_at(day - timedelta(days=5), 16)):
@@ -121,9 +114,8 @@ def _run(meeting: Meeting, day: date, accounts, rng, clerk, can_approve: bool) -
                    for item in meeting.agenda_items.all()],
             decisions=decisions,
         )
-    if can_approve:
-        with clock_at(_at(day + timedelta(days=2), 10)):
-            meeting = services.approve_minutes(meeting, clerk)
+    with clock_at(_at(day + timedelta(days=2), 10)):
+        meeting = services.approve_minutes(meeting, clerk)
     return meeting
 
 

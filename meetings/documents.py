@@ -1,6 +1,6 @@
 """Agendas and minutes as plain JSON-able dicts: what the PDF renderers take.
 
-The shapes are a contract with `meetings.printing`; keep the keys as they are.
+The shapes are a contract with `meetings.printed`; keep the keys as they are.
 """
 
 from __future__ import annotations

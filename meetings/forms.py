@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from issues.models import OPEN_STATES, Issue
-from liaison.models import Department
 from meetings.models import AttendanceStatus, Kind, Section
+from organisation.models import Department
 
 
 def _text(rows: int = 3, **attrs):
@@ -155,7 +155,7 @@ def _organisation_of(user) -> str:
 
 def people_choices() -> list[tuple[str, str]]:
     """Everyone in the system with a role, for the attendance picker (two queries)."""
-    from liaison.models import OfficerTerm
+    from organisation.models import OfficerTerm
 
     User = get_user_model()
     users = list(

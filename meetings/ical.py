@@ -13,7 +13,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 from rest_framework.authtoken.models import Token
@@ -87,9 +87,6 @@ def _event(meeting: Meeting, host: str, request) -> Event:
     return event
 
 
-def _meeting_url(meeting: Meeting, request) -> str | None:
-    try:
-        path = reverse("meetings:detail", args=[meeting.pk])
-    except NoReverseMatch:
-        return None
+def _meeting_url(meeting: Meeting, request) -> str:
+    path = reverse("meetings:detail", args=[meeting.pk])
     return request.build_absolute_uri(path) if request else path

@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from issues.models import Issue
 from liaison.history import TransitionFields
-from liaison.models import Department
+from organisation.models import Department
 
 
 class Kind(models.TextChoices):

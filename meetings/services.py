@@ -24,7 +24,6 @@ from django_fsm import ConcurrentTransition, can_proceed
 from issues.models import Issue, State
 from issues.services import TransitionConflict, perform_transition
 from liaison.history import save_transition
-from liaison.models import Department, User
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -37,6 +36,7 @@ from meetings.models import (
     Minutes,
     Section,
 )
+from organisation.models import Department, User
 
 
 class MeetingConflict(TransitionConflict):
@@ -509,7 +509,7 @@ def _messages(exc: ValidationError) -> list[str]:
 
 def render_minutes_pdf(document: dict) -> bytes:
     """The printing module's renderer (PDF/A-3b with the JSON attached)."""
-    from meetings.printing import render_minutes_pdf as render
+    from meetings.printed import render_minutes_pdf as render
 
     return render(document)
 

@@ -458,7 +458,7 @@ def save_minutes(request, pk):
 @require_GET
 def agenda_pdf(request, pk):
     from meetings.documents import agenda_document
-    from meetings.printing import render_agenda_pdf
+    from meetings.printed import render_agenda_pdf
 
     meeting = services.meeting_for(request.user, pk)
     if not meeting.agenda_items.exists():
@@ -479,7 +479,7 @@ def minutes_pdf(request, pk):
         response["X-Content-SHA256"] = minutes.pdf_sha256
         return response
     from meetings.documents import minutes_document
-    from meetings.printing import render_minutes_pdf
+    from meetings.printed import render_minutes_pdf
 
     pdf = render_minutes_pdf(minutes_document(meeting, minutes=minutes))
     return _pdf_response(pdf, f"{meeting.title}纪要（草稿）.pdf")

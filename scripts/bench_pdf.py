@@ -40,7 +40,7 @@ def setup_django(db_path: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from liaison.reference import load_reference_data
+    from organisation.reference import load_reference_data
 
     load_reference_data()
 
@@ -48,7 +48,7 @@ def setup_django(db_path: Path) -> None:
 def make_issues(count: int, seed: int = 2025) -> None:
     """`count` issues over YEAR in every state, written in bulk (a throwaway database)."""
     from issues.models import Issue, State
-    from liaison.models import Department, IndustryChain, IssueCategory, Measure, User
+    from organisation.models import Department, IndustryChain, IssueCategory, Measure, User
 
     rng = random.Random(seed)
     officer = User.objects.create(username="bench", role=User.Role.OFFICER, name="张敏")
@@ -150,10 +150,9 @@ def main() -> None:
         from django.template.loader import render_to_string
         from weasyprint import HTML
 
-        from meetings.printing import render_annual_report_pdf, render_minutes_pdf
-        from meetings.printing.annual import annual_report_context
-        from meetings.printing.documents import minutes_context
-        from meetings.printing.fetcher import BASE_URL, SafeURLFetcher
+        from meetings.printed import minutes_context, render_minutes_pdf
+        from printing.fetcher import BASE_URL, SafeURLFetcher
+        from reports.annual import annual_report_context, render_annual_report_pdf
 
         def floor(html: str):
             return lambda: HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher()).write_pdf()

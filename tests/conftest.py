@@ -8,8 +8,8 @@ import os
 import pytest
 from rest_framework.test import APIClient
 
-from liaison.models import Department, IndustryChain, User, appoint_officer
-from liaison.reference import load_reference_data
+from organisation.models import Department, IndustryChain, User, appoint_officer
+from organisation.reference import load_reference_data
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from liaison.models import User
+from organisation.models import User
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by
 # the test itself (fixtures, assertions) are still synchronous and safe.

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from issues.services import raise_issue
-from liaison.models import IndustryChain, IssueCategory
+from organisation.models import IndustryChain, IssueCategory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from liaison.models import IndustryChain, User
+from organisation.models import IndustryChain, User
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_secretariat_may_use_the_admin():
     add_user("wang", "--password", "pw", "--role", "secretariat")
     user = User.objects.get(username="wang")
     assert user.role == "secretariat" and user.is_staff
-    assert user.has_perm("liaison.change_industrychain")
+    assert user.has_perm("organisation.change_industrychain")
     assert not user.has_perm("issues.change_issue")
 
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from liaison.models import IndustryChain, OfficerTerm, User
-from liaison.reference import secretariat_group
+from organisation.models import IndustryChain, OfficerTerm, User
+from organisation.reference import secretariat_group
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +28,12 @@ def visible_text(html: str) -> str:
 
 def admin_pages():
     chain = IndustryChain.objects.get(code="software").pk
-    pages = ["/admin/", "/admin/auth/group/add/", "/admin/liaison/user/add/",
-             f"/admin/liaison/industrychain/{chain}/change/",
-             f"/admin/liaison/industrychain/{chain}/history/"]
+    pages = ["/admin/", "/admin/auth/group/add/", "/admin/organisation/user/add/",
+             f"/admin/organisation/industrychain/{chain}/change/",
+             f"/admin/organisation/industrychain/{chain}/history/"]
     for model in ["industryunion", "industrychain", "department", "issuecategory", "measure",
                   "officerterm", "user"]:
-        pages += [f"/admin/liaison/{model}/", f"/admin/liaison/{model}/add/"]
+        pages += [f"/admin/organisation/{model}/", f"/admin/organisation/{model}/add/"]
     return pages
 
 
@@ -62,9 +62,9 @@ def test_the_secretariat_edits_the_organisation_only(client):
     wang.save()
     wang.groups.add(secretariat_group())
     client.force_login(wang)
-    assert client.get("/admin/liaison/industrychain/").status_code == 200
+    assert client.get("/admin/organisation/industrychain/").status_code == 200
     assert client.get("/admin/auth/group/").status_code == 403
-    assert set(secretariat_group().permissions.values_list("content_type__app_label", flat=True)) == {"liaison"}
+    assert set(secretariat_group().permissions.values_list("content_type__app_label", flat=True)) == {"organisation"}
     assert Group.objects.filter(name="秘书处").count() == 1
     assert Permission.objects.filter(group__name="秘书处", codename="change_industrychain").exists()
 
@@ -74,7 +74,7 @@ def test_appointing_an_officer_in_the_admin_ends_the_previous_term(client, super
     software = IndustryChain.objects.get(code="software")
     first = software.current_term()
     client.force_login(superuser)
-    response = client.post("/admin/liaison/officerterm/add/", {
+    response = client.post("/admin/organisation/officerterm/add/", {
         "chain": software.pk, "officer": successor.pk, "started_on": "2030-01-06",
     })
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -87,7 +87,7 @@ def test_appointing_an_officer_in_the_admin_ends_the_previous_term(client, super
 
 def test_department_staff_without_a_department_is_a_form_error(client, superuser, hrss_staff):
     client.force_login(superuser)
-    url = f"/admin/liaison/user/{hrss_staff.pk}/change/"
+    url = f"/admin/organisation/user/{hrss_staff.pk}/change/"
     response = client.get(url)
     form = response.context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
@@ -102,7 +102,7 @@ def test_department_staff_without_a_department_is_a_form_error(client, superuser
 
 def test_an_officer_given_another_role_leaves_the_chain(client, superuser, software_officer):
     client.force_login(superuser)
-    url = f"/admin/liaison/user/{software_officer.pk}/change/"
+    url = f"/admin/organisation/user/{software_officer.pk}/change/"
     form = client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     data.update({"role": "leader", "date_joined_0": "2024-01-01", "date_joined_1": "08:00:00"})

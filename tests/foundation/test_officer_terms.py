@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from issues.models import State, today
 from issues.services import perform_transition, raise_issue
-from liaison.models import IndustryChain, IssueCategory, OfficerTerm, User, appoint_officer
+from organisation.models import IndustryChain, IssueCategory, OfficerTerm, User, appoint_officer
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from liaison.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
-from liaison.reference import DATA_FILE, load_reference_data
+from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
+from organisation.reference import DATA_FILE, load_reference_data
 
 pytestmark = pytest.mark.django_db
 

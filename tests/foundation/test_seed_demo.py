@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from liaison import demo
-from liaison.models import IndustryChain, OfficerTerm, User
+from organisation import demo
+from organisation.models import IndustryChain, OfficerTerm, User
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_seeding_accounts_again_changes_nothing():
 
 
 def test_a_replaced_demo_officer_stays_replaced():
-    from liaison.models import appoint_officer
+    from organisation.models import appoint_officer
     from tests.conftest import make_user
 
     demo.seed_accounts()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from issues.models import Issue, State, today
 from issues.services import perform_transition, raise_issue
-from liaison.models import Department, IndustryChain, IssueCategory
+from organisation.models import Department, IndustryChain, IssueCategory
 
 # A valid body for each transition, as a client program would send it.
 VALID_INPUTS = {

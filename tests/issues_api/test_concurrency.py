@@ -121,7 +121,7 @@ def test_the_second_one_waits_for_the_lock_then_refuses(personas):
 
     from issues.models import today
     from issues.services import TransitionConflict, perform_transition
-    from liaison.models import Department
+    from organisation.models import Department
 
     wang, zhang = personas["secretariat"], personas["software_officer"]
     issue = bring_to(State.RAISED, officer=zhang, secretariat=wang, staff=personas["hrss_staff"])

@@ -67,7 +67,7 @@ def test_only_the_chains_current_officer_may_file(api, personas, persona):
 
 
 def test_a_replaced_officer_may_no_longer_file(api, software_officer):
-    from liaison.models import IndustryChain, appoint_officer
+    from organisation.models import IndustryChain, appoint_officer
     from tests.conftest import make_user
 
     appoint_officer(IndustryChain.objects.get(code="software"), make_user("zhao", "officer"))

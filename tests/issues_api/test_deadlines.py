@@ -7,7 +7,7 @@ import time_machine
 
 from issues.models import State, today
 from issues.services import perform_transition
-from liaison.models import Department
+from organisation.models import Department
 from tests.issues_api.helpers import file_issue, url
 
 pytestmark = pytest.mark.django_db

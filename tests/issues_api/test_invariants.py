@@ -187,7 +187,7 @@ def test_the_state_field_is_protected(issue_in):
     ],
 )
 def test_the_database_refuses_broken_rows(issue_in, state, changes):
-    from liaison.models import Department
+    from organisation.models import Department
 
     issue = issue_in(state)
     if "department_id" in changes:
@@ -199,7 +199,7 @@ def test_the_database_refuses_broken_rows(issue_in, state, changes):
 def test_acting_on_an_outdated_copy_is_a_conflict(personas, issue_in):
     """A copy read before someone else's reassign may not overwrite it (no lost update)."""
     from issues.services import TransitionConflict, perform_transition
-    from liaison.models import Department
+    from organisation.models import Department
 
     issue = issue_in(State.ASSIGNED)
     outdated = fresh(issue)
@@ -224,7 +224,7 @@ def test_an_overdue_issue_may_move_to_another_department_keeping_its_date(person
     import time_machine
 
     from issues.services import perform_transition
-    from liaison.models import Department
+    from organisation.models import Department
 
     issue = issue_in(State.ASSIGNED)  # due in 10 days
     with time_machine.travel(today() + timedelta(days=12), tick=False):

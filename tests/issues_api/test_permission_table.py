@@ -10,7 +10,7 @@ import pytest
 
 from issues.models import State
 from issues.services import perform_transition
-from liaison.models import Department
+from organisation.models import Department
 from tests.issues_api.helpers import SOURCE_STATE, VALID_INPUTS, fresh, url
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_transitions_take_post_only(api, personas, issue_in, method):
 
 
 def test_issues_follow_the_chain_when_its_officer_is_replaced(api, personas, issue_in):
-    from liaison.models import IndustryChain, appoint_officer
+    from organisation.models import IndustryChain, appoint_officer
     from tests.conftest import make_user
 
     issue = issue_in(State.RESOLVED)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from issues.models import Issue, IssueDepartment, State, today
-from liaison.models import Department, IndustryChain, IssueCategory, Measure
+from organisation.models import Department, IndustryChain, IssueCategory, Measure
 
 pytestmark = pytest.mark.django_db
 

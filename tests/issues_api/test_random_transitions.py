@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from issues.models import Issue, IssueDepartment, State, today
 from issues.services import TransitionConflict, perform_transition
-from liaison.models import Department
+from organisation.models import Department
 from tests.issues_api.helpers import file_issue
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from issues.models import Issue, today
 from issues.services import perform_transition, raise_issue
-from liaison.models import Department, IndustryChain, IssueCategory
+from organisation.models import Department, IndustryChain, IssueCategory
 
 
 @pytest.fixture(autouse=True)

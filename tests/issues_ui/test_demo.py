@@ -7,7 +7,7 @@ import pytest
 
 from issues import demo
 from issues.models import Issue, IssueUpdate, State
-from liaison.demo import seed_accounts
+from organisation.demo import seed_accounts
 
 pytestmark = pytest.mark.django_db
 

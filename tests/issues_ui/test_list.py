@@ -32,7 +32,7 @@ def spread(software_officer, ai_officer, automotive_officer, secretariat, hrss_s
 
 
 def _category(code):
-    from liaison.models import IssueCategory
+    from organisation.models import IssueCategory
 
     return IssueCategory.objects.get(code=code)
 
@@ -73,7 +73,7 @@ def test_overdue_filter(client, spread, secretariat):
 
 
 def test_measure_filter(client, software_officer, secretariat):
-    from liaison.models import Measure
+    from organisation.models import Measure
 
     file_issue(software_officer, title="技能培训补贴", measure=Measure.objects.get(number=3))
     file_issue(software_officer, title="无关问题")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from issues.models import Issue, IssueDepartment, IssueUpdate, today
-from liaison.models import Department, IndustryChain, IssueCategory
+from organisation.models import Department, IndustryChain, IssueCategory
 
 from .conftest import assign, file_issue
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from issues.models import Issue, today
 from issues.services import perform_transition
-from liaison.models import Department
+from organisation.models import Department
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from issues.models import Issue, State
-from liaison.models import Department, IndustryChain, IssueCategory, User
 from meetings.models import Kind, Meeting, MeetingState
+from organisation.models import Department, IndustryChain, IssueCategory, User
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 FAKE_PDF = b"%PDF-1.7 fake minutes\n%%EOF"

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pytest
 
 from issues.models import State
-from liaison.models import Department
 from meetings.models import AgendaItem, Decision, Kind, MeetingState, Minutes
 from meetings.services import MeetingConflict, generate_agenda, perform_meeting_transition
+from organisation.models import Department
 from tests.meetings.conftest import make_issue, make_meeting
 
 pytestmark = pytest.mark.django_db

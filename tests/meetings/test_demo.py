@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from issues.models import State
-from liaison.demo import seed_accounts
 from meetings import demo
 from meetings.models import Decision, Kind, Meeting, MeetingState
+from organisation.demo import seed_accounts
 from tests.meetings.conftest import make_issue
 
 pytestmark = pytest.mark.django_db

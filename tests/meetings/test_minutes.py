@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from issues.models import Issue, State
-from liaison.models import Department
 from meetings.models import Decision, Meeting, MeetingState
 from meetings.services import (
     MeetingConflict,
@@ -17,6 +16,7 @@ from meetings.services import (
     save_minutes,
     set_attendance,
 )
+from organisation.models import Department
 from tests.meetings.conftest import FAKE_PDF, make_issue, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +187,7 @@ def test_minutes_document_shape_and_fingerprint(secretariat, held, software_offi
 
 
 def test_approval_renders_the_real_minutes_pdf(real_pdf, secretariat, held):
-    pytest.importorskip("meetings.printing")
+    pytest.importorskip("meetings.printed")
     save_minutes(held, secretariat, summary="会议听取了软件产业链用工问题的汇报。", decisions=[
         {"text": "由市人社局牵头，30日内办结", "department": "hrss", "due_date": in_days(30)},
     ])

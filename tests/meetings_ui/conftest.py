@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from issues.services import raise_issue
-from liaison.models import IndustryChain, IssueCategory
 from meetings import services
+from organisation.models import IndustryChain, IssueCategory
 
 
 def at(days: int, hour: int = 14, minute: int = 30) -> datetime:

@@ -158,7 +158,7 @@ def test_annual_report_item_shows_the_figures(secretariat, raised_issue, signed_
 def test_meeting_page_query_count_is_flat(secretariat, meeting, software_officer, signed_in,
                                           django_assert_max_num_queries):
     from issues.services import raise_issue
-    from liaison.models import IndustryChain, IssueCategory
+    from organisation.models import IndustryChain, IssueCategory
 
     def add_issues(n):
         for i in range(n):
@@ -181,7 +181,7 @@ def test_follow_up_lists_the_last_meetings_decisions_with_their_state(secretaria
     from datetime import timedelta
 
     from issues.models import today
-    from liaison.models import Department
+    from organisation.models import Department
 
     from .conftest import advance
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 
 from issues.models import State, today
-from liaison.models import Department
 from meetings import services
 from meetings.models import Decision, MeetingState
+from organisation.models import Department
 
 from .conftest import advance
 

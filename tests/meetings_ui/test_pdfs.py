@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from issues.models import today
-from liaison.models import Department
 from meetings import services
+from organisation.models import Department
 
 from .conftest import advance
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pikepdf
 
 from issues.models import Issue, State
-from liaison.models import Department, IndustryChain, IssueCategory, Measure, User
+from organisation.models import Department, IndustryChain, IssueCategory, Measure, User
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 HOSTILE = '<link rel=attachment href=file:///etc/hostname><img src=http://127.0.0.1:9/x.png>'

@@ -3,7 +3,7 @@
 
 import pytest
 
-from meetings.printing import render_agenda_pdf
+from meetings.printed import render_agenda_pdf
 from tests.printing.helpers import agenda_doc, flat_text, pdf_fonts, pdf_info
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from issues.models import Issue, State
-from meetings.printing.annual import OPEN_PROBLEMS_SHOWN
+from reports.annual import OPEN_PROBLEMS_SHOWN
 from tests.printing.helpers import flat_text, make_year_of_issues, open_pdf, pdf_fonts, pdf_info
 
 YEAR = 2025
@@ -152,7 +152,7 @@ def test_reports_in_the_menu_for_those_who_may_read_them(db, client, personas, p
 
 
 def test_same_data_same_report(db, year_issues):
-    from meetings.printing import render_annual_report_pdf
+    from reports.annual import render_annual_report_pdf
 
     on = date(2026, 1, 15)
     assert render_annual_report_pdf(YEAR, on=on) == render_annual_report_pdf(YEAR, on=on)

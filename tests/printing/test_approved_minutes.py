@@ -61,8 +61,8 @@ def test_stored_pdf_is_served_even_when_the_renderer_changes(client, leader, app
     def broken(*args, **kwargs):
         raise AssertionError("approved minutes must never be rendered again")
 
-    monkeypatch.setattr("meetings.printing.render.render_pdf", broken)
-    monkeypatch.setattr("meetings.printing.render_pdf", broken)
+    monkeypatch.setattr("printing.render.render_pdf", broken)
+    monkeypatch.setattr("meetings.printed.render_pdf", broken)
     client.force_login(leader)
     served = b"".join(client.get(reverse("meetings:minutes_pdf", args=[meeting.pk])).streaming_content)
     assert served == stored

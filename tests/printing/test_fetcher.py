@@ -2,7 +2,7 @@
 
 import pytest
 
-from meetings.printing.fetcher import BASE_URL, RefusedURL, SafeURLFetcher, static_url
+from printing.fetcher import BASE_URL, RefusedURL, SafeURLFetcher, static_url
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from datetime import datetime
 import pytest
 from django.template import engines
 
-import meetings.printing.render as render_module
-from meetings.printing import render_agenda_pdf, render_minutes_pdf
-from meetings.printing.fetcher import SafeURLFetcher
+import printing.render as render_module
+from meetings.printed import render_agenda_pdf, render_minutes_pdf
+from printing.fetcher import SafeURLFetcher
 from tests.printing.helpers import HOSTILE, agenda_doc, minutes_doc, open_pdf, pdf_text
 
 

@@ -6,7 +6,7 @@ import tempfile
 
 import pytest
 
-from meetings.printing import render_minutes_pdf
+from meetings.printed import render_minutes_pdf
 from tests.printing.helpers import minutes_doc
 
 MM = 72 / 25.4

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from meetings.printing import minutes_fingerprint, render_minutes_pdf
+from meetings.printed import minutes_fingerprint, render_minutes_pdf
 from tests.printing.helpers import flat_text, minutes_doc, open_pdf, pdf_fonts, pdf_info, pdf_text
 
 

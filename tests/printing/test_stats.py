@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from issues.models import Issue, State
 from issues.stats import annual_figures, period_figures
-from liaison.models import Department
+from organisation.models import Department
 from tests.printing.helpers import at, make_year_of_issues
 
 YEAR = 2025

@@ -5,12 +5,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from liaison.demo import DEMO_PASSWORD, seed_accounts
-from liaison.reference import load_reference_data
+from organisation.demo import DEMO_PASSWORD, seed_accounts
+from organisation.reference import load_reference_data
 
 # Each app that has demo content provides `seed(accounts, rng, stdout)` in `<app>/demo.py`,
 # run in this order (meetings read the issues).
-DEMO_MODULES = ["issues.demo", "meetings.demo", "oversight.demo"]
+DEMO_MODULES = ["issues.demo", "meetings.demo", "notifications.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("督办与通知")
+
+    def ready(self) -> None:
+        # Connects the receivers of the issue and meeting signals (imported for that effect).
+        from notifications import receivers  # noqa: F401, PLC0415

@@ -1,0 +1,123 @@
+"""Daily reminders of deadlines: due within three days, and overdue.
+
+Department staff get one in-app notification per issue and one e-mail listing them all;
+the secretariat gets one summary a day. A `Reminder` row per issue, kind and day (unique)
+makes a second run on the same day send nothing; the next day sends again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from issues.models import WARNING_DAYS, Issue, State, today
+from liaison.formats import cn_date
+from notifications import notify as n
+from notifications.models import Kind, Reminder
+from organisation.models import User
+
+
+@dataclass
+class Result:
+    due_soon: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    notifications: int = 0
+    emails: int = 0
+
+    @property
+    def issues(self) -> list:
+        return self.overdue + self.due_soon
+
+
+def _claim(issue: Issue, kind: str, on: date) -> bool:
+    """Record today's reminder; False if it was already sent (by an earlier or parallel run)."""
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(issue=issue, kind=kind, on=on)
+        return True
+    except IntegrityError:
+        return False
+
+
+def _line(issue: Issue, kind: str, on: date) -> str:
+    if kind == Reminder.Kind.OVERDUE:
+        return _("问题 %(number)s「%(title)s」已超期%(days)d天（办理时限%(due)s，承办部门：%(dept)s）。") % {
+            "number": issue.number, "title": issue.title, "days": (on - issue.due_date).days,
+            "due": cn_date(issue.due_date), "dept": issue.department.name,
+        }
+    left = (issue.due_date - on).days
+    when = _("今天") if left == 0 else _("%(days)d天后") % {"days": left}
+    return _("问题 %(number)s「%(title)s」将于%(when)s到期（办理时限%(due)s，承办部门：%(dept)s）。") % {
+        "number": issue.number, "title": issue.title, "when": when,
+        "due": cn_date(issue.due_date), "dept": issue.department.name,
+    }
+
+
+def send_reminders(on: date | None = None) -> Result:
+    on = on or today()
+    result = Result()
+    assigned = Issue.objects.filter(state=State.ASSIGNED).select_related("department", "chain")
+    candidates = [
+        (issue, Reminder.Kind.OVERDUE) for issue in assigned.filter(due_date__lt=on).order_by("due_date", "pk")
+    ] + [
+        (issue, Reminder.Kind.DUE_SOON)
+        for issue in assigned.filter(due_date__gte=on, due_date__lte=on + timedelta(days=WARNING_DAYS))
+        .order_by("due_date", "pk")
+    ]
+    with translation.override(settings.LANGUAGE_CODE):
+        claimed = [(issue, kind) for issue, kind in candidates if _claim(issue, kind, on)]
+        if not claimed:
+            return result
+        staff_by_department: dict[int, list[User]] = defaultdict(list)
+        for person in n.active_people().filter(role=User.Role.DEPARTMENT,
+                                                department_id__in={i.department_id for i, _k in claimed}):
+            staff_by_department[person.department_id].append(person)
+
+        lines_by_person: dict[User, list[tuple[str, str]]] = defaultdict(list)
+        for issue, kind in claimed:
+            (result.overdue if kind == Reminder.Kind.OVERDUE else result.due_soon).append(issue)
+            text, url = _line(issue, kind, on), n.issue_url(issue)
+            staff = staff_by_department.get(issue.department_id, [])
+            result.notifications += len(n.notify(staff, Kind(kind).value, text, url=url, issue=issue,
+                                                 email=False))
+            for person in staff:
+                lines_by_person[person].append((text, url))
+            Reminder.objects.filter(issue=issue, kind=kind, on=on).update(recipients=len(staff))
+
+        result.emails += _digest_to_department_staff(lines_by_person)
+        result.notifications += _summary_to_secretariat(claimed, on, result)
+    return result
+
+
+def _digest_to_department_staff(lines_by_person) -> int:
+    sent = 0
+    for person, lines in lines_by_person.items():
+        if not person.email:
+            continue
+        body = "\n".join(f"{i}. {text}\n   {n.absolute(url)}" for i, (text, url) in enumerate(lines, 1))
+        subject = _("办理时限提醒：%(count)d项问题") % {"count": len(lines)}
+        sent += n.send_emails([person.email], body, "", subject=subject)
+    return sent
+
+
+def _summary_to_secretariat(claimed, on: date, result: Result) -> int:
+    people = n.recipients(n.secretariat())
+    if not people:
+        return 0
+    text = _("%(date)s办理时限提醒：已超期%(overdue)d项，3天内到期%(soon)d项。") % {
+        "date": cn_date(on), "overdue": len(result.overdue), "soon": len(result.due_soon),
+    }
+    kind = Kind.OVERDUE if result.overdue else Kind.DUE_SOON
+    url = "/issues/?overdue=true" if result.overdue else "/issues/?state=assigned"
+    rows = n.notify(people, kind.value, text, url=url, email=False)
+    details = "\n".join(f"{i}. {_line(issue, k, on)}\n   {n.absolute(n.issue_url(issue))}"
+                        for i, (issue, k) in enumerate(claimed, 1))
+    result.emails += n.send_emails([p.email for p in people if p.email], text + "\n\n" + details, "",
+                                   subject=text.rstrip("。"))
+    return len(rows)

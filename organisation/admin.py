@@ -1,0 +1,229 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from organisation.models import (
+    Department,
+    IndustryChain,
+    IndustryUnion,
+    IssueCategory,
+    Measure,
+    OfficerTerm,
+    PeopleImport,
+    User,
+    appoint_officer,
+    end_officer_terms,
+)
+from organisation.people import ImportFailed, import_people
+
+# Django stores permission names in English ("Can add 产业链") when it migrates; the admin
+# shows them translated from the codename and the model's (translated) verbose name instead.
+PERMISSION_ACTIONS = {"add": _("添加"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}
+
+
+def permission_label(permission) -> str:
+    action, _sep, _model = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if model is None or action not in PERMISSION_ACTIONS:
+        return permission.name
+    instance_type = getattr(model, "instance_type", None)  # a simple-history model
+    if instance_type is not None:
+        subject = gettext("%(model)s的历史记录") % {"model": instance_type._meta.verbose_name}
+    else:
+        subject = str(model._meta.verbose_name)
+    return f"{PERMISSION_ACTIONS[action]} · {subject}"
+
+
+class ChinesePermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions") and field is not None:
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ChinesePermissionsMixin, BaseGroupAdmin):
+    pass
+
+
+@admin.register(IndustryUnion)
+class IndustryUnionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "is_example", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "code"]
+
+
+class OfficerTermInline(admin.TabularInline):
+    """The chain's officers, past and present, for reading: appointments go through
+    「联络员任期 → 添加」, which ends the previous term (one active officer per chain)."""
+
+    model = OfficerTerm
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = readonly_fields = ["officer", "started_on", "ended_on"]
+    verbose_name_plural = _("联络员任期（任命新联络员请在“联络员任期”中添加）")
+
+
+@admin.register(IndustryChain)
+class IndustryChainAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "union", "union_is_assumed", "order"]
+    list_filter = ["union"]
+    search_fields = ["name", "code"]
+    inlines = [OfficerTermInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "code", "order"]
+    search_fields = ["name", "short_name", "code"]
+
+
+@admin.register(IssueCategory)
+class IssueCategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "order"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title"]
+
+
+class AppointOfficerForm(forms.ModelForm):
+    """Appointing a chain's officer; without `ended_on` in the form, the one-active-officer
+    constraint is left to `appoint_officer`, which ends the previous term first."""
+
+    class Meta:
+        model = OfficerTerm
+        fields = ["chain", "officer", "started_on"]
+
+
+@admin.register(OfficerTerm)
+class OfficerTermAdmin(SimpleHistoryAdmin):
+    list_display = ["chain", "officer", "started_on", "ended_on"]
+    list_filter = ["chain__union", "chain"]
+    autocomplete_fields = ["officer", "chain"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AppointOfficerForm
+            kwargs["fields"] = AppointOfficerForm.Meta.fields
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": AppointOfficerForm.Meta.fields})]
+        return super().get_fieldsets(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        term = appoint_officer(obj.chain, obj.officer, on=obj.started_on)
+        obj.pk, obj.started_on, obj.ended_on = term.pk, term.started_on, term.ended_on
+        obj._state.adding = False
+
+
+class RoleFormMixin:
+    """Department staff need their department (also a database constraint: this turns the
+    crash into a form error); other roles belong to no department."""
+
+    def clean(self):
+        cleaned = super().clean()
+        role, department = cleaned.get("role"), cleaned.get("department")
+        if role == User.Role.DEPARTMENT and department is None:
+            self.add_error("department", _("职能部门人员须选择所属部门。"))
+        elif role != User.Role.DEPARTMENT and department is not None:
+            self.add_error("department", _("只有职能部门人员可以选择所属部门。"))
+        return cleaned
+
+
+class UserChangeForm(RoleFormMixin, auth_forms.UserChangeForm):
+    pass
+
+
+class UserCreationForm(RoleFormMixin, auth_forms.AdminUserCreationForm):
+    pass
+
+
+@admin.register(User)
+class UserAdmin(ChinesePermissionsMixin, SimpleHistoryAdmin, BaseUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+
+    list_display = ["username", "name", "role", "department", "email", "is_active"]
+    list_filter = ["role", "department", "is_active"]
+    search_fields = ["username", "name", "email"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("联动机制"), {"fields": ["name", "role", "department"]}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("联动机制"), {"fields": ["name", "role", "department"]}),)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Someone who stops being an officer leaves their chains (appointments are made in
+        # 联络员任期, which also sets the role).
+        if obj.role != User.Role.OFFICER:
+            end_officer_terms(obj)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel文件（.xlsx）"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+@admin.register(PeopleImport)
+class PeopleImportAdmin(admin.ModelAdmin):
+    """The upload screen: the same import as `manage.py import_people`, all rows or none."""
+
+    def _may_import(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff and request.user.has_perm("organisation.add_user")
+
+    def has_module_permission(self, request):
+        return self._may_import(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_import(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self._may_import(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        result = errors = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = import_people(form.cleaned_data["file"])
+                messages.success(request, _("已导入%(n)d人：新建%(c)d人，更新%(u)d人。") % {
+                    "n": result.total, "c": len(result.created), "u": len(result.updated)})
+            except ImportFailed as failed:
+                errors = [str(e) for e in failed.errors]
+                messages.error(request, _("导入失败：共%(n)d处错误，未导入任何人员。") % {"n": len(errors)})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("批量导入人员"),
+            "form": form,
+            "result": result,
+            "errors": errors,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "organisation/admin_import_people.html", context)

@@ -1,0 +1,87 @@
+"""Demo accounts for `seed_demo`; each app adds its own demo content in `<app>/demo.py`."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+
+from organisation.models import Department, IndustryChain, User, appoint_officer
+from organisation.reference import secretariat_group
+
+DEMO_PASSWORD = "demo12345"
+
+OFFICERS = {
+    "software": ("zhangmin", "张敏"),
+    "ai": ("chenjing", "陈静"),
+    "smart-sensors": ("zhaolei", "赵磊"),
+    "automotive": ("sunwei", "孙伟"),
+    "equipment": ("zhoujie", "周杰"),
+    "robotics": ("wuhao", "吴昊"),
+    "drones": ("zhengyu", "郑宇"),
+    "superhard-materials": ("fengli", "冯丽"),
+    "aluminium": ("heping", "何平"),
+}
+DEPARTMENT_STAFF = {
+    "hrss": ("liqiang", "李强"),
+    "housing": ("majun", "马军"),
+    "miit": ("guoyan", "郭燕"),
+    "ndrc": ("lintao", "林涛"),
+    "sti": ("huangying", "黄莹"),
+    "education": ("xuning", "徐宁"),
+    "finance": ("gaofeng", "高峰"),
+    "market": ("luoxia", "罗霞"),
+}
+
+
+@dataclass
+class DemoAccounts:
+    secretariat: User
+    leader: User
+    officers: dict[str, User] = field(default_factory=dict)  # by chain code
+    staff: dict[str, User] = field(default_factory=dict)  # by department code
+    admin: User | None = None  # the superuser of /admin/
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        rows = [(self.secretariat.username, "秘书处", self.secretariat.display_name),
+                (self.leader.username, "领导", self.leader.display_name)]
+        rows += [(u.username, f"联络员 · {code}", u.display_name) for code, u in self.officers.items()]
+        rows += [(u.username, f"职能部门 · {code}", u.display_name) for code, u in self.staff.items()]
+        if self.admin:
+            rows.append((self.admin.username, "系统管理员 · /admin/", self.admin.display_name))
+        return rows
+
+
+def _account(username: str, name: str, role: str, password_hash: str, **extra) -> User:
+    """The demo account, created once; an existing one (maybe edited since) is left alone."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    user = User(username=username, name=name, role=role, email=f"{username}@example.gov.cn",
+                password=password_hash, **extra)
+    user.save()
+    return user
+
+
+def seed_accounts() -> DemoAccounts:
+    # One hash for every demo account: hashing is deliberately slow (~0.5 s each), and these
+    # accounts share one published password anyway.
+    password_hash = make_password(DEMO_PASSWORD)
+    accounts = DemoAccounts(
+        secretariat=_account("wangfang", "王芳", User.Role.SECRETARIAT, password_hash, is_staff=True),
+        leader=_account("liuzhuxi", "刘建国", User.Role.LEADER, password_hash),
+    )
+    accounts.secretariat.groups.add(secretariat_group())
+    accounts.admin = _account("admin", "系统管理员", User.Role.SECRETARIAT, password_hash,
+                              is_staff=True, is_superuser=True)
+    for code, (username, name) in OFFICERS.items():
+        user = _account(username, name, User.Role.OFFICER, password_hash)
+        chain = IndustryChain.objects.get(code=code)
+        # A chain whose officer was replaced (say in the admin) keeps its new officer.
+        if chain.current_term() is None and not user.officer_terms.filter(chain=chain).exists():
+            appoint_officer(chain, user)
+        accounts.officers[code] = user
+    for code, (username, name) in DEPARTMENT_STAFF.items():
+        accounts.staff[code] = _account(
+            username, name, User.Role.DEPARTMENT, password_hash,
+            department=Department.objects.get(code=code),
+        )
+    return accounts

@@ -1,0 +1,269 @@
+"""The organisation of the liaison mechanism: unions, chains, departments, people.
+
+Measure 11: eight industry unions, each chain with one liaison officer, working with the
+government's functional departments. Reference data carries stable codes (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class IndustryUnion(models.Model):
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    is_example = models.BooleanField(
+        _("示例"), default=False, help_text=_("原文未点名的产业工会，以示例数据填充。")
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("产业工会")
+        verbose_name_plural = _("产业工会")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndustryChain(models.Model):
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    union = models.ForeignKey(
+        IndustryUnion, on_delete=models.PROTECT, related_name="chains", verbose_name=_("产业工会")
+    )
+    union_is_assumed = models.BooleanField(
+        _("归属为假设"), default=False, help_text=_("原文未写明产业链与产业工会的对应关系。")
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("产业链")
+        verbose_name_plural = _("产业链")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def current_term(self) -> OfficerTerm | None:
+        return self.officer_terms.filter(ended_on__isnull=True).select_related("officer").first()
+
+
+class Department(models.Model):
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    is_example = models.BooleanField(_("示例"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("职能部门")
+        verbose_name_plural = _("职能部门")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IssueCategory(models.Model):
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("问题类别")
+        verbose_name_plural = _("问题类别")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measure(models.Model):
+    """One of the eleven measures of the 2024 policy; an issue may name the one it concerns."""
+
+    number = models.PositiveSmallIntegerField(_("序号"), unique=True)
+    title = models.CharField(_("简称"), max_length=60)
+    text = models.TextField(_("原文"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("措施")
+        verbose_name_plural = _("措施")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("联络员")
+        DEPARTMENT = "department", _("职能部门")
+        SECRETARIAT = "secretariat", _("秘书处")
+        LEADER = "leader", _("领导")
+
+        @property
+        def sees_everything(self) -> bool:
+            return self in (User.Role.SECRETARIAT, User.Role.LEADER)
+
+    name = models.CharField(_("姓名"), max_length=60, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
+    # Department staff membership: the department whose inbox this person works.
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("所属部门"),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="department") | models.Q(department__isnull=False),
+                name="department_staff_have_a_department",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.get_full_name() or self.username
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == self.Role.OFFICER
+
+    @property
+    def is_department_staff(self) -> bool:
+        return self.role == self.Role.DEPARTMENT and self.department_id is not None
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.role == self.Role.SECRETARIAT
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == self.Role.LEADER
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in (self.Role.SECRETARIAT, self.Role.LEADER)
+
+    @cached_property
+    def chain_ids(self) -> frozenset[int]:
+        """Chains this person is the *current* officer of (cached for the request)."""
+        if not self.is_officer:
+            return frozenset()
+        return frozenset(
+            OfficerTerm.objects.filter(officer=self, ended_on__isnull=True).values_list(
+                "chain_id", flat=True
+            )
+        )
+
+    @cached_property
+    def union_ids(self) -> frozenset[int]:
+        """Unions of the chains this person currently serves as officer."""
+        if not self.chain_ids:
+            return frozenset()
+        return frozenset(
+            IndustryChain.objects.filter(pk__in=self.chain_ids).values_list("union_id", flat=True)
+        )
+
+    def current_chains(self):
+        return IndustryChain.objects.filter(pk__in=self.chain_ids).select_related("union")
+
+
+class OfficerTerm(models.Model):
+    """A person's term as a chain's liaison officer; past terms are kept with their dates."""
+
+    chain = models.ForeignKey(
+        IndustryChain, on_delete=models.PROTECT, related_name="officer_terms", verbose_name=_("产业链")
+    )
+    officer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="officer_terms", verbose_name=_("联络员")
+    )
+    started_on = models.DateField(_("任职日期"), default=timezone.localdate)
+    ended_on = models.DateField(_("卸任日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["chain__order", "-started_on", "-pk"]
+        verbose_name = _("联络员任期")
+        verbose_name_plural = _("联络员任期")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_active_officer_per_chain",
+                violation_error_message=_("每条产业链只能有一名在任联络员。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="officer_term_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain} · {self.officer}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+def appoint_officer(chain: IndustryChain, user: User, on=None) -> OfficerTerm:
+    """Make `user` the chain's current officer, ending the previous term the same day.
+
+    Open issues follow the chain, not the person: nothing on the issues changes here.
+    """
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        # Lock the chain so that two appointments at once cannot both end the same term.
+        IndustryChain.objects.select_for_update().get(pk=chain.pk)
+        current = chain.officer_terms.filter(ended_on__isnull=True).first()
+        if current and current.officer_id == user.pk:
+            return current
+        if current:
+            current.ended_on = max(on, current.started_on)
+            current.save(update_fields=["ended_on"])
+        if user.role != User.Role.OFFICER:
+            user.role = User.Role.OFFICER
+            user.department = None
+            user.save(update_fields=["role", "department"])
+        user.__dict__.pop("chain_ids", None)
+        user.__dict__.pop("union_ids", None)
+        return OfficerTerm.objects.create(chain=chain, officer=user, started_on=on)
+
+
+def end_officer_terms(user: User, on=None) -> None:
+    """End every active term of `user` (someone who stops being an officer)."""
+    on = on or timezone.localdate()
+    for term in OfficerTerm.objects.filter(officer=user, ended_on__isnull=True):
+        term.ended_on = max(on, term.started_on)
+        term.save(update_fields=["ended_on"])
+
+
+class PeopleImport(User):
+    """No table: gives the admin a "批量导入人员" entry (the upload screen of `import_people`)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("批量导入人员")
+        verbose_name_plural = _("批量导入人员")

@@ -1,0 +1,81 @@
+"""Load the reference data file (organisation/data/reference.json) idempotently."""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
+
+
+def _rows(data: dict) -> list[tuple[str, type, str, list[dict]]]:
+    """(summary key, model, key field, rows with model field values) in loading order."""
+    return [
+        ("unions", IndustryUnion, "code", [
+            {"code": r["code"], "name": r["name"], "is_example": r["is_example"], "order": i}
+            for i, r in enumerate(data["unions"], start=1)
+        ]),
+        ("chains", IndustryChain, "code", [
+            {"code": r["code"], "name": r["name"], "union": r["union"],
+             "union_is_assumed": r["union_is_assumed"], "order": i}
+            for i, r in enumerate(data["chains"], start=1)
+        ]),
+        ("departments", Department, "code", [
+            {"code": r["code"], "name": r["name"], "short_name": r["short_name"], "is_example": True,
+             "order": i}
+            for i, r in enumerate(data["departments"], start=1)
+        ]),
+        ("categories", IssueCategory, "code", [
+            {"code": r["code"], "name": r["name"], "order": i}
+            for i, r in enumerate(data["categories"], start=1)
+        ]),
+        ("measures", Measure, "number", [
+            {"number": r["number"], "title": r["title"], "text": r.get("text", "")}
+            for r in data["measures"]
+        ]),
+    ]
+
+
+@transaction.atomic
+def load_reference_data(*, update: bool = False) -> dict[str, int]:
+    """Create the reference entries that are missing; returns how many of each were added.
+
+    Existing entries are left alone, so that names corrected in the admin survive `make run`
+    and a repeated load writes nothing (not even history rows). `update=True` rewrites
+    them from the data file instead (after the file itself was corrected).
+    """
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    changed: dict[str, int] = {}
+    unions: dict[str, IndustryUnion] = {}
+    for key, model, key_field, rows in _rows(data):
+        existing = {getattr(obj, key_field): obj for obj in model.objects.all()}
+        changed[key] = 0
+        for values in rows:
+            if "union" in values:
+                values["union"] = unions[values["union"]]
+            obj = existing.get(values[key_field])
+            if obj is None:
+                obj = model.objects.create(**values)
+                changed[key] += 1
+            elif update and any(getattr(obj, f) != v for f, v in values.items()):
+                for field, value in values.items():
+                    setattr(obj, field, value)
+                obj.save()
+                changed[key] += 1
+            if model is IndustryUnion:
+                unions[obj.code] = obj
+    return changed
+
+
+def secretariat_group():
+    """The admin rights of the secretariat: the organisation and reference data, nothing else.
+
+    Issues and meetings change only through their state machines, never in the admin.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name="秘书处")
+    group.permissions.set(Permission.objects.filter(content_type__app_label="organisation"))
+    return group

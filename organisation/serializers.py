@@ -1,0 +1,71 @@
+from rest_framework import serializers
+
+from organisation.models import (
+    Department,
+    IndustryChain,
+    IndustryUnion,
+    IssueCategory,
+    Measure,
+    User,
+)
+
+
+class UnionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndustryUnion
+        fields = ["id", "code", "name", "is_example"]
+
+
+class OfficerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+
+
+class ChainSerializer(serializers.ModelSerializer):
+    union = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    union_name = serializers.CharField(source="union.name", read_only=True)
+    officer = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IndustryChain
+        fields = ["id", "code", "name", "union", "union_name", "union_is_assumed", "officer"]
+
+    def get_officer(self, chain) -> dict | None:
+        terms = getattr(chain, "active_terms", None)
+        term = terms[0] if terms else None
+        return OfficerSerializer(term.officer).data if term else None
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name", "short_name"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IssueCategory
+        fields = ["id", "code", "name"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = ["id", "number", "title"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name")
+    chains = serializers.SerializerMethodField()
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department_name = serializers.CharField(source="department.name", default=None, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "role", "chains", "department", "department_name", "email"]
+
+    def get_chains(self, user) -> list[str]:
+        return sorted(user.current_chains().values_list("code", flat=True))

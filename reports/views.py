@@ -1,0 +1,117 @@
+"""Reports: the dashboard, the Excel ledgers, the reports page and the annual report PDF.
+
+The annual report lists every issue of the year, so only people who see every issue may have
+it; anyone else signed in gets 403 (the page exists, it is not for their role). Thin views: the
+work is in `figures`, `dashboard`, `ledgers` and `annual`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from issues.models import Issue, today
+from meetings.models import Decision
+from reports import dashboard as board
+from reports import ledgers
+from reports.annual import render_annual_report_pdf
+from reports.figures import Period
+
+FIRST_YEAR = 2024  # the mechanism was set up in 2024 (the eleven measures)
+
+
+def _require_reader(user) -> None:
+    if not user.sees_everything:
+        raise PermissionDenied(_("年度报告仅供秘书处和领导查阅。"))
+
+
+def report_years(with_issues=()) -> list[int]:
+    """Every year with issues, and the current one, newest first."""
+    years = set(with_issues) | {today().year}
+    return sorted((y for y in years if y >= FIRST_YEAR), reverse=True)
+
+
+@login_required
+@require_GET
+def report_index(request):
+    _require_reader(request.user)
+    counts = dict(Issue.objects.order_by().values_list("year").annotate(n=Count("pk")))
+    rows = [{"year": y, "raised": counts.get(y, 0)} for y in report_years(counts)]
+    return render(request, "reports/index.html", {"rows": rows, "current_year": today().year})
+
+
+@login_required
+@require_GET
+def annual_report_pdf(request, year: int):
+    _require_reader(request.user)
+    if year < FIRST_YEAR or year > today().year:
+        raise Http404(_("没有该年度的报告。"))
+    pdf = render_annual_report_pdf(year)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="annual-report-{year}.pdf"'
+    return response
+
+
+# --- dashboard -------------------------------------------------------------------------
+
+def _period(request) -> tuple[Period, list[str]]:
+    """The year asked for, or a from/to range; the current year when nothing (valid) is asked."""
+    errors = []
+    start, end = request.GET.get("from", ""), request.GET.get("to", "")
+    if start or end:
+        try:
+            first = date.fromisoformat(start) if start else date(today().year, 1, 1)
+            last = date.fromisoformat(end) if end else today()
+            if first > last:
+                raise ValueError
+            if (last - first).days > 366 * 5:
+                errors.append(_("时间段最长五年。"))
+            else:
+                return Period(first, last), errors
+        except ValueError:
+            errors.append(_("请输入有效的起止日期（起始日期不晚于结束日期）。"))
+    year = request.GET.get("year", "")
+    if year.isdigit() and 2000 <= int(year) <= 2100:
+        return Period.for_year(int(year)), errors
+    return Period.for_year(today().year), errors
+
+
+@login_required
+def dashboard(request):
+    period, errors = _period(request)
+    context = board.context(request.user, period)
+    context["errors"] = errors
+    return render(request, "reports/dashboard.html", context)
+
+
+# --- ledgers ---------------------------------------------------------------------------
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=ledgers.XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def issues_export(request):
+    issues = ledgers.ledger_issues(request.user, request.GET)
+    stamp = today().strftime("%Y%m%d")
+    return _xlsx(ledgers.issues_workbook(issues), f"issues-{stamp}.xlsx")
+
+
+@login_required
+def decisions_export(request, year: int):
+    decisions = (
+        Decision.objects.filter(minutes__meeting__year=year, minutes__approved_at__isnull=False)
+        .select_related("minutes__meeting", "department", "issue")
+        .order_by("minutes__meeting__scheduled_at", "minutes__meeting_id", "order", "pk")
+    )
+    return _xlsx(ledgers.decisions_workbook(decisions), f"decisions-{year}.xlsx")

@@ -1,0 +1,94 @@
+"""The issue ledger: the list's filters, the caller's visibility, real dates, flat queries."""
+
+import datetime as dt
+from io import BytesIO
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from issues.filters import IssueFilter
+from issues.models import Issue
+from issues.services import perform_transition, post_update
+from tests.issue_helpers import assign, file_issue
+
+HEADERS = ["编号", "标题", "产业工会", "产业链", "类别", "相关措施", "状态", "承办部门", "提出日期",
+           "办理时限", "办结日期", "办理天数", "是否超期", "满意度", "最新进展"]
+
+
+@pytest.fixture
+def ledger(software_officer, ai_officer, automotive_officer, secretariat, hrss_staff):
+    a = assign(file_issue(software_officer, title="测试工程师招聘难"), secretariat, days=10)
+    post_update(a, hrss_staff, "已召开协调会")
+    post_update(a, hrss_staff, "补贴已进入复核")
+    b = assign(file_issue(ai_officer, chain="ai", title="算法人才落户"), secretariat, department="housing")
+    perform_transition(b, "resolve", b.department.staff.create(username="m2", role="department"),
+                       resolution="已办结")
+    file_issue(automotive_officer, chain="automotive", title="焊工培训")
+    return a
+
+
+def sheet_rows(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    return sheet, rows[0], rows[1:]
+
+
+def test_headers_frozen_row_widths_and_real_dates(client, ledger, secretariat):
+    client.force_login(secretariat)
+    sheet, header, rows = sheet_rows(client.get("/issues/export.xlsx"))
+    assert list(header) == HEADERS
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
+    (row,) = [r for r in rows if r[0] == ledger.number]
+    assert row[1] == "测试工程师招聘难" and row[2] == "市电子信息科技工会" and row[3] == "软件"
+    assert row[6] == "办理中" and row[7] == "市人力资源和社会保障局"
+    assert isinstance(row[8], dt.datetime) and isinstance(row[9], dt.datetime)
+    assert row[9].date() == ledger.due_date and row[10] is None and row[12] == "否"
+    assert row[14] == "补贴已进入复核"
+    cell = sheet.cell(row=2, column=9)
+    assert cell.is_date and cell.number_format == "yyyy-mm-dd"
+    resolved = [r for r in rows if r[1] == "算法人才落户"][0]
+    assert resolved[6] == "待核实" and isinstance(resolved[10], dt.datetime) and resolved[11] == 0
+
+
+@pytest.mark.parametrize("params", [{}, {"chain": "software"}, {"state": "raised"},
+                                    {"department": "housing"}, {"q": "招聘"}, {"union": "auto-equipment"}])
+def test_rows_equal_the_filtered_list(client, ledger, secretariat, params):
+    client.force_login(secretariat)
+    _sheet, _header, rows = sheet_rows(client.get("/issues/export.xlsx", params))
+    filterset = IssueFilter(QueryDict(urlencode(params)), queryset=Issue.objects.all())
+    assert filterset.is_valid()
+    expected = filterset.qs
+    assert sorted(r[0] for r in rows) == sorted(expected.values_list("number", flat=True))
+
+
+def test_visibility_of_the_caller(client, ledger, hrss_staff, automotive_officer, outsider):
+    client.force_login(hrss_staff)
+    assert [r[1] for r in sheet_rows(client.get("/issues/export.xlsx"))[2]] == ["测试工程师招聘难"]
+    client.force_login(automotive_officer)
+    assert [r[1] for r in sheet_rows(client.get("/issues/export.xlsx"))[2]] == ["焊工培训"]
+    client.force_login(outsider)
+    assert sheet_rows(client.get("/issues/export.xlsx"))[2] == []
+
+
+def test_signed_out_is_sent_to_login(client):
+    assert client.get("/issues/export.xlsx").status_code == 302
+
+
+def test_query_count_is_flat(client, software_officer, secretariat, hrss_staff):
+    client.force_login(secretariat)
+    counts = []
+    for n in (2, 25):
+        for i in range(n):
+            issue = assign(file_issue(software_officer, title=f"问题{i}"), secretariat)
+            post_update(issue, hrss_staff, f"进展{i}")
+        with CaptureQueriesContext(connection) as queries:
+            rows = sheet_rows(client.get("/issues/export.xlsx"))[2]
+        counts.append(len(queries))
+    assert len(rows) == 27 and counts[0] == counts[1], counts
