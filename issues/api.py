@@ -37,7 +37,9 @@ from issues.services import (
 )
 
 ORDERING = OpenApiParameter(
-    "ordering", OpenApiTypes.STR, description="raised_at, due_date or number; prefix - for descending",
+    "ordering",
+    OpenApiTypes.STR,
+    description="raised_at, due_date or number; prefix - for descending",
     enum=["raised_at", "-raised_at", "due_date", "-due_date", "number", "-number"],
 )
 
@@ -51,7 +53,9 @@ class StableOrdering(OrderingFilter):
     def filter_queryset(self, request, queryset, view):
         ordering = self.get_ordering(request, queryset, view) or []
         terms = [
-            F(term[1:]).desc(nulls_last=True) if term.startswith("-") else F(term).asc(nulls_last=True)
+            F(term[1:]).desc(nulls_last=True)
+            if term.startswith("-")
+            else F(term).asc(nulls_last=True)
             for term in ordering
             if term.lstrip("-") != "pk"
         ]
@@ -59,9 +63,14 @@ class StableOrdering(OrderingFilter):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Issues visible to you, filtered and paginated", parameters=[ORDERING]),
-    post=extend_schema(summary="File an issue (the chain's current officer)",
-                       request=s.IssueCreateSerializer, responses={201: s.IssueSerializer}),
+    get=extend_schema(
+        summary="Issues visible to you, filtered and paginated", parameters=[ORDERING]
+    ),
+    post=extend_schema(
+        summary="File an issue (the chain's current officer)",
+        request=s.IssueCreateSerializer,
+        responses={201: s.IssueSerializer},
+    ),
 )
 class IssueList(generics.ListCreateAPIView):
     serializer_class = s.IssueSerializer
@@ -80,7 +89,9 @@ class IssueList(generics.ListCreateAPIView):
         data = s.IssueCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         issue = raise_issue(request.user, **data.validated_data)
-        body = s.IssueSerializer(issue_for(request.user, issue.pk), context={"request": request}).data
+        body = s.IssueSerializer(
+            issue_for(request.user, issue.pk), context={"request": request}
+        ).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -96,9 +107,12 @@ class IssueTransition(APIView):
     @extend_schema(
         summary="Take one transition of the state machine",
         description="assign, reassign, return, resolve, verify, reopen, withdraw; "
-                    "the body carries that transition's inputs.",
-        parameters=[OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH,
-                                     enum=list(TRANSITIONS))],
+        "the body carries that transition's inputs.",
+        parameters=[
+            OpenApiParameter(
+                "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(TRANSITIONS)
+            )
+        ],
         request=s.TransitionInputDoc,
         responses={200: s.IssueSerializer},
     )
@@ -125,16 +139,17 @@ class IssueHistory(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Issue.history.none()
         issue = issue_for(self.request.user, self.kwargs["pk"])
-        return (
-            issue.history.select_related("history_user", "department")
-            .order_by("history_date", "history_id")
+        return issue.history.select_related("history_user", "department").order_by(
+            "history_date", "history_id"
         )
 
 
 @extend_schema_view(
     get=extend_schema(summary="Progress notes, oldest first"),
-    post=extend_schema(summary="Post a progress note (handling department or secretariat); "
-                               "files as multipart `files` parts"),
+    post=extend_schema(
+        summary="Post a progress note (handling department or secretariat); "
+        "files as multipart `files` parts"
+    ),
 )
 class IssueUpdates(generics.ListCreateAPIView):
     serializer_class = s.UpdateSerializer
@@ -147,7 +162,9 @@ class IssueUpdates(generics.ListCreateAPIView):
             return IssueUpdate.objects.none()
         issue = issue_for(self.request.user, self.kwargs["pk"])
         files = Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")
-        return issue.updates.select_related("author").prefetch_related(Prefetch("attachments", files))
+        return issue.updates.select_related("author").prefetch_related(
+            Prefetch("attachments", files)
+        )
 
     def create(self, request, *args, **kwargs):
         issue = issue_for(request.user, self.kwargs["pk"])
@@ -176,8 +193,10 @@ class IssueUpdates(generics.ListCreateAPIView):
 class IssueAttachment(APIView):
     """Download one file of an issue: only for those who may see the issue (404 otherwise)."""
 
-    @extend_schema(summary="Download an attachment",
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        summary="Download an attachment",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
     def get(self, request, pk: int, attachment_pk: int):
         issue = issue_for(request.user, pk)
         attachment = issue.attachments.filter(pk=attachment_pk).first()
@@ -188,7 +207,11 @@ class IssueAttachment(APIView):
         except FileNotFoundError as exc:
             raise Http404(_("附件不存在。")) from exc
         # Always a download, never rendered inline: an uploaded file cannot run in our origin.
-        response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                                content_type=attachment.content_type or "application/octet-stream")
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type or "application/octet-stream",
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -7,10 +7,16 @@ from issues import api
 urlpatterns = [
     path("issues/", api.IssueList.as_view(), name="issue-list"),
     path("issues/<int:pk>/", api.IssueDetail.as_view(), name="issue-detail"),
-    path("issues/<int:pk>/transitions/<str:name>/", api.IssueTransition.as_view(),
-         name="issue-transition"),
+    path(
+        "issues/<int:pk>/transitions/<str:name>/",
+        api.IssueTransition.as_view(),
+        name="issue-transition",
+    ),
     path("issues/<int:pk>/history/", api.IssueHistory.as_view(), name="issue-history"),
     path("issues/<int:pk>/updates/", api.IssueUpdates.as_view(), name="issue-updates"),
-    path("issues/<int:pk>/attachments/<int:attachment_pk>/", api.IssueAttachment.as_view(),
-         name="issue-attachment"),
+    path(
+        "issues/<int:pk>/attachments/<int:attachment_pk>/",
+        api.IssueAttachment.as_view(),
+        name="issue-attachment",
+    ),
 ]

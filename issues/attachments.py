@@ -20,7 +20,10 @@ from issues.models import Attachment
 EXECUTABLE_MAGIC: tuple[bytes, ...] = (
     b"MZ",  # Windows PE / DOS
     b"\x7fELF",  # Linux
-    b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",  # Mach-O
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",  # Mach-O
     b"\xca\xfe\xba\xbe",  # Mach-O universal / Java class
     b"#!",  # scripts
     b"\x00asm",  # WebAssembly
@@ -75,7 +78,11 @@ def validate_upload(uploaded_file) -> None:
     if size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             _("文件“%(name)s”太大（%(size)s），单个附件不能超过 %(limit)s。")
-            % {"name": name, "size": _human_size(size), "limit": _human_size(settings.ATTACHMENT_MAX_BYTES)},
+            % {
+                "name": name,
+                "size": _human_size(size),
+                "limit": _human_size(settings.ATTACHMENT_MAX_BYTES),
+            },
             code="too_large",
         )
     if size == 0:
@@ -109,8 +116,12 @@ def store_attachment(issue, uploaded_file, user, update=None) -> Attachment:
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     uploaded_file.seek(0)
     attachment = Attachment(
-        issue=issue, update=update, original_name=name, size=uploaded_file.size,
-        content_type=content_type, uploaded_by=user,
+        issue=issue,
+        update=update,
+        original_name=name,
+        size=uploaded_file.size,
+        content_type=content_type,
+        uploaded_by=user,
     )
     attachment.file.save(name, uploaded_file, save=False)
     attachment.save()

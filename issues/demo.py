@@ -33,75 +33,229 @@ class Bottleneck:
 
 # What officers of each chain hear from companies (examples; companies are anonymised).
 BOTTLENECKS = [
-    Bottleneck("software", "recruitment", "软件企业高级测试工程师招聘难",
-               "园区内多家软件企业反映，高级测试工程师、性能测试工程师岗位长期空缺，"
-               "本地院校相关专业毕业生少，外地人才来郑意愿不强，影响项目交付。", 2),
-    Bottleneck("software", "talent", "人才补贴申报卡在审核环节",
-               "企业为引进的硕士研究生申报人才生活补贴，材料提交已两个多月，系统显示仍在审核中，"
-               "企业多次询问无明确答复，员工有离职意向。", 11),
-    Bottleneck("software", "training", "软件企业职工技能等级认定渠道少",
-               "软件行业职业技能等级认定机构少、考点少，职工参加认定需排队数月，影响职称评定和待遇调整。", 2),
-    Bottleneck("software", "housing", "青年软件工程师租房成本高",
-               "郑东新区软件园周边租金较高，青年职工通勤时间长，企业希望增加人才公寓或保障性租赁住房供给。", 9),
-    Bottleneck("ai", "finance", "人工智能初创企业算力补贴申请难",
-               "算力券申请要求企业提供上年度审计报告，初创企业成立不足一年无法提供，希望调整申请条件。", 11),
-    Bottleneck("ai", "recruitment", "算法工程师薪酬倒挂留人难",
-               "本地人工智能企业算法岗位薪酬低于一线城市，培养成熟的工程师流失严重，希望在人才政策上给予支持。", 2),
-    Bottleneck("ai", "labour-relations", "数据标注员劳动合同签订不规范",
-               "部分数据标注外包企业未与标注员签订书面劳动合同，社保缴纳不足，职工投诉较多。", 8),
-    Bottleneck("smart-sensors", "supply-chain", "传感器芯片封测本地配套不足",
-               "智能传感器企业所需的MEMS封装测试需送往外省，周期长、成本高，希望引进或培育本地封测企业。", 11),
-    Bottleneck("smart-sensors", "training", "传感器装调工缺少系统培训",
-               "企业新招装调工上岗前缺少系统培训，返修率高，希望依托职业院校开设定向培训班。", 3),
-    Bottleneck("automotive", "housing", "汽车零部件企业职工宿舍不足",
-               "经开区多家零部件企业扩产后新增一线职工较多，现有宿舍床位不足，部分职工在外租住条件较差。", 9),
-    Bottleneck("automotive", "recruitment", "新能源汽车产线技术工人招聘难",
-               "新能源整车企业新产线投产，需要电池装配、电气调试等技术工人约三百人，招聘进度不足一半。", 2),
-    Bottleneck("automotive", "rights", "汽车销售服务人员加班费争议",
-               "部分4S店销售服务人员反映节假日加班未足额支付加班费，希望工会和人社部门开展专项检查。", 8),
-    Bottleneck("equipment", "training", "装备制造企业焊工高级证取证难",
-               "企业焊工考取高级工证书需到外地培训机构，脱产时间长，希望在本地设立考点。", 4),
-    Bottleneck("equipment", "supply-chain", "大型铸锻件本地配套能力弱",
-               "矿山装备企业所需大型铸锻件多从外省采购，运输成本高、交期不稳定。", 11),
-    Bottleneck("equipment", "talent", "首席技师津贴政策落实不到位",
-               "企业评选的首席技师未能享受市级津贴，相关部门对申报口径说法不一。", 5),
-    Bottleneck("robotics", "recruitment", "工业机器人运维人员缺口大",
-               "机器人集成企业反映，具备编程和现场调试能力的运维人员严重不足，本地培养规模偏小。", 2),
-    Bottleneck("robotics", "finance", "机器人企业首台套保险补偿兑现慢",
-               "企业申报的首台（套）重大技术装备保险补偿资金已公示半年，尚未拨付到位。", 11),
-    Bottleneck("drones", "training", "无人机企业飞手培训考点不足",
-               "无人机企业飞手需取得执照后方可上岗，本地考点少、考试排期长，影响订单交付。", 4),
-    Bottleneck("drones", "other", "无人机试飞空域审批周期长",
-               "企业新机型试飞需逐次申请空域，审批周期长，希望协调设立常态化试飞区域。", 11),
-    Bottleneck("superhard-materials", "labour-relations", "超硬材料企业夜班津贴标准不统一",
-               "金刚石合成车间实行四班三运转，夜班津贴标准各企业差异大，职工意见较多。", 8),
-    Bottleneck("superhard-materials", "rights", "粉尘岗位职业健康体检不到位",
-               "部分中小企业粉尘岗位职工未按规定开展职业健康体检，防护用品配备不足。", 8),
-    Bottleneck("superhard-materials", "talent", "超硬材料研发人员职称评审渠道不畅",
-               "企业研发人员申报材料类专业职称，本地评审委员会专业设置不对口。", 2),
-    Bottleneck("aluminium", "housing", "铝加工企业职工宿舍不足",
-               "巩义铝加工园区企业外地职工多，宿舍紧张，部分职工多人合住，希望建设园区公寓。", 9),
-    Bottleneck("aluminium", "supply-chain", "再生铝原料供应不稳定",
-               "园区企业再生铝原料回收渠道分散，供应不稳定，希望规范回收体系。", 11),
-    Bottleneck("aluminium", "training", "铝型材挤压工技能竞赛缺少平台",
-               "企业希望举办铝型材挤压工职业技能竞赛，以赛促训，但缺少组织和经费支持。", 4),
-    Bottleneck("software", "rights", "软件外包人员异地社保转移难",
-               "外包驻场开发人员社保在外地缴纳，转入本地手续繁琐，影响子女入学和购房资格。", 9),
-    Bottleneck("ai", "training", "人工智能训练师职业标准缺失",
-               "人工智能训练师新职业缺少本地培训评价机构，企业职工无法参加等级认定。", 2),
-    Bottleneck("robotics", "labour-relations", "机器人企业竞业限制纠纷增多",
-               "部分企业与技术骨干签订的竞业限制协议不规范，离职纠纷增多，希望加强劳动法律服务。", 8),
-    Bottleneck("drones", "recruitment", "无人机植保季节性用工难",
-               "植保作业旺季需临时招用大量飞手和地勤人员，季节性用工缺乏对接平台。", 9),
-    Bottleneck("automotive", "training", "汽车维修技师新能源技能转型培训不足",
-               "传统燃油车维修技师缺少高压电安全和电池维修培训，转型困难。", 3),
+    Bottleneck(
+        "software",
+        "recruitment",
+        "软件企业高级测试工程师招聘难",
+        "园区内多家软件企业反映，高级测试工程师、性能测试工程师岗位长期空缺，"
+        "本地院校相关专业毕业生少，外地人才来郑意愿不强，影响项目交付。",
+        2,
+    ),
+    Bottleneck(
+        "software",
+        "talent",
+        "人才补贴申报卡在审核环节",
+        "企业为引进的硕士研究生申报人才生活补贴，材料提交已两个多月，系统显示仍在审核中，"
+        "企业多次询问无明确答复，员工有离职意向。",
+        11,
+    ),
+    Bottleneck(
+        "software",
+        "training",
+        "软件企业职工技能等级认定渠道少",
+        "软件行业职业技能等级认定机构少、考点少，职工参加认定需排队数月，影响职称评定和待遇调整。",
+        2,
+    ),
+    Bottleneck(
+        "software",
+        "housing",
+        "青年软件工程师租房成本高",
+        "郑东新区软件园周边租金较高，青年职工通勤时间长，企业希望增加人才公寓或保障性租赁住房供给。",
+        9,
+    ),
+    Bottleneck(
+        "ai",
+        "finance",
+        "人工智能初创企业算力补贴申请难",
+        "算力券申请要求企业提供上年度审计报告，初创企业成立不足一年无法提供，希望调整申请条件。",
+        11,
+    ),
+    Bottleneck(
+        "ai",
+        "recruitment",
+        "算法工程师薪酬倒挂留人难",
+        "本地人工智能企业算法岗位薪酬低于一线城市，培养成熟的工程师流失严重，希望在人才政策上给予支持。",
+        2,
+    ),
+    Bottleneck(
+        "ai",
+        "labour-relations",
+        "数据标注员劳动合同签订不规范",
+        "部分数据标注外包企业未与标注员签订书面劳动合同，社保缴纳不足，职工投诉较多。",
+        8,
+    ),
+    Bottleneck(
+        "smart-sensors",
+        "supply-chain",
+        "传感器芯片封测本地配套不足",
+        "智能传感器企业所需的MEMS封装测试需送往外省，周期长、成本高，希望引进或培育本地封测企业。",
+        11,
+    ),
+    Bottleneck(
+        "smart-sensors",
+        "training",
+        "传感器装调工缺少系统培训",
+        "企业新招装调工上岗前缺少系统培训，返修率高，希望依托职业院校开设定向培训班。",
+        3,
+    ),
+    Bottleneck(
+        "automotive",
+        "housing",
+        "汽车零部件企业职工宿舍不足",
+        "经开区多家零部件企业扩产后新增一线职工较多，现有宿舍床位不足，部分职工在外租住条件较差。",
+        9,
+    ),
+    Bottleneck(
+        "automotive",
+        "recruitment",
+        "新能源汽车产线技术工人招聘难",
+        "新能源整车企业新产线投产，需要电池装配、电气调试等技术工人约三百人，招聘进度不足一半。",
+        2,
+    ),
+    Bottleneck(
+        "automotive",
+        "rights",
+        "汽车销售服务人员加班费争议",
+        "部分4S店销售服务人员反映节假日加班未足额支付加班费，希望工会和人社部门开展专项检查。",
+        8,
+    ),
+    Bottleneck(
+        "equipment",
+        "training",
+        "装备制造企业焊工高级证取证难",
+        "企业焊工考取高级工证书需到外地培训机构，脱产时间长，希望在本地设立考点。",
+        4,
+    ),
+    Bottleneck(
+        "equipment",
+        "supply-chain",
+        "大型铸锻件本地配套能力弱",
+        "矿山装备企业所需大型铸锻件多从外省采购，运输成本高、交期不稳定。",
+        11,
+    ),
+    Bottleneck(
+        "equipment",
+        "talent",
+        "首席技师津贴政策落实不到位",
+        "企业评选的首席技师未能享受市级津贴，相关部门对申报口径说法不一。",
+        5,
+    ),
+    Bottleneck(
+        "robotics",
+        "recruitment",
+        "工业机器人运维人员缺口大",
+        "机器人集成企业反映，具备编程和现场调试能力的运维人员严重不足，本地培养规模偏小。",
+        2,
+    ),
+    Bottleneck(
+        "robotics",
+        "finance",
+        "机器人企业首台套保险补偿兑现慢",
+        "企业申报的首台（套）重大技术装备保险补偿资金已公示半年，尚未拨付到位。",
+        11,
+    ),
+    Bottleneck(
+        "drones",
+        "training",
+        "无人机企业飞手培训考点不足",
+        "无人机企业飞手需取得执照后方可上岗，本地考点少、考试排期长，影响订单交付。",
+        4,
+    ),
+    Bottleneck(
+        "drones",
+        "other",
+        "无人机试飞空域审批周期长",
+        "企业新机型试飞需逐次申请空域，审批周期长，希望协调设立常态化试飞区域。",
+        11,
+    ),
+    Bottleneck(
+        "superhard-materials",
+        "labour-relations",
+        "超硬材料企业夜班津贴标准不统一",
+        "金刚石合成车间实行四班三运转，夜班津贴标准各企业差异大，职工意见较多。",
+        8,
+    ),
+    Bottleneck(
+        "superhard-materials",
+        "rights",
+        "粉尘岗位职业健康体检不到位",
+        "部分中小企业粉尘岗位职工未按规定开展职业健康体检，防护用品配备不足。",
+        8,
+    ),
+    Bottleneck(
+        "superhard-materials",
+        "talent",
+        "超硬材料研发人员职称评审渠道不畅",
+        "企业研发人员申报材料类专业职称，本地评审委员会专业设置不对口。",
+        2,
+    ),
+    Bottleneck(
+        "aluminium",
+        "housing",
+        "铝加工企业职工宿舍不足",
+        "巩义铝加工园区企业外地职工多，宿舍紧张，部分职工多人合住，希望建设园区公寓。",
+        9,
+    ),
+    Bottleneck(
+        "aluminium",
+        "supply-chain",
+        "再生铝原料供应不稳定",
+        "园区企业再生铝原料回收渠道分散，供应不稳定，希望规范回收体系。",
+        11,
+    ),
+    Bottleneck(
+        "aluminium",
+        "training",
+        "铝型材挤压工技能竞赛缺少平台",
+        "企业希望举办铝型材挤压工职业技能竞赛，以赛促训，但缺少组织和经费支持。",
+        4,
+    ),
+    Bottleneck(
+        "software",
+        "rights",
+        "软件外包人员异地社保转移难",
+        "外包驻场开发人员社保在外地缴纳，转入本地手续繁琐，影响子女入学和购房资格。",
+        9,
+    ),
+    Bottleneck(
+        "ai",
+        "training",
+        "人工智能训练师职业标准缺失",
+        "人工智能训练师新职业缺少本地培训评价机构，企业职工无法参加等级认定。",
+        2,
+    ),
+    Bottleneck(
+        "robotics",
+        "labour-relations",
+        "机器人企业竞业限制纠纷增多",
+        "部分企业与技术骨干签订的竞业限制协议不规范，离职纠纷增多，希望加强劳动法律服务。",
+        8,
+    ),
+    Bottleneck(
+        "drones",
+        "recruitment",
+        "无人机植保季节性用工难",
+        "植保作业旺季需临时招用大量飞手和地勤人员，季节性用工缺乏对接平台。",
+        9,
+    ),
+    Bottleneck(
+        "automotive",
+        "training",
+        "汽车维修技师新能源技能转型培训不足",
+        "传统燃油车维修技师缺少高压电安全和电池维修培训，转型困难。",
+        3,
+    ),
 ]
 
 COMPANIES = {
     "software": ["郑州某软件科技有限公司", "河南某信息技术股份有限公司", "郑州某数据服务有限公司"],
     "ai": ["郑州某智能科技有限公司", "河南某人工智能研究院有限公司", "郑州某数据标注服务有限公司"],
     "smart-sensors": ["郑州某传感技术有限公司", "河南某微电子有限公司"],
-    "automotive": ["郑州某汽车零部件有限公司", "郑州某新能源汽车有限公司", "郑州某汽车销售服务有限公司"],
+    "automotive": [
+        "郑州某汽车零部件有限公司",
+        "郑州某新能源汽车有限公司",
+        "郑州某汽车销售服务有限公司",
+    ],
     "equipment": ["郑州某重型装备有限公司", "河南某矿山机械有限公司"],
     "robotics": ["郑州某机器人有限公司", "河南某智能装备有限公司"],
     "drones": ["郑州某无人机科技有限公司", "河南某航空科技有限公司"],
@@ -111,18 +265,35 @@ COMPANIES = {
 
 # The department a category usually goes to (the secretariat decides; this is its habit).
 DEPARTMENT_FOR = {
-    "recruitment": ["hrss"], "training": ["hrss", "education"], "talent": ["hrss", "sti"],
-    "housing": ["housing"], "labour-relations": ["hrss"], "rights": ["hrss", "market"],
-    "supply-chain": ["miit", "ndrc"], "finance": ["finance", "miit"], "other": ["ndrc", "miit"],
+    "recruitment": ["hrss"],
+    "training": ["hrss", "education"],
+    "talent": ["hrss", "sti"],
+    "housing": ["housing"],
+    "labour-relations": ["hrss"],
+    "rights": ["hrss", "market"],
+    "supply-chain": ["miit", "ndrc"],
+    "finance": ["finance", "miit"],
+    "other": ["ndrc", "miit"],
 }
 
-ASSIGN_NOTES = ["请牵头研究办理，按时反馈。", "请会同有关单位研究解决。", "请尽快与企业对接，提出解决方案。",
-                "此事企业反映强烈，请优先办理。"]
-RETURN_REASONS = ["该事项不属于本部门职责，建议交由{other}办理。", "企业诉求涉及多个部门，建议由{other}牵头。",
-                  "经核实，该事项主要涉及{other}的审批环节。"]
-NOTES = ["已与企业负责人电话沟通，了解具体诉求。", "已召开专题协调会，相关单位参会研究。",
-         "已赴企业实地调研，形成初步工作方案。", "相关政策文件正在修订，预计本月底印发。",
-         "已将企业名单报送有关部门，等待反馈。"]
+ASSIGN_NOTES = [
+    "请牵头研究办理，按时反馈。",
+    "请会同有关单位研究解决。",
+    "请尽快与企业对接，提出解决方案。",
+    "此事企业反映强烈，请优先办理。",
+]
+RETURN_REASONS = [
+    "该事项不属于本部门职责，建议交由{other}办理。",
+    "企业诉求涉及多个部门，建议由{other}牵头。",
+    "经核实，该事项主要涉及{other}的审批环节。",
+]
+NOTES = [
+    "已与企业负责人电话沟通，了解具体诉求。",
+    "已召开专题协调会，相关单位参会研究。",
+    "已赴企业实地调研，形成初步工作方案。",
+    "相关政策文件正在修订，预计本月底印发。",
+    "已将企业名单报送有关部门，等待反馈。",
+]
 RESOLUTIONS = {
     "recruitment": "已组织专场招聘会两场，帮助企业招聘到相关岗位人员，并将企业岗位纳入重点企业用工服务清单。",
     "training": "已协调职业院校开设定向培训班，并在本地增设考点，首期学员已完成培训和考核。",
@@ -134,10 +305,22 @@ RESOLUTIONS = {
     "finance": "已完成资金审核拨付，并调整申请条件，初创企业可凭其他材料申请。",
     "other": "已会同有关单位研究，形成常态化工作机制，企业诉求已基本解决。",
 }
-REOPEN_REASONS = ["企业反映问题仍未实际解决，请继续办理。", "补贴尚未到账，企业不认可办结结果。",
-                  "措施只解决了部分岗位，请进一步落实。"]
-WITHDRAW_REASONS = ["企业已自行解决，撤回该问题。", "与已提出的问题重复，撤回。", "企业已搬迁出本市，撤回。"]
-VERIFY_NOTES = ["企业表示满意。", "经回访，企业对办理结果基本满意。", "问题已解决，感谢各部门支持。", ""]
+REOPEN_REASONS = [
+    "企业反映问题仍未实际解决，请继续办理。",
+    "补贴尚未到账，企业不认可办结结果。",
+    "措施只解决了部分岗位，请进一步落实。",
+]
+WITHDRAW_REASONS = [
+    "企业已自行解决，撤回该问题。",
+    "与已提出的问题重复，撤回。",
+    "企业已搬迁出本市，撤回。",
+]
+VERIFY_NOTES = [
+    "企业表示满意。",
+    "经回访，企业对办理结果基本满意。",
+    "问题已解决，感谢各部门支持。",
+    "",
+]
 
 
 @contextmanager
@@ -163,7 +346,9 @@ class _Life:
         self.issue, self.clock, self.now, self.rng = issue, start, now, rng
 
     def step(self, min_days: int, max_days: int) -> bool:
-        moment = _working_time(self.clock + timedelta(days=self.rng.randint(min_days, max_days)), self.rng)
+        moment = _working_time(
+            self.clock + timedelta(days=self.rng.randint(min_days, max_days)), self.rng
+        )
         if moment >= self.now:
             return False
         self.clock = moment
@@ -188,20 +373,34 @@ def seed(accounts, rng, stdout) -> None:
     departments = {d.code: d for d in Department.objects.all()}
     now = timezone.now()
     plans = sorted(
-        (min(_working_time(now - timedelta(days=rng.randint(2, 362)), rng), now - timedelta(hours=2)), n)
+        (
+            min(
+                _working_time(now - timedelta(days=rng.randint(2, 362)), rng),
+                now - timedelta(hours=2),
+            ),
+            n,
+        )
         for n in range(COUNT)
     )
     for start, n in plans:
         template = BOTTLENECKS[n % len(BOTTLENECKS)]
         company = rng.choice(COMPANIES[template.chain])
         repeat = n // len(BOTTLENECKS)
-        title = template.title if repeat == 0 else f"{company.replace('有限公司', '').replace('股份', '')}反映{template.title}"
+        title = (
+            template.title
+            if repeat == 0
+            else f"{company.replace('有限公司', '').replace('股份', '')}反映{template.title}"
+        )
         officer = accounts.officers[template.chain]
         with _at(start):
             issue = raise_issue(
-                officer, chain=chains[template.chain], category=categories[template.category],
+                officer,
+                chain=chains[template.chain],
+                category=categories[template.category],
                 measure=measures.get(template.measure) if rng.random() < 0.8 else None,
-                title=title[:200], company=company, raised_at=start,
+                title=title[:200],
+                company=company,
+                raised_at=start,
                 description=f"{company}等企业反映：{template.description}",
             )
         _live(_Life(issue, start, now, rng), template, accounts, departments, rng)
@@ -215,8 +414,11 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
     fate = rng.random()
     if fate < 0.05:
         if life.step(1, 6):
-            life.act("withdraw", rng.choice([life.issue.raised_by, secretariat]),
-                     reason=rng.choice(WITHDRAW_REASONS))
+            life.act(
+                "withdraw",
+                rng.choice([life.issue.raised_by, secretariat]),
+                reason=rng.choice(WITHDRAW_REASONS),
+            )
         return
     choices = DEPARTMENT_FOR[template.category]
     department = departments[rng.choice(choices)]
@@ -224,12 +426,18 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
         return
     if fate < 0.16:
         # The department says it is not its business; the secretariat gives it to another.
-        other = departments[rng.choice([c for c in ["hrss", "miit", "ndrc", "sti", "housing"]
-                                        if c != department.code])]
+        other = departments[
+            rng.choice(
+                [c for c in ["hrss", "miit", "ndrc", "sti", "housing"] if c != department.code]
+            )
+        ]
         if not life.step(2, 8):
             return
-        life.act("return", accounts.staff[department.code],
-                 reason=rng.choice(RETURN_REASONS).format(other=other.name))
+        life.act(
+            "return",
+            accounts.staff[department.code],
+            reason=rng.choice(RETURN_REASONS).format(other=other.name),
+        )
         if fate < 0.11 or not _assign(life, secretariat, other, rng):
             return  # stays with the secretariat, returned, waiting to be assigned again
         department = other
@@ -242,29 +450,46 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
     if stuck:
         return
     if fate > 0.82 and life.step(5, 10):
-        life.act("reassign", secretariat, due_date=life.clock.date() + timedelta(days=rng.randint(20, 40)),
-                 reason="部门申请延期，经研究同意调整办理时限。")
+        life.act(
+            "reassign",
+            secretariat,
+            due_date=life.clock.date() + timedelta(days=rng.randint(20, 40)),
+            reason="部门申请延期，经研究同意调整办理时限。",
+        )
     if not life.step(5, 40):
         return
     life.act("resolve", staff, resolution=RESOLUTIONS[template.category])
     if 0.16 <= fate < 0.28:
         if not life.step(3, 10):
             return
-        life.act("reopen", life.issue.chain.current_term().officer, reason=rng.choice(REOPEN_REASONS))
+        life.act(
+            "reopen", life.issue.chain.current_term().officer, reason=rng.choice(REOPEN_REASONS)
+        )
         if not life.step(7, 25):
             return
-        life.act("resolve", staff, resolution=RESOLUTIONS[template.category] + "针对企业反馈，已进一步落实到位。")
+        life.act(
+            "resolve",
+            staff,
+            resolution=RESOLUTIONS[template.category] + "针对企业反馈，已进一步落实到位。",
+        )
     if not life.step(2, 12):
         return
-    life.act("verify", life.issue.chain.current_term().officer,
-             satisfaction="satisfied" if rng.random() < 0.7 else "basically_satisfied",
-             note=rng.choice(VERIFY_NOTES))
+    life.act(
+        "verify",
+        life.issue.chain.current_term().officer,
+        satisfaction="satisfied" if rng.random() < 0.7 else "basically_satisfied",
+        note=rng.choice(VERIFY_NOTES),
+    )
 
 
 def _assign(life: _Life, secretariat, department, rng) -> bool:
     if not life.step(1, 7):
         return False
-    life.act("assign", secretariat, department=department,
-             due_date=life.clock.date() + timedelta(days=rng.choice([15, 20, 30, 30, 45])),
-             note=rng.choice(ASSIGN_NOTES))
+    life.act(
+        "assign",
+        secretariat,
+        department=department,
+        due_date=life.clock.date() + timedelta(days=rng.choice([15, 20, 30, 30, 45])),
+        note=rng.choice(ASSIGN_NOTES),
+    )
     return True

@@ -11,7 +11,9 @@ from organisation.models import Department, IndustryChain, IndustryUnion, IssueC
 class IssueFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=State.choices, label=_("状态"))
     union = django_filters.ModelChoiceFilter(
-        field_name="chain__union", to_field_name="code", queryset=IndustryUnion.objects.all(),
+        field_name="chain__union",
+        to_field_name="code",
+        queryset=IndustryUnion.objects.all(),
         label=_("产业工会"),
     )
     chain = django_filters.ModelChoiceFilter(
@@ -24,16 +26,23 @@ class IssueFilter(django_filters.FilterSet):
         to_field_name="code", queryset=IssueCategory.objects.all(), label=_("类别")
     )
     measure = django_filters.ModelChoiceFilter(
-        field_name="measure", to_field_name="number", queryset=Measure.objects.all(), label=_("措施")
+        field_name="measure",
+        to_field_name="number",
+        queryset=Measure.objects.all(),
+        label=_("措施"),
     )
     year = django_filters.NumberFilter(field_name="year", label=_("年度"))
     # Beijing dates of raised_at (USE_TZ: __date converts in the current time zone).
     raised_from = django_filters.DateFilter(
-        field_name="raised_at", lookup_expr="date__gte", label=_("提出日期自"),
+        field_name="raised_at",
+        lookup_expr="date__gte",
+        label=_("提出日期自"),
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
     raised_to = django_filters.DateFilter(
-        field_name="raised_at", lookup_expr="date__lte", label=_("提出日期至"),
+        field_name="raised_at",
+        lookup_expr="date__lte",
+        label=_("提出日期至"),
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已超期"))
@@ -42,8 +51,17 @@ class IssueFilter(django_filters.FilterSet):
     class Meta:
         model = Issue
         fields = [
-            "state", "union", "chain", "department", "category", "measure", "year",
-            "raised_from", "raised_to", "overdue", "q",
+            "state",
+            "union",
+            "chain",
+            "department",
+            "category",
+            "measure",
+            "year",
+            "raised_from",
+            "raised_to",
+            "overdue",
+            "q",
         ]
 
     def filter_overdue(self, queryset, name, value):
@@ -60,7 +78,9 @@ class IssueFilter(django_filters.FilterSet):
         query = Q()
         for word in value.split():
             query &= (
-                Q(number__icontains=word) | Q(title__icontains=word)
-                | Q(description__icontains=word) | Q(company__icontains=word)
+                Q(number__icontains=word)
+                | Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(company__icontains=word)
             )
         return queryset.filter(query)

@@ -26,7 +26,9 @@ class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         # `accept` lets a phone offer its camera and gallery, limited to the allowed types.
         accept = ",".join("." + e for e in settings.ATTACHMENT_EXTENSIONS) + ",image/*"
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control", "accept": accept}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"class": "form-control", "accept": accept})
+        )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -72,19 +74,30 @@ class IssueForm(forms.Form):
         label=_("产业链"), queryset=IndustryChain.objects.none(), empty_label=None, widget=_select()
     )
     title = forms.CharField(
-        label=_("标题"), max_length=200,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("一句话说明难点堵点")}),
+        label=_("标题"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": _("一句话说明难点堵点")}
+        ),
     )
     description = forms.CharField(label=_("问题描述"), widget=_text(6))
     category = forms.ModelChoiceField(
-        label=_("类别"), queryset=IssueCategory.objects.all(), empty_label=_("请选择"), widget=_select()
+        label=_("类别"),
+        queryset=IssueCategory.objects.all(),
+        empty_label=_("请选择"),
+        widget=_select(),
     )
     measure = forms.ModelChoiceField(
-        label=_("相关措施"), queryset=Measure.objects.all(), required=False,
-        empty_label=_("（不涉及或不确定）"), widget=_select(),
+        label=_("相关措施"),
+        queryset=Measure.objects.all(),
+        required=False,
+        empty_label=_("（不涉及或不确定）"),
+        widget=_select(),
     )
     company = forms.CharField(
-        label=_("涉及企业"), max_length=200, required=False,
+        label=_("涉及企业"),
+        max_length=200,
+        required=False,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     files = MultipleFileField(label=_("照片或文件"))
@@ -102,7 +115,10 @@ class IssueForm(forms.Form):
 
     def issue_fields(self) -> dict:
         data = self.cleaned_data
-        return {key: data[key] for key in ("chain", "title", "description", "category", "measure", "company")}
+        return {
+            key: data[key]
+            for key in ("chain", "title", "description", "category", "measure", "company")
+        }
 
 
 class UpdateForm(forms.Form):
@@ -126,27 +142,37 @@ def _departments():
 
 class AssignForm(TransitionForm):
     department = forms.ModelChoiceField(
-        label=_("承办部门"), queryset=Department.objects.none(), empty_label=_("请选择"), widget=_select()
+        label=_("承办部门"),
+        queryset=Department.objects.none(),
+        empty_label=_("请选择"),
+        widget=_select(),
     )
     due_date = forms.DateField(label=_("办理时限"), widget=DateInput())
     note = forms.CharField(label=_("交办意见"), required=False, widget=_text(2))
 
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments if departments is not None else _departments()
+        self.fields["department"].queryset = (
+            departments if departments is not None else _departments()
+        )
 
 
 class ReassignForm(TransitionForm):
     department = forms.ModelChoiceField(
-        label=_("新的承办部门"), queryset=Department.objects.none(), required=False,
-        empty_label=_("（不变）"), widget=_select(),
+        label=_("新的承办部门"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("（不变）"),
+        widget=_select(),
     )
     due_date = forms.DateField(label=_("新的办理时限"), required=False, widget=DateInput())
     reason = forms.CharField(label=_("改派理由"), widget=_text(2))
 
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments if departments is not None else _departments()
+        self.fields["department"].queryset = (
+            departments if departments is not None else _departments()
+        )
 
     def clean(self):
         data = super().clean()
@@ -165,7 +191,8 @@ class ResolveForm(TransitionForm):
 
 class VerifyForm(TransitionForm):
     satisfaction = forms.ChoiceField(
-        label=_("满意度"), choices=Satisfaction.choices,
+        label=_("满意度"),
+        choices=Satisfaction.choices,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     note = forms.CharField(label=_("核实意见"), required=False, widget=_text(2))

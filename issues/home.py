@@ -60,7 +60,9 @@ def _department(user) -> dict:
         "role": "department",
         "inbox": inbox[:INBOX_SIZE],
         "inbox_more": len(inbox) > INBOX_SIZE,
-        "awaiting": Issue.objects.filter(department_id=user.department_id, state=State.RESOLVED).count(),
+        "awaiting": Issue.objects.filter(
+            department_id=user.department_id, state=State.RESOLVED
+        ).count(),
     }
 
 

@@ -67,9 +67,7 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(state__in=OPEN_STATES)
 
     def with_related(self) -> IssueQuerySet:
-        return self.select_related(
-            "chain__union", "category", "measure", "department", "raised_by"
-        )
+        return self.select_related("chain__union", "category", "measure", "department", "raised_by")
 
 
 class Issue(ConcurrentTransitionMixin, models.Model):
@@ -86,12 +84,20 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         IssueCategory, on_delete=models.PROTECT, related_name="issues", verbose_name=_("类别")
     )
     measure = models.ForeignKey(
-        Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="issues",
+        Measure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
         verbose_name=_("相关措施"),
     )
     state = FSMField(_("状态"), default=State.RAISED, choices=State.choices, protected=True)
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="issues",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
         verbose_name=_("承办部门"),
     )
     due_date = models.DateField(_("办理时限"), null=True, blank=True)
@@ -100,7 +106,9 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         _("满意度"), max_length=20, choices=Satisfaction.choices, blank=True
     )
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="raised_issues",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="raised_issues",
         verbose_name=_("提出人"),
     )
     raised_at = models.DateTimeField(_("提出时间"), default=timezone.now)
@@ -124,7 +132,8 @@ class Issue(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(fields=["year", "sequence"], name="issue_number_per_year"),
             models.CheckConstraint(
                 name="assigned_has_department_and_due_date",
-                condition=~Q(state="assigned") | Q(department__isnull=False, due_date__isnull=False),
+                condition=~Q(state="assigned")
+                | Q(department__isnull=False, due_date__isnull=False),
             ),
             models.CheckConstraint(
                 name="raised_or_withdrawn_has_no_department",
@@ -182,7 +191,9 @@ class Issue(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.state == State.ASSIGNED and self.due_date is not None and self.due_date < today()
+        return (
+            self.state == State.ASSIGNED and self.due_date is not None and self.due_date < today()
+        )
 
     @property
     def days_overdue(self) -> int:
@@ -202,7 +213,9 @@ class Issue(ConcurrentTransitionMixin, models.Model):
     @property
     def days_to_resolve(self) -> int | None:
         if self.resolved_at and self.first_assigned_at:
-            return (timezone.localdate(self.resolved_at) - timezone.localdate(self.first_assigned_at)).days
+            return (
+                timezone.localdate(self.resolved_at) - timezone.localdate(self.first_assigned_at)
+            ).days
         return None
 
     # --- the state machine (DESIGN "The bottleneck state machine") ----------------------
@@ -217,8 +230,13 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         self.first_assigned_at = self.first_assigned_at or self.assigned_at
 
     @transition(field=state, source=State.ASSIGNED, target=State.ASSIGNED)
-    def reassign(self, *, department: Department | None = None, due_date: date | None = None,
-                 reason: str = "") -> None:
+    def reassign(
+        self,
+        *,
+        department: Department | None = None,
+        due_date: date | None = None,
+        reason: str = "",
+    ) -> None:
         # What equals the current value is no change: a reassign that changes nothing is refused
         # rather than written to the history as if something had happened.
         if department is not None and department.pk == self.department_id:
@@ -289,7 +307,9 @@ class IssueDepartment(models.Model):
     """Every department an issue was ever assigned to: such staff keep seeing it."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="involvements")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="involvements")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="involvements"
+    )
     first_assigned_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -306,9 +326,13 @@ class IssueDepartment(models.Model):
 class IssueUpdate(models.Model):
     """A progress note (办理进展) by the department's staff or the secretariat."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="updates", verbose_name=_("问题"))
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="updates", verbose_name=_("问题")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="issue_updates",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="issue_updates",
         verbose_name=_("填写人"),
     )
     text = models.TextField(_("进展"))
@@ -333,9 +357,15 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("问题"))
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("问题")
+    )
     update = models.ForeignKey(
-        IssueUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments",
+        IssueUpdate,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
         verbose_name=_("办理进展"),
     )
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
@@ -343,7 +373,9 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("大小"))
     content_type = models.CharField(_("类型"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attachments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="attachments",
         verbose_name=_("上传人"),
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)

@@ -38,12 +38,36 @@ class IssueSerializer(serializers.ModelSerializer):
     class Meta:
         model = Issue
         fields = [
-            "id", "number", "title", "description", "chain", "union", "category", "measure",
-            "state", "department", "due_date", "is_overdue", "warning", "raised_by", "raised_at",
-            "resolution", "satisfaction", "verified_at", "available_transitions",
+            "id",
+            "number",
+            "title",
+            "description",
+            "chain",
+            "union",
+            "category",
+            "measure",
+            "state",
+            "department",
+            "due_date",
+            "is_overdue",
+            "warning",
+            "raised_by",
+            "raised_at",
+            "resolution",
+            "satisfaction",
+            "verified_at",
+            "available_transitions",
             # Extras for display: not part of DESIGN's contract, never needed to act.
-            "company", "chain_name", "union_name", "category_name", "department_name",
-            "state_label", "raised_by_name", "resolved_at", "return_count", "reopen_count",
+            "company",
+            "chain_name",
+            "union_name",
+            "category_name",
+            "department_name",
+            "state_label",
+            "raised_by_name",
+            "resolved_at",
+            "return_count",
+            "reopen_count",
         ]
         read_only_fields = fields
 
@@ -55,7 +79,9 @@ class IssueSerializer(serializers.ModelSerializer):
     def get_satisfaction(self, issue) -> str | None:
         return issue.satisfaction or None
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(TRANSITIONS))))
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(TRANSITIONS)))
+    )
     def get_available_transitions(self, issue) -> list[str]:
         request = self.context.get("request")
         return available_transitions(issue, request.user) if request else []
@@ -67,24 +93,34 @@ class IssueCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, label=_("标题"))
     description = serializers.CharField(label=_("问题描述"))
     chain = serializers.SlugRelatedField(
-        slug_field="code", queryset=IndustryChain.objects.all(), label=_("产业链"),
+        slug_field="code",
+        queryset=IndustryChain.objects.all(),
+        label=_("产业链"),
         error_messages={"does_not_exist": _("没有代码为“{value}”的产业链。")},
     )
     category = serializers.SlugRelatedField(
-        slug_field="code", queryset=IssueCategory.objects.all(), label=_("类别"),
+        slug_field="code",
+        queryset=IssueCategory.objects.all(),
+        label=_("类别"),
         error_messages={"does_not_exist": _("没有代码为“{value}”的类别。")},
     )
     measure = serializers.SlugRelatedField(
-        slug_field="number", queryset=Measure.objects.all(), required=False, allow_null=True,
+        slug_field="number",
+        queryset=Measure.objects.all(),
+        required=False,
+        allow_null=True,
         label=_("相关措施"),
         error_messages={"does_not_exist": _("没有第“{value}”条措施（共11条）。")},
     )
-    company = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("涉及企业"))
+    company = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, label=_("涉及企业")
+    )
 
 
 # --- transition inputs --------------------------------------------------------------
 # One serializer per transition: DESIGN's table says which inputs each one takes.
 # Rules that need the issue (a due date not in the past, …) live in the model's methods.
+
 
 def _required_text(label, message):
     return serializers.CharField(
@@ -98,16 +134,22 @@ def _optional_text(label):
 
 def _department(required: bool):
     return serializers.SlugRelatedField(
-        slug_field="code", queryset=Department.objects.all(), required=required,
+        slug_field="code",
+        queryset=Department.objects.all(),
+        required=required,
         label=_("承办部门"),
-        error_messages={"does_not_exist": _("没有代码为“{value}”的部门。"),
-                        "required": _("请选择承办部门。")},
+        error_messages={
+            "does_not_exist": _("没有代码为“{value}”的部门。"),
+            "required": _("请选择承办部门。"),
+        },
     )
 
 
 class AssignInput(serializers.Serializer):
     department = _department(required=True)
-    due_date = serializers.DateField(label=_("办理时限"), error_messages={"required": _("请填写办理时限。")})
+    due_date = serializers.DateField(
+        label=_("办理时限"), error_messages={"required": _("请填写办理时限。")}
+    )
     note = _optional_text(_("交办意见"))
 
 
@@ -127,9 +169,12 @@ class ResolveInput(serializers.Serializer):
 
 class VerifyInput(serializers.Serializer):
     satisfaction = serializers.ChoiceField(
-        choices=Satisfaction.choices, label=_("满意度"),
-        error_messages={"required": _("请选择满意或基本满意。"),
-                        "invalid_choice": _("请选择满意或基本满意。")},
+        choices=Satisfaction.choices,
+        label=_("满意度"),
+        error_messages={
+            "required": _("请选择满意或基本满意。"),
+            "invalid_choice": _("请选择满意或基本满意。"),
+        },
     )
     note = _optional_text(_("核实意见"))
 
@@ -159,13 +204,17 @@ class TransitionInputDoc(serializers.Serializer):
     department = serializers.CharField(required=False, help_text="assign (required), reassign")
     due_date = serializers.DateField(required=False, help_text="assign (required), reassign")
     note = serializers.CharField(required=False, help_text="assign, verify")
-    reason = serializers.CharField(required=False, help_text="return, reopen, withdraw (required); reassign")
+    reason = serializers.CharField(
+        required=False, help_text="return, reopen, withdraw (required); reassign"
+    )
     resolution = serializers.CharField(required=False, help_text="resolve (required)")
-    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False,
-                                           help_text="verify (required)")
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices, required=False, help_text="verify (required)"
+    )
 
 
 # --- history and progress notes -------------------------------------------------------
+
 
 class HistorySerializer(serializers.Serializer):
     """One row of simple-history: what a transition left behind."""
@@ -176,7 +225,9 @@ class HistorySerializer(serializers.Serializer):
     transition = serializers.SerializerMethodField()
     from_state = serializers.SerializerMethodField()
     # Plain strings in the schema: the state enum is named once, on the issue.
-    to_state = serializers.CharField(source="state", help_text="raised, assigned, resolved, verified, withdrawn")
+    to_state = serializers.CharField(
+        source="state", help_text="raised, assigned, resolved, verified, withdrawn"
+    )
     reason = serializers.CharField(source="history_change_reason", default="")
     department = serializers.CharField(source="department.code", default=None)
     department_name = serializers.CharField(source="department.name", default=None)
@@ -186,7 +237,9 @@ class HistorySerializer(serializers.Serializer):
     def get_transition(self, row) -> str | None:
         return row.transition or None
 
-    @extend_schema_field(serializers.CharField(allow_null=True, help_text="null on the first row (raise)"))
+    @extend_schema_field(
+        serializers.CharField(allow_null=True, help_text="null on the first row (raise)")
+    )
     def get_from_state(self, row) -> str | None:
         return row.from_state or None
 
@@ -229,12 +282,16 @@ class UpdateSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
     author_name = serializers.CharField(source="author.display_name", read_only=True)
     text = serializers.CharField(
-        label=_("进展"), error_messages={"required": _("请填写进展内容。"), "blank": _("请填写进展内容。")}
+        label=_("进展"),
+        error_messages={"required": _("请填写进展内容。"), "blank": _("请填写进展内容。")},
     )
 
     attachments = AttachmentSerializer(many=True, read_only=True)
     files = serializers.ListField(
-        child=serializers.FileField(), write_only=True, required=False, label=_("附件"),
+        child=serializers.FileField(),
+        write_only=True,
+        required=False,
+        label=_("附件"),
         help_text="multipart/form-data: one `files` part per file",
     )
 

@@ -80,8 +80,9 @@ def check_transition(issue: Issue, name: str, user) -> TransitionSpec:
     return spec
 
 
-def perform_transition(issue: Issue, name: str, user, *, reason_override: str | None = None,
-                       **inputs) -> Issue:
+def perform_transition(
+    issue: Issue, name: str, user, *, reason_override: str | None = None, **inputs
+) -> Issue:
     """Run transition `name` on `issue` for `user`; returns the saved, fresh issue.
 
     `issue` is the version the person saw: if the row changed since (its state or its change
@@ -102,10 +103,16 @@ def perform_transition(issue: Issue, name: str, user, *, reason_override: str | 
                 raise TransitionConflict(_("该问题刚刚被他人更改，请刷新页面后再试。"))
             from_state = locked.state
             getattr(locked, spec.method)(**inputs)
-            reason = reason_override if reason_override is not None else inputs.get(spec.reason_field or "", "")
+            reason = (
+                reason_override
+                if reason_override is not None
+                else inputs.get(spec.reason_field or "", "")
+            )
             save_transition(locked, user, name, from_state, reason or "")
             if locked.department_id:
-                IssueDepartment.objects.get_or_create(issue=locked, department_id=locked.department_id)
+                IssueDepartment.objects.get_or_create(
+                    issue=locked, department_id=locked.department_id
+                )
             _announce(locked, name, user, from_state, reason or "")
     except ConcurrentTransition as exc:
         # Raised by save() when the state changed under us (caught outside atomic()).
@@ -125,7 +132,9 @@ def _announce(issue: Issue, name: str, user, from_state: str, reason: str) -> No
 
 
 def _conflict_message(issue: Issue, spec: TransitionSpec) -> str:
-    return _("该问题当前状态为“%(state)s”，不能执行“%(action)s”（可能刚被他人更改，请刷新后再试）。") % {
+    return _(
+        "该问题当前状态为“%(state)s”，不能执行“%(action)s”（可能刚被他人更改，请刷新后再试）。"
+    ) % {
         "state": State(issue.state).label,
         "action": spec.label,
     }

@@ -43,8 +43,17 @@ ESCALATION_OVERDUE_DAYS = 30
 ESCALATION_REOPENS = 2
 
 _COHORT_FIELDS = (
-    "id", "state", "chain_id", "chain__union_id", "department_id", "measure_id", "due_date",
-    "satisfaction", "first_assigned_at", "resolved_at", "raised_at",
+    "id",
+    "state",
+    "chain_id",
+    "chain__union_id",
+    "department_id",
+    "measure_id",
+    "due_date",
+    "satisfaction",
+    "first_assigned_at",
+    "resolved_at",
+    "raised_at",
 )
 _HELD_STATES = {State.ASSIGNED, State.RESOLVED, State.VERIFIED}
 
@@ -70,8 +79,19 @@ def period_figures(start: date, end: date, *, on: date | None = None) -> dict[st
     by_measure: dict[int | None, _Tally] = defaultdict(_Tally)
     raised_by_month: dict[str, int] = defaultdict(int)
     for row in cohort:
-        (_pk, state, chain_id, union_id, department_id, measure_id, due_date, satisfaction,
-         first_assigned_at, resolved_at, raised_at) = row
+        (
+            _pk,
+            state,
+            chain_id,
+            union_id,
+            department_id,
+            measure_id,
+            due_date,
+            satisfaction,
+            first_assigned_at,
+            resolved_at,
+            raised_at,
+        ) = row
         fact = _Fact(state, due_date, satisfaction, first_assigned_at, resolved_at, on, tz)
         for tally in (total, by_union[union_id], by_chain[chain_id], by_measure[measure_id]):
             tally.add(fact)
@@ -89,9 +109,7 @@ def period_figures(start: date, end: date, *, on: date | None = None) -> dict[st
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat(), "on": on.isoformat()},
         "totals": total.as_dict(),
-        "by_union": [
-            _row(u, by_union.get(u.pk)) for u in IndustryUnion.objects.all()
-        ],
+        "by_union": [_row(u, by_union.get(u.pk)) for u in IndustryUnion.objects.all()],
         "by_chain": [
             _row(c, by_chain.get(c.pk), union=c.union.name)
             for c in IndustryChain.objects.select_related("union")
@@ -101,10 +119,14 @@ def period_figures(start: date, end: date, *, on: date | None = None) -> dict[st
         ),
         "by_measure": [
             _row(m, by_measure.get(m.pk), number=m.number) for m in Measure.objects.all()
-        ] + ([_unassigned_measure_row(by_measure[None])] if None in by_measure else []),
+        ]
+        + ([_unassigned_measure_row(by_measure[None])] if None in by_measure else []),
         "monthly": [
-            {"month": month, "raised": raised_by_month.get(month, 0),
-             "resolved": resolved_by_month.get(month, 0)}
+            {
+                "month": month,
+                "raised": raised_by_month.get(month, 0),
+                "resolved": resolved_by_month.get(month, 0),
+            }
             for month in _months(start, end)
         ],
         "escalated": escalated,
@@ -126,7 +148,8 @@ class _Fact:
         self.on_time = bool(self.resolved and due_date and resolved_on <= due_date)
         self.days = (
             (resolved_on - first_assigned_at.astimezone(tz).date()).days
-            if self.resolved and first_assigned_at else None
+            if self.resolved and first_assigned_at
+            else None
         )
         self.verified = state == State.VERIFIED
         self.satisfied = self.verified and satisfaction == Satisfaction.SATISFIED
@@ -134,8 +157,18 @@ class _Fact:
 
 
 class _Tally:
-    __slots__ = ("raised", "assigned", "resolved", "resolved_on_time", "verified", "satisfied",
-                 "overdue_now", "days_total", "days_count", "open")
+    __slots__ = (
+        "raised",
+        "assigned",
+        "resolved",
+        "resolved_on_time",
+        "verified",
+        "satisfied",
+        "overdue_now",
+        "days_total",
+        "days_count",
+        "open",
+    )
 
     def __init__(self) -> None:
         for name in self.__slots__:
@@ -180,8 +213,13 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def _row(obj, tally: _Tally | None, **extra) -> dict[str, Any]:
-    return {"id": obj.pk, "code": getattr(obj, "code", str(obj.pk)), "name": _name(obj),
-            **extra, **(tally or _EMPTY).as_dict()}
+    return {
+        "id": obj.pk,
+        "code": getattr(obj, "code", str(obj.pk)),
+        "name": _name(obj),
+        **extra,
+        **(tally or _EMPTY).as_dict(),
+    }
 
 
 def _name(obj) -> str:
@@ -232,8 +270,17 @@ def _open_lists(until: datetime, on: date) -> tuple[list[dict], list[dict]]:
         Issue.objects.filter(state__in=OPEN_STATES, raised_at__lt=until)
         .order_by("raised_at", "pk")
         .values(
-            "id", "number", "title", "state", "due_date", "reopen_count", "raised_at",
-            "chain__name", "chain__union__name", "department__name", "department__short_name",
+            "id",
+            "number",
+            "title",
+            "state",
+            "due_date",
+            "reopen_count",
+            "raised_at",
+            "chain__name",
+            "chain__union__name",
+            "department__name",
+            "department__short_name",
         )
     )
     labels = dict(State.choices)
@@ -241,7 +288,8 @@ def _open_lists(until: datetime, on: date) -> tuple[list[dict], list[dict]]:
     for row in rows:
         days_overdue = (
             (on - row["due_date"]).days
-            if row["state"] == State.ASSIGNED and row["due_date"] and row["due_date"] < on else 0
+            if row["state"] == State.ASSIGNED and row["due_date"] and row["due_date"] < on
+            else 0
         )
         item = {
             "id": row["id"],

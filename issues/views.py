@@ -75,15 +75,19 @@ def issue_list(request):
     page = Paginator(queryset.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "issues/list.html", {
-        "filter": filterset,
-        "page": page,
-        "sort": sort,
-        "sorts": SORT_LABELS,
-        "query": query.urlencode(),
-        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
-        "may_raise": bool(request.user.chain_ids),
-    })
+    return render(
+        request,
+        "issues/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "sort": sort,
+            "sorts": SORT_LABELS,
+            "query": query.urlencode(),
+            "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+            "may_raise": bool(request.user.chain_ids),
+        },
+    )
 
 
 def _style_filter_form(form) -> None:
@@ -151,12 +155,25 @@ def _detail_context(request, issue, *, bound=None, update_form=None) -> dict:
     names = sorted(available_transitions(issue, user), key=BUTTON_ORDER.index)
     forms = []
     for name in names:
-        form = bound[1] if bound and bound[0] == name else transition_form(name, issue, departments=departments)
-        forms.append({"name": name, "label": TRANSITIONS[name].label, "form": form,
-                      "open": bool(bound and bound[0] == name)})
+        form = (
+            bound[1]
+            if bound and bound[0] == name
+            else transition_form(name, issue, departments=departments)
+        )
+        forms.append(
+            {
+                "name": name,
+                "label": TRANSITIONS[name].label,
+                "form": form,
+                "open": bool(bound and bound[0] == name),
+            }
+        )
     updates = (
-        IssueUpdate.objects.filter(issue=issue).select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")))
+        IssueUpdate.objects.filter(issue=issue)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk"))
+        )
     )
     can_update = may_post_update(user, issue)
     return {
@@ -189,17 +206,19 @@ def timeline(issue) -> list[dict]:
             label = TRANSITIONS[row.transition].label
         else:
             label = _("修改")
-        entries.append({
-            "at": row.history_date,
-            "user": row.history_user.display_name if row.history_user else _("系统"),
-            "transition": row.transition,
-            "label": label,
-            "from_state": STATE_LABELS.get(row.from_state, ""),
-            "to_state": STATE_LABELS.get(row.state, row.state),
-            "reason": row.history_change_reason or "",
-            "department": row.department.name if row.department_id and row.department else "",
-            "due_date": row.due_date,
-        })
+        entries.append(
+            {
+                "at": row.history_date,
+                "user": row.history_user.display_name if row.history_user else _("系统"),
+                "transition": row.transition,
+                "label": label,
+                "from_state": STATE_LABELS.get(row.from_state, ""),
+                "to_state": STATE_LABELS.get(row.state, row.state),
+                "reason": row.history_change_reason or "",
+                "department": row.department.name if row.department_id and row.department else "",
+                "due_date": row.due_date,
+            }
+        )
     return entries
 
 
@@ -227,12 +246,20 @@ def issue_transition(request, pk, name):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("已%(action)s：%(number)s。") % {
-                "action": TRANSITIONS[name].label, "number": issue.number,
-            })
+            messages.success(
+                request,
+                _("已%(action)s：%(number)s。")
+                % {
+                    "action": TRANSITIONS[name].label,
+                    "number": issue.number,
+                },
+            )
             return redirect(_next_url(request) or reverse("issues:detail", args=[issue.pk]))
     if status == 400:
-        messages.error(request, _("未能%(action)s，请按提示修改后重新提交。") % {"action": TRANSITIONS[name].label})
+        messages.error(
+            request,
+            _("未能%(action)s，请按提示修改后重新提交。") % {"action": TRANSITIONS[name].label},
+        )
     # Fresh issue (a conflict may have changed it); the typed input stays in its form
     # as long as that transition is still offered.
     issue = issue_for(request.user, pk)
@@ -293,7 +320,9 @@ def attachment_download(request, pk, attachment_pk):
         raise Http404 from exc
     # Always a download, never rendered inline: an uploaded file cannot run in our origin.
     response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name,
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
         content_type=attachment.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

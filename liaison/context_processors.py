@@ -11,4 +11,7 @@ def navigation(request):
         organisation = "市总工会劳动和经济工作部"
     else:
         organisation = ""
-    return {"nav_role": user.get_role_display() if user.role else "", "nav_organisation": organisation}
+    return {
+        "nav_role": user.get_role_display() if user.role else "",
+        "nav_organisation": organisation,
+    }

@@ -27,7 +27,11 @@ def cn_date(value: Any) -> str:
     if not value:
         return ""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value[:10])
+        value = (
+            datetime.fromisoformat(value)
+            if "T" in value or " " in value
+            else date.fromisoformat(value[:10])
+        )
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(BEIJING)

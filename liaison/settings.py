@@ -28,6 +28,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG")
 TESTING = env_bool("LIAISON_TESTING")
 
+
 def _local_secret_key() -> str:
     """Without DJANGO_SECRET_KEY, a random key kept in the project folder (mode 0600).
 
@@ -44,7 +45,9 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local_secret_key()
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else ""
+)
 if TESTING:
     ALLOWED_HOSTS += ["testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -171,8 +174,24 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 # Attachments: what an officer photographs or a department scans.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("LIAISON_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ATTACHMENT_EXTENSIONS = [
-    "jpg", "jpeg", "png", "gif", "webp", "heic", "pdf", "doc", "docx", "xls", "xlsx",
-    "ppt", "pptx", "txt", "csv", "zip", "ofd", "wps",
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "heic",
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "txt",
+    "csv",
+    "zip",
+    "ofd",
+    "wps",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -187,7 +206,9 @@ if _email_url:
     if _parsed.scheme in {"smtp", "smtps", "submission"}:
         EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         EMAIL_HOST = _parsed.hostname or "localhost"
-        EMAIL_PORT = _parsed.port or (465 if _parsed.scheme == "smtps" else 587 if _parsed.scheme == "submission" else 25)
+        EMAIL_PORT = _parsed.port or (
+            465 if _parsed.scheme == "smtps" else 587 if _parsed.scheme == "submission" else 25
+        )
         EMAIL_HOST_USER = unquote(_parsed.username or "")
         EMAIL_HOST_PASSWORD = unquote(_parsed.password or "")
         EMAIL_USE_SSL = _parsed.scheme == "smtps"
@@ -246,7 +267,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": True},
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "validatorUrl": None,
+        "persistAuthorization": True,
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     # Several apps have a `state` and a `kind`: name each enum instead of a hash suffix.
     "ENUM_NAME_OVERRIDES": {

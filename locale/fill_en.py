@@ -49,7 +49,9 @@ def fill(po_path: Path = HERE / "en" / "LC_MESSAGES" / "django.po") -> list[str]
         if entry.msgid_plural:
             one, _sep, many = english.partition("|||")
             many = many or one
-            if not (same_format_fields(entry.msgid, one) or same_format_fields(entry.msgid_plural, one)):
+            if not (
+                same_format_fields(entry.msgid, one) or same_format_fields(entry.msgid_plural, one)
+            ):
                 missing.append(entry.msgid)
                 continue
             entry.msgstr_plural = {0: one, 1: many}

@@ -51,7 +51,15 @@ class ItemNoteInline(ReadOnlyMixin, admin.TabularInline):
 
 class DecisionInline(ReadOnlyMixin, admin.TabularInline):
     model = Decision
-    fields = ["order", "text", "department", "due_date", "issue", "applied_transition", "applied_at"]
+    fields = [
+        "order",
+        "text",
+        "department",
+        "due_date",
+        "issue",
+        "applied_transition",
+        "applied_at",
+    ]
     extra = 0
 
 

@@ -72,7 +72,9 @@ def snapshot(issue: Issue, on: date | None = None) -> dict[str, Any]:
 def previous_held(meeting: Meeting, kind: str) -> Meeting | None:
     """P: the latest meeting of `kind` before this one that was held."""
     return (
-        Meeting.objects.filter(kind=kind, state__in=HELD_STATES, scheduled_at__lt=meeting.scheduled_at)
+        Meeting.objects.filter(
+            kind=kind, state__in=HELD_STATES, scheduled_at__lt=meeting.scheduled_at
+        )
         .exclude(pk=meeting.pk)
         .order_by("-scheduled_at", "-pk")
         .first()
@@ -145,10 +147,18 @@ def build_regular(meeting: Meeting) -> list[DraftItem]:
         verified = verified.filter(verified_at__gte=since)
     content = {
         Section.FOLLOW_UP: decided_issues,
-        Section.NEW: issues.filter(state=State.RAISED, first_assigned_at__isnull=True, raised_at__lt=cutoff),
-        Section.RETURNED: issues.filter(state=State.RAISED, first_assigned_at__isnull=False, raised_at__lt=cutoff),
-        Section.OVERDUE: issues.filter(state=State.ASSIGNED, due_date__lt=d).order_by("due_date", "pk"),
-        Section.AWAITING_VERIFICATION: issues.filter(state=State.RESOLVED).order_by("resolved_at", "pk"),
+        Section.NEW: issues.filter(
+            state=State.RAISED, first_assigned_at__isnull=True, raised_at__lt=cutoff
+        ),
+        Section.RETURNED: issues.filter(
+            state=State.RAISED, first_assigned_at__isnull=False, raised_at__lt=cutoff
+        ),
+        Section.OVERDUE: issues.filter(state=State.ASSIGNED, due_date__lt=d).order_by(
+            "due_date", "pk"
+        ),
+        Section.AWAITING_VERIFICATION: issues.filter(state=State.RESOLVED).order_by(
+            "resolved_at", "pk"
+        ),
         Section.VERIFIED_SINCE_LAST: verified.order_by("verified_at", "pk"),
     }
     note = f"{previous.title}（{cn_date(previous.date)}）议定事项" if previous else ""
@@ -165,9 +175,9 @@ def build_annual(meeting: Meeting) -> list[DraftItem]:
         .select_related("department")
         .order_by("raised_at", "pk")
     )
-    escalated_q = Q(state=State.ASSIGNED, due_date__lt=d - timedelta(days=ESCALATION_OVERDUE_DAYS)) | Q(
-        reopen_count__gte=ESCALATION_REOPENS
-    )
+    escalated_q = Q(
+        state=State.ASSIGNED, due_date__lt=d - timedelta(days=ESCALATION_OVERDUE_DAYS)
+    ) | Q(reopen_count__gte=ESCALATION_REOPENS)
     previous = previous_held(meeting, Kind.ANNUAL)
     decisions, decided_issues = follow_up(previous, d)
     report = annual_figures(meeting.year, on=d)
@@ -186,12 +196,16 @@ def build_annual(meeting: Meeting) -> list[DraftItem]:
     return items
 
 
-def _draft_items(meeting: Meeting, sections, content, decisions, follow_up_note: str) -> list[DraftItem]:
+def _draft_items(
+    meeting: Meeting, sections, content, decisions, follow_up_note: str
+) -> list[DraftItem]:
     """The items in the kind's fixed order; an issue is listed only in the first section it fits."""
     once = _Once(meeting.date)
     items = []
     for section in sections:
-        item = DraftItem(section, section_heading(meeting.kind, section), once.take(content[section]))
+        item = DraftItem(
+            section, section_heading(meeting.kind, section), once.take(content[section])
+        )
         if section == Section.FOLLOW_UP:
             item.decisions = decisions
             item.notes = follow_up_note

@@ -29,9 +29,12 @@ DETAIL_PREFETCH = [
 
 
 def detail_response(request, meeting_pk: int, code=status.HTTP_200_OK) -> Response:
-    meeting = services.visible_meetings(request.user).select_related("minutes").prefetch_related(
-        *DETAIL_PREFETCH
-    ).get(pk=meeting_pk)
+    meeting = (
+        services.visible_meetings(request.user)
+        .select_related("minutes")
+        .prefetch_related(*DETAIL_PREFETCH)
+        .get(pk=meeting_pk)
+    )
     return Response(s.MeetingSerializer(meeting, context={"request": request}).data, status=code)
 
 
@@ -43,8 +46,11 @@ def _require_manager(user) -> None:
 
 @extend_schema_view(
     get=extend_schema(summary="Meetings, upcoming first"),
-    post=extend_schema(summary="Create a meeting (secretariat)", request=s.MeetingCreateSerializer,
-                       responses={201: s.MeetingSerializer}),
+    post=extend_schema(
+        summary="Create a meeting (secretariat)",
+        request=s.MeetingCreateSerializer,
+        responses={201: s.MeetingSerializer},
+    ),
 )
 class MeetingList(generics.ListCreateAPIView):
     serializer_class = s.MeetingSummarySerializer
@@ -61,15 +67,20 @@ class MeetingList(generics.ListCreateAPIView):
         return detail_response(request, meeting.pk, status.HTTP_201_CREATED)
 
 
-@extend_schema(summary="One meeting with its agenda, attendance and minutes", responses=s.MeetingSerializer)
+@extend_schema(
+    summary="One meeting with its agenda, attendance and minutes", responses=s.MeetingSerializer
+)
 class MeetingDetail(APIView):
     def get(self, request, pk: int):
         services.meeting_for(request.user, pk)
         return detail_response(request, pk)
 
 
-@extend_schema(summary="(Re)build the agenda by DESIGN's rules (until it is published)",
-               request=None, responses=s.MeetingSerializer)
+@extend_schema(
+    summary="(Re)build the agenda by DESIGN's rules (until it is published)",
+    request=None,
+    responses=s.MeetingSerializer,
+)
 class AgendaGenerate(APIView):
     def post(self, request, pk: int):
         meeting = services.meeting_for(request.user, pk)
@@ -79,9 +90,13 @@ class AgendaGenerate(APIView):
 
 @extend_schema(
     summary="One lifecycle transition: publish_agenda, hold, approve_minutes, cancel",
-    parameters=[OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH,
-                                 enum=list(services.MEETING_TRANSITIONS))],
-    request=s.TransitionInputSerializer, responses=s.MeetingSerializer,
+    parameters=[
+        OpenApiParameter(
+            "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(services.MEETING_TRANSITIONS)
+        )
+    ],
+    request=s.TransitionInputSerializer,
+    responses=s.MeetingSerializer,
 )
 class MeetingTransition(APIView):
     def post(self, request, pk: int, name: str):
@@ -95,8 +110,11 @@ class MeetingTransition(APIView):
         return detail_response(request, pk)
 
 
-@extend_schema(summary="Replace the attendance list", request=s.AttendanceRowSerializer(many=True),
-               responses=s.AttendanceSerializer(many=True))
+@extend_schema(
+    summary="Replace the attendance list",
+    request=s.AttendanceRowSerializer(many=True),
+    responses=s.AttendanceSerializer(many=True),
+)
 class AttendanceReplace(APIView):
     def put(self, request, pk: int):
         meeting = services.meeting_for(request.user, pk)
@@ -110,10 +128,15 @@ class AttendanceReplace(APIView):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="The minutes: summary, a note per agenda item, decisions",
-                      responses=s.MINUTES_SCHEMA),
-    put=extend_schema(summary="Write the minutes (409 once approved)", request=s.MinutesInputSerializer,
-                      responses=s.MINUTES_SCHEMA),
+    get=extend_schema(
+        summary="The minutes: summary, a note per agenda item, decisions",
+        responses=s.MINUTES_SCHEMA,
+    ),
+    put=extend_schema(
+        summary="Write the minutes (409 once approved)",
+        request=s.MinutesInputSerializer,
+        responses=s.MINUTES_SCHEMA,
+    ),
 )
 class MinutesView(APIView):
     def get(self, request, pk: int):
@@ -130,4 +153,8 @@ class MinutesView(APIView):
 
     @staticmethod
     def _fresh(pk: int) -> Meeting:
-        return Meeting.objects.select_related("minutes").prefetch_related(*DETAIL_PREFETCH[2:]).get(pk=pk)
+        return (
+            Meeting.objects.select_related("minutes")
+            .prefetch_related(*DETAIL_PREFETCH[2:])
+            .get(pk=pk)
+        )

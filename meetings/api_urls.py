@@ -7,9 +7,18 @@ from meetings import api
 urlpatterns = [
     path("meetings/", api.MeetingList.as_view(), name="meeting-list"),
     path("meetings/<int:pk>/", api.MeetingDetail.as_view(), name="meeting-detail"),
-    path("meetings/<int:pk>/agenda/generate/", api.AgendaGenerate.as_view(), name="meeting-agenda-generate"),
-    path("meetings/<int:pk>/transitions/<str:name>/", api.MeetingTransition.as_view(),
-         name="meeting-transition"),
-    path("meetings/<int:pk>/attendance/", api.AttendanceReplace.as_view(), name="meeting-attendance"),
+    path(
+        "meetings/<int:pk>/agenda/generate/",
+        api.AgendaGenerate.as_view(),
+        name="meeting-agenda-generate",
+    ),
+    path(
+        "meetings/<int:pk>/transitions/<str:name>/",
+        api.MeetingTransition.as_view(),
+        name="meeting-transition",
+    ),
+    path(
+        "meetings/<int:pk>/attendance/", api.AttendanceReplace.as_view(), name="meeting-attendance"
+    ),
     path("meetings/<int:pk>/minutes/", api.MinutesView.as_view(), name="meeting-minutes"),
 ]

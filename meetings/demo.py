@@ -20,15 +20,31 @@ from meetings import services
 from meetings.models import AttendanceStatus, Kind, Meeting
 from organisation.models import Department
 
-LOCATIONS = ["市总工会三楼第一会议室", "市人力资源和社会保障局五楼会议室", "郑州软件园会议中心二号厅",
-             "市总工会三楼第二会议室", "郑州航空港区管委会会议室", "市工业和信息化局八楼会议室"]
+LOCATIONS = [
+    "市总工会三楼第一会议室",
+    "市人力资源和社会保障局五楼会议室",
+    "郑州软件园会议中心二号厅",
+    "市总工会三楼第二会议室",
+    "郑州航空港区管委会会议室",
+    "市工业和信息化局八楼会议室",
+]
 ABSENCE_REASONS = ["因公出差", "参加企业专题调研", "参加省总工会培训", "参加市政府专题会议"]
-OBSERVERS = [("杨帆", "河南某软件科技有限公司人力资源部"), ("何静", "郑州某汽车零部件有限公司工会"),
-             ("宋涛", "郑州某智能装备有限公司"), ("韩梅", "市总工会法律服务中心")]
+OBSERVERS = [
+    ("杨帆", "河南某软件科技有限公司人力资源部"),
+    ("何静", "郑州某汽车零部件有限公司工会"),
+    ("宋涛", "郑州某智能装备有限公司"),
+    ("韩梅", "市总工会法律服务中心"),
+]
 # Which department a decision gives an issue to, by its category.
 DEPARTMENT_FOR_CATEGORY = {
-    "recruitment": "hrss", "training": "hrss", "talent": "sti", "housing": "housing",
-    "labour-relations": "hrss", "rights": "hrss", "supply-chain": "miit", "finance": "finance",
+    "recruitment": "hrss",
+    "training": "hrss",
+    "talent": "sti",
+    "housing": "housing",
+    "labour-relations": "hrss",
+    "rights": "hrss",
+    "supply-chain": "miit",
+    "finance": "finance",
     "other": "ndrc",
 }
 # The printed minutes open with the date and place themselves; the summary is the substance.
@@ -72,29 +88,35 @@ def seed(accounts, rng, stdout) -> None:
     if annual_day <= today:
         _past_annual(annual_day, accounts, rng, clerk)
     else:
-        annual = services.create_meeting(clerk, kind=Kind.ANNUAL, scheduled_at=_at(annual_day, 9),
-                                         location="市总工会一楼报告厅")
+        annual = services.create_meeting(
+            clerk, kind=Kind.ANNUAL, scheduled_at=_at(annual_day, 9), location="市总工会一楼报告厅"
+        )
         services.generate_agenda(annual, clerk)
 
     next_day = _weekday(today + timedelta(days=14))
-    upcoming = services.create_meeting(clerk, kind=Kind.REGULAR, scheduled_at=_at(next_day, 14, 30),
-                                       location=LOCATIONS[0])
+    upcoming = services.create_meeting(
+        clerk, kind=Kind.REGULAR, scheduled_at=_at(next_day, 14, 30), location=LOCATIONS[0]
+    )
     services.generate_agenda(upcoming, clerk)
-    stdout.write(f"meetings: {Meeting.objects.count()} meetings (6 held regular, the annual joint "
-                 f"meeting, the next regular meeting planned)")
+    stdout.write(
+        f"meetings: {Meeting.objects.count()} meetings (6 held regular, the annual joint "
+        f"meeting, the next regular meeting planned)"
+    )
 
 
 def _past_regular(day: date, location: str, accounts, rng, clerk) -> Meeting:
     with clock_at(_at(day - timedelta(days=10), 10)):
-        meeting = services.create_meeting(clerk, kind=Kind.REGULAR, scheduled_at=_at(day, 14, 30),
-                                          location=location)
+        meeting = services.create_meeting(
+            clerk, kind=Kind.REGULAR, scheduled_at=_at(day, 14, 30), location=location
+        )
     return _run(meeting, day, accounts, rng, clerk)
 
 
 def _past_annual(day: date, accounts, rng, clerk) -> Meeting:
     with clock_at(_at(day - timedelta(days=20), 10)):
-        meeting = services.create_meeting(clerk, kind=Kind.ANNUAL, scheduled_at=_at(day, 9),
-                                          location="市总工会一楼报告厅")
+        meeting = services.create_meeting(
+            clerk, kind=Kind.ANNUAL, scheduled_at=_at(day, 9), location="市总工会一楼报告厅"
+        )
     return _run(meeting, day, accounts, rng, clerk)
 
 
@@ -108,10 +130,13 @@ def _run(meeting: Meeting, day: date, accounts, rng, clerk) -> Meeting:
         meeting = services.perform_meeting_transition(meeting, "hold", clerk)
         decisions = _decisions(meeting, day, rng)
         services.save_minutes(
-            meeting, clerk,
+            meeting,
+            clerk,
             summary=SUMMARY.format(count=len(decisions)),
-            items=[{"agenda_item": item.pk, "discussion": _discussion(item)}
-                   for item in meeting.agenda_items.all()],
+            items=[
+                {"agenda_item": item.pk, "discussion": _discussion(item)}
+                for item in meeting.agenda_items.all()
+            ],
             decisions=decisions,
         )
     with clock_at(_at(day + timedelta(days=2), 10)):
@@ -128,27 +153,43 @@ def _discussion(item) -> str:
 
 
 def _attendance(accounts, rng) -> list[dict]:
-    rows = [{"user": accounts.leader, "organisation": "市总工会"},
-            {"user": accounts.secretariat, "organisation": "市总工会劳动和经济工作部"}]
+    rows = [
+        {"user": accounts.leader, "organisation": "市总工会"},
+        {"user": accounts.secretariat, "organisation": "市总工会劳动和经济工作部"},
+    ]
     officers = list(accounts.officers.values())
     absent = set(rng.sample(range(len(officers)), k=rng.randint(0, 2)))
     for n, officer in enumerate(officers):
         if n in absent:
-            rows.append({"user": officer, "status": AttendanceStatus.ABSENT, "note": rng.choice(ABSENCE_REASONS)})
+            rows.append(
+                {
+                    "user": officer,
+                    "status": AttendanceStatus.ABSENT,
+                    "note": rng.choice(ABSENCE_REASONS),
+                }
+            )
         else:
             rows.append({"user": officer})
     for staff in accounts.staff.values():
         rows.append({"user": staff})
     for name, organisation in rng.sample(OBSERVERS, k=2):
-        rows.append({"name": name, "organisation": organisation, "status": AttendanceStatus.OBSERVER})
+        rows.append(
+            {"name": name, "organisation": organisation, "status": AttendanceStatus.OBSERVER}
+        )
     return rows
 
 
 def _decisions(meeting: Meeting, day: date, rng) -> list[dict]:
     """Two to four decisions on issues of the agenda, and one without an issue."""
-    listed = [entry["id"] for item in meeting.agenda_items.all() for entry in item.issues
-              if entry["state"] in (State.RAISED, State.ASSIGNED)]
-    issues = list(Issue.objects.filter(pk__in=listed).select_related("category", "department", "chain"))
+    listed = [
+        entry["id"]
+        for item in meeting.agenda_items.all()
+        for entry in item.issues
+        if entry["state"] in (State.RAISED, State.ASSIGNED)
+    ]
+    issues = list(
+        Issue.objects.filter(pk__in=listed).select_related("category", "department", "chain")
+    )
     rng.shuffle(issues)
     due = day + timedelta(days=30)
     rows = []
@@ -158,13 +199,18 @@ def _decisions(meeting: Meeting, day: date, rng) -> list[dict]:
         )
         short = department.short_name or department.name
         deadline = max(due, issue.due_date) if issue.due_date else due
-        text = (f"“{issue.title}”由{short}牵头，会同{issue.chain.name}产业链联络员研究解决，"
-                f"{deadline.month}月{deadline.day}日前办结并向秘书处反馈。")
+        text = (
+            f"“{issue.title}”由{short}牵头，会同{issue.chain.name}产业链联络员研究解决，"
+            f"{deadline.month}月{deadline.day}日前办结并向秘书处反馈。"
+        )
         rows.append({"text": text, "department": department, "due_date": deadline, "issue": issue})
-    rows.append({
-        "text": "秘书处汇总各产业链企业用工需求和政策诉求，下次会议通报。",
-        "department": None, "due_date": due,
-    })
+    rows.append(
+        {
+            "text": "秘书处汇总各产业链企业用工需求和政策诉求，下次会议通报。",
+            "department": None,
+            "due_date": due,
+        }
+    )
     return rows
 
 
@@ -177,4 +223,3 @@ def _weekday(day: date) -> date:
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-

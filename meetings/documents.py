@@ -85,7 +85,8 @@ def minutes_document(meeting: Meeting, minutes: Minutes | None = None) -> dict[s
                 "issue_number": d.issue.number if d.issue_id else None,
             }
             for n, d in enumerate(
-                minutes.decisions.select_related("department", "issue").order_by("order", "pk"), start=1
+                minutes.decisions.select_related("department", "issue").order_by("order", "pk"),
+                start=1,
             )
         ]
     attendance: dict[str, list] = {status: [] for status in AttendanceStatus.values}
@@ -110,7 +111,9 @@ def minutes_document(meeting: Meeting, minutes: Minutes | None = None) -> dict[s
         "decisions": decisions,
         "attendance": attendance,
         "approved_at": (
-            timezone.localtime(minutes.approved_at).isoformat() if minutes and minutes.approved_at else None
+            timezone.localtime(minutes.approved_at).isoformat()
+            if minutes and minutes.approved_at
+            else None
         ),
     }
     document["fingerprint"] = fingerprint(document)

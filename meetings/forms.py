@@ -50,16 +50,25 @@ class TimeInput(forms.TimeInput):
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("会议类型"), choices=Kind.choices, widget=_select())
-    date = forms.DateField(label=_("日期"), widget=DateInput(),
-                           error_messages={"required": _("请选择会议日期。")})
-    time = forms.TimeField(label=_("时间"), initial=time(14, 30), widget=TimeInput(),
-                           error_messages={"required": _("请填写会议时间。")})
+    date = forms.DateField(
+        label=_("日期"), widget=DateInput(), error_messages={"required": _("请选择会议日期。")}
+    )
+    time = forms.TimeField(
+        label=_("时间"),
+        initial=time(14, 30),
+        widget=TimeInput(),
+        error_messages={"required": _("请填写会议时间。")},
+    )
     location = forms.CharField(
-        label=_("地点"), max_length=200, required=False,
+        label=_("地点"),
+        max_length=200,
+        required=False,
         widget=_input(placeholder=_("例如：市总工会三楼会议室")),
     )
     title = forms.CharField(
-        label=_("会议名称（可选）"), max_length=200, required=False,
+        label=_("会议名称（可选）"),
+        max_length=200,
+        required=False,
         help_text=_("留空则自动生成，如“2024年第3次产业链联络员会议”。"),
         widget=_input(),
     )
@@ -89,10 +98,15 @@ class MeetingEditForm(MeetingForm):
     @classmethod
     def for_meeting(cls, meeting):
         local = timezone.localtime(meeting.scheduled_at)
-        return cls(prefix="edit", initial={
-            "date": local.date(), "time": local.time().replace(second=0, microsecond=0),
-            "location": meeting.location, "title": meeting.title if meeting.title_is_custom else "",
-        })
+        return cls(
+            prefix="edit",
+            initial={
+                "date": local.date(),
+                "time": local.time().replace(second=0, microsecond=0),
+                "location": meeting.location,
+                "title": meeting.title if meeting.title_is_custom else "",
+            },
+        )
 
     def meeting_fields(self) -> dict:
         return {
@@ -105,12 +119,14 @@ class MeetingEditForm(MeetingForm):
 class AgendaItemForm(forms.Form):
     """A hand-made or hand-edited agenda item (before publication)."""
 
-    section = forms.ChoiceField(label=_("议程类别"), choices=Section.choices, initial=Section.OTHER,
-                                widget=_select())
+    section = forms.ChoiceField(
+        label=_("议程类别"), choices=Section.choices, initial=Section.OTHER, widget=_select()
+    )
     title = forms.CharField(label=_("议题"), max_length=200, widget=_input())
     notes = forms.CharField(label=_("说明"), required=False, widget=_text(2))
     issues = forms.CharField(
-        label=_("涉及问题（可选）"), required=False,
+        label=_("涉及问题（可选）"),
+        required=False,
         help_text=_("填写问题编号，多个用逗号或空格分隔，如 2024-0007, 2024-0012。"),
         widget=_input(list="open-issues", autocomplete="off"),
     )
@@ -130,7 +146,9 @@ class AgendaItemForm(forms.Form):
         found = dict(Issue.objects.filter(number__in=numbers).values_list("number", "pk"))
         missing = [n for n in numbers if n not in found]
         if missing:
-            raise forms.ValidationError(_("没有编号为 %(numbers)s 的问题。") % {"numbers": "、".join(missing)})
+            raise forms.ValidationError(
+                _("没有编号为 %(numbers)s 的问题。") % {"numbers": "、".join(missing)}
+            )
         return list(dict.fromkeys(found[n] for n in numbers))
 
 
@@ -142,7 +160,11 @@ def issue_numbers(snapshot: list[dict]) -> str:
 
 
 def _person_label(user) -> str:
-    return f"{user.display_name}（{_organisation_of(user)}）" if _organisation_of(user) else user.display_name
+    return (
+        f"{user.display_name}（{_organisation_of(user)}）"
+        if _organisation_of(user)
+        else user.display_name
+    )
 
 
 def _organisation_of(user) -> str:
@@ -159,7 +181,9 @@ def people_choices() -> list[tuple[str, str]]:
 
     User = get_user_model()
     users = list(
-        User.objects.filter(is_active=True).exclude(role="").select_related("department")
+        User.objects.filter(is_active=True)
+        .exclude(role="")
+        .select_related("department")
         .order_by("role", "department__name", "name", "username")
     )
     chains: dict[int, list[str]] = {}
@@ -173,14 +197,23 @@ def people_choices() -> list[tuple[str, str]]:
 class AttendanceRowForm(forms.Form):
     """One row: a person picked from the system, or a name and organisation typed in."""
 
-    user = forms.TypedChoiceField(label=_("人员"), required=False, coerce=int, empty_value=None,
-                                  widget=_select())
+    user = forms.TypedChoiceField(
+        label=_("人员"), required=False, coerce=int, empty_value=None, widget=_select()
+    )
     name = forms.CharField(label=_("姓名"), max_length=60, required=False, widget=_input())
     organisation = forms.CharField(label=_("单位"), max_length=100, required=False, widget=_input())
-    status = forms.ChoiceField(label=_("出席情况"), choices=AttendanceStatus.choices,
-                               initial=AttendanceStatus.PRESENT, widget=_select())
-    note = forms.CharField(label=_("备注"), max_length=200, required=False,
-                           widget=_input(placeholder=_("如：请假理由")))
+    status = forms.ChoiceField(
+        label=_("出席情况"),
+        choices=AttendanceStatus.choices,
+        initial=AttendanceStatus.PRESENT,
+        widget=_select(),
+    )
+    note = forms.CharField(
+        label=_("备注"),
+        max_length=200,
+        required=False,
+        widget=_input(placeholder=_("如：请假理由")),
+    )
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,7 +235,8 @@ class BaseRowFormSet(forms.BaseFormSet):
     def filled_rows(self) -> list[dict]:
         """The rows that say something, in order; blank and deleted rows are dropped."""
         return [
-            f.cleaned_data for f in self.forms
+            f.cleaned_data
+            for f in self.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE") and _has_content(f.cleaned_data)
         ]
 
@@ -211,8 +245,9 @@ def _has_content(data: dict) -> bool:
     return any(v not in (None, "", []) for k, v in data.items() if k not in ("DELETE", "status"))
 
 
-AttendanceFormSet = forms.formset_factory(AttendanceRowForm, formset=BaseRowFormSet, extra=1,
-                                          can_delete=True)
+AttendanceFormSet = forms.formset_factory(
+    AttendanceRowForm, formset=BaseRowFormSet, extra=1, can_delete=True
+)
 
 
 class MinutesForm(forms.Form):
@@ -222,7 +257,9 @@ class MinutesForm(forms.Form):
 def open_issues() -> list[tuple[str, str]]:
     """(number, title) of every open issue, newest first: the suggestions of the issue search."""
     return list(
-        Issue.objects.filter(state__in=OPEN_STATES).order_by("-year", "-sequence").values_list("number", "title")
+        Issue.objects.filter(state__in=OPEN_STATES)
+        .order_by("-year", "-sequence")
+        .values_list("number", "title")
     )
 
 
@@ -234,26 +271,37 @@ class IssueSearchInput(forms.TextInput):
     """A text box that suggests open issues (one shared <datalist>); the number is what counts."""
 
     def __init__(self):
-        super().__init__(attrs={"class": "form-control", "list": "open-issues", "autocomplete": "off",
-                                "placeholder": _("输入编号或标题搜索")})
+        super().__init__(
+            attrs={
+                "class": "form-control",
+                "list": "open-issues",
+                "autocomplete": "off",
+                "placeholder": _("输入编号或标题搜索"),
+            }
+        )
 
 
 class DecisionRowForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    text = forms.CharField(label=_("议定内容"), required=False,
-                           widget=_text(2, placeholder=_("如：由市人社局牵头，11月30日前办结")))
-    department = forms.TypedChoiceField(label=_("责任部门"), required=False, coerce=int,
-                                        empty_value=None, widget=_select())
+    text = forms.CharField(
+        label=_("议定内容"),
+        required=False,
+        widget=_text(2, placeholder=_("如：由市人社局牵头，11月30日前办结")),
+    )
+    department = forms.TypedChoiceField(
+        label=_("责任部门"), required=False, coerce=int, empty_value=None, widget=_select()
+    )
     due_date = forms.DateField(label=_("完成时限"), required=False, widget=DateInput())
-    issue = forms.CharField(label=_("相关问题（可选）"), required=False, max_length=220,
-                            widget=IssueSearchInput())
+    issue = forms.CharField(
+        label=_("相关问题（可选）"), required=False, max_length=220, widget=IssueSearchInput()
+    )
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = departments
 
     def clean_issue(self) -> int | None:
-        """"2024-0007 标题…" or just "2024-0007" → the issue's id."""
+        """ "2024-0007 标题…" or just "2024-0007" → the issue's id."""
         text = (self.cleaned_data.get("issue") or "").strip()
         if not text:
             return None
@@ -273,8 +321,9 @@ class DecisionRowForm(forms.Form):
         return data
 
 
-DecisionFormSet = forms.formset_factory(DecisionRowForm, formset=BaseRowFormSet, extra=1,
-                                        can_delete=True)
+DecisionFormSet = forms.formset_factory(
+    DecisionRowForm, formset=BaseRowFormSet, extra=1, can_delete=True
+)
 
 
 def department_choices() -> list[tuple[str, str]]:

@@ -32,10 +32,15 @@ STATUS = {
 def meetings_ics(request):
     user = _user(request)
     if user is None:
-        return HttpResponse("请先登录，或在地址中附上 API 令牌：?token=…", status=401,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "请先登录，或在地址中附上 API 令牌：?token=…",
+            status=401,
+            content_type="text/plain; charset=utf-8",
+        )
     if not may_read(user):
-        return HttpResponse("您无权查看会议日程。", status=403, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "您无权查看会议日程。", status=403, content_type="text/plain; charset=utf-8"
+        )
     body = calendar_bytes(Meeting.objects.order_by("scheduled_at", "pk"), request)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'

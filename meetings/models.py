@@ -56,8 +56,12 @@ class Section(models.TextChoices):
 
 
 REGULAR_SECTIONS = [
-    Section.FOLLOW_UP, Section.NEW, Section.RETURNED, Section.OVERDUE,
-    Section.AWAITING_VERIFICATION, Section.VERIFIED_SINCE_LAST,
+    Section.FOLLOW_UP,
+    Section.NEW,
+    Section.RETURNED,
+    Section.OVERDUE,
+    Section.AWAITING_VERIFICATION,
+    Section.VERIFIED_SINCE_LAST,
 ]
 # The annual meeting's follow-up shares the code `follow_up` but has its own heading.
 ANNUAL_SECTIONS = [Section.REPORT, Section.ESCALATED, Section.OPEN_PROBLEMS, Section.FOLLOW_UP]
@@ -82,11 +86,15 @@ class MeetingQuerySet(models.QuerySet):
         )
         # Past rows get NULL here, so they fall through to "-scheduled_at".
         upcoming_at = models.Case(models.When(scheduled_at__gte=now, then="scheduled_at"))
-        return self.order_by(is_past.asc(), upcoming_at.asc(nulls_last=True), "-scheduled_at", "-pk")
+        return self.order_by(
+            is_past.asc(), upcoming_at.asc(nulls_last=True), "-scheduled_at", "-pk"
+        )
 
 
 class Meeting(ConcurrentTransitionMixin, models.Model):
-    kind = models.CharField(_("会议类型"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
+    kind = models.CharField(
+        _("会议类型"), max_length=10, choices=Kind.choices, default=Kind.REGULAR
+    )
     # Year of the meeting's Beijing date: numbering and "one annual meeting a year" use it.
     year = models.PositiveSmallIntegerField(_("年度"), editable=False)
     # Regular meetings: 第N次 of their year; the annual meeting has no number.
@@ -96,10 +104,16 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     title_is_custom = models.BooleanField(_("自定义名称"), default=False)
     scheduled_at = models.DateTimeField(_("会议时间"))
     location = models.CharField(_("会议地点"), max_length=200, blank=True)
-    state = FSMField(_("状态"), default=MeetingState.PLANNED, choices=MeetingState.choices, protected=True)
+    state = FSMField(
+        _("状态"), default=MeetingState.PLANNED, choices=MeetingState.choices, protected=True
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("创建人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("创建人"),
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     agenda_generated_at = models.DateTimeField(_("议程生成时间"), null=True, blank=True)
@@ -117,12 +131,14 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("会议")
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "number"], condition=Q(kind="regular"),
+                fields=["year", "number"],
+                condition=Q(kind="regular"),
                 name="regular_meeting_number_per_year",
             ),
             # One annual joint meeting a year; a cancelled one may be replaced.
             models.UniqueConstraint(
-                fields=["year"], condition=Q(kind="annual") & ~Q(state="cancelled"),
+                fields=["year"],
+                condition=Q(kind="annual") & ~Q(state="cancelled"),
                 name="one_annual_meeting_per_year",
                 violation_error_message=_("每年只能召开一次工会和政府联席会议。"),
             ),
@@ -152,9 +168,12 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         self.year = year
         for _attempt in range(5):
             if self.kind == Kind.REGULAR:
-                last = Meeting.objects.filter(kind=Kind.REGULAR, year=year).exclude(pk=self.pk).aggregate(
-                    m=Max("number")
-                )["m"] or 0
+                last = (
+                    Meeting.objects.filter(kind=Kind.REGULAR, year=year)
+                    .exclude(pk=self.pk)
+                    .aggregate(m=Max("number"))["m"]
+                    or 0
+                )
                 self.number = last + 1
             else:
                 self.number = None
@@ -199,11 +218,15 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     def clean(self) -> None:
         if self.scheduled_at and self.kind == Kind.ANNUAL:
             year = timezone.localdate(self.scheduled_at).year
-            clash = Meeting.objects.filter(kind=Kind.ANNUAL, year=year).exclude(
-                state=MeetingState.CANCELLED
-            ).exclude(pk=self.pk)
+            clash = (
+                Meeting.objects.filter(kind=Kind.ANNUAL, year=year)
+                .exclude(state=MeetingState.CANCELLED)
+                .exclude(pk=self.pk)
+            )
             if clash.exists():
-                raise ValidationError({"kind": [_("%(year)s年度的联席会议已经存在。") % {"year": year}]})
+                raise ValidationError(
+                    {"kind": [_("%(year)s年度的联席会议已经存在。") % {"year": year}]}
+                )
 
     # --- the lifecycle (transitions never save; services do, with history) ---------------
 
@@ -222,7 +245,8 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         """The state change only: applying decisions and the PDF are in `services.approve_minutes`."""
 
     @transition(
-        field=state, source=[MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED],
+        field=state,
+        source=[MeetingState.PLANNED, MeetingState.AGENDA_PUBLISHED],
         target=MeetingState.CANCELLED,
     )
     def cancel(self, *, reason: str = "") -> None:
@@ -243,10 +267,13 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
 
 
 class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items",
-                                verbose_name=_("会议"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("会议")
+    )
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
-    section = models.CharField(_("议程类别"), max_length=30, choices=Section.choices, default=Section.OTHER)
+    section = models.CharField(
+        _("议程类别"), max_length=30, choices=Section.choices, default=Section.OTHER
+    )
     title = models.CharField(_("议题"), max_length=200)
     notes = models.TextField(_("说明"), blank=True)
     # Snapshot taken when the agenda is generated, so a published agenda never changes:
@@ -278,15 +305,26 @@ class AttendanceStatus(models.TextChoices):
 
 
 class Attendance(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance",
-                                verbose_name=_("会议"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("会议")
+    )
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+", verbose_name=_("人员"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("人员"),
+    )
     name = models.CharField(_("姓名"), max_length=60)
     organisation = models.CharField(_("单位"), max_length=100, blank=True)
-    status = models.CharField(_("出席情况"), max_length=10, choices=AttendanceStatus.choices,
-                              default=AttendanceStatus.PRESENT)
+    status = models.CharField(
+        _("出席情况"),
+        max_length=10,
+        choices=AttendanceStatus.choices,
+        default=AttendanceStatus.PRESENT,
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
@@ -301,12 +339,19 @@ class Attendance(models.Model):
 class Minutes(models.Model):
     """纪要: one per meeting; locked once approved."""
 
-    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes",
-                                   verbose_name=_("会议"))
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("会议")
+    )
     summary = models.TextField(_("会议概述"), blank=True)
     approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("审定人"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审定人"),
+    )
     pdf = models.FileField(_("纪要PDF"), upload_to="minutes/%Y/", max_length=200, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -327,10 +372,15 @@ class Minutes(models.Model):
 class ItemNote(models.Model):
     """The discussion of one agenda item, as recorded in the minutes."""
 
-    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="item_notes",
-                                verbose_name=_("纪要"))
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="notes_in_minutes",
-                                    verbose_name=_("议程事项"))
+    minutes = models.ForeignKey(
+        Minutes, on_delete=models.CASCADE, related_name="item_notes", verbose_name=_("纪要")
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        related_name="notes_in_minutes",
+        verbose_name=_("议程事项"),
+    )
     discussion = models.TextField(_("讨论情况"), blank=True)
 
     class Meta:
@@ -338,7 +388,9 @@ class ItemNote(models.Model):
         verbose_name = _("议题讨论")
         verbose_name_plural = _("议题讨论")
         constraints = [
-            models.UniqueConstraint(fields=["minutes", "agenda_item"], name="one_note_per_agenda_item")
+            models.UniqueConstraint(
+                fields=["minutes", "agenda_item"], name="one_note_per_agenda_item"
+            )
         ]
 
     def __str__(self) -> str:
@@ -348,15 +400,28 @@ class ItemNote(models.Model):
 class Decision(models.Model):
     """议定事项: what the meeting decided; approval applies it to its issue."""
 
-    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="decisions",
-                                verbose_name=_("纪要"))
+    minutes = models.ForeignKey(
+        Minutes, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("纪要")
+    )
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
     text = models.TextField(_("议定内容"))
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="decisions", verbose_name=_("责任部门"))
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("责任部门"),
+    )
     due_date = models.DateField(_("完成时限"), null=True, blank=True)
-    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="decisions", verbose_name=_("相关问题"))
+    issue = models.ForeignKey(
+        Issue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("相关问题"),
+    )
     # What approval did to the issue: "assign", "reassign", or "" (recorded only).
     applied_transition = models.CharField(_("执行操作"), max_length=20, blank=True)
     applied_at = models.DateTimeField(_("执行时间"), null=True, blank=True)

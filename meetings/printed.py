@@ -68,8 +68,12 @@ def minutes_context(doc: dict[str, Any], fingerprint: str) -> dict[str, Any]:
     ]
     attendance_doc = doc.get("attendance") or {}
     attendance = [
-        {"label": label,
-         "people": [_person(p, with_note=key == "absent") for p in attendance_doc.get(key) or []]}
+        {
+            "label": label,
+            "people": [
+                _person(p, with_note=key == "absent") for p in attendance_doc.get(key) or []
+            ],
+        }
         for key, label in ATTENDANCE_LABELS
         if key == "present" or attendance_doc.get(key)
     ]

@@ -36,8 +36,17 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["id", "text", "department", "due_date", "issue", "number", "department_name",
-                  "issue_number", "applied_transition"]
+        fields = [
+            "id",
+            "text",
+            "department",
+            "due_date",
+            "issue",
+            "number",
+            "department_name",
+            "issue_number",
+            "applied_transition",
+        ]
         read_only_fields = fields
 
 
@@ -45,7 +54,13 @@ def minutes_data(meeting: Meeting) -> dict:
     """`minutes` of the meeting JSON; an empty one while nothing was written."""
     minutes = getattr(meeting, "minutes", None) if _has_minutes(meeting) else None
     if minutes is None:
-        return {"summary": "", "items": [], "decisions": [], "approved_at": None, "pdf_sha256": None}
+        return {
+            "summary": "",
+            "items": [],
+            "decisions": [],
+            "approved_at": None,
+            "pdf_sha256": None,
+        }
     return {
         "summary": minutes.summary,
         "items": [
@@ -54,7 +69,9 @@ def minutes_data(meeting: Meeting) -> dict:
         ],
         "decisions": DecisionSerializer(minutes.decisions.all(), many=True).data,
         "approved_at": (
-            serializers.DateTimeField().to_representation(minutes.approved_at) if minutes.approved_at else None
+            serializers.DateTimeField().to_representation(minutes.approved_at)
+            if minutes.approved_at
+            else None
         ),
         "pdf_sha256": minutes.pdf_sha256 or None,
     }
@@ -96,15 +113,30 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "kind", "number", "title", "scheduled_at", "location", "state", "agenda",
-                  "attendance", "minutes", "kind_label", "state_label", "available_transitions"]
+        fields = [
+            "id",
+            "kind",
+            "number",
+            "title",
+            "scheduled_at",
+            "location",
+            "state",
+            "agenda",
+            "attendance",
+            "minutes",
+            "kind_label",
+            "state_label",
+            "available_transitions",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(MINUTES_SCHEMA)
     def get_minutes(self, meeting) -> dict:
         return minutes_data(meeting)
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(MEETING_TRANSITIONS))))
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(MEETING_TRANSITIONS)))
+    )
     def get_available_transitions(self, meeting) -> list[str]:
         request = self.context.get("request")
         return available_meeting_transitions(meeting, request.user) if request else []
@@ -118,14 +150,25 @@ class MeetingSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "kind", "number", "title", "scheduled_at", "location", "state",
-                  "kind_label", "state_label"]
+        fields = [
+            "id",
+            "kind",
+            "number",
+            "title",
+            "scheduled_at",
+            "location",
+            "state",
+            "kind_label",
+            "state_label",
+        ]
         read_only_fields = fields
 
 
 class MeetingCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, label=_("会议类型"))
-    scheduled_at = serializers.DateTimeField(label=_("会议时间"), default_timezone=timezone.get_default_timezone())
+    scheduled_at = serializers.DateTimeField(
+        label=_("会议时间"), default_timezone=timezone.get_default_timezone()
+    )
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -137,8 +180,12 @@ class TransitionInputSerializer(serializers.Serializer):
 class AttendanceRowSerializer(serializers.Serializer):
     user = serializers.IntegerField(required=False, allow_null=True)
     name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    organisation = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    status = serializers.ChoiceField(choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT)
+    organisation = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    status = serializers.ChoiceField(
+        choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
+    )
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -150,11 +197,16 @@ class ItemNoteInputSerializer(serializers.Serializer):
 class DecisionInputSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False, allow_null=True)
     text = serializers.CharField(allow_blank=True)
-    department = serializers.CharField(required=False, allow_null=True, allow_blank=True,
-                                       help_text="department code")
+    department = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="department code"
+    )
     due_date = serializers.DateField(required=False, allow_null=True)
-    issue = serializers.CharField(required=False, allow_null=True, allow_blank=True,
-                                  help_text="issue id or number (2024-0007)")
+    issue = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="issue id or number (2024-0007)",
+    )
 
 
 class MinutesInputSerializer(serializers.Serializer):

@@ -103,12 +103,19 @@ def available_meeting_transitions(meeting: Meeting, user) -> list[str]:
 # --- creating and editing meetings --------------------------------------------------------
 
 
-def create_meeting(user, *, kind: str, scheduled_at, location: str = "", title: str = "") -> Meeting:
+def create_meeting(
+    user, *, kind: str, scheduled_at, location: str = "", title: str = ""
+) -> Meeting:
     _require_manager(user)
     if kind not in Kind.values:
         raise ValidationError({"kind": [_("会议类型无效。")]})
-    meeting = Meeting(kind=kind, scheduled_at=scheduled_at, location=location.strip(),
-                      title=(title or "").strip(), created_by=user)
+    meeting = Meeting(
+        kind=kind,
+        scheduled_at=scheduled_at,
+        location=location.strip(),
+        title=(title or "").strip(),
+        created_by=user,
+    )
     meeting.clean()
     try:
         with transaction.atomic():
@@ -129,7 +136,9 @@ def update_meeting(meeting: Meeting, user, **fields) -> Meeting:
     with transaction.atomic():
         locked = _lock(meeting)
         if locked.state in (MeetingState.MINUTES_APPROVED, MeetingState.CANCELLED):
-            raise MeetingConflict(_("会议当前状态为“%(state)s”，不能再修改。") % {"state": locked.get_state_display()})
+            raise MeetingConflict(
+                _("会议当前状态为“%(state)s”，不能再修改。") % {"state": locked.get_state_display()}
+            )
         if "title" in fields:
             title = (fields.pop("title") or "").strip()
             locked.title, locked.title_is_custom = title, bool(title)
@@ -156,7 +165,9 @@ def perform_meeting_transition(meeting: Meeting, name: str, user, *, reason: str
             from_state = locked.state
             method = getattr(locked, name)
             method(reason=reason) if name == "cancel" else method()
-            save_transition(locked, user, name, from_state, reason or MEETING_TRANSITIONS[name].label)
+            save_transition(
+                locked, user, name, from_state, reason or MEETING_TRANSITIONS[name].label
+            )
             if name == "publish_agenda":
                 _announce_agenda(locked, user)
     except ConcurrentTransition as exc:
@@ -185,8 +196,17 @@ def generate_agenda(meeting: Meeting, user) -> list[AgendaItem]:
         locked.agenda_items.filter(generated=True).delete()
         manual = list(locked.agenda_items.order_by("order", "pk"))
         items = AgendaItem.objects.bulk_create(
-            AgendaItem(meeting=locked, order=n, section=d.section, title=d.title, notes=d.notes,
-                       issues=d.issues, decisions=d.decisions, report=d.report, generated=True)
+            AgendaItem(
+                meeting=locked,
+                order=n,
+                section=d.section,
+                title=d.title,
+                notes=d.notes,
+                issues=d.issues,
+                decisions=d.decisions,
+                report=d.report,
+                generated=True,
+            )
             for n, d in enumerate(drafts, start=1)
         )
         for n, item in enumerate(manual, start=len(items) + 1):
@@ -197,8 +217,15 @@ def generate_agenda(meeting: Meeting, user) -> list[AgendaItem]:
     return items + manual
 
 
-def add_agenda_item(meeting: Meeting, user, *, title: str, notes: str = "",
-                    section: str = Section.OTHER, issue_ids: list[int] | None = None) -> AgendaItem:
+def add_agenda_item(
+    meeting: Meeting,
+    user,
+    *,
+    title: str,
+    notes: str = "",
+    section: str = Section.OTHER,
+    issue_ids: list[int] | None = None,
+) -> AgendaItem:
     _require_manager(user)
     title = (title or "").strip()
     if not title:
@@ -210,13 +237,23 @@ def add_agenda_item(meeting: Meeting, user, *, title: str, notes: str = "",
         _require_agenda_editable(locked)
         last = locked.agenda_items.order_by("-order").values_list("order", flat=True).first() or 0
         return AgendaItem.objects.create(
-            meeting=locked, order=last + 1, section=section, title=title, notes=notes.strip(),
+            meeting=locked,
+            order=last + 1,
+            section=section,
+            title=title,
+            notes=notes.strip(),
             issues=_snapshots(issue_ids or []),
         )
 
 
-def update_agenda_item(item: AgendaItem, user, *, title: str | None = None, notes: str | None = None,
-                       issue_ids: list[int] | None = None) -> AgendaItem:
+def update_agenda_item(
+    item: AgendaItem,
+    user,
+    *,
+    title: str | None = None,
+    notes: str | None = None,
+    issue_ids: list[int] | None = None,
+) -> AgendaItem:
     _require_manager(user)
     with transaction.atomic():
         _require_agenda_editable(_lock(item.meeting))
@@ -267,7 +304,9 @@ def _snapshots(issue_ids: list[int]) -> list[dict]:
     issues = {i.pk: i for i in Issue.objects.filter(pk__in=issue_ids).select_related("department")}
     missing = [pk for pk in issue_ids if pk not in issues]
     if missing:
-        raise ValidationError({"issues": [_("问题不存在：%(ids)s") % {"ids": ", ".join(map(str, missing))}]})
+        raise ValidationError(
+            {"issues": [_("问题不存在：%(ids)s") % {"ids": ", ".join(map(str, missing))}]}
+        )
     return [snapshot(issues[pk]) for pk in dict.fromkeys(issue_ids)]
 
 
@@ -291,7 +330,9 @@ def set_attendance(meeting: Meeting, user, rows: list[dict]) -> list[Attendance]
             errors.append(_("第%(n)s行：人员不存在。") % {"n": n})
             continue
         name = (row.get("name") or "").strip() or (person.display_name if person else "")
-        organisation = (row.get("organisation") or "").strip() or (_organisation_of(person) if person else "")
+        organisation = (row.get("organisation") or "").strip() or (
+            _organisation_of(person) if person else ""
+        )
         status = row.get("status") or AttendanceStatus.PRESENT
         note = (row.get("note") or "").strip()
         if not name:
@@ -300,8 +341,16 @@ def set_attendance(meeting: Meeting, user, rows: list[dict]) -> list[Attendance]
             errors.append(_("第%(n)s行：出席情况无效。") % {"n": n})
         elif status == AttendanceStatus.ABSENT and not note:
             errors.append(_("第%(n)s行：请假须注明原因。") % {"n": n})
-        entries.append(Attendance(order=n, user=person, name=name[:60], organisation=organisation[:100],
-                                  status=status, note=note[:200]))
+        entries.append(
+            Attendance(
+                order=n,
+                user=person,
+                name=name[:60],
+                organisation=organisation[:100],
+                status=status,
+                note=note[:200],
+            )
+        )
     if errors:
         raise ValidationError({"attendance": errors})
     with transaction.atomic():
@@ -342,8 +391,14 @@ def minutes_of(meeting: Meeting) -> Minutes:
     return minutes
 
 
-def save_minutes(meeting: Meeting, user, *, summary: str | None = None,
-                 items: list[dict] | None = None, decisions: list[dict] | None = None) -> Minutes:
+def save_minutes(
+    meeting: Meeting,
+    user,
+    *,
+    summary: str | None = None,
+    items: list[dict] | None = None,
+    decisions: list[dict] | None = None,
+) -> Minutes:
     """Write the minutes: `summary`; `items` [{agenda_item, discussion}]; `decisions`
     [{id?, text, department, due_date, issue}] replacing the list (rows keep their id when
     given one). Only while the agenda is published or the meeting held; 409 once approved."""
@@ -373,7 +428,8 @@ def _save_item_notes(meeting: Meeting, minutes: Minutes, items: list[dict]) -> N
             errors.append(_("第%(n)s项：议程事项不属于本次会议。") % {"n": n})
             continue
         ItemNote.objects.update_or_create(
-            minutes=minutes, agenda_item_id=item_id,
+            minutes=minutes,
+            agenda_item_id=item_id,
             defaults={"discussion": (row.get("discussion") or "").strip()},
         )
     if errors:
@@ -384,9 +440,12 @@ def _save_decisions(minutes: Minutes, rows: list[dict]) -> None:
     existing = {d.pk: d for d in minutes.decisions.all()}
     departments = {d.pk: d for d in Department.objects.all()}
     departments_by_code = {d.code: d for d in departments.values()}
-    refs = [row["issue"] for row in rows if row.get("issue") and not isinstance(row["issue"], Issue)]
+    refs = [
+        row["issue"] for row in rows if row.get("issue") and not isinstance(row["issue"], Issue)
+    ]
     found = Issue.objects.filter(
-        Q(pk__in=[_pk(r) for r in refs if _pk(r)]) | Q(number__in=[str(r) for r in refs if not _pk(r)])
+        Q(pk__in=[_pk(r) for r in refs if _pk(r)])
+        | Q(number__in=[str(r) for r in refs if not _pk(r)])
     )
     issues = {i.pk: i for i in found} | {i.number: i for i in found}
     errors, kept = [], []
@@ -397,7 +456,9 @@ def _save_decisions(minutes: Minutes, rows: list[dict]) -> None:
             errors.append(prefix + _("请填写议定内容。"))
         department = row.get("department")
         if department and not isinstance(department, Department):
-            department = departments.get(_pk(department)) or departments_by_code.get(str(department))
+            department = departments.get(_pk(department)) or departments_by_code.get(
+                str(department)
+            )
             if department is None:
                 errors.append(prefix + _("责任部门不存在。"))
         issue = row.get("issue")
@@ -441,14 +502,18 @@ def approve_minutes(meeting: Meeting, user) -> Meeting:
             _require_state_allows(locked, "approve_minutes")
             minutes = Minutes.objects.select_for_update().get_or_create(meeting=locked)[0]
             now = timezone.now()
-            for decision in minutes.decisions.select_related("department", "issue").order_by("order", "pk"):
+            for decision in minutes.decisions.select_related("department", "issue").order_by(
+                "order", "pk"
+            ):
                 _apply_decision(locked, decision, user, now)
             minutes.approved_at, minutes.approved_by = now, user
             from meetings.documents import minutes_document
 
             pdf = render_minutes_pdf(minutes_document(locked, minutes=minutes))
             minutes.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-            minutes.pdf.save(f"minutes-{locked.pk}-{minutes.pdf_sha256[:12]}.pdf", ContentFile(pdf), save=False)
+            minutes.pdf.save(
+                f"minutes-{locked.pk}-{minutes.pdf_sha256[:12]}.pdf", ContentFile(pdf), save=False
+            )
             stored_name = minutes.pdf.name
             minutes._history_user = user
             minutes._change_reason = _("审定纪要")
@@ -474,9 +539,15 @@ def _apply_decision(meeting: Meeting, decision: Decision, user, now) -> None:
     reason = f"{meeting.title}议定事项{decision.number}：{decision.text}"
     try:
         if issue.state == State.RAISED:
-            perform_transition(issue, "assign", user, reason_override=reason,
-                               department=decision.department, due_date=decision.due_date,
-                               note=decision.text)
+            perform_transition(
+                issue,
+                "assign",
+                user,
+                reason_override=reason,
+                department=decision.department,
+                due_date=decision.due_date,
+                note=decision.text,
+            )
             decision.applied_transition = "assign"
         elif issue.state == State.ASSIGNED:
             changes = {}
@@ -486,8 +557,9 @@ def _apply_decision(meeting: Meeting, decision: Decision, user, now) -> None:
                 changes["due_date"] = decision.due_date
             if not changes:
                 return  # the decision confirms the current assignment: recorded only
-            perform_transition(issue, "reassign", user, reason_override=reason,
-                               reason=decision.text, **changes)
+            perform_transition(
+                issue, "reassign", user, reason_override=reason, reason=decision.text, **changes
+            )
             decision.applied_transition = "reassign"
         else:
             return
@@ -539,13 +611,15 @@ def _require_state_allows(meeting: Meeting, name: str) -> None:
 
 def _require_agenda_editable(meeting: Meeting) -> None:
     if not meeting.agenda_is_editable:
-        raise MeetingConflict(_("议程已发布，不能再生成或修改。") if meeting.state != MeetingState.CANCELLED
-                              else _state_message(meeting, _("修改议程")))
+        raise MeetingConflict(
+            _("议程已发布，不能再生成或修改。")
+            if meeting.state != MeetingState.CANCELLED
+            else _state_message(meeting, _("修改议程"))
+        )
 
 
 def _state_message(meeting: Meeting, action: str) -> str:
     return _("会议当前状态为“%(state)s”，不能%(action)s。") % {
-        "state": meeting.get_state_display(), "action": action,
+        "state": meeting.get_state_display(),
+        "action": action,
     }
-
-

@@ -47,11 +47,17 @@ ACTIONS = {
     "publish_agenda": {"label": gettext_lazy("发布议程"), "css": "btn-primary"},
     "hold": {"label": gettext_lazy("标记已召开"), "css": "btn-primary"},
     "approve_minutes": {
-        "label": gettext_lazy("审定纪要"), "css": "btn-success", "confirm_label": gettext_lazy("确认审定"),
-        "confirm": gettext_lazy("审定后纪要即锁定、不能再修改；议定事项将立即作用于相关问题（待交办的交办，办理中的改派）。"),
+        "label": gettext_lazy("审定纪要"),
+        "css": "btn-success",
+        "confirm_label": gettext_lazy("确认审定"),
+        "confirm": gettext_lazy(
+            "审定后纪要即锁定、不能再修改；议定事项将立即作用于相关问题（待交办的交办，办理中的改派）。"
+        ),
     },
     "cancel": {
-        "label": gettext_lazy("取消会议"), "css": "btn-outline-danger", "confirm_label": gettext_lazy("确认取消会议"),
+        "label": gettext_lazy("取消会议"),
+        "css": "btn-outline-danger",
+        "confirm_label": gettext_lazy("确认取消会议"),
         "confirm": gettext_lazy("取消后会议不能恢复。确定要取消这次会议吗？"),
     },
 }
@@ -63,13 +69,18 @@ ACTION_DONE = {
 }
 TRANSITION_LABELS = {"assign": gettext_lazy("已交办"), "reassign": gettext_lazy("已改派")}
 REPORT_COLUMNS = [
-    ("raised", gettext_lazy("提出")), ("resolved", gettext_lazy("已办结")), ("verified", gettext_lazy("已核实")),
-    ("on_time_rate", gettext_lazy("按期办结率")), ("mean_days_to_resolve", gettext_lazy("平均办理天数")),
+    ("raised", gettext_lazy("提出")),
+    ("resolved", gettext_lazy("已办结")),
+    ("verified", gettext_lazy("已核实")),
+    ("on_time_rate", gettext_lazy("按期办结率")),
+    ("mean_days_to_resolve", gettext_lazy("平均办理天数")),
     ("satisfaction_rate", gettext_lazy("满意率")),
 ]
 REPORT_TABLES = [
-    ("by_union", gettext_lazy("按产业工会"), gettext_lazy("工会")), ("by_chain", gettext_lazy("按产业链"), gettext_lazy("产业链")),
-    ("by_department", gettext_lazy("按职能部门"), gettext_lazy("部门")), ("by_measure", gettext_lazy("按措施"), gettext_lazy("措施")),
+    ("by_union", gettext_lazy("按产业工会"), gettext_lazy("工会")),
+    ("by_chain", gettext_lazy("按产业链"), gettext_lazy("产业链")),
+    ("by_department", gettext_lazy("按职能部门"), gettext_lazy("部门")),
+    ("by_measure", gettext_lazy("按措施"), gettext_lazy("措施")),
 ]
 
 
@@ -87,16 +98,35 @@ def _render_list(request, form, status=200):
     now = timezone.now()
     upcoming = list(meetings.filter(scheduled_at__gte=now).order_by("scheduled_at", "pk"))
     # Past meetings grow year by year: they page; what is coming is always shown whole.
-    past = Paginator(meetings.filter(scheduled_at__lt=now).order_by("-scheduled_at", "-pk"), PAST_PAGE_SIZE)
+    past = Paginator(
+        meetings.filter(scheduled_at__lt=now).order_by("-scheduled_at", "-pk"), PAST_PAGE_SIZE
+    )
     past_page = past.get_page(request.GET.get("page"))
     groups = [
-        {"key": "upcoming", "heading": _("即将召开"), "meetings": upcoming, "empty": _("暂无安排的会议。")},
-        {"key": "past", "heading": _("以往会议"), "meetings": list(past_page), "empty": _("暂无以往会议。"),
-         "page": past_page if past.num_pages > 1 else None},
+        {
+            "key": "upcoming",
+            "heading": _("即将召开"),
+            "meetings": upcoming,
+            "empty": _("暂无安排的会议。"),
+        },
+        {
+            "key": "past",
+            "heading": _("以往会议"),
+            "meetings": list(past_page),
+            "empty": _("暂无以往会议。"),
+            "page": past_page if past.num_pages > 1 else None,
+        },
     ]
-    return render(request, "meetings/list.html", {
-        "groups": groups, "form": form, "can_change": services.may_manage(request.user),
-    }, status=status)
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "groups": groups,
+            "form": form,
+            "can_change": services.may_manage(request.user),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -127,13 +157,12 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
     """Everything the meeting page shows; `bound` carries forms that failed validation."""
     can_change = services.may_manage(request.user)
     items = list(meeting.agenda_items.order_by("order", "pk"))
-    minutes = (
-        Minutes.objects.filter(meeting=meeting).select_related("approved_by").first()
-    )
+    minutes = Minutes.objects.filter(meeting=meeting).select_related("approved_by").first()
     notes = dict(minutes.item_notes.values_list("agenda_item_id", "discussion")) if minutes else {}
     decisions = (
         list(minutes.decisions.select_related("department", "issue").order_by("order", "pk"))
-        if minutes else []
+        if minutes
+        else []
     )
     for decision in decisions:
         decision.applied_label = TRANSITION_LABELS.get(decision.applied_transition, "")
@@ -146,39 +175,66 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
         "can_change": can_change,
         "actions": _actions(meeting, request.user),
         "agenda_editable": agenda_editable,
-        "agenda_items": [_agenda_entry(meeting, item, n, agenda_editable, bound.get("edit_forms", {}))
-                         for n, item in enumerate(items, start=1)],
+        "agenda_items": [
+            _agenda_entry(meeting, item, n, agenda_editable, bound.get("edit_forms", {}))
+            for n, item in enumerate(items, start=1)
+        ],
         "item_form": bound.get("item_form") or (AgendaItemForm() if agenda_editable else None),
         "open_issues": open_issues() if agenda_editable or minutes_editable else [],
-        "edit_form": bound.get("edit_form") or (
+        "edit_form": bound.get("edit_form")
+        or (
             MeetingEditForm.for_meeting(meeting) if can_change and _head_editable(meeting) else None
         ),
         "minutes": minutes,
         "decisions": decisions,
         "note_fields": [
-            {"item": item, "ordinal": cn_numeral(n), "text": bound.get("notes", notes).get(item.pk, "")}
+            {
+                "item": item,
+                "ordinal": cn_numeral(n),
+                "text": bound.get("notes", notes).get(item.pk, ""),
+            }
             for n, item in enumerate(items, start=1)
         ],
         "attendance_groups": _attendance_groups(attendance),
-        "minutes_pdf_available": meeting.state in (
-            MeetingState.AGENDA_PUBLISHED, MeetingState.HELD, MeetingState.MINUTES_APPROVED,
+        "minutes_pdf_available": meeting.state
+        in (
+            MeetingState.AGENDA_PUBLISHED,
+            MeetingState.HELD,
+            MeetingState.MINUTES_APPROVED,
         ),
     }
     if can_change and meeting.attendance_is_editable:
         context["attendance_formset"] = bound.get("attendance_formset") or AttendanceFormSet(
-            prefix="attendance", form_kwargs={"people": people_choices()},
-            initial=[{"user": a.user_id, "name": a.name, "organisation": a.organisation,
-                      "status": a.status, "note": a.note} for a in attendance],
+            prefix="attendance",
+            form_kwargs={"people": people_choices()},
+            initial=[
+                {
+                    "user": a.user_id,
+                    "name": a.name,
+                    "organisation": a.organisation,
+                    "status": a.status,
+                    "note": a.note,
+                }
+                for a in attendance
+            ],
         )
     if minutes_editable:
         context["minutes_form"] = bound.get("minutes_form") or MinutesForm(
             initial={"summary": minutes.summary if minutes else ""}
         )
         context["decision_formset"] = bound.get("decision_formset") or DecisionFormSet(
-            prefix="decisions", form_kwargs=_decision_choices(),
-            initial=[{"id": d.pk, "text": d.text, "department": d.department_id,
-                      "due_date": d.due_date, "issue": issue_label(d.issue) if d.issue_id else ""}
-                     for d in decisions],
+            prefix="decisions",
+            form_kwargs=_decision_choices(),
+            initial=[
+                {
+                    "id": d.pk,
+                    "text": d.text,
+                    "department": d.department_id,
+                    "due_date": d.due_date,
+                    "issue": issue_label(d.issue) if d.issue_id else "",
+                }
+                for d in decisions
+            ],
         )
     return context
 
@@ -206,8 +262,14 @@ def _agenda_entry(meeting, item: AgendaItem, n: int, editable: bool, edit_forms:
         decision["due_label"] = cn_date(decision.get("due_date"))
     if editable:
         entry["form"] = edit_forms.get(item.pk) or AgendaItemForm(
-            prefix=f"item{item.pk}", editing=True, generated=item.generated,
-            initial={"title": item.title, "notes": item.notes, "issues": issue_numbers(item.issues)},
+            prefix=f"item{item.pk}",
+            editing=True,
+            generated=item.generated,
+            initial={
+                "title": item.title,
+                "notes": item.notes,
+                "issues": issue_numbers(item.issues),
+            },
         )
     return entry
 
@@ -220,24 +282,35 @@ def _issue_row(row: dict) -> dict:
         state_label = row.get("state", "")
     warning = row.get("warning")
     warning_label = {
-        "red": _("已超期"), "yellow": _("%(days)s天内到期") % {"days": WARNING_DAYS},
+        "red": _("已超期"),
+        "yellow": _("%(days)s天内到期") % {"days": WARNING_DAYS},
     }.get(warning, _("正常"))
-    return {**row, "state_label": state_label, "due_label": cn_date(row.get("due_date")),
-            "warning_label": warning_label}
+    return {
+        **row,
+        "state_label": state_label,
+        "due_label": cn_date(row.get("due_date")),
+        "warning_label": warning_label,
+    }
 
 
 def _report_tables(report: dict) -> dict:
     """The annual `report` item's figures as rows of display strings."""
     totals = report.get("totals", {})
     return {
-        "totals": [{"label": label, "value": _figure(key, totals.get(key))} for key, label in REPORT_COLUMNS],
+        "totals": [
+            {"label": label, "value": _figure(key, totals.get(key))}
+            for key, label in REPORT_COLUMNS
+        ],
         "headers": [label for _key, label in REPORT_COLUMNS],
         "tables": [
             {
                 "caption": caption,
                 "name_header": name_header,
                 "rows": [
-                    {"name": row.get("name", ""), "values": [_figure(k, row.get(k)) for k, _l in REPORT_COLUMNS]}
+                    {
+                        "name": row.get("name", ""),
+                        "values": [_figure(k, row.get(k)) for k, _l in REPORT_COLUMNS],
+                    }
                     for row in report.get(key, [])
                 ],
             }
@@ -295,13 +368,17 @@ def _run(request, meeting: Meeting, action, success: str, anchor: str = "", **bo
     except ValidationError as exc:
         return _refuse(request, meeting, "；".join(_messages(exc)), 400, bound)
     messages.success(request, success)
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else ""))
+    return redirect(
+        reverse("meetings:detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else "")
+    )
 
 
 def _refuse(request, meeting, message: str, status: int, bound: dict):
     messages.error(request, message)
     meeting.refresh_from_db()
-    return render(request, "meetings/detail.html", _detail_context(request, meeting, **bound), status=status)
+    return render(
+        request, "meetings/detail.html", _detail_context(request, meeting, **bound), status=status
+    )
 
 
 @login_required
@@ -312,7 +389,8 @@ def meeting_transition(request, pk, name):
         raise Http404(_("没有这个操作。"))
     reason = request.POST.get("reason", "").strip()
     return _run(
-        request, meeting,
+        request,
+        meeting,
         lambda: services.perform_meeting_transition(meeting, name, request.user, reason=reason),
         str(ACTION_DONE[name]),
     )
@@ -325,18 +403,29 @@ def meeting_edit(request, pk):
     form = MeetingEditForm(request.POST, prefix="edit")
     if not form.is_valid():
         _mark_invalid(form)
-        return _refuse(request, meeting, _("未能保存会议信息，请按提示修改。"), 400, {"edit_form": form})
-    return _run(request, meeting,
-                lambda: services.update_meeting(meeting, request.user, **form.meeting_fields()),
-                _("会议信息已保存。"), edit_form=form)
+        return _refuse(
+            request, meeting, _("未能保存会议信息，请按提示修改。"), 400, {"edit_form": form}
+        )
+    return _run(
+        request,
+        meeting,
+        lambda: services.update_meeting(meeting, request.user, **form.meeting_fields()),
+        _("会议信息已保存。"),
+        edit_form=form,
+    )
 
 
 @login_required
 @require_POST
 def generate_agenda(request, pk):
     meeting = _meeting_to_change(request, pk)
-    return _run(request, meeting, lambda: services.generate_agenda(meeting, request.user),
-                _("议程已生成。"), "agenda")
+    return _run(
+        request,
+        meeting,
+        lambda: services.generate_agenda(meeting, request.user),
+        _("议程已生成。"),
+        "agenda",
+    )
 
 
 @login_required
@@ -346,14 +435,24 @@ def add_item(request, pk):
     form = AgendaItemForm(request.POST)
     if not form.is_valid():
         _mark_invalid(form)
-        return _refuse(request, meeting, _("未能添加议题，请按提示修改。"), 400, {"item_form": form})
+        return _refuse(
+            request, meeting, _("未能添加议题，请按提示修改。"), 400, {"item_form": form}
+        )
     data = form.cleaned_data
     return _run(
-        request, meeting,
-        lambda: services.add_agenda_item(meeting, request.user, title=data["title"],
-                                         notes=data["notes"], section=data["section"],
-                                         issue_ids=data["issues"]),
-        _("已添加议题。"), "agenda", item_form=form,
+        request,
+        meeting,
+        lambda: services.add_agenda_item(
+            meeting,
+            request.user,
+            title=data["title"],
+            notes=data["notes"],
+            section=data["section"],
+            issue_ids=data["issues"],
+        ),
+        _("已添加议题。"),
+        "agenda",
+        item_form=form,
     )
 
 
@@ -366,18 +465,26 @@ def _item_of(meeting: Meeting, item_pk) -> AgendaItem:
 def edit_item(request, pk, item_pk):
     meeting = _meeting_to_change(request, pk)
     item = _item_of(meeting, item_pk)
-    form = AgendaItemForm(request.POST, prefix=f"item{item.pk}", editing=True, generated=item.generated)
+    form = AgendaItemForm(
+        request.POST, prefix=f"item{item.pk}", editing=True, generated=item.generated
+    )
     bound = {"edit_forms": {item.pk: form}}
     if not form.is_valid():
         _mark_invalid(form)
         return _refuse(request, meeting, _("未能保存议题，请按提示修改。"), 400, bound)
     return _run(
-        request, meeting,
+        request,
+        meeting,
         lambda: services.update_agenda_item(
-            item, request.user, title=form.cleaned_data["title"], notes=form.cleaned_data["notes"],
+            item,
+            request.user,
+            title=form.cleaned_data["title"],
+            notes=form.cleaned_data["notes"],
             issue_ids=None if item.generated else form.cleaned_data["issues"],
         ),
-        _("议题已保存。"), f"item-{item.pk}", **bound,
+        _("议题已保存。"),
+        f"item-{item.pk}",
+        **bound,
     )
 
 
@@ -393,8 +500,13 @@ def move_item(request, pk, item_pk, direction):
     j = i - 1 if direction == "up" else i + 1
     if 0 <= j < len(ids):
         ids[i], ids[j] = ids[j], ids[i]
-    return _run(request, meeting, lambda: services.reorder_agenda(meeting, request.user, ids),
-                _("议程顺序已调整。"), f"item-{item.pk}")
+    return _run(
+        request,
+        meeting,
+        lambda: services.reorder_agenda(meeting, request.user, ids),
+        _("议程顺序已调整。"),
+        f"item-{item.pk}",
+    )
 
 
 @login_required
@@ -402,25 +514,39 @@ def move_item(request, pk, item_pk, direction):
 def delete_item(request, pk, item_pk):
     meeting = _meeting_to_change(request, pk)
     item = _item_of(meeting, item_pk)
-    return _run(request, meeting, lambda: services.remove_agenda_item(item, request.user),
-                _("已删除议题：%(title)s。") % {"title": item.title}, "agenda")
+    return _run(
+        request,
+        meeting,
+        lambda: services.remove_agenda_item(item, request.user),
+        _("已删除议题：%(title)s。") % {"title": item.title},
+        "agenda",
+    )
 
 
 @login_required
 @require_POST
 def save_attendance(request, pk):
     meeting = _meeting_to_change(request, pk)
-    formset = AttendanceFormSet(request.POST, prefix="attendance",
-                                form_kwargs={"people": people_choices()})
+    formset = AttendanceFormSet(
+        request.POST, prefix="attendance", form_kwargs={"people": people_choices()}
+    )
     bound = {"attendance_formset": formset}
     if not formset.is_valid():
         for form in formset:
             _mark_invalid(form)
         return _refuse(request, meeting, _("未能保存出席情况，请按提示修改。"), 400, bound)
-    rows = [{k: row.get(k) for k in ("user", "name", "organisation", "status", "note")}
-            for row in formset.filled_rows()]
-    return _run(request, meeting, lambda: services.set_attendance(meeting, request.user, rows),
-                _("出席情况已保存。"), "attendance", **bound)
+    rows = [
+        {k: row.get(k) for k in ("user", "name", "organisation", "status", "note")}
+        for row in formset.filled_rows()
+    ]
+    return _run(
+        request,
+        meeting,
+        lambda: services.set_attendance(meeting, request.user, rows),
+        _("出席情况已保存。"),
+        "attendance",
+        **bound,
+    )
 
 
 @login_required
@@ -438,16 +564,29 @@ def save_minutes(request, pk):
             _mark_invalid(row)
         return _refuse(request, meeting, _("未能保存纪要，请按提示修改。"), 400, bound)
     decisions = [
-        {"id": row.get("id"), "text": row["text"], "department": row.get("department"),
-         "due_date": row.get("due_date"), "issue": row.get("issue")}
+        {
+            "id": row.get("id"),
+            "text": row["text"],
+            "department": row.get("department"),
+            "due_date": row.get("due_date"),
+            "issue": row.get("issue"),
+        }
         for row in formset.filled_rows()
     ]
     items = [{"agenda_item": pk, "discussion": text} for pk, text in notes.items()]
     return _run(
-        request, meeting,
-        lambda: services.save_minutes(meeting, request.user, summary=form.cleaned_data["summary"],
-                                      items=items, decisions=decisions),
-        _("纪要已保存。"), "minutes", **bound,
+        request,
+        meeting,
+        lambda: services.save_minutes(
+            meeting,
+            request.user,
+            summary=form.cleaned_data["summary"],
+            items=items,
+            decisions=decisions,
+        ),
+        _("纪要已保存。"),
+        "minutes",
+        **bound,
     )
 
 
@@ -475,7 +614,9 @@ def minutes_pdf(request, pk):
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is not None and minutes.is_approved and minutes.pdf:
         response = FileResponse(minutes.pdf.open("rb"), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(False, f"{meeting.title}纪要.pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            False, f"{meeting.title}纪要.pdf"
+        )
         response["X-Content-SHA256"] = minutes.pdf_sha256
         return response
     from meetings.documents import minutes_document
@@ -506,5 +647,3 @@ def _mark_invalid(form) -> None:
             widget = form.fields[name].widget
             widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
             widget.attrs["aria-invalid"] = "true"
-
-

@@ -22,8 +22,19 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "text", "url", "issue", "issue_number", "meeting", "actor",
-                  "created_at", "read_at", "is_read"]
+        fields = [
+            "id",
+            "kind",
+            "text",
+            "url",
+            "issue",
+            "issue_number",
+            "meeting",
+            "actor",
+            "created_at",
+            "read_at",
+            "is_read",
+        ]
 
 
 class NotificationList(generics.ListAPIView):
@@ -32,12 +43,16 @@ class NotificationList(generics.ListAPIView):
     serializer_class = NotificationSerializer
     filter_backends: list = []
 
-    @extend_schema(parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="only unread")])
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="only unread")]
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        mine = Notification.objects.filter(recipient=self.request.user).select_related("issue", "actor")
+        mine = Notification.objects.filter(recipient=self.request.user).select_related(
+            "issue", "actor"
+        )
         if self.request.query_params.get("unread", "").lower() in {"true", "1", "yes"}:
             mine = mine.unread()
         return mine

@@ -30,21 +30,35 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
         verbose_name=_("接收人"),
     )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("操作人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     issue = models.ForeignKey(
-        "issues.Issue", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="notifications", verbose_name=_("问题"),
+        "issues.Issue",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("问题"),
     )
     meeting = models.ForeignKey(
-        "meetings.Meeting", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="notifications", verbose_name=_("会议"),
+        "meetings.Meeting",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("会议"),
     )
     text = models.TextField(_("内容"))
     url = models.CharField(_("链接"), max_length=300, blank=True)
@@ -87,7 +101,9 @@ class Reminder(models.Model):
         verbose_name = _("提醒记录")
         verbose_name_plural = _("提醒记录")
         constraints = [
-            models.UniqueConstraint(fields=["issue", "kind", "on"], name="one_reminder_per_issue_kind_day")
+            models.UniqueConstraint(
+                fields=["issue", "kind", "on"], name="one_reminder_per_issue_kind_day"
+            )
         ]
 
     def __str__(self) -> str:

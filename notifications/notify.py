@@ -46,6 +46,7 @@ def set_muted(value: bool) -> None:
 
 # --- who -----------------------------------------------------------------------------
 
+
 def active_people():
     return User.objects.filter(is_active=True)
 
@@ -68,7 +69,9 @@ def every_officer() -> Q:
 
 def chain_officer(chain_id) -> Q:
     """The chain's *current* officer: open issues follow the chain, not the person."""
-    officer_ids = OfficerTerm.objects.filter(chain_id=chain_id, ended_on__isnull=True).values("officer_id")
+    officer_ids = OfficerTerm.objects.filter(chain_id=chain_id, ended_on__isnull=True).values(
+        "officer_id"
+    )
     return Q(pk__in=officer_ids)
 
 
@@ -87,6 +90,7 @@ def recipients(*conditions: Q, exclude=None) -> list[User]:
 
 # --- where ---------------------------------------------------------------------------
 
+
 def issue_url(issue) -> str:
     return reverse("issues:detail", args=[issue.pk])
 
@@ -102,16 +106,33 @@ def absolute(url: str) -> str:
 
 # --- send ----------------------------------------------------------------------------
 
-def notify(people: Iterable[User], kind: str, text: str, *, url: str = "", issue=None,
-           actor=None, extra: dict | None = None, email: bool = True) -> list[Notification]:
+
+def notify(
+    people: Iterable[User],
+    kind: str,
+    text: str,
+    *,
+    url: str = "",
+    issue=None,
+    actor=None,
+    extra: dict | None = None,
+    email: bool = True,
+) -> list[Notification]:
     """Create the in-app notifications and send the e-mails; returns what was created."""
     people = [p for p in people if p is not None]
     if is_muted() or not people:
         return []
     rows = Notification.objects.bulk_create(
         [
-            Notification(recipient=person, kind=kind, text=text, url=url, issue=issue, actor=actor,
-                         **(extra or {}))
+            Notification(
+                recipient=person,
+                kind=kind,
+                text=text,
+                url=url,
+                issue=issue,
+                actor=actor,
+                **(extra or {}),
+            )
             for person in people
         ]
     )
@@ -132,7 +153,9 @@ def send_emails(addresses: list[str], text: str, url: str, subject: str = "") ->
     try:
         connection = get_connection()
         messages = [
-            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address], connection=connection)
+            EmailMessage(
+                subject, body, settings.DEFAULT_FROM_EMAIL, [address], connection=connection
+            )
             for address in addresses
         ]
         # One message per person: addresses of other departments are not disclosed.

@@ -34,18 +34,37 @@ def issue_message(issue, name: str, user, reason: str) -> str | None:
     """The Chinese text of the notification for transition `name`, or None if nobody is told."""
     who = user.display_name if user else _("系统")
     texts = {
-        "raise": lambda: _("%(chain)s产业链提出新问题 %(issue)s，待交办。") % {
-            "chain": issue.chain.name, "issue": _label(issue)},
-        "assign": lambda: _("问题 %(issue)s 已交办%(dept)s，办理时限%(due)s。") % {
-            "issue": _label(issue), "dept": _department_name(issue), "due": cn_date(issue.due_date)},
-        "reassign": lambda: _("问题 %(issue)s 已改派%(dept)s，办理时限%(due)s。") % {
-            "issue": _label(issue), "dept": _department_name(issue), "due": cn_date(issue.due_date)},
-        "return": lambda: _("问题 %(issue)s 被%(who)s退回，理由：%(reason)s") % {
-            "issue": _label(issue), "who": who, "reason": reason},
-        "resolve": lambda: _("问题 %(issue)s 已由%(who)s办结，请核实。") % {
-            "issue": _label(issue), "who": who},
-        "reopen": lambda: _("问题 %(issue)s 被联络员要求重新办理，理由：%(reason)s") % {
-            "issue": _label(issue), "reason": reason},
+        "raise": lambda: (
+            _("%(chain)s产业链提出新问题 %(issue)s，待交办。")
+            % {"chain": issue.chain.name, "issue": _label(issue)}
+        ),
+        "assign": lambda: (
+            _("问题 %(issue)s 已交办%(dept)s，办理时限%(due)s。")
+            % {
+                "issue": _label(issue),
+                "dept": _department_name(issue),
+                "due": cn_date(issue.due_date),
+            }
+        ),
+        "reassign": lambda: (
+            _("问题 %(issue)s 已改派%(dept)s，办理时限%(due)s。")
+            % {
+                "issue": _label(issue),
+                "dept": _department_name(issue),
+                "due": cn_date(issue.due_date),
+            }
+        ),
+        "return": lambda: (
+            _("问题 %(issue)s 被%(who)s退回，理由：%(reason)s")
+            % {"issue": _label(issue), "who": who, "reason": reason}
+        ),
+        "resolve": lambda: (
+            _("问题 %(issue)s 已由%(who)s办结，请核实。") % {"issue": _label(issue), "who": who}
+        ),
+        "reopen": lambda: (
+            _("问题 %(issue)s 被联络员要求重新办理，理由：%(reason)s")
+            % {"issue": _label(issue), "reason": reason}
+        ),
     }
     make = texts.get(name)
     return make() if make else None
@@ -77,6 +96,7 @@ def on_issue_transitioned(sender, issue, name, user=None, from_state="", reason=
 
 # --- meetings ------------------------------------------------------------------------
 
+
 def meeting_participants(meeting, actor=None) -> list:
     """Every officer, the staff of departments with issues on the agenda, the secretariat, leaders."""
     department_ids = _agenda_department_ids(meeting)
@@ -90,8 +110,9 @@ def _agenda_department_ids(meeting) -> set[int]:
     """Departments of the issues listed on the agenda (from its snapshot)."""
     issue_ids = {pk for item in meeting.agenda_items.all() for pk in item.issue_ids}
     return set(
-        Issue.objects.filter(pk__in=issue_ids, department_id__isnull=False)
-        .values_list("department_id", flat=True)
+        Issue.objects.filter(pk__in=issue_ids, department_id__isnull=False).values_list(
+            "department_id", flat=True
+        )
     )
 
 
@@ -103,8 +124,15 @@ def on_agenda_published(sender, meeting, user=None, **kwargs):
         when = timezone.localtime(meeting.scheduled_at)
         text = _("%(title)s议程已发布，时间：%(when)s，地点：%(where)s。") % {
             "title": meeting.title or str(meeting),
-            "when": f"{cn_date(when)} {when:%H:%M}", "where": meeting.location or _("另行通知"),
+            "when": f"{cn_date(when)} {when:%H:%M}",
+            "where": meeting.location or _("另行通知"),
         }
         people = meeting_participants(meeting, user)
-        n.notify(people, Kind.AGENDA_PUBLISHED.value, text, url=n.meeting_url(meeting), actor=user,
-                 extra={"meeting": meeting})
+        n.notify(
+            people,
+            Kind.AGENDA_PUBLISHED.value,
+            text,
+            url=n.meeting_url(meeting),
+            actor=user,
+            extra={"meeting": meeting},
+        )

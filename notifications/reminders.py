@@ -47,15 +47,25 @@ def _claim(issue: Issue, kind: str, on: date) -> bool:
 
 def _line(issue: Issue, kind: str, on: date) -> str:
     if kind == Reminder.Kind.OVERDUE:
-        return _("问题 %(number)s「%(title)s」已超期%(days)d天（办理时限%(due)s，承办部门：%(dept)s）。") % {
-            "number": issue.number, "title": issue.title, "days": (on - issue.due_date).days,
-            "due": cn_date(issue.due_date), "dept": issue.department.name,
+        return _(
+            "问题 %(number)s「%(title)s」已超期%(days)d天（办理时限%(due)s，承办部门：%(dept)s）。"
+        ) % {
+            "number": issue.number,
+            "title": issue.title,
+            "days": (on - issue.due_date).days,
+            "due": cn_date(issue.due_date),
+            "dept": issue.department.name,
         }
     left = (issue.due_date - on).days
     when = _("今天") if left == 0 else _("%(days)d天后") % {"days": left}
-    return _("问题 %(number)s「%(title)s」将于%(when)s到期（办理时限%(due)s，承办部门：%(dept)s）。") % {
-        "number": issue.number, "title": issue.title, "when": when,
-        "due": cn_date(issue.due_date), "dept": issue.department.name,
+    return _(
+        "问题 %(number)s「%(title)s」将于%(when)s到期（办理时限%(due)s，承办部门：%(dept)s）。"
+    ) % {
+        "number": issue.number,
+        "title": issue.title,
+        "when": when,
+        "due": cn_date(issue.due_date),
+        "dept": issue.department.name,
     }
 
 
@@ -64,19 +74,22 @@ def send_reminders(on: date | None = None) -> Result:
     result = Result()
     assigned = Issue.objects.filter(state=State.ASSIGNED).select_related("department", "chain")
     candidates = [
-        (issue, Reminder.Kind.OVERDUE) for issue in assigned.filter(due_date__lt=on).order_by("due_date", "pk")
+        (issue, Reminder.Kind.OVERDUE)
+        for issue in assigned.filter(due_date__lt=on).order_by("due_date", "pk")
     ] + [
         (issue, Reminder.Kind.DUE_SOON)
-        for issue in assigned.filter(due_date__gte=on, due_date__lte=on + timedelta(days=WARNING_DAYS))
-        .order_by("due_date", "pk")
+        for issue in assigned.filter(
+            due_date__gte=on, due_date__lte=on + timedelta(days=WARNING_DAYS)
+        ).order_by("due_date", "pk")
     ]
     with translation.override(settings.LANGUAGE_CODE):
         claimed = [(issue, kind) for issue, kind in candidates if _claim(issue, kind, on)]
         if not claimed:
             return result
         staff_by_department: dict[int, list[User]] = defaultdict(list)
-        for person in n.active_people().filter(role=User.Role.DEPARTMENT,
-                                                department_id__in={i.department_id for i, _k in claimed}):
+        for person in n.active_people().filter(
+            role=User.Role.DEPARTMENT, department_id__in={i.department_id for i, _k in claimed}
+        ):
             staff_by_department[person.department_id].append(person)
 
         lines_by_person: dict[User, list[tuple[str, str]]] = defaultdict(list)
@@ -84,8 +97,9 @@ def send_reminders(on: date | None = None) -> Result:
             (result.overdue if kind == Reminder.Kind.OVERDUE else result.due_soon).append(issue)
             text, url = _line(issue, kind, on), n.issue_url(issue)
             staff = staff_by_department.get(issue.department_id, [])
-            result.notifications += len(n.notify(staff, Kind(kind).value, text, url=url, issue=issue,
-                                                 email=False))
+            result.notifications += len(
+                n.notify(staff, Kind(kind).value, text, url=url, issue=issue, email=False)
+            )
             for person in staff:
                 lines_by_person[person].append((text, url))
             Reminder.objects.filter(issue=issue, kind=kind, on=on).update(recipients=len(staff))
@@ -100,7 +114,9 @@ def _digest_to_department_staff(lines_by_person) -> int:
     for person, lines in lines_by_person.items():
         if not person.email:
             continue
-        body = "\n".join(f"{i}. {text}\n   {n.absolute(url)}" for i, (text, url) in enumerate(lines, 1))
+        body = "\n".join(
+            f"{i}. {text}\n   {n.absolute(url)}" for i, (text, url) in enumerate(lines, 1)
+        )
         subject = _("办理时限提醒：%(count)d项问题") % {"count": len(lines)}
         sent += n.send_emails([person.email], body, "", subject=subject)
     return sent
@@ -111,13 +127,18 @@ def _summary_to_secretariat(claimed, on: date, result: Result) -> int:
     if not people:
         return 0
     text = _("%(date)s办理时限提醒：已超期%(overdue)d项，3天内到期%(soon)d项。") % {
-        "date": cn_date(on), "overdue": len(result.overdue), "soon": len(result.due_soon),
+        "date": cn_date(on),
+        "overdue": len(result.overdue),
+        "soon": len(result.due_soon),
     }
     kind = Kind.OVERDUE if result.overdue else Kind.DUE_SOON
     url = "/issues/?overdue=true" if result.overdue else "/issues/?state=assigned"
     rows = n.notify(people, kind.value, text, url=url, email=False)
-    details = "\n".join(f"{i}. {_line(issue, k, on)}\n   {n.absolute(n.issue_url(issue))}"
-                        for i, (issue, k) in enumerate(claimed, 1))
-    result.emails += n.send_emails([p.email for p in people if p.email], text + "\n\n" + details, "",
-                                   subject=text.rstrip("。"))
+    details = "\n".join(
+        f"{i}. {_line(issue, k, on)}\n   {n.absolute(n.issue_url(issue))}"
+        for i, (issue, k) in enumerate(claimed, 1)
+    )
+    result.emails += n.send_emails(
+        [p.email for p in people if p.email], text + "\n\n" + details, "", subject=text.rstrip("。")
+    )
     return len(rows)

@@ -15,15 +15,21 @@ from notifications.models import Notification
 
 # --- notifications ---------------------------------------------------------------------
 
+
 @login_required
 def notification_list(request):
     mine = Notification.objects.filter(recipient=request.user)
     if request.GET.get("unread") == "true":
         mine = mine.unread()
     page = Paginator(mine.select_related("actor"), 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {
-        "page": page, "only_unread": request.GET.get("unread") == "true",
-    })
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page": page,
+            "only_unread": request.GET.get("unread") == "true",
+        },
+    )
 
 
 @login_required
@@ -49,5 +55,10 @@ def notification_mark_all_read(request):
 def notification_mark_read(request, pk: int):
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
     Notification.objects.filter(pk=note.pk).mark_read()
-    return redirect(request.POST.get("next") if url_has_allowed_host_and_scheme(
-        request.POST.get("next"), allowed_hosts={request.get_host()}) else "notifications:list")
+    return redirect(
+        request.POST.get("next")
+        if url_has_allowed_host_and_scheme(
+            request.POST.get("next"), allowed_hosts={request.get_host()}
+        )
+        else "notifications:list"
+    )

@@ -166,8 +166,12 @@ class UserAdmin(ChinesePermissionsMixin, SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "name", "role", "department", "email", "is_active"]
     list_filter = ["role", "department", "is_active"]
     search_fields = ["username", "name", "email"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("联动机制"), {"fields": ["name", "role", "department"]}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("联动机制"), {"fields": ["name", "role", "department"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("联动机制"), {"fields": ["name", "role", "department"]}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        (_("联动机制"), {"fields": ["name", "role", "department"]}),
+    )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -178,8 +182,9 @@ class UserAdmin(ChinesePermissionsMixin, SimpleHistoryAdmin, BaseUserAdmin):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel文件（.xlsx）"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(
+        label=_("Excel文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
+    )
 
 
 @admin.register(PeopleImport)
@@ -187,7 +192,11 @@ class PeopleImportAdmin(admin.ModelAdmin):
     """The upload screen: the same import as `manage.py import_people`, all rows or none."""
 
     def _may_import(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.has_perm("organisation.add_user")
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and request.user.has_perm("organisation.add_user")
+        )
 
     def has_module_permission(self, request):
         return self._may_import(request)
@@ -212,11 +221,16 @@ class PeopleImportAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 result = import_people(form.cleaned_data["file"])
-                messages.success(request, _("已导入%(n)d人：新建%(c)d人，更新%(u)d人。") % {
-                    "n": result.total, "c": len(result.created), "u": len(result.updated)})
+                messages.success(
+                    request,
+                    _("已导入%(n)d人：新建%(c)d人，更新%(u)d人。")
+                    % {"n": result.total, "c": len(result.created), "u": len(result.updated)},
+                )
             except ImportFailed as failed:
                 errors = [str(e) for e in failed.errors]
-                messages.error(request, _("导入失败：共%(n)d处错误，未导入任何人员。") % {"n": len(errors)})
+                messages.error(
+                    request, _("导入失败：共%(n)d处错误，未导入任何人员。") % {"n": len(errors)}
+                )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -29,7 +29,10 @@ class ObtainToken(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=TokenRequest, responses=inline_serializer("Token", {"token": serializers.CharField()}))
+    @extend_schema(
+        request=TokenRequest,
+        responses=inline_serializer("Token", {"token": serializers.CharField()}),
+    )
     def post(self, request):
         from rest_framework.authtoken.models import Token
 
@@ -38,7 +41,8 @@ class ObtainToken(APIView):
         user = authenticate(request, **data.validated_data)
         if user is None or not user.is_active:
             return Response(
-                {"non_field_errors": [_("用户名或密码不正确。")]}, status=status.HTTP_400_BAD_REQUEST
+                {"non_field_errors": [_("用户名或密码不正确。")]},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -41,10 +41,16 @@ class DemoAccounts:
     admin: User | None = None  # the superuser of /admin/
 
     def rows(self) -> list[tuple[str, str, str]]:
-        rows = [(self.secretariat.username, "秘书处", self.secretariat.display_name),
-                (self.leader.username, "领导", self.leader.display_name)]
-        rows += [(u.username, f"联络员 · {code}", u.display_name) for code, u in self.officers.items()]
-        rows += [(u.username, f"职能部门 · {code}", u.display_name) for code, u in self.staff.items()]
+        rows = [
+            (self.secretariat.username, "秘书处", self.secretariat.display_name),
+            (self.leader.username, "领导", self.leader.display_name),
+        ]
+        rows += [
+            (u.username, f"联络员 · {code}", u.display_name) for code, u in self.officers.items()
+        ]
+        rows += [
+            (u.username, f"职能部门 · {code}", u.display_name) for code, u in self.staff.items()
+        ]
         if self.admin:
             rows.append((self.admin.username, "系统管理员 · /admin/", self.admin.display_name))
         return rows
@@ -55,8 +61,14 @@ def _account(username: str, name: str, role: str, password_hash: str, **extra) -
     user = User.objects.filter(username=username).first()
     if user is not None:
         return user
-    user = User(username=username, name=name, role=role, email=f"{username}@example.gov.cn",
-                password=password_hash, **extra)
+    user = User(
+        username=username,
+        name=name,
+        role=role,
+        email=f"{username}@example.gov.cn",
+        password=password_hash,
+        **extra,
+    )
     user.save()
     return user
 
@@ -66,12 +78,20 @@ def seed_accounts() -> DemoAccounts:
     # accounts share one published password anyway.
     password_hash = make_password(DEMO_PASSWORD)
     accounts = DemoAccounts(
-        secretariat=_account("wangfang", "王芳", User.Role.SECRETARIAT, password_hash, is_staff=True),
+        secretariat=_account(
+            "wangfang", "王芳", User.Role.SECRETARIAT, password_hash, is_staff=True
+        ),
         leader=_account("liuzhuxi", "刘建国", User.Role.LEADER, password_hash),
     )
     accounts.secretariat.groups.add(secretariat_group())
-    accounts.admin = _account("admin", "系统管理员", User.Role.SECRETARIAT, password_hash,
-                              is_staff=True, is_superuser=True)
+    accounts.admin = _account(
+        "admin",
+        "系统管理员",
+        User.Role.SECRETARIAT,
+        password_hash,
+        is_staff=True,
+        is_superuser=True,
+    )
     for code, (username, name) in OFFICERS.items():
         user = _account(username, name, User.Role.OFFICER, password_hash)
         chain = IndustryChain.objects.get(code=code)
@@ -81,7 +101,10 @@ def seed_accounts() -> DemoAccounts:
         accounts.officers[code] = user
     for code, (username, name) in DEPARTMENT_STAFF.items():
         accounts.staff[code] = _account(
-            username, name, User.Role.DEPARTMENT, password_hash,
+            username,
+            name,
+            User.Role.DEPARTMENT,
+            password_hash,
             department=Department.objects.get(code=code),
         )
     return accounts

@@ -194,7 +194,10 @@ class OfficerTerm(models.Model):
     """A person's term as a chain's liaison officer; past terms are kept with their dates."""
 
     chain = models.ForeignKey(
-        IndustryChain, on_delete=models.PROTECT, related_name="officer_terms", verbose_name=_("产业链")
+        IndustryChain,
+        on_delete=models.PROTECT,
+        related_name="officer_terms",
+        verbose_name=_("产业链"),
     )
     officer = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="officer_terms", verbose_name=_("联络员")
@@ -215,7 +218,8 @@ class OfficerTerm(models.Model):
                 violation_error_message=_("每条产业链只能有一名在任联络员。"),
             ),
             models.CheckConstraint(
-                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
                 name="officer_term_ends_after_it_starts",
             ),
         ]

@@ -32,8 +32,10 @@ HEADERS = {
 REQUIRED = ("username", "role")
 ROLE_NAMES = {
     **{value: value for value in User.Role.values},
-    "联络员": User.Role.OFFICER, "职能部门": User.Role.DEPARTMENT,
-    "秘书处": User.Role.SECRETARIAT, "领导": User.Role.LEADER,
+    "联络员": User.Role.OFFICER,
+    "职能部门": User.Role.DEPARTMENT,
+    "秘书处": User.Role.SECRETARIAT,
+    "领导": User.Role.LEADER,
 }
 
 
@@ -45,7 +47,11 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = f"第{self.row}行，{self.letter}列（{self.column}）" if self.letter else f"第{self.row}行（{self.column}）"
+        where = (
+            f"第{self.row}行，{self.letter}列（{self.column}）"
+            if self.letter
+            else f"第{self.row}行（{self.column}）"
+        )
         return f"{where}：{self.message}"
 
 
@@ -89,7 +95,9 @@ def read(file) -> tuple[dict[str, int], list[tuple[int, list]]]:
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a non-xlsx file
-        raise ImportFailed([RowError(1, "文件", "", "无法读取Excel文件（须为.xlsx格式）。")]) from exc
+        raise ImportFailed(
+            [RowError(1, "文件", "", "无法读取Excel文件（须为.xlsx格式）。")]
+        ) from exc
     rows = list(workbook.active.iter_rows(values_only=True))
     workbook.close()
     if not rows:
@@ -102,8 +110,11 @@ def read(file) -> tuple[dict[str, int], list[tuple[int, list]]]:
     missing = [RowError(1, name, "", "缺少此列。") for name in REQUIRED if name not in columns]
     if missing:
         raise ImportFailed(missing)
-    body = [(number, list(values)) for number, values in enumerate(rows[1:], start=2)
-            if any(_text(v) for v in values)]
+    body = [
+        (number, list(values))
+        for number, values in enumerate(rows[1:], start=2)
+        if any(_text(v) for v in values)
+    ]
     return columns, body
 
 
@@ -117,7 +128,9 @@ def _text(value) -> str:
 
 
 def check(columns: dict[str, int], rows: list[tuple[int, list]]) -> list[Person]:
-    chains = {c.code: c for c in IndustryChain.objects.all()} | {c.name: c for c in IndustryChain.objects.all()}
+    chains = {c.code: c for c in IndustryChain.objects.all()} | {
+        c.name: c for c in IndustryChain.objects.all()
+    }
     departments: dict[str, Department] = {}
     for d in Department.objects.all():
         departments.update({d.code: d, d.name: d, **({d.short_name: d} if d.short_name else {})})
@@ -129,6 +142,7 @@ def check(columns: dict[str, int], rows: list[tuple[int, list]]) -> list[Person]
     seen_usernames: dict[str, int] = {}
     seen_officers: dict[int, int] = {}  # chain pk -> row
     for number, values in rows:
+
         def cell(key: str, _values=values) -> str:
             index = columns.get(key)
             return _text(_values[index]) if index is not None and index < len(_values) else ""
@@ -152,10 +166,16 @@ def check(columns: dict[str, int], rows: list[tuple[int, list]]) -> list[Person]
             seen_usernames.setdefault(username, number)
         role = ROLE_NAMES.get(role_text) or ROLE_NAMES.get(role_text.lower())
         if not role:
-            error("role", f"未知角色“{role_text}”（可选：officer 联络员、department 职能部门、secretariat 秘书处、leader 领导）。")
+            error(
+                "role",
+                f"未知角色“{role_text}”（可选：officer 联络员、department 职能部门、secretariat 秘书处、leader 领导）。",
+            )
         elif username in existing and existing[username].role and existing[username].role != role:
             current = User.Role(existing[username].role).label
-            error("role", f"用户“{username}”已存在，角色为“{current}”，与表中角色不一致；请先在后台修改。")
+            error(
+                "role",
+                f"用户“{username}”已存在，角色为“{current}”，与表中角色不一致；请先在后台修改。",
+            )
 
         chain = department = None
         if role == User.Role.OFFICER:
@@ -165,7 +185,10 @@ def check(columns: dict[str, int], rows: list[tuple[int, list]]) -> list[Person]
             elif chain is None:
                 error("chain", f"未知产业链“{chain_text}”。")
             elif chain.pk in seen_officers:
-                error("chain", f"产业链“{chain.name}”已在第{seen_officers[chain.pk]}行指定联络员，每条产业链只能有一名联络员。")
+                error(
+                    "chain",
+                    f"产业链“{chain.name}”已在第{seen_officers[chain.pk]}行指定联络员，每条产业链只能有一名联络员。",
+                )
             else:
                 seen_officers[chain.pk] = number
         elif chain_text and role:
@@ -183,8 +206,18 @@ def check(columns: dict[str, int], rows: list[tuple[int, list]]) -> list[Person]
                 validate_email(email)
             except ValidationError:
                 error("email", f"邮箱“{email}”格式不正确。")
-        people.append(Person(number, username, cell("name"), role or "", chain, department, email,
-                             cell("password")))
+        people.append(
+            Person(
+                number,
+                username,
+                cell("name"),
+                role or "",
+                chain,
+                department,
+                email,
+                cell("password"),
+            )
+        )
     if errors:
         raise ImportFailed(errors)
     return people

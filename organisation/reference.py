@@ -13,28 +13,63 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
 def _rows(data: dict) -> list[tuple[str, type, str, list[dict]]]:
     """(summary key, model, key field, rows with model field values) in loading order."""
     return [
-        ("unions", IndustryUnion, "code", [
-            {"code": r["code"], "name": r["name"], "is_example": r["is_example"], "order": i}
-            for i, r in enumerate(data["unions"], start=1)
-        ]),
-        ("chains", IndustryChain, "code", [
-            {"code": r["code"], "name": r["name"], "union": r["union"],
-             "union_is_assumed": r["union_is_assumed"], "order": i}
-            for i, r in enumerate(data["chains"], start=1)
-        ]),
-        ("departments", Department, "code", [
-            {"code": r["code"], "name": r["name"], "short_name": r["short_name"], "is_example": True,
-             "order": i}
-            for i, r in enumerate(data["departments"], start=1)
-        ]),
-        ("categories", IssueCategory, "code", [
-            {"code": r["code"], "name": r["name"], "order": i}
-            for i, r in enumerate(data["categories"], start=1)
-        ]),
-        ("measures", Measure, "number", [
-            {"number": r["number"], "title": r["title"], "text": r.get("text", "")}
-            for r in data["measures"]
-        ]),
+        (
+            "unions",
+            IndustryUnion,
+            "code",
+            [
+                {"code": r["code"], "name": r["name"], "is_example": r["is_example"], "order": i}
+                for i, r in enumerate(data["unions"], start=1)
+            ],
+        ),
+        (
+            "chains",
+            IndustryChain,
+            "code",
+            [
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "union": r["union"],
+                    "union_is_assumed": r["union_is_assumed"],
+                    "order": i,
+                }
+                for i, r in enumerate(data["chains"], start=1)
+            ],
+        ),
+        (
+            "departments",
+            Department,
+            "code",
+            [
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "short_name": r["short_name"],
+                    "is_example": True,
+                    "order": i,
+                }
+                for i, r in enumerate(data["departments"], start=1)
+            ],
+        ),
+        (
+            "categories",
+            IssueCategory,
+            "code",
+            [
+                {"code": r["code"], "name": r["name"], "order": i}
+                for i, r in enumerate(data["categories"], start=1)
+            ],
+        ),
+        (
+            "measures",
+            Measure,
+            "number",
+            [
+                {"number": r["number"], "title": r["title"], "text": r.get("text", "")}
+                for r in data["measures"]
+            ],
+        ),
     ]
 
 

@@ -65,7 +65,16 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "name", "role", "chains", "department", "department_name", "email"]
+        fields = [
+            "id",
+            "username",
+            "name",
+            "role",
+            "chains",
+            "department",
+            "department_name",
+            "email",
+        ]
 
     def get_chains(self, user) -> list[str]:
         return sorted(user.current_chains().values_list("code", flat=True))

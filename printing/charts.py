@@ -55,12 +55,12 @@ def _legend(labels: list[str]) -> list[tuple[str, str]]:
 
 _COMMON = {
     "style": PRINT_STYLE,
-    "js": [],                       # pygal links a tooltip script from the Internet by default
+    "js": [],  # pygal links a tooltip script from the Internet by default
     "disable_xml_declaration": False,
     "width": 900,
     "height": 420,
     "show_legend": False,
-    "truncate_label": -1,           # never cut a Chinese name short
+    "truncate_label": -1,  # never cut a Chinese name short
     "print_values": False,
     "show_y_guides": True,
     "margin": 12,

@@ -55,7 +55,7 @@ def static_path(url_path: str) -> Path | None:
     prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     if not url_path.startswith(prefix):
         return None
-    name = url_path[len(prefix):]
+    name = url_path[len(prefix) :]
     if not name or ".." in Path(name).parts or name.startswith("/"):
         return None
     found = finders.find(name)

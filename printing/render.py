@@ -58,14 +58,24 @@ def _print_resources() -> tuple[CSS, FontConfiguration]:
     key = f"{path}:{path.stat().st_mtime_ns}"
     if getattr(_parsed, "key", None) != key:
         font_config = FontConfiguration()
-        _parsed.css = CSS(string=path.read_text(encoding="utf-8"), base_url=BASE_URL,
-                          url_fetcher=SafeURLFetcher(), font_config=font_config)
+        _parsed.css = CSS(
+            string=path.read_text(encoding="utf-8"),
+            base_url=BASE_URL,
+            url_fetcher=SafeURLFetcher(),
+            font_config=font_config,
+        )
         _parsed.font_config, _parsed.key = font_config, key
     return _parsed.css, _parsed.font_config
 
 
-def render_pdf(template: str, context: dict[str, Any], *, timestamp: datetime,
-               attachments: list[tuple[str, bytes, str]] = (), archival: bool = False) -> bytes:
+def render_pdf(
+    template: str,
+    context: dict[str, Any],
+    *,
+    timestamp: datetime,
+    attachments: list[tuple[str, bytes, str]] = (),
+    archival: bool = False,
+) -> bytes:
     """Render ``template`` to PDF bytes.
 
     ``attachments`` are (name, bytes, description); ``archival`` makes the file PDF/A-3b.
@@ -76,9 +86,16 @@ def render_pdf(template: str, context: dict[str, Any], *, timestamp: datetime,
     fetcher = SafeURLFetcher()
     utc = timestamp.astimezone(UTC)  # WeasyPrint writes attachment dates with a "Z" suffix
     files = [
-        Attachment(string=body, base_url=BASE_URL, url_fetcher=fetcher, name=name,
-                   description=description, created=utc, modified=utc,
-                   relationship="Source" if archival else "Unspecified")
+        Attachment(
+            string=body,
+            base_url=BASE_URL,
+            url_fetcher=fetcher,
+            name=name,
+            description=description,
+            created=utc,
+            modified=utc,
+            relationship="Source" if archival else "Unspecified",
+        )
         for name, body, description in attachments
     ]
     stylesheet, font_config = _print_resources()

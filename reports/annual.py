@@ -31,12 +31,18 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
         "figures": figures,
         "as_of_label": cn_date(on_date),
         "charts": [
-            _figure(1, "月度提出与办理件数", charts.monthly_trend(
-                [m for m in figures["monthly"] if m["month"] <= on_date.strftime("%Y-%m")]
-            )),
+            _figure(
+                1,
+                "月度提出与办理件数",
+                charts.monthly_trend(
+                    [m for m in figures["monthly"] if m["month"] <= on_date.strftime("%Y-%m")]
+                ),
+            ),
             _figure(2, "各产业工会提出问题占比", charts.by_union(figures["by_union"])),
             _figure(3, "各产业链问题办理情况（件）", charts.by_chain(figures["by_chain"])),
-            _figure(4, "职能部门按时办理率（%）", charts.department_on_time(figures["by_department"])),
+            _figure(
+                4, "职能部门按时办理率（%）", charts.department_on_time(figures["by_department"])
+            ),
         ],
         "measures": [r for r in figures["by_measure"] if r["raised"]],
         "escalated": escalated[:ESCALATED_SHOWN],
@@ -50,8 +56,12 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
 
 
 def _figure(n: int, caption: str, chart: charts.Chart) -> dict:
-    return {"label": f"图{n}", "caption": caption, "src": charts.data_uri(chart.svg),
-            "legend": chart.legend}
+    return {
+        "label": f"图{n}",
+        "caption": caption,
+        "src": charts.data_uri(chart.svg),
+        "legend": chart.legend,
+    }
 
 
 def render_annual_report_pdf(year: int, *, on: date | None = None) -> bytes:

@@ -68,20 +68,36 @@ def _render(chart, title: str) -> str:
     return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1))
 
 
-def horizontal_bars(title: str, rows: list[tuple[str, int, str | None]], series: str,
-                    *, height_per_row: int = 34, ticks: list[int] | None = None) -> str:
+def horizontal_bars(
+    title: str,
+    rows: list[tuple[str, int, str | None]],
+    series: str,
+    *,
+    height_per_row: int = 34,
+    ticks: list[int] | None = None,
+) -> str:
     rows = rows[::-1]  # pygal draws the first row at the bottom; read top-down like the table
     labels = [label for label, _value, _url in rows]
-    chart = HorizontalBar(height=max(160, 60 + height_per_row * len(rows)), width=640,
-                          show_legend=False, margin_left=_label_margin(labels), **COMMON)
+    chart = HorizontalBar(
+        height=max(160, 60 + height_per_row * len(rows)),
+        width=640,
+        show_legend=False,
+        margin_left=_label_margin(labels),
+        **COMMON,
+    )
     chart.x_labels = labels
     chart.y_labels = ticks or _ticks([value for _label, value, _url in rows])
     chart.add(series, [_point(value, url) for _label, value, url in rows])
     return _render(chart, title)
 
 
-def grouped_bars(title: str, labels: list[str], series: list[tuple[str, list[tuple[int, str | None]]]],
-                 *, horizontal: bool = False) -> str:
+def grouped_bars(
+    title: str,
+    labels: list[str],
+    series: list[tuple[str, list[tuple[int, str | None]]]],
+    *,
+    horizontal: bool = False,
+) -> str:
     kind = HorizontalBar if horizontal else Bar
     if horizontal:  # top-down like the table beside it
         labels = labels[::-1]
@@ -96,9 +112,15 @@ def grouped_bars(title: str, labels: list[str], series: list[tuple[str, list[tup
     return _render(chart, title)
 
 
-def trend(title: str, labels: list[str], series: list[tuple[str, list[tuple[int, str | None]]]]) -> str:
-    chart = Line(height=300, width=720, dots_size=4,
-                 **{**COMMON, "show_y_guides": True, "print_values": False})
+def trend(
+    title: str, labels: list[str], series: list[tuple[str, list[tuple[int, str | None]]]]
+) -> str:
+    chart = Line(
+        height=300,
+        width=720,
+        dots_size=4,
+        **{**COMMON, "show_y_guides": True, "print_values": False},
+    )
     chart.x_labels = labels
     chart.y_labels = _ticks([v for _name, points in series for v, _url in points])
     for name, points in series:

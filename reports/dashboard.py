@@ -45,8 +45,11 @@ def context(user, period: Period) -> dict:
         (_("已核实"), totals["verified"], link(state=State.VERIFIED)),
         (_("当前超期"), totals["overdue_now"], link(overdue="true")),
         (_("按期办结率"), _percent(totals["on_time_rate"]), link(state=list(DONE_STATES))),
-        (_("平均办理天数"), "—" if totals["mean_days_to_resolve"] is None else totals["mean_days_to_resolve"],
-         link(state=list(DONE_STATES))),
+        (
+            _("平均办理天数"),
+            "—" if totals["mean_days_to_resolve"] is None else totals["mean_days_to_resolve"],
+            link(state=list(DONE_STATES)),
+        ),
         (_("满意率"), _percent(totals["satisfaction_rate"]), link(state=State.VERIFIED)),
     ]
     for row in figures["by_state"]:
@@ -67,20 +70,36 @@ def context(user, period: Period) -> dict:
 
     svg = {
         "state": charts.horizontal_bars(
-            _("按状态"), [(r["label"], r["count"], r["url"]) for r in figures["by_state"]], _("问题数")),
+            _("按状态"),
+            [(r["label"], r["count"], r["url"]) for r in figures["by_state"]],
+            _("问题数"),
+        ),
         "chain": charts.grouped_bars(
-            _("按产业链"), [r["name"] for r in figures["by_chain"]],
-            [(_("提出"), [(r["raised"], r["url"]) for r in figures["by_chain"]]),
-             (_("已办结"), [(r["resolved"], r["resolved_url"]) for r in figures["by_chain"]])],
-            horizontal=True),
+            _("按产业链"),
+            [r["name"] for r in figures["by_chain"]],
+            [
+                (_("提出"), [(r["raised"], r["url"]) for r in figures["by_chain"]]),
+                (_("已办结"), [(r["resolved"], r["resolved_url"]) for r in figures["by_chain"]]),
+            ],
+            horizontal=True,
+        ),
         "department": charts.horizontal_bars(
             _("按期办结率（%）"),
-            [(r["name"], round((r["on_time_rate"] or 0) * 100, 1), r["resolved_url"]) for r in league],
-            _("按期办结率"), ticks=list(range(0, 101, 20))),
+            [
+                (r["name"], round((r["on_time_rate"] or 0) * 100, 1), r["resolved_url"])
+                for r in league
+            ],
+            _("按期办结率"),
+            ticks=list(range(0, 101, 20)),
+        ),
         "monthly": charts.trend(
-            _("月度趋势"), [r["label"] for r in months],
-            [(_("提出"), [(r["raised"], r["url"]) for r in months]),
-             (_("办结"), [(r["resolved"], None) for r in months])]),
+            _("月度趋势"),
+            [r["label"] for r in months],
+            [
+                (_("提出"), [(r["raised"], r["url"]) for r in months]),
+                (_("办结"), [(r["resolved"], None) for r in months]),
+            ],
+        ),
     }
     return {
         "period": period,
@@ -102,7 +121,8 @@ def _links(row: dict, period: Period, key: str) -> None:
     row["url"] = issue_list_url(period, **{key: code})
     row["open_url"] = issue_list_url(period, **{key: code, "state": list(OPEN_STATES)})
     row["assigned_url"] = issue_list_url(
-        period, **{key: code, "state": [State.ASSIGNED, State.RESOLVED, State.VERIFIED]})
+        period, **{key: code, "state": [State.ASSIGNED, State.RESOLVED, State.VERIFIED]}
+    )
     row["resolved_url"] = issue_list_url(period, **{key: code, "state": list(DONE_STATES)})
     row["verified_url"] = issue_list_url(period, **{key: code, "state": State.VERIFIED})
     row["overdue_url"] = issue_list_url(period, **{key: code, "overdue": "true"})

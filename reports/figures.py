@@ -50,7 +50,9 @@ def dashboard_figures(user, period: Period, *, on: date | None = None) -> dict[s
     since, until = stats._bounds(period.start, period.end)
     by_state = dict(
         visible.filter(raised_at__gte=since, raised_at__lt=until)
-        .values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
     )
     figures["by_state"] = [
         {"state": value, "label": str(label), "count": by_state.get(value, 0)}
@@ -63,16 +65,32 @@ def dashboard_figures(user, period: Period, *, on: date | None = None) -> dict[s
 def _sliced_figures(visible, period: Period, on: date) -> dict[str, Any]:
     since, until = stats._bounds(period.start, period.end)
     cohort = visible.filter(raised_at__gte=since, raised_at__lt=until).values_list(
-        "state", "chain_id", "chain__union_id", "department_id", "due_date", "satisfaction",
-        "first_assigned_at", "resolved_at", "raised_at",
+        "state",
+        "chain_id",
+        "chain__union_id",
+        "department_id",
+        "due_date",
+        "satisfaction",
+        "first_assigned_at",
+        "resolved_at",
+        "raised_at",
     )
     total = stats._Tally()
     by_union: dict[int, stats._Tally] = defaultdict(stats._Tally)
     by_chain: dict[int, stats._Tally] = defaultdict(stats._Tally)
     by_department: dict[int, stats._Tally] = defaultdict(stats._Tally)
     raised_by_month: dict[str, int] = defaultdict(int)
-    for (state, chain_id, union_id, department_id, due_date, satisfaction, first_assigned_at,
-         resolved_at, raised_at) in cohort:
+    for (
+        state,
+        chain_id,
+        union_id,
+        department_id,
+        due_date,
+        satisfaction,
+        first_assigned_at,
+        resolved_at,
+        raised_at,
+    ) in cohort:
         fact = stats._Fact(state, due_date, satisfaction, first_assigned_at, resolved_at, on)
         for tally in (total, by_union[union_id], by_chain[chain_id]):
             tally.add(fact)
@@ -86,16 +104,32 @@ def _sliced_figures(visible, period: Period, on: date) -> dict[str, Any]:
         resolved_by_month[timezone.localtime(resolved_at).strftime("%Y-%m")] += 1
     # A slice shows only the unions, chains and departments that appear in it.
     return {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "on": on.isoformat()},
+        "period": {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "on": on.isoformat(),
+        },
         "totals": total.as_dict(),
-        "by_union": [stats._row(u, by_union[u.pk])
-                     for u in IndustryUnion.objects.filter(pk__in=list(by_union))],
-        "by_chain": [stats._row(c, by_chain[c.pk], union=c.union.name)
-                     for c in IndustryChain.objects.filter(pk__in=list(by_chain)).select_related("union")],
-        "by_department": stats._league([stats._row(d, by_department[d.pk])
-                                        for d in Department.objects.filter(pk__in=list(by_department))]),
+        "by_union": [
+            stats._row(u, by_union[u.pk])
+            for u in IndustryUnion.objects.filter(pk__in=list(by_union))
+        ],
+        "by_chain": [
+            stats._row(c, by_chain[c.pk], union=c.union.name)
+            for c in IndustryChain.objects.filter(pk__in=list(by_chain)).select_related("union")
+        ],
+        "by_department": stats._league(
+            [
+                stats._row(d, by_department[d.pk])
+                for d in Department.objects.filter(pk__in=list(by_department))
+            ]
+        ),
         "monthly": [
-            {"month": m, "raised": raised_by_month.get(m, 0), "resolved": resolved_by_month.get(m, 0)}
+            {
+                "month": m,
+                "raised": raised_by_month.get(m, 0),
+                "resolved": resolved_by_month.get(m, 0),
+            }
             for m in stats._months(period.start, period.end)
         ],
     }

@@ -27,9 +27,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ISSUE_COLUMNS = [
     # (header, width)
-    ("编号", 11), ("标题", 36), ("产业工会", 22), ("产业链", 12), ("类别", 10), ("相关措施", 18),
-    ("状态", 9), ("承办部门", 24), ("提出日期", 12), ("办理时限", 12), ("办结日期", 12),
-    ("办理天数", 9), ("是否超期", 9), ("满意度", 9), ("最新进展", 50),
+    ("编号", 11),
+    ("标题", 36),
+    ("产业工会", 22),
+    ("产业链", 12),
+    ("类别", 10),
+    ("相关措施", 18),
+    ("状态", 9),
+    ("承办部门", 24),
+    ("提出日期", 12),
+    ("办理时限", 12),
+    ("办结日期", 12),
+    ("办理天数", 9),
+    ("是否超期", 9),
+    ("满意度", 9),
+    ("最新进展", 50),
 ]
 
 
@@ -38,7 +50,9 @@ def ledger_issues(user, params):
     filterset = IssueFilter(params or None, queryset=base)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     latest = IssueUpdate.objects.filter(issue=OuterRef("pk")).order_by("-created_at", "-pk")
-    return queryset.annotate(latest_update=Subquery(latest.values("text")[:1])).order_by("-raised_at", "-pk")
+    return queryset.annotate(latest_update=Subquery(latest.values("text")[:1])).order_by(
+        "-raised_at", "-pk"
+    )
 
 
 def _sheet(workbook: Workbook, title: str, columns) -> object:
@@ -74,30 +88,42 @@ def issues_workbook(issues) -> bytes:
     on = today()
     for issue in issues.iterator(chunk_size=500):
         measure = f"{issue.measure.number}. {issue.measure.title}" if issue.measure else ""
-        overdue = issue.state == State.ASSIGNED and issue.due_date is not None and issue.due_date < on
-        sheet.append([
-            issue.number,
-            issue.title,
-            issue.chain.union.name,
-            issue.chain.name,
-            issue.category.name,
-            measure,
-            str(states.get(issue.state, issue.state)),
-            issue.department.name if issue.department else "",
-            _date(sheet, issue.raised_at),
-            _date(sheet, issue.due_date),
-            _date(sheet, issue.resolved_at),
-            issue.days_to_resolve,
-            _("是") if overdue else _("否"),
-            issue.get_satisfaction_display() if issue.satisfaction else "",
-            issue.latest_update or "",
-        ])
+        overdue = (
+            issue.state == State.ASSIGNED and issue.due_date is not None and issue.due_date < on
+        )
+        sheet.append(
+            [
+                issue.number,
+                issue.title,
+                issue.chain.union.name,
+                issue.chain.name,
+                issue.category.name,
+                measure,
+                str(states.get(issue.state, issue.state)),
+                issue.department.name if issue.department else "",
+                _date(sheet, issue.raised_at),
+                _date(sheet, issue.due_date),
+                _date(sheet, issue.resolved_at),
+                issue.days_to_resolve,
+                _("是") if overdue else _("否"),
+                issue.get_satisfaction_display() if issue.satisfaction else "",
+                issue.latest_update or "",
+            ]
+        )
     return _save(workbook)
 
 
 DECISION_COLUMNS = [
-    ("会议", 34), ("会议日期", 12), ("序号", 6), ("议定事项", 60), ("责任部门", 24),
-    ("完成时限", 12), ("相关问题", 11), ("问题标题", 30), ("当前状态", 10), ("是否逾期", 9),
+    ("会议", 34),
+    ("会议日期", 12),
+    ("序号", 6),
+    ("议定事项", 60),
+    ("责任部门", 24),
+    ("完成时限", 12),
+    ("相关问题", 11),
+    ("问题标题", 30),
+    ("当前状态", 10),
+    ("是否逾期", 9),
 ]
 
 
@@ -111,23 +137,27 @@ def decisions_workbook(decisions) -> bytes:
         meeting, issue = decision.minutes.meeting, decision.issue
         if issue is not None:
             state = str(states.get(issue.state, issue.state))
-            late = issue.state == State.ASSIGNED and issue.due_date is not None and issue.due_date < on
+            late = (
+                issue.state == State.ASSIGNED and issue.due_date is not None and issue.due_date < on
+            )
         else:
             # A decision without an issue: only its own deadline says where it stands.
             state = _("已过时限") if decision.due_date and decision.due_date < on else _("未到时限")
             late = bool(decision.due_date and decision.due_date < on)
-        sheet.append([
-            meeting.title,
-            _date(sheet, meeting.scheduled_at),
-            decision.number,
-            decision.text,
-            decision.department.name if decision.department else "",
-            _date(sheet, decision.due_date),
-            issue.number if issue else "",
-            issue.title if issue else "",
-            state,
-            _("是") if late else _("否"),
-        ])
+        sheet.append(
+            [
+                meeting.title,
+                _date(sheet, meeting.scheduled_at),
+                decision.number,
+                decision.text,
+                decision.department.name if decision.department else "",
+                _date(sheet, decision.due_date),
+                issue.number if issue else "",
+                issue.title if issue else "",
+                state,
+                _("是") if late else _("否"),
+            ]
+        )
     return _save(workbook)
 
 

@@ -62,6 +62,7 @@ def annual_report_pdf(request, year: int):
 
 # --- dashboard -------------------------------------------------------------------------
 
+
 def _period(request) -> tuple[Period, list[str]]:
     """The year asked for, or a from/to range; the current year when nothing (valid) is asked."""
     errors = []
@@ -93,6 +94,7 @@ def dashboard(request):
 
 
 # --- ledgers ---------------------------------------------------------------------------
+
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=ledgers.XLSX)

@@ -34,10 +34,19 @@ def _reference_data(request):
     load_reference_data()  # after a transactional test's flush, loads it again
 
 
-def make_user(username: str, role: str, *, chain: str | None = None, department: str | None = None,
-              name: str = "") -> User:
+def make_user(
+    username: str,
+    role: str,
+    *,
+    chain: str | None = None,
+    department: str | None = None,
+    name: str = "",
+) -> User:
     user = User.objects.create_user(
-        username=username, password="pw-" + username, role=role, name=name or username,
+        username=username,
+        password="pw-" + username,
+        role=role,
+        name=name or username,
         email=f"{username}@example.gov.cn",
         department=Department.objects.get(code=department) if department else None,
     )
@@ -93,8 +102,16 @@ def outsider(db):
 
 
 @pytest.fixture
-def personas(software_officer, ai_officer, automotive_officer, hrss_staff, housing_staff,
-             secretariat, leader, outsider):
+def personas(
+    software_officer,
+    ai_officer,
+    automotive_officer,
+    hrss_staff,
+    housing_staff,
+    secretariat,
+    leader,
+    outsider,
+):
     return {
         "software_officer": software_officer,
         "ai_officer": ai_officer,

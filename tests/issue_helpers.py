@@ -7,17 +7,29 @@ from issues.services import perform_transition, raise_issue
 from organisation.models import Department, IndustryChain, IssueCategory, User
 
 
-def file_issue(officer: User, chain: str = "software", title: str = "高级测试工程师招聘难",
-               category: str = "recruitment", **extra) -> Issue:
+def file_issue(
+    officer: User,
+    chain: str = "software",
+    title: str = "高级测试工程师招聘难",
+    category: str = "recruitment",
+    **extra,
+) -> Issue:
     return raise_issue(
-        officer, title=title, description="企业反映人才补贴申请卡在审核环节。",
-        chain=IndustryChain.objects.get(code=chain), category=IssueCategory.objects.get(code=category),
+        officer,
+        title=title,
+        description="企业反映人才补贴申请卡在审核环节。",
+        chain=IndustryChain.objects.get(code=chain),
+        category=IssueCategory.objects.get(code=category),
         **extra,
     )
 
 
 def assign(issue: Issue, secretariat: User, department: str = "hrss", days: int = 10) -> Issue:
     return perform_transition(
-        issue, "assign", secretariat, department=Department.objects.get(code=department),
-        due_date=today() + timedelta(days=days), note="请抓紧办理",
+        issue,
+        "assign",
+        secretariat,
+        department=Department.objects.get(code=department),
+        due_date=today() + timedelta(days=days),
+        note="请抓紧办理",
     )

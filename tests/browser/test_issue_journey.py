@@ -28,9 +28,13 @@ def test_file_assign_resolve_verify(sign_in, software_officer, secretariat, hrss
     # The officer files from her home page; the chain is preselected.
     page = sign_in(software_officer)
     page.get_by_test_id("raise").click()
-    expect(page.get_by_label("产业链")).to_have_value(str(software_officer.current_chains().get().pk))
+    expect(page.get_by_label("产业链")).to_have_value(
+        str(software_officer.current_chains().get().pk)
+    )
     page.get_by_label("标题").fill("软件企业高级测试工程师招聘难")
-    page.get_by_label("问题描述").fill("多家企业反映高级测试工程师长期招不到人，人才补贴申报卡在审核环节。")
+    page.get_by_label("问题描述").fill(
+        "多家企业反映高级测试工程师长期招不到人，人才补贴申报卡在审核环节。"
+    )
     page.get_by_label("类别").select_option(label="用工招聘")
     page.get_by_label("涉及企业").fill("郑州某软件有限公司")
     page.get_by_label("照片或文件").set_input_files(str(photo))

@@ -23,7 +23,8 @@ def test_secretariat_runs_a_meeting_and_the_decision_assigns_the_issue(
     sign_in, live_server, secretariat, software_officer, hrss_staff
 ):
     issue = raise_issue(
-        software_officer, chain=IndustryChain.objects.get(code="software"),
+        software_officer,
+        chain=IndustryChain.objects.get(code="software"),
         category=IssueCategory.objects.get(code="talent"),
         title="高级测试工程师招聘难，人才补贴申报卡在审核环节",
         description="企业反映人才补贴申报材料提交后两个月无回复。",
@@ -45,7 +46,8 @@ def test_secretariat_runs_a_meeting_and_the_decision_assigns_the_issue(
     title = f"{tomorrow.year}年第1次产业链联络员会议"
     expect(page.get_by_test_id("meeting-title")).to_have_text(title)
     expect(page.get_by_test_id("meeting-when")).to_have_text(
-        f"{tomorrow.year}年{tomorrow.month}月{tomorrow.day}日 14:30")
+        f"{tomorrow.year}年{tomorrow.month}月{tomorrow.day}日 14:30"
+    )
 
     page.get_by_role("button", name="生成议程").click()
     new_section = page.locator('[data-testid="agenda-item"][data-section="new"]')
@@ -64,12 +66,16 @@ def test_secretariat_runs_a_meeting_and_the_decision_assigns_the_issue(
     expect(page.get_by_role("alert")).to_contain_text("出席情况已保存")
 
     # The discussion and a decision on the raised issue.
-    page.get_by_label("会议概述").fill("会议听取了各产业链难点堵点情况汇报，研究了新提出问题的交办。")
+    page.get_by_label("会议概述").fill(
+        "会议听取了各产业链难点堵点情况汇报，研究了新提出问题的交办。"
+    )
     page.get_by_label("二、新提出问题").fill("与会人员就人才补贴申报进度进行了讨论。")
     page.locator("#id_decisions-0-text").fill("由市人社局牵头，两周内办结人才补贴审核")
     page.locator("#id_decisions-0-department").select_option(label="市人力资源和社会保障局")
     page.locator("#id_decisions-0-due_date").fill(due.isoformat())
-    page.locator("#id_decisions-0-issue").fill(f"{issue.number} {issue.title}")  # as the search suggests
+    page.locator("#id_decisions-0-issue").fill(
+        f"{issue.number} {issue.title}"
+    )  # as the search suggests
     page.get_by_role("button", name="保存纪要").click()
     expect(page.get_by_role("alert")).to_contain_text("纪要已保存")
 
@@ -80,7 +86,9 @@ def test_secretariat_runs_a_meeting_and_the_decision_assigns_the_issue(
     page.get_by_role("button", name="确认审定").click()
     expect(page.get_by_test_id("minutes-approved")).to_have_text("纪要已审定")
     expect(page.get_by_test_id("pdf-sha256")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
-    expect(page.get_by_test_id("decisions")).to_contain_text("由市人社局牵头，两周内办结人才补贴审核")
+    expect(page.get_by_test_id("decisions")).to_contain_text(
+        "由市人社局牵头，两周内办结人才补贴审核"
+    )
     expect(page.get_by_test_id("attendance-present")).to_contain_text("张敏")
     expect(page.get_by_test_id("attendance-observer")).to_contain_text("赵磊（市财政局）")
     expect(page.get_by_role("button", name="保存纪要")).to_have_count(0)

@@ -9,8 +9,9 @@ from tests.issue_helpers import assign, file_issue
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_leader_opens_the_dashboard_and_sees_the_charts(sign_in, live_server, leader, software_officer,
-                                                        secretariat, hrss_staff):
+def test_leader_opens_the_dashboard_and_sees_the_charts(
+    sign_in, live_server, leader, software_officer, secretariat, hrss_staff
+):
     issue = assign(file_issue(software_officer), secretariat)
     perform_transition(issue, "resolve", hrss_staff, resolution="已办结")
     assign(file_issue(software_officer, title="人才公寓"), secretariat)
@@ -35,8 +36,9 @@ def test_leader_opens_the_dashboard_and_sees_the_charts(sign_in, live_server, le
     assert link.get_attribute("href").startswith("/issues/?year=")
 
 
-def test_department_user_sees_the_unread_count_drop_after_opening_one(sign_in, live_server, software_officer,
-                                                                      secretariat, hrss_staff):
+def test_department_user_sees_the_unread_count_drop_after_opening_one(
+    sign_in, live_server, software_officer, secretariat, hrss_staff
+):
     assign(file_issue(software_officer, title="测试工程师招聘难"), secretariat)
     assign(file_issue(software_officer, title="技能培训补贴"), secretariat)
 

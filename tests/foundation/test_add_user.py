@@ -20,8 +20,17 @@ def add_user(*args):
 
 
 def test_officer_becomes_the_chains_current_officer():
-    out = add_user("zhang", "--password", "s3cret-pw", "--role", "officer", "--chain", "software",
-                   "--name", "张敏")
+    out = add_user(
+        "zhang",
+        "--password",
+        "s3cret-pw",
+        "--role",
+        "officer",
+        "--chain",
+        "software",
+        "--name",
+        "张敏",
+    )
     assert "created zhang" in out
     user = User.objects.get(username="zhang")
     assert (user.role, user.name, user.department) == ("officer", "张敏", None)
@@ -32,11 +41,16 @@ def test_officer_becomes_the_chains_current_officer():
 def test_a_new_officer_replaces_the_previous_one(software_officer):
     add_user("zhou", "--password", "pw", "--role", "officer", "--chain", "software")
     terms = IndustryChain.objects.get(code="software").officer_terms.order_by("started_on", "pk")
-    assert [(t.officer.username, t.ended_on is None) for t in terms] == [("zhang", False), ("zhou", True)]
+    assert [(t.officer.username, t.ended_on is None) for t in terms] == [
+        ("zhang", False),
+        ("zhou", True),
+    ]
 
 
 def test_department_staff():
-    add_user("li", "--password", "pw", "--role", "department", "--department", "hrss", "--name", "李强")
+    add_user(
+        "li", "--password", "pw", "--role", "department", "--department", "hrss", "--name", "李强"
+    )
     user = User.objects.get(username="li")
     assert (user.role, user.department.code, user.is_staff) == ("department", "hrss", False)
 
@@ -73,7 +87,10 @@ def test_running_again_updates_the_person_and_ends_an_old_officer_term(software_
         (["--role", "officer"], "--role officer needs --chain"),
         (["--role", "department"], "--role department needs --department"),
         (["--role", "leader", "--chain", "software"], "--chain is only for --role officer"),
-        (["--role", "secretariat", "--department", "hrss"], "--department is only for --role department"),
+        (
+            ["--role", "secretariat", "--department", "hrss"],
+            "--department is only for --role department",
+        ),
     ],
 )
 def test_mistakes_are_refused_with_a_clear_message(args, message):
@@ -90,11 +107,19 @@ def test_unknown_chain_lists_the_known_codes():
 def test_a_mistake_exits_non_zero_from_the_shell(tmp_path):
     # The real process, as an administrator would type it (an empty database: the role is
     # checked before anything is read).
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": "/usr/bin:/bin",
-           "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "liaison.settings"}
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_SETTINGS_MODULE": "liaison.settings",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "add_user", "x", "--password", "pw", "--role", "boss"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "CommandError: unknown role 'boss': choose one of officer, department" in result.stderr

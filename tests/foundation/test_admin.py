@@ -12,8 +12,18 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 # Strings of Django and django-simple-history that their zh_Hans catalogues leave in English.
-ENGLISH = ["Model name", "Add link", "Change or view list link", "After you", "Can add",
-           "Can change", "Can view", "historical", "Changes", "entries"]
+ENGLISH = [
+    "Model name",
+    "Add link",
+    "Change or view list link",
+    "After you",
+    "Can add",
+    "Can change",
+    "Can view",
+    "historical",
+    "Changes",
+    "entries",
+]
 
 
 @pytest.fixture
@@ -28,11 +38,22 @@ def visible_text(html: str) -> str:
 
 def admin_pages():
     chain = IndustryChain.objects.get(code="software").pk
-    pages = ["/admin/", "/admin/auth/group/add/", "/admin/organisation/user/add/",
-             f"/admin/organisation/industrychain/{chain}/change/",
-             f"/admin/organisation/industrychain/{chain}/history/"]
-    for model in ["industryunion", "industrychain", "department", "issuecategory", "measure",
-                  "officerterm", "user"]:
+    pages = [
+        "/admin/",
+        "/admin/auth/group/add/",
+        "/admin/organisation/user/add/",
+        f"/admin/organisation/industrychain/{chain}/change/",
+        f"/admin/organisation/industrychain/{chain}/history/",
+    ]
+    for model in [
+        "industryunion",
+        "industrychain",
+        "department",
+        "issuecategory",
+        "measure",
+        "officerterm",
+        "user",
+    ]:
         pages += [f"/admin/organisation/{model}/", f"/admin/organisation/{model}/add/"]
     return pages
 
@@ -45,7 +66,16 @@ def test_every_page_of_the_organisation_is_in_chinese(client, superuser, softwar
         text = visible_text(response.content.decode())
         assert [word for word in ENGLISH if word in text] == [], url
     index = visible_text(client.get("/admin/").content.decode())
-    for heading in ["基础数据与人员管理", "产业工会", "产业链", "职能部门", "问题类别", "措施", "联络员任期", "用户"]:
+    for heading in [
+        "基础数据与人员管理",
+        "产业工会",
+        "产业链",
+        "职能部门",
+        "问题类别",
+        "措施",
+        "联络员任期",
+        "用户",
+    ]:
         assert heading in index
 
 
@@ -64,19 +94,28 @@ def test_the_secretariat_edits_the_organisation_only(client):
     client.force_login(wang)
     assert client.get("/admin/organisation/industrychain/").status_code == 200
     assert client.get("/admin/auth/group/").status_code == 403
-    assert set(secretariat_group().permissions.values_list("content_type__app_label", flat=True)) == {"organisation"}
+    assert set(
+        secretariat_group().permissions.values_list("content_type__app_label", flat=True)
+    ) == {"organisation"}
     assert Group.objects.filter(name="秘书处").count() == 1
     assert Permission.objects.filter(group__name="秘书处", codename="change_industrychain").exists()
 
 
-def test_appointing_an_officer_in_the_admin_ends_the_previous_term(client, superuser, software_officer):
+def test_appointing_an_officer_in_the_admin_ends_the_previous_term(
+    client, superuser, software_officer
+):
     successor = make_user("zhou", "", name="周新")
     software = IndustryChain.objects.get(code="software")
     first = software.current_term()
     client.force_login(superuser)
-    response = client.post("/admin/organisation/officerterm/add/", {
-        "chain": software.pk, "officer": successor.pk, "started_on": "2030-01-06",
-    })
+    response = client.post(
+        "/admin/organisation/officerterm/add/",
+        {
+            "chain": software.pk,
+            "officer": successor.pk,
+            "started_on": "2030-01-06",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     first.refresh_from_db()
     assert str(first.ended_on) == "2030-01-06"

@@ -8,8 +8,9 @@ pytestmark = pytest.mark.django_db
 
 def test_token_for_username_and_password(software_officer):
     client = APIClient()
-    response = client.post("/api/v1/auth/token/", {"username": "zhang", "password": "pw-zhang"},
-                           format="json")
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "zhang", "password": "pw-zhang"}, format="json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -20,15 +21,17 @@ def test_token_for_username_and_password(software_officer):
 
 
 def test_bad_password_is_400_with_a_message(software_officer):
-    response = APIClient().post("/api/v1/auth/token/", {"username": "zhang", "password": "nope"},
-                                format="json")
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "zhang", "password": "nope"}, format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["用户名或密码不正确。"]}
 
 
 def test_bad_password_message_in_english():
-    response = APIClient().post("/api/v1/auth/token/", {"username": "x", "password": "y"},
-                                HTTP_ACCEPT_LANGUAGE="en")
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["Wrong username or password."]}
 
@@ -42,12 +45,15 @@ def test_missing_fields_are_field_errors():
 def test_an_inactive_person_gets_no_token(software_officer):
     software_officer.is_active = False
     software_officer.save()
-    response = APIClient().post("/api/v1/auth/token/", {"username": "zhang", "password": "pw-zhang"})
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "zhang", "password": "pw-zhang"}
+    )
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("path", ["/api/v1/me/", "/api/v1/unions/", "/api/v1/chains/",
-                                  "/api/v1/departments/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/me/", "/api/v1/unions/", "/api/v1/chains/", "/api/v1/departments/"]
+)
 def test_no_token_is_401(path):
     response = APIClient().get(path)
     assert response.status_code == 401
@@ -65,4 +71,3 @@ def test_the_browser_session_works(client, hrss_staff):
     response = client.get("/api/v1/me/")
     assert response.status_code == 200
     assert response.json()["department"] == "hrss"
-

@@ -8,8 +8,13 @@ pytestmark = pytest.mark.django_db
 def test_me_for_an_officer(api, software_officer):
     response = api.as_user(software_officer).get("/api/v1/me/")
     assert response.json() == {
-        "id": software_officer.pk, "username": "zhang", "name": "张敏", "role": "officer",
-        "chains": ["software"], "department": None, "department_name": None,
+        "id": software_officer.pk,
+        "username": "zhang",
+        "name": "张敏",
+        "role": "officer",
+        "chains": ["software"],
+        "department": None,
+        "department_name": None,
         "email": "zhang@example.gov.cn",
     }
 
@@ -17,7 +22,10 @@ def test_me_for_an_officer(api, software_officer):
 def test_me_for_department_staff(api, hrss_staff):
     me = api.as_user(hrss_staff).get("/api/v1/me/").json()
     assert (me["role"], me["chains"], me["department"], me["department_name"]) == (
-        "department", [], "hrss", "市人力资源和社会保障局"
+        "department",
+        [],
+        "hrss",
+        "市人力资源和社会保障局",
     )
 
 
@@ -31,8 +39,12 @@ def test_me_for_other_roles(api, personas, persona):
 def test_unions(api, leader):
     unions = api.as_user(leader).get("/api/v1/unions/").json()
     assert len(unions) == 8
-    assert unions[0] == {"id": unions[0]["id"], "code": "auto-equipment", "name": "市汽车及装备制造业工会",
-                         "is_example": False}
+    assert unions[0] == {
+        "id": unions[0]["id"],
+        "code": "auto-equipment",
+        "name": "市汽车及装备制造业工会",
+        "is_example": False,
+    }
     assert sum(u["is_example"] for u in unions) == 4
 
 
@@ -42,13 +54,24 @@ def test_chains_carry_code_union_and_current_officer(api, personas, django_asser
     with django_assert_max_num_queries(3):
         chains = client.get("/api/v1/chains/").json()
     assert [c["code"] for c in chains] == [
-        "automotive", "equipment", "robotics", "drones", "smart-sensors", "software", "ai",
-        "superhard-materials", "aluminium",
+        "automotive",
+        "equipment",
+        "robotics",
+        "drones",
+        "smart-sensors",
+        "software",
+        "ai",
+        "superhard-materials",
+        "aluminium",
     ]
     by_code = {c["code"]: c for c in chains}
     assert by_code["software"] == {
-        "id": by_code["software"]["id"], "code": "software", "name": "软件", "union": "electronics-it",
-        "union_name": "市电子信息科技工会", "union_is_assumed": True,
+        "id": by_code["software"]["id"],
+        "code": "software",
+        "name": "软件",
+        "union": "electronics-it",
+        "union_name": "市电子信息科技工会",
+        "union_is_assumed": True,
         "officer": {"id": personas["software_officer"].pk, "username": "zhang", "name": "张敏"},
     }
     assert by_code["automotive"]["officer"]["username"] == "sun"

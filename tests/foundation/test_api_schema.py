@@ -14,8 +14,13 @@ def test_schema_is_openapi_3(client, software_officer):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    for path in ["/api/v1/auth/token/", "/api/v1/me/", "/api/v1/unions/", "/api/v1/chains/",
-                 "/api/v1/departments/"]:
+    for path in [
+        "/api/v1/auth/token/",
+        "/api/v1/me/",
+        "/api/v1/unions/",
+        "/api/v1/chains/",
+        "/api/v1/departments/",
+    ]:
         assert path in schema["paths"], path
     assert "tokenAuth" in schema["components"]["securitySchemes"]
 

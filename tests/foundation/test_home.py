@@ -5,12 +5,15 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("persona", "whoami"), [
-    ("software_officer", "张敏 · 联络员 · 软件"),
-    ("hrss_staff", "李强 · 职能部门 · 市人力资源和社会保障局"),
-    ("secretariat", "王芳 · 秘书处 · 市总工会劳动和经济工作部"),
-    ("leader", "刘建国 · 领导"),
-])
+@pytest.mark.parametrize(
+    ("persona", "whoami"),
+    [
+        ("software_officer", "张敏 · 联络员 · 软件"),
+        ("hrss_staff", "李强 · 职能部门 · 市人力资源和社会保障局"),
+        ("secretariat", "王芳 · 秘书处 · 市总工会劳动和经济工作部"),
+        ("leader", "刘建国 · 领导"),
+    ],
+)
 def test_home_names_role_and_organisation(client, personas, persona, whoami):
     client.force_login(personas[persona])
     response = client.get("/")

@@ -48,7 +48,10 @@ def test_imports_every_role(db, tmp_path):
     assert "imported 6 people: 6 created, 0 updated" in out
     people = {u.username: u for u in User.objects.all()}
     assert people["zhangmin"].role == "officer" and people["zhangmin"].chain_ids
-    assert people["liqiang"].department.code == "hrss" and people["liqiang"].email == "liqiang@example.gov.cn"
+    assert (
+        people["liqiang"].department.code == "hrss"
+        and people["liqiang"].email == "liqiang@example.gov.cn"
+    )
     assert people["wangfang"].is_secretariat and people["wangfang"].is_staff
     assert people["liujg"].is_leader
     assert people["zhaolei"].current_chains().get().code == "smart-sensors"
@@ -63,52 +66,99 @@ def test_an_officer_replaces_the_current_one_like_add_user(db, tmp_path, softwar
     ok, out, _err = run(xlsx(tmp_path, ("qianduo", "钱多", "officer", "software", "", "")))
     assert ok, out
     terms = OfficerTerm.objects.filter(chain__code="software").order_by("pk")
-    assert [(t.officer.username, t.ended_on is None) for t in terms] == [("zhang", False), ("qianduo", True)]
+    assert [(t.officer.username, t.ended_on is None) for t in terms] == [
+        ("zhang", False),
+        ("qianduo", True),
+    ]
 
 
 def test_existing_people_are_updated_and_keep_their_password(db, tmp_path, hrss_staff):
-    ok, out, _err = run(xlsx(tmp_path, ("li", "李强（新）", "department", "", "housing", "new@example.gov.cn")))
+    ok, out, _err = run(
+        xlsx(tmp_path, ("li", "李强（新）", "department", "", "housing", "new@example.gov.cn"))
+    )
     assert ok and "0 created, 1 updated" in out
     hrss_staff.refresh_from_db()
-    assert (hrss_staff.name, hrss_staff.department.code, hrss_staff.email) == ("李强（新）", "housing", "new@example.gov.cn")
+    assert (hrss_staff.name, hrss_staff.department.code, hrss_staff.email) == (
+        "李强（新）",
+        "housing",
+        "new@example.gov.cn",
+    )
     assert hrss_staff.check_password("pw-li")
 
 
-@pytest.mark.parametrize("row, expected", [
-    (("x1", "某", "officer", "rockets", "", ""), "第3行，D列（chain）：未知产业链“rockets”"),
-    (("x1", "某", "officer", "", "", ""), "第3行，D列（chain）：联络员须填写产业链"),
-    (("x1", "某", "department", "", "nasa", ""), "第3行，E列（department）：未知职能部门“nasa”"),
-    (("x1", "某", "department", "", "", ""), "第3行，E列（department）：职能部门人员须填写所属部门"),
-    (("x1", "某", "boss", "", "", ""), "第3行，C列（role）：未知角色“boss”"),
-    (("x1", "某", "leader", "software", "", ""), "第3行，D列（chain）：只有联络员填写产业链"),
-    (("x1", "某", "leader", "", "hrss", ""), "第3行，E列（department）：只有职能部门人员填写所属部门"),
-    (("x1", "某", "leader", "", "", "not-an-email"), "第3行，F列（email）：邮箱“not-an-email”格式不正确"),
-    (("", "某", "leader", "", "", ""), "第3行，A列（username）：用户名不能为空"),
-    (("a b", "某", "leader", "", "", ""), "第3行，A列（username）：用户名“a b”含有不允许的字符"),
-    (("ok1", "某", "leader", "", "", ""), "第3行，A列（username）：用户名“ok1”与第2行重复"),
-    (("x1", "某", "officer", "software", "", ""), "产业链“软件”已在第2行指定联络员"),
-    (("li", "李强", "leader", "", "", ""), "第3行，C列（role）：用户“li”已存在，角色为“职能部门”"),
-])
-def test_each_error_names_row_and_column_and_nothing_is_imported(db, tmp_path, hrss_staff, row, expected):
-    first = ("ok1", "第一行", "officer", "software", "", "") if "联络员" in expected else ("ok1", "第一行", "leader", "", "", "")
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        (("x1", "某", "officer", "rockets", "", ""), "第3行，D列（chain）：未知产业链“rockets”"),
+        (("x1", "某", "officer", "", "", ""), "第3行，D列（chain）：联络员须填写产业链"),
+        (
+            ("x1", "某", "department", "", "nasa", ""),
+            "第3行，E列（department）：未知职能部门“nasa”",
+        ),
+        (
+            ("x1", "某", "department", "", "", ""),
+            "第3行，E列（department）：职能部门人员须填写所属部门",
+        ),
+        (("x1", "某", "boss", "", "", ""), "第3行，C列（role）：未知角色“boss”"),
+        (("x1", "某", "leader", "software", "", ""), "第3行，D列（chain）：只有联络员填写产业链"),
+        (
+            ("x1", "某", "leader", "", "hrss", ""),
+            "第3行，E列（department）：只有职能部门人员填写所属部门",
+        ),
+        (
+            ("x1", "某", "leader", "", "", "not-an-email"),
+            "第3行，F列（email）：邮箱“not-an-email”格式不正确",
+        ),
+        (("", "某", "leader", "", "", ""), "第3行，A列（username）：用户名不能为空"),
+        (
+            ("a b", "某", "leader", "", "", ""),
+            "第3行，A列（username）：用户名“a b”含有不允许的字符",
+        ),
+        (("ok1", "某", "leader", "", "", ""), "第3行，A列（username）：用户名“ok1”与第2行重复"),
+        (("x1", "某", "officer", "software", "", ""), "产业链“软件”已在第2行指定联络员"),
+        (
+            ("li", "李强", "leader", "", "", ""),
+            "第3行，C列（role）：用户“li”已存在，角色为“职能部门”",
+        ),
+    ],
+)
+def test_each_error_names_row_and_column_and_nothing_is_imported(
+    db, tmp_path, hrss_staff, row, expected
+):
+    first = (
+        ("ok1", "第一行", "officer", "software", "", "")
+        if "联络员" in expected
+        else ("ok1", "第一行", "leader", "", "", "")
+    )
     before = User.objects.count()
     ok, _out, err = run(xlsx(tmp_path, first, row))
     assert not ok
     assert expected in err, err
     assert "未导入任何人员" in err
-    assert User.objects.count() == before and not OfficerTerm.objects.filter(chain__code="software").exists()
+    assert (
+        User.objects.count() == before
+        and not OfficerTerm.objects.filter(chain__code="software").exists()
+    )
 
 
 def test_all_errors_are_reported_at_once(db, tmp_path):
-    ok, _out, err = run(xlsx(tmp_path, ("a1", "", "boss", "", "", ""), ("a2", "", "officer", "mars", "", "")))
+    ok, _out, err = run(
+        xlsx(tmp_path, ("a1", "", "boss", "", "", ""), ("a2", "", "officer", "mars", "", ""))
+    )
     assert not ok and "第2行" in err and "第3行" in err and "2处错误" in err
 
 
 def test_missing_column_and_chinese_headers(db, tmp_path):
     ok, _out, err = run(xlsx(tmp_path, ("a1", "甲"), header=["username", "name"]))
     assert not ok and "第1行（role）：缺少此列" in err
-    ok, out, _err = run(xlsx(tmp_path, ("li9", "李九", "职能部门", "", "hrss", ""),
-                             header=["用户名", "姓名", "角色", "产业链", "职能部门", "邮箱"], name="zh.xlsx"))
+    ok, out, _err = run(
+        xlsx(
+            tmp_path,
+            ("li9", "李九", "职能部门", "", "hrss", ""),
+            header=["用户名", "姓名", "角色", "产业链", "职能部门", "邮箱"],
+            name="zh.xlsx",
+        )
+    )
     assert ok and User.objects.get(username="li9").department.code == "hrss"
 
 
@@ -131,7 +181,10 @@ def test_the_admin_screen_imports_the_same_way(db, client, tmp_path):
     bad = xlsx(tmp_path, ("x1", "某", "officer", "rockets", "", ""), name="bad.xlsx")
     with open(bad, "rb") as handle:
         page = client.post(url, {"file": handle}).content.decode()
-    assert "第2行，D列（chain）：未知产业链“rockets”" in page and not User.objects.filter(username="x1").exists()
+    assert (
+        "第2行，D列（chain）：未知产业链“rockets”" in page
+        and not User.objects.filter(username="x1").exists()
+    )
     good = xlsx(tmp_path, *GOOD, name="good.xlsx")
     with open(good, "rb") as handle:
         page = client.post(url, {"file": handle}).content.decode()

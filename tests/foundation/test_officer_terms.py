@@ -42,9 +42,9 @@ def test_appointing_a_new_officer_ends_the_previous_term_and_keeps_it(software_o
     first.refresh_from_db()
     assert first.ended_on == first.started_on + timedelta(days=30)
     assert software.current_term() == new_term
-    assert list(software.officer_terms.order_by("started_on").values_list("officer__username", "ended_on")) == [
-        ("zhang", first.ended_on), ("zhou", None)
-    ]
+    assert list(
+        software.officer_terms.order_by("started_on").values_list("officer__username", "ended_on")
+    ) == [("zhang", first.ended_on), ("zhou", None)]
     successor.refresh_from_db()
     assert successor.role == User.Role.OFFICER
     # The replaced officer is nobody's officer any more (a fresh request sees that).
@@ -76,9 +76,17 @@ def test_open_issues_follow_the_chain_not_the_person(software_officer, secretari
         chain=IndustryChain.objects.get(code="software"),
         category=IssueCategory.objects.get(code="recruitment"),
     )
-    issue = perform_transition(issue, "assign", secretariat, department=hrss_staff.department,
-                               due_date=today() + timedelta(days=30), note="请市人社局研究办理")
-    issue = perform_transition(issue, "resolve", hrss_staff, resolution="已开通应届生落户绿色通道。")
+    issue = perform_transition(
+        issue,
+        "assign",
+        secretariat,
+        department=hrss_staff.department,
+        due_date=today() + timedelta(days=30),
+        note="请市人社局研究办理",
+    )
+    issue = perform_transition(
+        issue, "resolve", hrss_staff, resolution="已开通应届生落户绿色通道。"
+    )
 
     successor = make_user("zhou", "", name="周新")
     appoint_officer(IndustryChain.objects.get(code="software"), successor)
@@ -87,6 +95,8 @@ def test_open_issues_follow_the_chain_not_the_person(software_officer, secretari
 
     with pytest.raises(PermissionDenied):
         perform_transition(issue, "verify", old, satisfaction="satisfied")
-    issue = perform_transition(issue, "verify", new, satisfaction="satisfied", note="企业反馈已解决")
+    issue = perform_transition(
+        issue, "verify", new, satisfaction="satisfied", note="企业反馈已解决"
+    )
     assert issue.state == State.VERIFIED
     assert issue.history.latest().history_user == new

@@ -19,29 +19,52 @@ SEED_UNIONS = {
     "new-employment": "市新就业形态工会",
 }
 SEED_CHAINS = {
-    "automotive": "汽车制造", "equipment": "装备制造", "robotics": "机器人", "drones": "无人机",
-    "smart-sensors": "智能传感器", "software": "软件", "ai": "人工智能",
-    "superhard-materials": "超硬材料", "aluminium": "铝加工制品",
+    "automotive": "汽车制造",
+    "equipment": "装备制造",
+    "robotics": "机器人",
+    "drones": "无人机",
+    "smart-sensors": "智能传感器",
+    "software": "软件",
+    "ai": "人工智能",
+    "superhard-materials": "超硬材料",
+    "aluminium": "铝加工制品",
 }
 SEED_MEASURES = [
-    "引领产业工人听党话、跟党走", "打造高技能人才队伍", "深化群众性技术创新活动",
-    "提升劳动和技能竞赛水平", "发挥劳模工匠示范引领作用", "发挥国有企业带动作用",
-    "发挥产业工会自身优势", "全力构建和谐劳动关系", "持续做好普惠性服务",
-    "提升产业工人文化生活品质", "建立助“链”联动机制",
+    "引领产业工人听党话、跟党走",
+    "打造高技能人才队伍",
+    "深化群众性技术创新活动",
+    "提升劳动和技能竞赛水平",
+    "发挥劳模工匠示范引领作用",
+    "发挥国有企业带动作用",
+    "发挥产业工会自身优势",
+    "全力构建和谐劳动关系",
+    "持续做好普惠性服务",
+    "提升产业工人文化生活品质",
+    "建立助“链”联动机制",
 ]
 CHAIN_UNIONS = {
-    "automotive": "auto-equipment", "equipment": "auto-equipment", "robotics": "auto-equipment",
-    "drones": "auto-equipment", "smart-sensors": "electronics-it", "software": "electronics-it",
+    "automotive": "auto-equipment",
+    "equipment": "auto-equipment",
+    "robotics": "auto-equipment",
+    "drones": "auto-equipment",
+    "smart-sensors": "electronics-it",
+    "software": "electronics-it",
     "ai": "electronics-it",
 }
 
 
 def counts():
-    return [m.objects.count() for m in (IndustryUnion, IndustryChain, Department, IssueCategory, Measure)]
+    return [
+        m.objects.count()
+        for m in (IndustryUnion, IndustryChain, Department, IssueCategory, Measure)
+    ]
 
 
 def history_counts():
-    return [m.history.count() for m in (IndustryUnion, IndustryChain, Department, IssueCategory, Measure)]
+    return [
+        m.history.count()
+        for m in (IndustryUnion, IndustryChain, Department, IssueCategory, Measure)
+    ]
 
 
 def test_loads_the_organisation_of_measure_11():
@@ -100,13 +123,26 @@ def test_eleven_measures_with_short_titles_and_text():
 
 def test_departments_and_categories_have_the_design_codes():
     assert set(Department.objects.values_list("code", flat=True)) == {
-        "ndrc", "miit", "hrss", "sti", "housing", "education", "finance", "market"
+        "ndrc",
+        "miit",
+        "hrss",
+        "sti",
+        "housing",
+        "education",
+        "finance",
+        "market",
     }
     assert Department.objects.get(code="hrss").name == "市人力资源和社会保障局"
     assert dict(IssueCategory.objects.values_list("code", "name")) == {
-        "recruitment": "用工招聘", "training": "技能培训", "talent": "人才政策",
-        "housing": "住房保障", "labour-relations": "劳动关系", "rights": "权益保障",
-        "supply-chain": "产业配套", "finance": "融资", "other": "其他",
+        "recruitment": "用工招聘",
+        "training": "技能培训",
+        "talent": "人才政策",
+        "housing": "住房保障",
+        "labour-relations": "劳动关系",
+        "rights": "权益保障",
+        "supply-chain": "产业配套",
+        "finance": "融资",
+        "other": "其他",
     }
 
 

@@ -25,11 +25,20 @@ def test_demo_accounts_of_every_role():
     assert accounts.leader.role == "leader"
     assert set(accounts.officers) == set(IndustryChain.objects.values_list("code", flat=True))
     assert {u.department.code for u in accounts.staff.values()} == {
-        "ndrc", "miit", "hrss", "sti", "housing", "education", "finance", "market"
+        "ndrc",
+        "miit",
+        "hrss",
+        "sti",
+        "housing",
+        "education",
+        "finance",
+        "market",
     }
     zhangmin = User.objects.get(username="zhangmin")
     assert zhangmin.check_password(demo.DEMO_PASSWORD)
-    assert zhangmin.name == "张敏" and zhangmin.chain_ids == {IndustryChain.objects.get(code="software").pk}
+    assert zhangmin.name == "张敏" and zhangmin.chain_ids == {
+        IndustryChain.objects.get(code="software").pk
+    }
     rows = accounts.rows()
     assert ("zhangmin", "联络员 · software", "张敏") in rows
     assert ("liqiang", "职能部门 · hrss", "李强") in rows

@@ -17,7 +17,13 @@ def issue_in(personas):
             "automotive": personas["automotive_officer"],
         }[chain]
         staff = {"hrss": personas["hrss_staff"], "housing": personas["housing_staff"]}[department]
-        return bring_to(state, officer=officer, secretariat=personas["secretariat"], staff=staff,
-                        chain=chain, department=department)
+        return bring_to(
+            state,
+            officer=officer,
+            secretariat=personas["secretariat"],
+            staff=staff,
+            chain=chain,
+            department=department,
+        )
 
     return build

@@ -10,9 +10,15 @@ from organisation.models import Department, IndustryChain, IssueCategory
 
 # A valid body for each transition, as a client program would send it.
 VALID_INPUTS = {
-    "assign": lambda: {"department": "hrss", "due_date": (today() + timedelta(days=10)).isoformat(),
-                       "note": "请尽快协调"},
-    "reassign": lambda: {"due_date": (today() + timedelta(days=20)).isoformat(), "reason": "延期办理"},
+    "assign": lambda: {
+        "department": "hrss",
+        "due_date": (today() + timedelta(days=10)).isoformat(),
+        "note": "请尽快协调",
+    },
+    "reassign": lambda: {
+        "due_date": (today() + timedelta(days=20)).isoformat(),
+        "reason": "延期办理",
+    },
     "return": lambda: {"reason": "不属于本部门职责"},
     "resolve": lambda: {"resolution": "已协调人才补贴申报，企业已获批"},
     "verify": lambda: {"satisfaction": "satisfied", "note": "企业满意"},
@@ -36,15 +42,18 @@ def file_issue(officer, chain: str = "software", **fields) -> Issue:
     return raise_issue(
         officer,
         title=fields.pop("title", "高级测试工程师招聘困难"),
-        description=fields.pop("description", "企业反映高级测试工程师岗位长期空缺，人才补贴申报卡在审核环节。"),
+        description=fields.pop(
+            "description", "企业反映高级测试工程师岗位长期空缺，人才补贴申报卡在审核环节。"
+        ),
         chain=IndustryChain.objects.get(code=chain),
         category=IssueCategory.objects.get(code=fields.pop("category", "recruitment")),
         **fields,
     )
 
 
-def bring_to(state: str, *, officer, secretariat, staff, chain: str = "software",
-             department: str = "hrss") -> Issue:
+def bring_to(
+    state: str, *, officer, secretariat, staff, chain: str = "software", department: str = "hrss"
+) -> Issue:
     """An issue of `chain` in `state`, having passed through the real transitions."""
     issue = file_issue(officer, chain)
     if state == State.RAISED:
@@ -52,8 +61,11 @@ def bring_to(state: str, *, officer, secretariat, staff, chain: str = "software"
     if state == State.WITHDRAWN:
         return perform_transition(issue, "withdraw", officer, reason="企业已自行解决")
     issue = perform_transition(
-        issue, "assign", secretariat,
-        department=Department.objects.get(code=department), due_date=today() + timedelta(days=10),
+        issue,
+        "assign",
+        secretariat,
+        department=Department.objects.get(code=department),
+        due_date=today() + timedelta(days=10),
     )
     if state == State.ASSIGNED:
         return issue

@@ -24,7 +24,8 @@ def pdf(name="复核材料.pdf", content=PDF):
 def test_a_note_with_files_then_the_download(api, personas, issue_in):
     issue = issue_in(State.ASSIGNED)
     response = api.as_user(personas["hrss_staff"]).post(
-        url(issue, "updates/"), {"text": "已提交补贴复核材料", "files": [pdf(), pdf("会议记录.pdf")]},
+        url(issue, "updates/"),
+        {"text": "已提交补贴复核材料", "files": [pdf(), pdf("会议记录.pdf")]},
         format="multipart",
     )
 
@@ -43,9 +44,16 @@ def test_a_note_with_files_then_the_download(api, personas, issue_in):
     assert download["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize(("persona", "status"), [("leader", 200), ("ai_officer", 200),
-                                                 ("automotive_officer", 404), ("housing_staff", 404),
-                                                 ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("leader", 200),
+        ("ai_officer", 200),
+        ("automotive_officer", 404),
+        ("housing_staff", 404),
+        ("outsider", 404),
+    ],
+)
 def test_downloads_follow_visibility(api, personas, issue_in, persona, status):
     issue = issue_in(State.ASSIGNED)
     attachment = store_attachment(issue, pdf(), personas["software_officer"])
@@ -56,7 +64,9 @@ def test_downloads_follow_visibility(api, personas, issue_in, persona, status):
 def test_an_attachment_is_only_reachable_through_its_own_issue(api, personas, issue_in):
     mine, other = issue_in(State.ASSIGNED), issue_in(State.RAISED, chain="automotive")
     attachment = store_attachment(other, pdf(), personas["automotive_officer"])
-    response = api.as_user(personas["software_officer"]).get(url(mine, f"attachments/{attachment.pk}/"))
+    response = api.as_user(personas["software_officer"]).get(
+        url(mine, f"attachments/{attachment.pk}/")
+    )
     assert response.status_code == 404
 
 

@@ -17,8 +17,10 @@ from tests.issues_api.helpers import VALID_INPUTS, bring_to, url
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)",
+    ),
 ]
 
 
@@ -54,7 +56,9 @@ def race(attempts):
         first_read.pending = True
         try:
             start.wait(timeout=10)
-            statuses[i] = client.post(url(issue, f"transitions/{name}/"), body, format="json").status_code
+            statuses[i] = client.post(
+                url(issue, f"transitions/{name}/"), body, format="json"
+            ).status_code
         finally:
             connections.close_all()  # this thread's connection, not the test's
 
@@ -73,26 +77,43 @@ def race(attempts):
 @pytest.mark.parametrize("round_", range(3))
 def test_two_secretaries_assign_the_same_issue_at_once(personas, round_):
     wang = personas["secretariat"]
-    issue = bring_to(State.RAISED, officer=personas["software_officer"], secretariat=wang,
-                     staff=personas["hrss_staff"])
+    issue = bring_to(
+        State.RAISED,
+        officer=personas["software_officer"],
+        secretariat=wang,
+        staff=personas["hrss_staff"],
+    )
     second = {**VALID_INPUTS["assign"](), "department": "housing"}
 
-    statuses = race([(wang, issue, "assign", VALID_INPUTS["assign"]()), (wang, issue, "assign", second)])
+    statuses = race(
+        [(wang, issue, "assign", VALID_INPUTS["assign"]()), (wang, issue, "assign", second)]
+    )
 
     assert statuses == [200, 409]
     issue = Issue.objects.get(pk=issue.pk)
     assert issue.state == State.ASSIGNED
-    assert list(issue.history.values_list("transition", flat=True).order_by("history_date")) == ["raise", "assign"]
+    assert list(issue.history.values_list("transition", flat=True).order_by("history_date")) == [
+        "raise",
+        "assign",
+    ]
     assert issue.involvements.count() == 1, "the loser left no trace"
 
 
 def test_resolve_and_return_race(personas):
     li = personas["hrss_staff"]
-    issue = bring_to(State.ASSIGNED, officer=personas["software_officer"], secretariat=personas["secretariat"],
-                     staff=li)
+    issue = bring_to(
+        State.ASSIGNED,
+        officer=personas["software_officer"],
+        secretariat=personas["secretariat"],
+        staff=li,
+    )
 
-    statuses = race([(li, issue, "resolve", VALID_INPUTS["resolve"]()),
-                     (li, issue, "return", VALID_INPUTS["return"]())])
+    statuses = race(
+        [
+            (li, issue, "resolve", VALID_INPUTS["resolve"]()),
+            (li, issue, "return", VALID_INPUTS["return"]()),
+        ]
+    )
 
     assert statuses == [200, 409]
     issue = Issue.objects.get(pk=issue.pk)
@@ -102,11 +123,19 @@ def test_resolve_and_return_race(personas):
 
 def test_the_officer_verifies_while_reopening_elsewhere(personas):
     zhang = personas["software_officer"]
-    issue = bring_to(State.RESOLVED, officer=zhang, secretariat=personas["secretariat"],
-                     staff=personas["hrss_staff"])
+    issue = bring_to(
+        State.RESOLVED,
+        officer=zhang,
+        secretariat=personas["secretariat"],
+        staff=personas["hrss_staff"],
+    )
 
-    statuses = race([(zhang, issue, "verify", VALID_INPUTS["verify"]()),
-                     (zhang, issue, "reopen", VALID_INPUTS["reopen"]())])
+    statuses = race(
+        [
+            (zhang, issue, "verify", VALID_INPUTS["verify"]()),
+            (zhang, issue, "reopen", VALID_INPUTS["reopen"]()),
+        ]
+    )
 
     assert statuses == [200, 409]
     assert Issue.objects.get(pk=issue.pk).history.count() == 4
@@ -134,9 +163,13 @@ def test_the_second_one_waits_for_the_lock_then_refuses(personas):
                 Issue.objects.select_for_update().get(pk=issue.pk)
                 holding.set()
                 release.wait(timeout=10)
-                perform_transition(Issue.objects.get(pk=issue.pk), "assign", wang,
-                                   department=Department.objects.get(code="hrss"),
-                                   due_date=today() + timedelta(days=5))
+                perform_transition(
+                    Issue.objects.get(pk=issue.pk),
+                    "assign",
+                    wang,
+                    department=Department.objects.get(code="hrss"),
+                    due_date=today() + timedelta(days=5),
+                )
         finally:
             connections.close_all()
 
@@ -176,9 +209,15 @@ def test_two_officers_file_at_once_and_get_different_numbers(personas):
 
     def file(i):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=officers[i])[0].key}")
-        body = {"title": "并发提出", "description": "两位联络员同时提出问题。", "chain": chains[i],
-                "category": "recruitment"}
+        client.credentials(
+            HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=officers[i])[0].key}"
+        )
+        body = {
+            "title": "并发提出",
+            "description": "两位联络员同时提出问题。",
+            "chain": chains[i],
+            "category": "recruitment",
+        }
         try:
             start.wait(timeout=10)
             response = client.post("/api/v1/issues/", body, format="json")
@@ -200,11 +239,19 @@ def test_two_officers_file_at_once_and_get_different_numbers(personas):
 def test_two_reassignments_at_once_one_wins(personas):
     """Reassign keeps the state: the change stamp still tells the second one it came too late."""
     wang = personas["secretariat"]
-    issue = bring_to(State.ASSIGNED, officer=personas["software_officer"], secretariat=wang,
-                     staff=personas["hrss_staff"])
+    issue = bring_to(
+        State.ASSIGNED,
+        officer=personas["software_officer"],
+        secretariat=wang,
+        staff=personas["hrss_staff"],
+    )
 
-    statuses = race([(wang, issue, "reassign", {"department": "housing", "reason": "职责调整"}),
-                     (wang, issue, "reassign", {"due_date": "2099-01-01", "reason": "延期"})])
+    statuses = race(
+        [
+            (wang, issue, "reassign", {"department": "housing", "reason": "职责调整"}),
+            (wang, issue, "reassign", {"due_date": "2099-01-01", "reason": "延期"}),
+        ]
+    )
 
     assert statuses == [200, 409]
     assert Issue.objects.get(pk=issue.pk).history.count() == 3

@@ -31,7 +31,9 @@ def test_officer_files_an_issue_of_her_chain(api, software_officer):
     assert set(body["available_transitions"]) == {"withdraw"}
     issue = Issue.objects.get(pk=body["id"])
     assert issue.company == "郑州某软件有限公司"
-    assert [(h.transition, h.history_user_id) for h in issue.history.all()] == [("raise", software_officer.pk)]
+    assert [(h.transition, h.history_user_id) for h in issue.history.all()] == [
+        ("raise", software_officer.pk)
+    ]
 
 
 def test_measure_and_company_are_optional(api, software_officer):
@@ -57,8 +59,10 @@ def test_the_state_cannot_be_chosen_by_the_client(api, software_officer):
     assert response.json()["department"] is None
 
 
-@pytest.mark.parametrize("persona", ["ai_officer", "automotive_officer", "hrss_staff", "secretariat",
-                                     "leader", "outsider"])
+@pytest.mark.parametrize(
+    "persona",
+    ["ai_officer", "automotive_officer", "hrss_staff", "secretariat", "leader", "outsider"],
+)
 def test_only_the_chains_current_officer_may_file(api, personas, persona):
     response = api.as_user(personas[persona]).post("/api/v1/issues/", BODY, format="json")
     assert response.status_code == 403
@@ -86,7 +90,9 @@ def test_a_replaced_officer_may_no_longer_file(api, software_officer):
     ],
 )
 def test_bad_fields_answer_400_in_chinese(api, software_officer, change, field, message):
-    response = api.as_user(software_officer).post("/api/v1/issues/", {**BODY, **change}, format="json")
+    response = api.as_user(software_officer).post(
+        "/api/v1/issues/", {**BODY, **change}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()[field] == [message]
 

@@ -24,10 +24,17 @@ def due_on(personas):
     def build(due: date, state: str = State.ASSIGNED):
         with time_machine.travel(ASSIGNED_ON, tick=False):
             issue = file_issue(personas["software_officer"])
-            issue = perform_transition(issue, "assign", personas["secretariat"],
-                                       department=Department.objects.get(code="hrss"), due_date=due)
+            issue = perform_transition(
+                issue,
+                "assign",
+                personas["secretariat"],
+                department=Department.objects.get(code="hrss"),
+                due_date=due,
+            )
             if state == State.RESOLVED:
-                issue = perform_transition(issue, "resolve", personas["hrss_staff"], resolution="已办结")
+                issue = perform_transition(
+                    issue, "resolve", personas["hrss_staff"], resolution="已办结"
+                )
         return issue
 
     return build
@@ -46,10 +53,10 @@ def test_today_is_the_beijing_date():
 @pytest.mark.parametrize(
     ("due", "expected"),
     [
-        (date(2024, 11, 24), ("red", True)),      # yesterday in Beijing, though still the 24th in UTC
+        (date(2024, 11, 24), ("red", True)),  # yesterday in Beijing, though still the 24th in UTC
         (date(2024, 11, 25), ("yellow", False)),  # due today
         (date(2024, 11, 28), ("yellow", False)),  # due in 3 days
-        (date(2024, 11, 29), (None, False)),      # due in 4 days
+        (date(2024, 11, 29), (None, False)),  # due in 4 days
     ],
 )
 def test_warning_boundaries(api, personas, due_on, due, expected):
@@ -60,9 +67,13 @@ def test_warning_boundaries(api, personas, due_on, due, expected):
 
 def test_overdue_begins_at_beijing_midnight(api, personas, due_on):
     issue = due_on(date(2024, 11, 24))
-    with time_machine.travel(datetime(2024, 11, 24, 15, 59, tzinfo=UTC), tick=False):  # 23:59 Beijing
+    with time_machine.travel(
+        datetime(2024, 11, 24, 15, 59, tzinfo=UTC), tick=False
+    ):  # 23:59 Beijing
         assert light(api, personas["secretariat"], issue) == ("yellow", False)
-    with time_machine.travel(datetime(2024, 11, 24, 16, 0, tzinfo=UTC), tick=False):  # 00:00 on the 25th
+    with time_machine.travel(
+        datetime(2024, 11, 24, 16, 0, tzinfo=UTC), tick=False
+    ):  # 00:00 on the 25th
         assert light(api, personas["secretariat"], issue) == ("red", True)
         listed = api.get("/api/v1/issues/?overdue=true").json()["results"]
         assert [row["number"] for row in listed] == [issue.number]
@@ -79,7 +90,8 @@ def test_assign_refuses_yesterday_by_the_beijing_calendar(api, personas):
     issue = file_issue(personas["software_officer"])
     with time_machine.travel(LATE_EVENING_UTC, tick=False):
         response = api.as_user(personas["secretariat"]).post(
-            url(issue, "transitions/assign/"), {"department": "hrss", "due_date": "2024-11-24"},
+            url(issue, "transitions/assign/"),
+            {"department": "hrss", "due_date": "2024-11-24"},
             format="json",
         )
     assert response.status_code == 400

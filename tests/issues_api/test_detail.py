@@ -8,9 +8,25 @@ from tests.issues_api.helpers import fresh, url
 pytestmark = pytest.mark.django_db
 
 DESIGN_FIELDS = {
-    "id", "number", "title", "description", "chain", "union", "category", "measure", "state",
-    "department", "due_date", "is_overdue", "warning", "raised_by", "raised_at", "resolution",
-    "satisfaction", "verified_at", "available_transitions",
+    "id",
+    "number",
+    "title",
+    "description",
+    "chain",
+    "union",
+    "category",
+    "measure",
+    "state",
+    "department",
+    "due_date",
+    "is_overdue",
+    "warning",
+    "raised_by",
+    "raised_at",
+    "resolution",
+    "satisfaction",
+    "verified_at",
+    "available_transitions",
 }
 
 
@@ -20,8 +36,17 @@ def test_an_issue_carries_exactly_designs_fields_and_a_few_display_extras(api, p
 
     assert set(body) >= DESIGN_FIELDS
     assert set(body) - DESIGN_FIELDS <= {
-        "company", "chain_name", "union_name", "category_name", "department_name", "state_label",
-        "raised_by_name", "resolved_at", "return_count", "reopen_count", "attachments",
+        "company",
+        "chain_name",
+        "union_name",
+        "category_name",
+        "department_name",
+        "state_label",
+        "raised_by_name",
+        "resolved_at",
+        "return_count",
+        "reopen_count",
+        "attachments",
     }
     assert body["chain"] == "software" and body["chain_name"] == "软件"
     assert body["union"] == "electronics-it"
@@ -38,21 +63,32 @@ def test_an_issue_carries_exactly_designs_fields_and_a_few_display_extras(api, p
 
 def test_available_transitions_are_the_ones_this_person_may_take_now(api, personas, issue_in):
     issue = issue_in(State.RESOLVED)
-    assert api.as_user(personas["software_officer"]).get(url(issue)).json()["available_transitions"] == [
-        "verify", "reopen",
+    assert api.as_user(personas["software_officer"]).get(url(issue)).json()[
+        "available_transitions"
+    ] == [
+        "verify",
+        "reopen",
     ]
     assert api.as_user(personas["hrss_staff"]).get(url(issue)).json()["available_transitions"] == []
     raised = issue_in(State.RAISED)
-    assert api.as_user(personas["secretariat"]).get(url(raised)).json()["available_transitions"] == [
-        "assign", "withdraw",
+    assert api.as_user(personas["secretariat"]).get(url(raised)).json()[
+        "available_transitions"
+    ] == [
+        "assign",
+        "withdraw",
     ]
 
 
 @pytest.mark.parametrize(
     ("persona", "status"),
     [
-        ("software_officer", 200), ("ai_officer", 200), ("automotive_officer", 404),
-        ("hrss_staff", 200), ("housing_staff", 404), ("secretariat", 200), ("leader", 200),
+        ("software_officer", 200),
+        ("ai_officer", 200),
+        ("automotive_officer", 404),
+        ("hrss_staff", 200),
+        ("housing_staff", 404),
+        ("secretariat", 200),
+        ("leader", 200),
         ("outsider", 404),
     ],
 )
@@ -64,7 +100,9 @@ def test_who_sees_an_assigned_issue(api, personas, issue_in, persona, status):
 def test_a_returned_issue_stays_visible_to_the_department_that_returned_it(api, personas, issue_in):
     from issues.services import perform_transition
 
-    issue = perform_transition(issue_in(State.ASSIGNED), "return", personas["hrss_staff"], reason="非本部门职责")
+    issue = perform_transition(
+        issue_in(State.ASSIGNED), "return", personas["hrss_staff"], reason="非本部门职责"
+    )
     response = api.as_user(personas["hrss_staff"]).get(url(issue))
     assert response.status_code == 200
     assert response.json()["department"] is None
@@ -74,7 +112,9 @@ def test_a_returned_issue_stays_visible_to_the_department_that_returned_it(api, 
 def test_the_state_cannot_be_written(api, personas, issue_in, method):
     issue = issue_in(State.RAISED)
     client = api.as_user(personas["secretariat"])
-    response = getattr(client, method)(url(issue), {"state": "verified", "title": "改"}, format="json")
+    response = getattr(client, method)(
+        url(issue), {"state": "verified", "title": "改"}, format="json"
+    )
     assert response.status_code == 405
     assert fresh(issue).state == State.RAISED
     assert fresh(issue).title != "改"

@@ -13,7 +13,9 @@ FIELDS = {"at", "user", "transition", "from_state", "to_state", "reason", "depar
 
 def test_the_whole_journey_reads_back_in_order(api, personas, issue_in):
     issue = issue_in(State.RESOLVED)  # raise, assign, resolve
-    issue = perform_transition(issue, "reopen", personas["software_officer"], reason="补贴仍未到账，" * 200)
+    issue = perform_transition(
+        issue, "reopen", personas["software_officer"], reason="补贴仍未到账，" * 200
+    )
     perform_transition(issue, "return", personas["hrss_staff"], reason="应由市财政局办理")
 
     rows = api.as_user(personas["software_officer"]).get(url(issue, "history/")).json()
@@ -37,24 +39,33 @@ def test_transitions_through_the_api_record_the_reason(api, personas, issue_in):
     issue = issue_in(State.RAISED)
     api.as_user(personas["secretariat"]).post(
         url(issue, "transitions/assign/"),
-        {"department": "housing", "due_date": "2099-12-31", "note": "请市住房局牵头"}, format="json",
+        {"department": "housing", "due_date": "2099-12-31", "note": "请市住房局牵头"},
+        format="json",
     )
     rows = api.get(url(issue, "history/")).json()
     assert rows[-1] == rows[-1] | {
-        "transition": "assign", "user": "wang", "reason": "请市住房局牵头", "department": "housing",
-        "due_date": "2099-12-31", "to_state": "assigned", "from_state": "raised",
+        "transition": "assign",
+        "user": "wang",
+        "reason": "请市住房局牵头",
+        "department": "housing",
+        "due_date": "2099-12-31",
+        "to_state": "assigned",
+        "from_state": "raised",
     }
 
 
-@pytest.mark.parametrize(("persona", "status"), [("automotive_officer", 404), ("outsider", 404),
-                                                 ("leader", 200), ("ai_officer", 200)])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("automotive_officer", 404), ("outsider", 404), ("leader", 200), ("ai_officer", 200)],
+)
 def test_history_follows_visibility(api, personas, issue_in, persona, status):
     issue = issue_in(State.RAISED)
     assert api.as_user(personas[persona]).get(url(issue, "history/")).status_code == status
 
 
-def test_listeners_hear_each_accepted_transition_once_after_commit(api, personas, issue_in,
-                                                                    django_capture_on_commit_callbacks):
+def test_listeners_hear_each_accepted_transition_once_after_commit(
+    api, personas, issue_in, django_capture_on_commit_callbacks
+):
     from issues.signals import issue_transitioned
 
     heard = []
@@ -67,11 +78,15 @@ def test_listeners_hear_each_accepted_transition_once_after_commit(api, personas
         issue = issue_in(State.RAISED)
         wang = api.as_user(personas["secretariat"])
         with django_capture_on_commit_callbacks(execute=True):
-            wang.post(url(issue, "transitions/assign/"), {"department": "hrss"}, format="json")  # 400
-            api.as_user(personas["leader"]).post(url(issue, "transitions/withdraw/"), {"reason": "x"},
-                                                 format="json")  # 403
-            api.as_user(personas["secretariat"]).post(url(issue, "transitions/withdraw/"),
-                                                      {"reason": "重复提出"}, format="json")
+            wang.post(
+                url(issue, "transitions/assign/"), {"department": "hrss"}, format="json"
+            )  # 400
+            api.as_user(personas["leader"]).post(
+                url(issue, "transitions/withdraw/"), {"reason": "x"}, format="json"
+            )  # 403
+            api.as_user(personas["secretariat"]).post(
+                url(issue, "transitions/withdraw/"), {"reason": "重复提出"}, format="json"
+            )
     finally:
         issue_transitioned.disconnect(listener)
 

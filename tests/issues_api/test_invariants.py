@@ -19,6 +19,7 @@ def post(api, user, issue, name, body):
 
 # --- assigned ⇒ department and due date ----------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -47,15 +48,26 @@ def test_reassign_needs_a_department_or_a_due_date(api, personas, issue_in):
 def test_reassign_to_another_department(api, personas, issue_in):
     issue = issue_in(State.ASSIGNED)
     due = fresh(issue).due_date
-    response = post(api, personas["secretariat"], issue, "reassign", {"department": "housing", "reason": "职责调整"})
+    response = post(
+        api,
+        personas["secretariat"],
+        issue,
+        "reassign",
+        {"department": "housing", "reason": "职责调整"},
+    )
     assert response.status_code == 200
     assert response.json()["department"] == "housing"
-    assert response.json()["due_date"] == due.isoformat(), "the due date stays when only the department changes"
+    assert response.json()["due_date"] == due.isoformat(), (
+        "the due date stays when only the department changes"
+    )
 
 
 # --- due dates in the past are refused on assign and reassign --------------------------------
 
-@pytest.mark.parametrize(("state", "name"), [(State.RAISED, "assign"), (State.ASSIGNED, "reassign")])
+
+@pytest.mark.parametrize(
+    ("state", "name"), [(State.RAISED, "assign"), (State.ASSIGNED, "reassign")]
+)
 def test_a_due_date_in_the_past_is_refused(api, personas, issue_in, state, name):
     issue = issue_in(state)
     body = {"department": "hrss", "due_date": (today() - timedelta(days=1)).isoformat()}
@@ -65,16 +77,24 @@ def test_a_due_date_in_the_past_is_refused(api, personas, issue_in, state, name)
     assert fresh(issue).state == state
 
 
-@pytest.mark.parametrize(("state", "name"), [(State.RAISED, "assign"), (State.ASSIGNED, "reassign")])
+@pytest.mark.parametrize(
+    ("state", "name"), [(State.RAISED, "assign"), (State.ASSIGNED, "reassign")]
+)
 def test_due_today_is_accepted(api, personas, issue_in, state, name):
     issue = issue_in(state)
-    response = post(api, personas["secretariat"], issue, name,
-                    {"department": "hrss", "due_date": today().isoformat()})
+    response = post(
+        api,
+        personas["secretariat"],
+        issue,
+        name,
+        {"department": "hrss", "due_date": today().isoformat()},
+    )
     assert response.status_code == 200
     assert response.json()["due_date"] == today().isoformat()
 
 
 # --- raised / withdrawn ⇒ no department; return clears department and due date ---------------
+
 
 def test_return_clears_department_and_due_date(api, personas, issue_in):
     issue = issue_in(State.ASSIGNED)
@@ -95,12 +115,15 @@ def test_return_needs_a_reason(api, personas, issue_in):
 def test_withdrawn_has_no_department(api, personas, issue_in):
     issue = issue_in(State.ASSIGNED)
     post(api, personas["hrss_staff"], issue, "return", {"reason": "非本部门职责"})
-    response = post(api, personas["software_officer"], issue, "withdraw", {"reason": "企业已自行解决"})
+    response = post(
+        api, personas["software_officer"], issue, "withdraw", {"reason": "企业已自行解决"}
+    )
     assert response.status_code == 200
     assert response.json()["department"] is None
 
 
 # --- resolved / verified ⇒ resolution; verified ⇒ satisfaction ----------------------------------
+
 
 def test_resolve_needs_a_resolution(api, personas, issue_in):
     issue = issue_in(State.ASSIGNED)
@@ -119,13 +142,16 @@ def test_verify_needs_a_satisfaction(api, personas, issue_in, body):
 
 def test_verify_basically_satisfied(api, personas, issue_in):
     issue = issue_in(State.RESOLVED)
-    response = post(api, personas["software_officer"], issue, "verify", {"satisfaction": "basically_satisfied"})
+    response = post(
+        api, personas["software_officer"], issue, "verify", {"satisfaction": "basically_satisfied"}
+    )
     assert response.status_code == 200
     assert response.json()["satisfaction"] == "basically_satisfied"
     assert response.json()["verified_at"]
 
 
 # --- reopen keeps the department ------------------------------------------------------------
+
 
 def test_reopen_keeps_the_department_and_due_date(api, personas, issue_in):
     issue = issue_in(State.RESOLVED)
@@ -149,17 +175,25 @@ def test_reopen_needs_a_reason(api, personas, issue_in):
 
 # --- verified and withdrawn are final ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("state", [State.VERIFIED, State.WITHDRAWN])
 def test_final_states_are_final(issue_in, state):
     issue = fresh(issue_in(state))
-    assert not [name for name, spec in TRANSITIONS.items() if can_proceed(getattr(issue, spec.method))]
+    assert not [
+        name for name, spec in TRANSITIONS.items() if can_proceed(getattr(issue, spec.method))
+    ]
 
 
 @pytest.mark.parametrize("state", [State.VERIFIED, State.WITHDRAWN])
 @pytest.mark.parametrize(
     ("persona", "name"),
-    [("secretariat", "assign"), ("secretariat", "reassign"), ("secretariat", "withdraw"),
-     ("software_officer", "reopen"), ("software_officer", "verify")],
+    [
+        ("secretariat", "assign"),
+        ("secretariat", "reassign"),
+        ("secretariat", "withdraw"),
+        ("software_officer", "reopen"),
+        ("software_officer", "verify"),
+    ],
 )
 def test_final_states_refuse_with_409(api, personas, issue_in, state, persona, name):
     from tests.issues_api.helpers import VALID_INPUTS
@@ -169,6 +203,7 @@ def test_final_states_refuse_with_409(api, personas, issue_in, state, persona, n
 
 
 # --- the state is never written directly; the database holds the line too ---------------------
+
 
 def test_the_state_field_is_protected(issue_in):
     issue = fresh(issue_in(State.RAISED))
@@ -203,18 +238,29 @@ def test_acting_on_an_outdated_copy_is_a_conflict(personas, issue_in):
 
     issue = issue_in(State.ASSIGNED)
     outdated = fresh(issue)
-    perform_transition(fresh(issue), "reassign", personas["secretariat"],
-                       department=Department.objects.get(code="housing"))
+    perform_transition(
+        fresh(issue),
+        "reassign",
+        personas["secretariat"],
+        department=Department.objects.get(code="housing"),
+    )
     with pytest.raises(TransitionConflict):
-        perform_transition(outdated, "reassign", personas["secretariat"], due_date=today() + timedelta(days=3))
+        perform_transition(
+            outdated, "reassign", personas["secretariat"], due_date=today() + timedelta(days=3)
+        )
     assert fresh(issue).department.code == "housing"
     assert fresh(issue).history.count() == 3
 
 
 def test_a_reassign_that_changes_nothing_is_refused(api, personas, issue_in):
     issue = fresh(issue_in(State.ASSIGNED))
-    response = post(api, personas["secretariat"], issue, "reassign",
-                    {"department": "hrss", "due_date": issue.due_date.isoformat(), "reason": "重申"})
+    response = post(
+        api,
+        personas["secretariat"],
+        issue,
+        "reassign",
+        {"department": "hrss", "due_date": issue.due_date.isoformat(), "reason": "重申"},
+    )
     assert response.status_code == 400
     assert response.json() == {"department": ["请指定新的承办部门或新的办理时限。"]}
     assert fresh(issue).history.count() == 2  # raise, assign: nothing more
@@ -228,7 +274,11 @@ def test_an_overdue_issue_may_move_to_another_department_keeping_its_date(person
 
     issue = issue_in(State.ASSIGNED)  # due in 10 days
     with time_machine.travel(today() + timedelta(days=12), tick=False):
-        moved = perform_transition(fresh(issue), "reassign", personas["secretariat"],
-                                   department=Department.objects.get(code="housing"),
-                                   due_date=fresh(issue).due_date)
+        moved = perform_transition(
+            fresh(issue),
+            "reassign",
+            personas["secretariat"],
+            department=Department.objects.get(code="housing"),
+            due_date=fresh(issue).due_date,
+        )
         assert moved.department.code == "housing" and moved.is_overdue

@@ -20,7 +20,9 @@ def test_chinese_by_default(api, personas, issue_in):
 def test_english_on_request(api, personas, issue_in):
     issue = issue_in(State.VERIFIED)
     leader = api.as_user(personas["leader"])
-    refused = leader.post(url(issue, "transitions/assign/"), {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    refused = leader.post(
+        url(issue, "transitions/assign/"), {}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert refused.json() == {"detail": "Your role may not “Assign” this issue."}
 
     conflict = api.as_user(personas["software_officer"]).post(
@@ -33,8 +35,10 @@ def test_english_on_request(api, personas, issue_in):
 def test_field_errors_in_english(api, personas, issue_in):
     issue = issue_in(State.RAISED)
     response = api.as_user(personas["secretariat"]).post(
-        url(issue, "transitions/assign/"), {"department": "atlantis", "due_date": "2000-01-01"},
-        format="json", HTTP_ACCEPT_LANGUAGE="en",
+        url(issue, "transitions/assign/"),
+        {"department": "atlantis", "due_date": "2000-01-01"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert response.json()["department"] == ["There is no department with the code “atlantis”."]
@@ -43,5 +47,9 @@ def test_field_errors_in_english(api, personas, issue_in):
 def test_not_found_says_the_same_for_unknown_and_hidden(api, personas, issue_in):
     hidden = issue_in(State.RAISED, chain="automotive")
     client = api.as_user(personas["software_officer"])
-    assert client.get(url(hidden)).json() == client.get(url(999999)).json() == {"detail": "问题不存在。"}
+    assert (
+        client.get(url(hidden)).json()
+        == client.get(url(999999)).json()
+        == {"detail": "问题不存在。"}
+    )
     assert client.get(url(hidden), HTTP_ACCEPT_LANGUAGE="en").json() == {"detail": "No such issue."}

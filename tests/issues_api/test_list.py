@@ -33,10 +33,26 @@ def ledger(personas, issue_in):
 @pytest.mark.parametrize(
     ("persona", "visible"),
     [
-        ("secretariat", {"software_raised", "software_assigned", "ai_resolved", "automotive_assigned",
-                         "automotive_withdrawn"}),
-        ("leader", {"software_raised", "software_assigned", "ai_resolved", "automotive_assigned",
-                    "automotive_withdrawn"}),
+        (
+            "secretariat",
+            {
+                "software_raised",
+                "software_assigned",
+                "ai_resolved",
+                "automotive_assigned",
+                "automotive_withdrawn",
+            },
+        ),
+        (
+            "leader",
+            {
+                "software_raised",
+                "software_assigned",
+                "ai_resolved",
+                "automotive_assigned",
+                "automotive_withdrawn",
+            },
+        ),
         ("software_officer", {"software_raised", "software_assigned", "ai_resolved"}),
         ("automotive_officer", {"automotive_assigned", "automotive_withdrawn"}),
         ("hrss_staff", {"software_assigned", "automotive_assigned"}),
@@ -54,13 +70,24 @@ def test_each_person_lists_what_they_may_see(api, personas, ledger, persona, vis
     ("query", "expected"),
     [
         ("state=raised", {"software_raised"}),
-        ("state=assigned&state=resolved", {"software_assigned", "ai_resolved", "automotive_assigned"}),
+        (
+            "state=assigned&state=resolved",
+            {"software_assigned", "ai_resolved", "automotive_assigned"},
+        ),
         ("chain=ai", {"ai_resolved"}),
         ("union=auto-equipment", {"automotive_assigned", "automotive_withdrawn"}),
         ("department=housing", {"ai_resolved"}),
         ("department=hrss&chain=software", {"software_assigned"}),
-        ("category=recruitment", {"software_raised", "software_assigned", "ai_resolved",
-                                  "automotive_assigned", "automotive_withdrawn"}),
+        (
+            "category=recruitment",
+            {
+                "software_raised",
+                "software_assigned",
+                "ai_resolved",
+                "automotive_assigned",
+                "automotive_withdrawn",
+            },
+        ),
         ("category=housing", set()),
     ],
 )
@@ -75,7 +102,9 @@ def test_filters_never_widen_visibility(api, personas, ledger):
 
 
 def test_measure_filter_by_number(api, personas):
-    file_issue(personas["software_officer"], title="住房补贴", measure=Measure.objects.get(number=7))
+    file_issue(
+        personas["software_officer"], title="住房补贴", measure=Measure.objects.get(number=7)
+    )
     file_issue(personas["software_officer"], title="其他问题")
     response = api.as_user(personas["secretariat"]).get("/api/v1/issues/?measure=7")
     assert [row["title"] for row in response.json()["results"]] == ["住房补贴"]
@@ -87,7 +116,9 @@ def test_overdue_filter(api, personas, issue_in):
     with time_machine.travel(today() + timedelta(days=11), tick=False):
         response = api.as_user(personas["secretariat"]).get("/api/v1/issues/?overdue=true")
         assert numbers(response) >= {late.number}
-        assert all(row["is_overdue"] and row["warning"] == "red" for row in response.json()["results"])
+        assert all(
+            row["is_overdue"] and row["warning"] == "red" for row in response.json()["results"]
+        )
         assert response.json()["count"] == 2
     response = api.as_user(personas["secretariat"]).get("/api/v1/issues/?overdue=true")
     assert response.json()["count"] == 0
@@ -112,14 +143,26 @@ def test_ordering(api, personas):
     first = file_issue(personas["software_officer"], title="一")
     second = file_issue(personas["software_officer"], title="二")
     dept = Department.objects.get(code="hrss")
-    perform_transition(first, "assign", personas["secretariat"], department=dept,
-                       due_date=today() + timedelta(days=30))
-    perform_transition(second, "assign", personas["secretariat"], department=dept,
-                       due_date=today() + timedelta(days=5))
+    perform_transition(
+        first,
+        "assign",
+        personas["secretariat"],
+        department=dept,
+        due_date=today() + timedelta(days=30),
+    )
+    perform_transition(
+        second,
+        "assign",
+        personas["secretariat"],
+        department=dept,
+        due_date=today() + timedelta(days=5),
+    )
     client = api.as_user(personas["secretariat"])
 
     def order(q):
-        return [row["title"] for row in client.get(f"/api/v1/issues/?ordering={q}").json()["results"]]
+        return [
+            row["title"] for row in client.get(f"/api/v1/issues/?ordering={q}").json()["results"]
+        ]
 
     assert [row["title"] for row in client.get("/api/v1/issues/").json()["results"]] == ["二", "一"]
     assert order("number") == ["一", "二"]
@@ -161,12 +204,21 @@ def test_issues_without_a_due_date_sort_last_and_pages_never_overlap(api, person
     for i in range(6):
         issue = file_issue(personas["software_officer"], title=f"问题{i}")
         if i % 2:
-            perform_transition(issue, "assign", personas["secretariat"], department=dept,
-                               due_date=today() + timedelta(days=7))  # the same day: a tie
+            perform_transition(
+                issue,
+                "assign",
+                personas["secretariat"],
+                department=dept,
+                due_date=today() + timedelta(days=7),
+            )  # the same day: a tie
     client = api.as_user(personas["secretariat"])
     for ordering in ["due_date", "-due_date"]:
-        pages = [client.get(f"/api/v1/issues/?ordering={ordering}&page_size=2&page={n}").json()["results"]
-                 for n in (1, 2, 3)]
+        pages = [
+            client.get(f"/api/v1/issues/?ordering={ordering}&page_size=2&page={n}").json()[
+                "results"
+            ]
+            for n in (1, 2, 3)
+        ]
         rows = [row for page in pages for row in page]
         assert len({row["number"] for row in rows}) == 6
         assert [row["due_date"] is None for row in rows] == [False] * 3 + [True] * 3

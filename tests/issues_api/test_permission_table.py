@@ -19,15 +19,15 @@ OK, FORBIDDEN, HIDDEN, CONFLICT = 200, 403, 404, 409
 
 #            assign     reassign   return     resolve    verify     reopen     withdraw
 EXPECTED = {
-    "software_officer":   [FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
-    "ai_officer":         [FORBIDDEN] * 7,
+    "software_officer": [FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
+    "ai_officer": [FORBIDDEN] * 7,
     "automotive_officer": [HIDDEN] * 7,
     # A raised issue never assigned to hrss is invisible to li (assign, withdraw).
-    "hrss_staff":         [HIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, HIDDEN],
-    "housing_staff":      [HIDDEN] * 7,
-    "secretariat":        [OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
-    "leader":             [FORBIDDEN] * 7,
-    "outsider":           [HIDDEN] * 7,
+    "hrss_staff": [HIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, HIDDEN],
+    "housing_staff": [HIDDEN] * 7,
+    "secretariat": [OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+    "leader": [FORBIDDEN] * 7,
+    "outsider": [HIDDEN] * 7,
 }
 NAMES = ["assign", "reassign", "return", "resolve", "verify", "reopen", "withdraw"]
 CASES = [
@@ -42,8 +42,9 @@ def test_transition_by_persona(api, personas, issue_in, persona, name, expected)
     issue = issue_in(SOURCE_STATE[name])
     before = fresh(issue).history.count()
 
-    response = api.as_user(personas[persona]).post(url(issue, f"transitions/{name}/"),
-                                                   VALID_INPUTS[name](), format="json")
+    response = api.as_user(personas[persona]).post(
+        url(issue, f"transitions/{name}/"), VALID_INPUTS[name](), format="json"
+    )
 
     assert response.status_code == expected, response.content
     after = fresh(issue).history.count()
@@ -68,24 +69,37 @@ def test_transition_by_persona(api, personas, issue_in, persona, name, expected)
 )
 def test_verify_belongs_to_the_chains_officer(api, personas, issue_in, persona, chain, expected):
     issue = issue_in(State.RESOLVED, chain=chain)
-    response = api.as_user(personas[persona]).post(url(issue, "transitions/verify/"),
-                                                   {"satisfaction": "satisfied"}, format="json")
+    response = api.as_user(personas[persona]).post(
+        url(issue, "transitions/verify/"), {"satisfaction": "satisfied"}, format="json"
+    )
     assert response.status_code == expected
 
 
 def test_a_department_that_returned_or_lost_the_issue_may_no_longer_act(api, personas, issue_in):
     issue = issue_in(State.ASSIGNED)  # with hrss
-    perform_transition(issue, "reassign", personas["secretariat"],
-                       department=Department.objects.get(code="housing"))
+    perform_transition(
+        issue,
+        "reassign",
+        personas["secretariat"],
+        department=Department.objects.get(code="housing"),
+    )
     li = api.as_user(personas["hrss_staff"])
 
     assert li.get(url(issue)).status_code == 200, "hrss was involved: it still sees the issue"
-    assert li.post(url(issue, "transitions/resolve/"), {"resolution": "已办"},
-                   format="json").status_code == FORBIDDEN
+    assert (
+        li.post(
+            url(issue, "transitions/resolve/"), {"resolution": "已办"}, format="json"
+        ).status_code
+        == FORBIDDEN
+    )
     assert li.post(url(issue, "updates/"), {"text": "进展"}, format="json").status_code == FORBIDDEN
     ma = api.as_user(personas["housing_staff"])
-    assert ma.post(url(issue, "transitions/resolve/"), {"resolution": "已办"},
-                   format="json").status_code == OK
+    assert (
+        ma.post(
+            url(issue, "transitions/resolve/"), {"resolution": "已办"}, format="json"
+        ).status_code
+        == OK
+    )
 
 
 @pytest.mark.parametrize(
@@ -101,10 +115,13 @@ def test_a_department_that_returned_or_lost_the_issue_may_no_longer_act(api, per
         ("software_officer", State.WITHDRAWN, "withdraw"),
     ],
 )
-def test_the_right_person_in_the_wrong_state_gets_409(api, personas, issue_in, persona, state, name):
+def test_the_right_person_in_the_wrong_state_gets_409(
+    api, personas, issue_in, persona, state, name
+):
     issue = issue_in(state)
-    response = api.as_user(personas[persona]).post(url(issue, f"transitions/{name}/"),
-                                                   VALID_INPUTS[name](), format="json")
+    response = api.as_user(personas[persona]).post(
+        url(issue, f"transitions/{name}/"), VALID_INPUTS[name](), format="json"
+    )
     assert response.status_code == CONFLICT
     assert response.json()["detail"]
     assert fresh(issue).state == state
@@ -113,27 +130,33 @@ def test_the_right_person_in_the_wrong_state_gets_409(api, personas, issue_in, p
 def test_role_is_checked_before_the_body(api, personas, issue_in):
     """A leader posting nothing hears 'not for your role', not 'field required'."""
     issue = issue_in(State.RAISED)
-    response = api.as_user(personas["leader"]).post(url(issue, "transitions/assign/"), {}, format="json")
+    response = api.as_user(personas["leader"]).post(
+        url(issue, "transitions/assign/"), {}, format="json"
+    )
     assert response.status_code == FORBIDDEN
 
 
 def test_unknown_transition_is_404(api, personas, issue_in):
     issue = issue_in(State.RAISED)
-    response = api.as_user(personas["secretariat"]).post(url(issue, "transitions/approve/"), {},
-                                                         format="json")
+    response = api.as_user(personas["secretariat"]).post(
+        url(issue, "transitions/approve/"), {}, format="json"
+    )
     assert response.status_code == HIDDEN
 
 
 def test_unknown_issue_is_404(api, personas):
-    response = api.as_user(personas["secretariat"]).post(url(999999, "transitions/assign/"),
-                                                         VALID_INPUTS["assign"](), format="json")
+    response = api.as_user(personas["secretariat"]).post(
+        url(999999, "transitions/assign/"), VALID_INPUTS["assign"](), format="json"
+    )
     assert response.status_code == HIDDEN
 
 
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
 def test_transitions_take_post_only(api, personas, issue_in, method):
     issue = issue_in(State.RAISED)
-    response = getattr(api.as_user(personas["secretariat"]), method)(url(issue, "transitions/assign/"))
+    response = getattr(api.as_user(personas["secretariat"]), method)(
+        url(issue, "transitions/assign/")
+    )
     assert response.status_code == 405
 
 
@@ -145,10 +168,15 @@ def test_issues_follow_the_chain_when_its_officer_is_replaced(api, personas, iss
     zhao = make_user("zhao", "officer", name="赵磊")
     appoint_officer(IndustryChain.objects.get(code="software"), zhao)
 
-    zhang = api.as_user(personas["software_officer"]).post(url(issue, "transitions/verify/"),
-                                                           {"satisfaction": "satisfied"}, format="json")
+    zhang = api.as_user(personas["software_officer"]).post(
+        url(issue, "transitions/verify/"), {"satisfaction": "satisfied"}, format="json"
+    )
     assert zhang.status_code == HIDDEN, "the former officer no longer sees the chain's issues"
     zhao_client = api.as_user(zhao)
     assert zhao_client.get(url(issue)).json()["available_transitions"] == ["verify", "reopen"]
-    assert zhao_client.post(url(issue, "transitions/verify/"), {"satisfaction": "satisfied"},
-                            format="json").status_code == OK
+    assert (
+        zhao_client.post(
+            url(issue, "transitions/verify/"), {"satisfaction": "satisfied"}, format="json"
+        ).status_code
+        == OK
+    )

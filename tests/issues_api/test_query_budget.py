@@ -22,13 +22,30 @@ pytestmark = pytest.mark.django_db
 #   token+user · (officer: current chains · their unions) · the issue · its files → detail
 #   token+user · (officer: chains · unions) · the issue · its history rows     → history
 BUDGET = {
-    ("secretariat", "list"): 3, ("software_officer", "list"): 5, ("hrss_staff", "list"): 3,
-    ("secretariat", "list500"): 3, ("software_officer", "list500"): 5, ("hrss_staff", "list500"): 3,
-    ("secretariat", "filtered"): 4, ("software_officer", "filtered"): 6, ("hrss_staff", "filtered"): 4,
-    ("secretariat", "detail"): 3, ("software_officer", "detail"): 5, ("hrss_staff", "detail"): 3,
-    ("secretariat", "history"): 3, ("software_officer", "history"): 5, ("hrss_staff", "history"): 3,
+    ("secretariat", "list"): 3,
+    ("software_officer", "list"): 5,
+    ("hrss_staff", "list"): 3,
+    ("secretariat", "list500"): 3,
+    ("software_officer", "list500"): 5,
+    ("hrss_staff", "list500"): 3,
+    ("secretariat", "filtered"): 4,
+    ("software_officer", "filtered"): 6,
+    ("hrss_staff", "filtered"): 4,
+    ("secretariat", "detail"): 3,
+    ("software_officer", "detail"): 5,
+    ("hrss_staff", "detail"): 3,
+    ("secretariat", "history"): 3,
+    ("software_officer", "history"): 5,
+    ("hrss_staff", "history"): 3,
 }
-STATES = [State.RAISED, State.ASSIGNED, State.ASSIGNED, State.RESOLVED, State.VERIFIED, State.WITHDRAWN]
+STATES = [
+    State.RAISED,
+    State.ASSIGNED,
+    State.ASSIGNED,
+    State.RESOLVED,
+    State.VERIFIED,
+    State.WITHDRAWN,
+]
 
 
 def bulk_issues(n: int, raised_by) -> None:
@@ -44,28 +61,55 @@ def bulk_issues(n: int, raised_by) -> None:
     for i, state in zip(range(n), cycle(STATES), strict=False):
         seq = start + i + 1
         handled = state in {State.ASSIGNED, State.RESOLVED, State.VERIFIED}
-        rows.append(Issue(
-            year=year, sequence=seq, number=f"{year}-{seq:04d}", title=f"批量问题{seq}",
-            description="企业反映用工难题。", chain=next(chains), category=next(categories),
-            measure=next(measures), state=state, raised_by=raised_by,
-            raised_at=now - timedelta(minutes=seq),
-            department=next(departments) if handled else None,
-            due_date=today() + timedelta(days=(i % 20) - 5) if handled else None,
-            resolution="已办理" if state in {State.RESOLVED, State.VERIFIED} else "",
-            satisfaction="satisfied" if state == State.VERIFIED else "",
-        ))
+        rows.append(
+            Issue(
+                year=year,
+                sequence=seq,
+                number=f"{year}-{seq:04d}",
+                title=f"批量问题{seq}",
+                description="企业反映用工难题。",
+                chain=next(chains),
+                category=next(categories),
+                measure=next(measures),
+                state=state,
+                raised_by=raised_by,
+                raised_at=now - timedelta(minutes=seq),
+                department=next(departments) if handled else None,
+                due_date=today() + timedelta(days=(i % 20) - 5) if handled else None,
+                resolution="已办理" if state in {State.RESOLVED, State.VERIFIED} else "",
+                satisfaction="satisfied" if state == State.VERIFIED else "",
+            )
+        )
     created = Issue.objects.bulk_create(rows, batch_size=500)
     IssueDepartment.objects.bulk_create(
-        [IssueDepartment(issue=issue, department=issue.department) for issue in created if issue.department]
+        [
+            IssueDepartment(issue=issue, department=issue.department)
+            for issue in created
+            if issue.department
+        ]
     )
     for issue in created[:5]:  # a little history for the history endpoint
         issue.history.create(
-            history_date=now, history_type="+", history_user=raised_by, transition="raise",
-            id=issue.pk, year=issue.year, sequence=issue.sequence, number=issue.number,
-            title=issue.title, description=issue.description, chain=issue.chain,
-            category=issue.category, state=issue.state, raised_by=raised_by, raised_at=issue.raised_at,
-            department=issue.department, due_date=issue.due_date, resolution=issue.resolution,
-            return_count=0, reopen_count=0,
+            history_date=now,
+            history_type="+",
+            history_user=raised_by,
+            transition="raise",
+            id=issue.pk,
+            year=issue.year,
+            sequence=issue.sequence,
+            number=issue.number,
+            title=issue.title,
+            description=issue.description,
+            chain=issue.chain,
+            category=issue.category,
+            state=issue.state,
+            raised_by=raised_by,
+            raised_at=issue.raised_at,
+            department=issue.department,
+            due_date=issue.due_date,
+            resolution=issue.resolution,
+            return_count=0,
+            reopen_count=0,
         )
 
 
@@ -90,11 +134,14 @@ ENDPOINTS = ["list", "list500", "filtered", "detail", "history"]
 
 
 @pytest.mark.parametrize("persona", ["secretariat", "software_officer", "hrss_staff"])
-def test_query_count_is_flat_from_10_to_1000_issues(api, personas, django_assert_max_num_queries,
-                                                     persona):
+def test_query_count_is_flat_from_10_to_1000_issues(
+    api, personas, django_assert_max_num_queries, persona
+):
     bulk_issues(10, personas["software_officer"])
     # An issue of 软件 handled by hrss, in every persona's view.
-    sample = Issue.objects.filter(chain__code="software", department__code="hrss").order_by("pk").first()
+    sample = (
+        Issue.objects.filter(chain__code="software", department__code="hrss").order_by("pk").first()
+    )
     client = api.as_user(personas[persona])
     paths = {endpoint: path_for(endpoint, sample.pk) for endpoint in ENDPOINTS}
     for path in paths.values():
@@ -106,8 +153,10 @@ def test_query_count_is_flat_from_10_to_1000_issues(api, personas, django_assert
     at_1000 = {endpoint: count_queries(client, path) for endpoint, path in paths.items()}
 
     for endpoint, path in paths.items():
-        print(f"\nqueries {persona:>17} {endpoint:>8}: {at_10[endpoint]} at 10 issues, "
-              f"{at_1000[endpoint]} at 1,000")
+        print(
+            f"\nqueries {persona:>17} {endpoint:>8}: {at_10[endpoint]} at 10 issues, "
+            f"{at_1000[endpoint]} at 1,000"
+        )
         with django_assert_max_num_queries(BUDGET[persona, endpoint]):
             client.get(path)
     assert at_10 == at_1000

@@ -14,17 +14,25 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def three_issues(issue_in):
     issues = [issue_in("raised") for _ in range(3)]
-    days = [datetime(2024, 3, 31, 23, 30, tzinfo=BEIJING), datetime(2024, 4, 1, 0, 30, tzinfo=BEIJING),
-            datetime(2024, 4, 30, 23, 59, tzinfo=BEIJING)]
+    days = [
+        datetime(2024, 3, 31, 23, 30, tzinfo=BEIJING),
+        datetime(2024, 4, 1, 0, 30, tzinfo=BEIJING),
+        datetime(2024, 4, 30, 23, 59, tzinfo=BEIJING),
+    ]
     for issue, at in zip(issues, days, strict=True):
         Issue.objects.filter(pk=issue.pk).update(raised_at=at)
     return issues
 
 
 def test_api_period_is_inclusive_on_beijing_dates(api, secretariat, three_issues):
-    response = api.as_user(secretariat).get("/api/v1/issues/?raised_from=2024-04-01&raised_to=2024-04-30")
+    response = api.as_user(secretariat).get(
+        "/api/v1/issues/?raised_from=2024-04-01&raised_to=2024-04-30"
+    )
     assert response.status_code == 200
-    assert {row["id"] for row in response.json()["results"]} == {three_issues[1].pk, three_issues[2].pk}
+    assert {row["id"] for row in response.json()["results"]} == {
+        three_issues[1].pk,
+        three_issues[2].pk,
+    }
 
 
 def test_web_list_takes_the_same_period(client, secretariat, three_issues):

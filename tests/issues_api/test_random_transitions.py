@@ -19,22 +19,42 @@ from tests.issues_api.helpers import file_issue
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["software_officer", "ai_officer", "automotive_officer", "hrss_staff", "housing_staff",
-            "secretariat", "leader", "outsider"]
+PERSONAS = [
+    "software_officer",
+    "ai_officer",
+    "automotive_officer",
+    "hrss_staff",
+    "housing_staff",
+    "secretariat",
+    "leader",
+    "outsider",
+]
 SOURCES = {
-    "assign": {State.RAISED}, "reassign": {State.ASSIGNED}, "return": {State.ASSIGNED},
-    "resolve": {State.ASSIGNED}, "verify": {State.RESOLVED}, "reopen": {State.RESOLVED},
+    "assign": {State.RAISED},
+    "reassign": {State.ASSIGNED},
+    "return": {State.ASSIGNED},
+    "resolve": {State.ASSIGNED},
+    "verify": {State.RESOLVED},
+    "reopen": {State.RESOLVED},
     "withdraw": {State.RAISED},
 }
 TARGET = {
-    "assign": State.ASSIGNED, "reassign": State.ASSIGNED, "return": State.RAISED,
-    "resolve": State.RESOLVED, "verify": State.VERIFIED, "reopen": State.ASSIGNED,
+    "assign": State.ASSIGNED,
+    "reassign": State.ASSIGNED,
+    "return": State.RAISED,
+    "resolve": State.RESOLVED,
+    "verify": State.VERIFIED,
+    "reopen": State.ASSIGNED,
     "withdraw": State.WITHDRAWN,
 }
 DEPARTMENTS = {"hrss_staff": "hrss", "housing_staff": "housing"}
 RIGHT_PEOPLE = {
-    "assign": ["secretariat"], "reassign": ["secretariat"], "return": list(DEPARTMENTS),
-    "resolve": list(DEPARTMENTS), "verify": ["software_officer"], "reopen": ["software_officer"],
+    "assign": ["secretariat"],
+    "reassign": ["secretariat"],
+    "return": list(DEPARTMENTS),
+    "resolve": list(DEPARTMENTS),
+    "verify": ["software_officer"],
+    "reopen": ["software_officer"],
     "withdraw": ["software_officer", "secretariat"],
 }
 
@@ -57,8 +77,11 @@ def inputs(draw, name: str):
     text = draw(st.sampled_from(["协调中", "企业反映情况属实", "应由其他部门办理" * 30]))
     if name == "assign":
         days = draw(st.integers(0, 60)) if valid else -draw(st.integers(1, 30))
-        return valid, {"department": draw(st.sampled_from(["hrss", "housing"])),
-                       "due_date": today() + timedelta(days=days), "note": text}
+        return valid, {
+            "department": draw(st.sampled_from(["hrss", "housing"])),
+            "due_date": today() + timedelta(days=days),
+            "note": text,
+        }
     if name == "reassign":
         if not valid:
             return False, draw(st.sampled_from([{}, {"due_date": today() - timedelta(days=1)}]))
@@ -70,8 +93,11 @@ def inputs(draw, name: str):
             body["due_date"] = today() + timedelta(days=draw(st.integers(0, 60)))
         return True, body
     if name == "verify":
-        return valid, {"satisfaction": draw(st.sampled_from(["satisfied", "basically_satisfied"]))
-                       if valid else "meh"}
+        return valid, {
+            "satisfaction": draw(st.sampled_from(["satisfied", "basically_satisfied"]))
+            if valid
+            else "meh"
+        }
     field = "resolution" if name == "resolve" else "reason"
     return valid, {field: text if valid else "  "}
 
@@ -99,30 +125,45 @@ def check_invariants(issue: Issue) -> None:
     if issue.state == State.VERIFIED:
         assert issue.satisfaction and issue.verified_at
     if issue.department_id:
-        assert IssueDepartment.objects.filter(issue=issue, department_id=issue.department_id).exists()
+        assert IssueDepartment.objects.filter(
+            issue=issue, department_id=issue.department_id
+        ).exists()
 
 
-@settings(max_examples=80, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=80,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_random_transitions_keep_every_invariant(personas, data):
     departments = {d.code: d for d in Department.objects.filter(code__in=["hrss", "housing"])}
     issue = file_issue(personas["software_officer"])
     state, department, accepted = State.RAISED, None, 0
     # The copy a slow person read one step ago, with what it said then.
-    old_copy, old_state, old_department, changed_since = Issue.objects.get(pk=issue.pk), state, None, False
+    old_copy, old_state, old_department, changed_since = (
+        Issue.objects.get(pk=issue.pk),
+        state,
+        None,
+        False,
+    )
 
     for _step in range(data.draw(st.integers(1, 20), label="steps")):
         # Now and then someone acts on the copy they read a step ago.
         use_old = data.draw(st.integers(0, 4), label="use the old copy") == 0
-        seen_state, seen_department = (old_state, old_department) if use_old else (state, department)
+        seen_state, seen_department = (
+            (old_state, old_department) if use_old else (state, department)
+        )
         persona, name, valid, body = data.draw(steps(seen_state))
         user = personas[persona]
         kwargs = {k: departments[v] if k == "department" else v for k, v in body.items()}
         if name == "reassign" and valid:
             # A reassign that repeats the current department and due date changes nothing: refused.
             due = Issue.objects.values_list("due_date", flat=True).get(pk=issue.pk)
-            valid = body.get("department", department) != department or body.get("due_date", due) != due
+            valid = (
+                body.get("department", department) != department or body.get("due_date", due) != due
+            )
         if not allowed(persona, name, seen_department):
             expected = PermissionDenied
         elif seen_state not in SOURCES[name]:
@@ -154,8 +195,15 @@ def test_random_transitions_keep_every_invariant(personas, data):
             assert issue.state == TARGET[name]
             last = issue.history.order_by("-history_date", "-history_id").first()
             assert (last.transition, last.from_state, last.history_user_id, last.state) == (
-                name, state, user.pk, TARGET[name])
-            state, department = issue.state, (issue.department.code if issue.department_id else None)
+                name,
+                state,
+                user.pk,
+                TARGET[name],
+            )
+            state, department = (
+                issue.state,
+                (issue.department.code if issue.department_id else None),
+            )
         else:
             assert issue.state == state
         check_invariants(issue)

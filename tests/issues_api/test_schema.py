@@ -20,16 +20,26 @@ def test_the_schema_of_the_issues_endpoints_builds_cleanly():
     validate_schema(schema)
 
     problems = [
-        message for message in [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
+        message
+        for message in [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
         if "issues" in message.lower()
     ]
     assert problems == []
     assert set(ISSUE_PATHS) <= set(schema["paths"])
     issue = schema["components"]["schemas"]["Issue"]["properties"]
     assert {"number", "state", "available_transitions", "warning"} <= set(issue)
-    names = next(p for p in schema["paths"][ISSUE_PATHS[2]]["post"]["parameters"] if p["name"] == "name")
-    assert set(names["schema"]["enum"]) == {"assign", "reassign", "return", "resolve", "verify", "reopen",
-                                            "withdraw"}
+    names = next(
+        p for p in schema["paths"][ISSUE_PATHS[2]]["post"]["parameters"] if p["name"] == "name"
+    )
+    assert set(names["schema"]["enum"]) == {
+        "assign",
+        "reassign",
+        "return",
+        "resolve",
+        "verify",
+        "reopen",
+        "withdraw",
+    }
 
 
 @pytest.mark.django_db

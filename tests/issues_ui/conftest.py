@@ -14,7 +14,9 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def file_issue(officer, *, chain="software", title="软件企业高级测试工程师招聘难", **extra) -> Issue:
+def file_issue(
+    officer, *, chain="software", title="软件企业高级测试工程师招聘难", **extra
+) -> Issue:
     fields = {
         "chain": IndustryChain.objects.get(code=chain),
         "category": IssueCategory.objects.get(code="recruitment"),
@@ -27,8 +29,12 @@ def file_issue(officer, *, chain="software", title="软件企业高级测试工�
 
 def assign(issue, secretariat, department="hrss", days=10) -> Issue:
     return perform_transition(
-        issue, "assign", secretariat, department=Department.objects.get(code=department),
-        due_date=today() + timedelta(days=days), note="请市人社局牵头办理",
+        issue,
+        "assign",
+        secretariat,
+        department=Department.objects.get(code=department),
+        due_date=today() + timedelta(days=days),
+        note="请市人社局牵头办理",
     )
 
 
@@ -44,4 +50,6 @@ def assigned(raised, secretariat):
 
 @pytest.fixture
 def resolved(assigned, hrss_staff):
-    return perform_transition(assigned, "resolve", hrss_staff, resolution="已组织专场招聘会，补贴已发放。")
+    return perform_transition(
+        assigned, "resolve", hrss_staff, resolution="已组织专场招聘会，补贴已发放。"
+    )

@@ -31,7 +31,9 @@ def test_forbidden_types_are_refused(name):
     assert "不支持" in info.value.messages[0]
 
 
-@pytest.mark.parametrize("content", [b"MZ\x90\x00" + b"\x00" * 60, b"\x7fELF" + b"\x00" * 60, b"#!/bin/sh\nrm -rf /\n"])
+@pytest.mark.parametrize(
+    "content", [b"MZ\x90\x00" + b"\x00" * 60, b"\x7fELF" + b"\x00" * 60, b"#!/bin/sh\nrm -rf /\n"]
+)
 def test_an_executable_renamed_is_refused(content):
     with pytest.raises(ValidationError) as info:
         validate_upload(SimpleUploadedFile("发票.txt", content))

@@ -33,9 +33,18 @@ def test_a_year_of_issues_in_every_state_and_idempotent():
     history = Issue.history.exclude(transition="")
     assert history.filter(history_user__isnull=True).count() == 0
     verified = issues.filter(state=State.VERIFIED).first()
-    steps = list(Issue.history.filter(id=verified.pk).order_by("history_date").values_list("transition", flat=True))
+    steps = list(
+        Issue.history.filter(id=verified.pk)
+        .order_by("history_date")
+        .values_list("transition", flat=True)
+    )
     assert steps[0] == "raise" and steps[-1] == "verify"
-    assert verified.verified_at > verified.resolved_at > verified.first_assigned_at > verified.raised_at
+    assert (
+        verified.verified_at
+        > verified.resolved_at
+        > verified.first_assigned_at
+        > verified.raised_at
+    )
 
     demo.seed(accounts, random.Random(1), out)
     assert Issue.objects.count() == demo.COUNT

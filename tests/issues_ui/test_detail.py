@@ -89,13 +89,30 @@ def test_a_department_keeps_seeing_an_issue_it_returned(client, assigned, hrss_s
     assert _buttons(html) == set()
 
 
-def test_the_timeline_reads_every_step_in_chinese(client, resolved, software_officer, secretariat, hrss_staff):
-    perform_transition(resolved, "verify", software_officer, satisfaction="satisfied", note="企业表示满意")
+def test_the_timeline_reads_every_step_in_chinese(
+    client, resolved, software_officer, secretariat, hrss_staff
+):
+    perform_transition(
+        resolved, "verify", software_officer, satisfaction="satisfied", note="企业表示满意"
+    )
     _response, html = _page(client, secretariat, resolved)
     timeline = html.split('data-testid="timeline"')[1]
-    for text in ["提出", "交办", "办结", "核实", "王芳", "李强", "张敏", "请市人社局牵头办理",
-                 "已组织专场招聘会", "企业表示满意", "待交办 → 办理中", "办理中 → 待核实",
-                 "待核实 → 已办结", "承办：市人力资源和社会保障局"]:
+    for text in [
+        "提出",
+        "交办",
+        "办结",
+        "核实",
+        "王芳",
+        "李强",
+        "张敏",
+        "请市人社局牵头办理",
+        "已组织专场招聘会",
+        "企业表示满意",
+        "待交办 → 办理中",
+        "办理中 → 待核实",
+        "待核实 → 已办结",
+        "承办：市人力资源和社会保障局",
+    ]:
         assert text in timeline, text
     assert "满意" in html
 
@@ -120,8 +137,12 @@ def test_progress_notes_show_with_their_author(client, assigned, hrss_staff, sof
     assert 'data-testid="update-form"' not in html  # an officer does not post notes
 
 
-@pytest.mark.parametrize("persona, shown", [("hrss_staff", True), ("secretariat", True), ("leader", False)])
-def test_the_note_form_is_offered_to_the_department_and_the_secretariat(client, assigned, persona, shown, request):
+@pytest.mark.parametrize(
+    "persona, shown", [("hrss_staff", True), ("secretariat", True), ("leader", False)]
+)
+def test_the_note_form_is_offered_to_the_department_and_the_secretariat(
+    client, assigned, persona, shown, request
+):
     _response, html = _page(client, request.getfixturevalue(persona), assigned)
     assert ('data-testid="update-form"' in html) is shown
 

@@ -21,14 +21,18 @@ def _download(client, user, attachment):
     return client.get(reverse("issues:attachment", args=[attachment.issue_id, attachment.pk]))
 
 
-@pytest.mark.parametrize("persona", ["software_officer", "ai_officer", "hrss_staff", "secretariat", "leader"])
+@pytest.mark.parametrize(
+    "persona", ["software_officer", "ai_officer", "hrss_staff", "secretariat", "leader"]
+)
 def test_people_who_see_the_issue_download_it(client, attachment, persona, request):
     response = _download(client, request.getfixturevalue(persona), attachment)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "%E4%BC%81%E4%B8%9A%E7%94%B3%E6%8A%A5%E6%9D%90%E6%96%99.pdf" in disposition  # 企业申报材料.pdf
+    assert (
+        "%E4%BC%81%E4%B8%9A%E7%94%B3%E6%8A%A5%E6%9D%90%E6%96%99.pdf" in disposition
+    )  # 企业申报材料.pdf
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
 
@@ -61,10 +65,14 @@ def test_the_detail_page_links_the_attachment(client, attachment, hrss_staff):
 
 def test_the_department_posts_a_note_with_a_file(client, assigned, hrss_staff):
     client.force_login(hrss_staff)
-    response = client.post(reverse("issues:post_update", args=[assigned.pk]), {
-        "update-text": "已召开协调会，企业名单已报送。",
-        "update-files": [SimpleUploadedFile("协调会纪要.pdf", PDF)],
-    }, follow=True)
+    response = client.post(
+        reverse("issues:post_update", args=[assigned.pk]),
+        {
+            "update-text": "已召开协调会，企业名单已报送。",
+            "update-files": [SimpleUploadedFile("协调会纪要.pdf", PDF)],
+        },
+        follow=True,
+    )
     html = response.content.decode()
     assert "办理进展已保存" in html and "已召开协调会" in html and "协调会纪要.pdf" in html
     update = IssueUpdate.objects.get()
@@ -81,16 +89,22 @@ def test_an_empty_note_is_refused_next_to_the_field(client, assigned, secretaria
 
 def test_a_note_with_a_bad_file_is_refused_and_kept(client, assigned, hrss_staff):
     client.force_login(hrss_staff)
-    response = client.post(reverse("issues:post_update", args=[assigned.pk]), {
-        "update-text": "进展说明", "update-files": [SimpleUploadedFile("tool.exe", b"MZ" + b"\x00" * 20)],
-    })
+    response = client.post(
+        reverse("issues:post_update", args=[assigned.pk]),
+        {
+            "update-text": "进展说明",
+            "update-files": [SimpleUploadedFile("tool.exe", b"MZ" + b"\x00" * 20)],
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "不支持“tool.exe”这种文件类型" in html and "进展说明" in html
     assert not IssueUpdate.objects.exists()
 
 
-@pytest.mark.parametrize("persona, status", [("software_officer", 403), ("leader", 403), ("housing_staff", 404)])
+@pytest.mark.parametrize(
+    "persona, status", [("software_officer", 403), ("leader", 403), ("housing_staff", 404)]
+)
 def test_others_may_not_post_notes(client, assigned, persona, status, request):
     client.force_login(request.getfixturevalue(persona))
     response = client.post(reverse("issues:post_update", args=[assigned.pk]), {"update-text": "x"})

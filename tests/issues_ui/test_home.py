@@ -22,7 +22,7 @@ def _home(client, user) -> str:
 
 def _section(html, testid) -> str:
     start = html.index(f'data-testid="{testid}"')
-    return html[start:html.index("</section>", start)]
+    return html[start : html.index("</section>", start)]
 
 
 def test_the_officer_sees_what_waits_for_her(client, software_officer, secretariat, hrss_staff):
@@ -41,7 +41,9 @@ def test_the_officer_sees_what_waits_for_her(client, software_officer, secretari
     assert "待核实的问题" not in overdue
 
 
-def test_the_officer_does_not_see_another_chains_work(client, software_officer, ai_officer, secretariat, hrss_staff):
+def test_the_officer_does_not_see_another_chains_work(
+    client, software_officer, ai_officer, secretariat, hrss_staff
+):
     other = assign(file_issue(ai_officer, chain="ai", title="人工智能的问题"), secretariat)
     perform_transition(other, "resolve", hrss_staff, resolution="已解决")
     assert "人工智能的问题" not in _section(_home(client, software_officer), "to-verify")
@@ -54,14 +56,20 @@ def test_the_department_inbox_puts_overdue_first(client, software_officer, secre
     Issue.objects.filter(pk=late.pk).update(due_date=today() - timedelta(days=1))
     assign(file_issue(software_officer, title="住建局的问题"), secretariat, department="housing")
     inbox = _section(_home(client, hrss_staff), "inbox")
-    assert inbox.index("已经超期的问题") < inbox.index("即将到期的问题") < inbox.index("时限较远的问题")
+    assert (
+        inbox.index("已经超期的问题")
+        < inbox.index("即将到期的问题")
+        < inbox.index("时限较远的问题")
+    )
     assert "住建局的问题" not in inbox
     assert "软件" in inbox and "已交办 0 天" in inbox
     assert "light-yellow" in inbox and "light-red" in inbox
     assert later and sooner
 
 
-def test_the_secretariat_triages_new_and_returned(client, software_officer, secretariat, hrss_staff):
+def test_the_secretariat_triages_new_and_returned(
+    client, software_officer, secretariat, hrss_staff
+):
     file_issue(software_officer, title="新提出的问题")
     back = assign(file_issue(software_officer, title="退回来的问题"), secretariat)
     perform_transition(back, "return", hrss_staff, reason="非本部门职责")

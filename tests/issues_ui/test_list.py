@@ -25,9 +25,20 @@ def _get(client, user, **params):
 def spread(software_officer, ai_officer, automotive_officer, secretariat, hrss_staff):
     """A software issue with hrss, an ai issue still raised, an automotive issue with housing."""
     soft = assign(file_issue(software_officer, title="软件测试工程师招聘难"), secretariat)
-    ai = file_issue(ai_officer, chain="ai", title="人工智能企业算力补贴申报慢", category=_category("finance"))
-    auto = assign(file_issue(automotive_officer, chain="automotive", title="汽车零部件企业职工宿舍不足",
-                             category=_category("housing")), secretariat, department="housing", days=30)
+    ai = file_issue(
+        ai_officer, chain="ai", title="人工智能企业算力补贴申报慢", category=_category("finance")
+    )
+    auto = assign(
+        file_issue(
+            automotive_officer,
+            chain="automotive",
+            title="汽车零部件企业职工宿舍不足",
+            category=_category("housing"),
+        ),
+        secretariat,
+        department="housing",
+        days=30,
+    )
     return {"soft": soft, "ai": ai, "auto": auto}
 
 
@@ -37,14 +48,23 @@ def _category(code):
     return IssueCategory.objects.get(code=code)
 
 
-@pytest.mark.parametrize("persona, titles", [
-    ("software_officer", {"软件测试工程师招聘难", "人工智能企业算力补贴申报慢"}),
-    ("automotive_officer", {"汽车零部件企业职工宿舍不足"}),
-    ("hrss_staff", {"软件测试工程师招聘难"}),
-    ("secretariat", {"软件测试工程师招聘难", "人工智能企业算力补贴申报慢", "汽车零部件企业职工宿舍不足"}),
-    ("leader", {"软件测试工程师招聘难", "人工智能企业算力补贴申报慢", "汽车零部件企业职工宿舍不足"}),
-    ("outsider", set()),
-])
+@pytest.mark.parametrize(
+    "persona, titles",
+    [
+        ("software_officer", {"软件测试工程师招聘难", "人工智能企业算力补贴申报慢"}),
+        ("automotive_officer", {"汽车零部件企业职工宿舍不足"}),
+        ("hrss_staff", {"软件测试工程师招聘难"}),
+        (
+            "secretariat",
+            {"软件测试工程师招聘难", "人工智能企业算力补贴申报慢", "汽车零部件企业职工宿舍不足"},
+        ),
+        (
+            "leader",
+            {"软件测试工程师招聘难", "人工智能企业算力补贴申报慢", "汽车零部件企业职工宿舍不足"},
+        ),
+        ("outsider", set()),
+    ],
+)
 def test_each_person_sees_what_design_allows(client, spread, persona, titles, request):
     html = _get(client, request.getfixturevalue(persona))
     all_titles = {i.title for i in spread.values()}

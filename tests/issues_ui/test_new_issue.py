@@ -75,7 +75,9 @@ def test_a_forbidden_file_is_refused_and_nothing_is_filed(client, software_offic
 def test_a_too_large_file_is_refused(client, software_officer, settings):
     settings.ATTACHMENT_MAX_BYTES = 100
     client.force_login(software_officer)
-    response = client.post(URL, {**_data(), "files": [SimpleUploadedFile("大.png", PNG + b"\x00" * 200)]})
+    response = client.post(
+        URL, {**_data(), "files": [SimpleUploadedFile("大.png", PNG + b"\x00" * 200)]}
+    )
     assert response.status_code == 400
     assert "太大" in response.content.decode()
     assert not Issue.objects.exists()

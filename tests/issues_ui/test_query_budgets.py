@@ -32,16 +32,24 @@ def bulk_issues(n: int, officer, start: int = 100) -> None:
     for i in range(n):
         state = STATES[i % len(STATES)]
         handled = state in ("assigned", "resolved", "verified")
-        issues.append(Issue(
-            year=1999, sequence=start + i, number=f"1999-{start + i:05d}",
-            title=f"批量问题{i}", description="说明", chain=chains[i % len(chains)],
-            category=categories[i % len(categories)], state=state, raised_by=officer,
-            raised_at=now - timedelta(days=i % 300),
-            department=departments[i % len(departments)] if handled else None,
-            due_date=today() + timedelta(days=(i % 20) - 10) if handled else None,
-            resolution="已办结" if state in ("resolved", "verified") else "",
-            satisfaction="satisfied" if state == "verified" else "",
-        ))
+        issues.append(
+            Issue(
+                year=1999,
+                sequence=start + i,
+                number=f"1999-{start + i:05d}",
+                title=f"批量问题{i}",
+                description="说明",
+                chain=chains[i % len(chains)],
+                category=categories[i % len(categories)],
+                state=state,
+                raised_by=officer,
+                raised_at=now - timedelta(days=i % 300),
+                department=departments[i % len(departments)] if handled else None,
+                due_date=today() + timedelta(days=(i % 20) - 10) if handled else None,
+                resolution="已办结" if state in ("resolved", "verified") else "",
+                satisfaction="satisfied" if state == "verified" else "",
+            )
+        )
     created = Issue.objects.bulk_create(issues)
     IssueDepartment.objects.bulk_create(
         [IssueDepartment(issue=i, department=i.department) for i in created if i.department_id]
@@ -86,12 +94,16 @@ BUDGETS = {
 
 
 @pytest.mark.parametrize("page, persona", list(BUDGETS))
-def test_query_count_is_flat_from_10_to_1000(client, sample, software_officer, page, persona, request,
-                                              django_assert_max_num_queries):
+def test_query_count_is_flat_from_10_to_1000(
+    client, sample, software_officer, page, persona, request, django_assert_max_num_queries
+):
     user = request.getfixturevalue(persona)
     client.force_login(user)
-    url = {"list": reverse("issues:list") + "?sort=due", "home": reverse("home"),
-           "detail": reverse("issues:detail", args=[sample.pk])}[page]
+    url = {
+        "list": reverse("issues:list") + "?sort=due",
+        "home": reverse("home"),
+        "detail": reverse("issues:detail", args=[sample.pk]),
+    }[page]
     bulk_issues(9, software_officer)
     small = _count(client, url)
     bulk_issues(990, software_officer, start=5000)

@@ -18,19 +18,33 @@ def at(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=BEIJING)
 
 
-def make_issue(title="招聘高级测试工程师困难", *, state=State.RAISED, raised_on=None, department="hrss",
-               due_date=None, verified_on=None, returned=False, reopen_count=0, chain="software",
-               officer=None) -> Issue:
+def make_issue(
+    title="招聘高级测试工程师困难",
+    *,
+    state=State.RAISED,
+    raised_on=None,
+    department="hrss",
+    due_date=None,
+    verified_on=None,
+    returned=False,
+    reopen_count=0,
+    chain="software",
+    officer=None,
+) -> Issue:
     """An issue in `state` with the given dates, written directly (tests of the rules that
     read them, not of the state machine)."""
     raised_on = raised_on or timezone.localdate() - timedelta(days=60)
     if officer is None:
-        officer = User.objects.get_or_create(username="raiser", defaults={"role": User.Role.OFFICER})[0]
+        officer = User.objects.get_or_create(
+            username="raiser", defaults={"role": User.Role.OFFICER}
+        )[0]
     fields = {
-        "title": title, "description": title + "，请协调解决。",
+        "title": title,
+        "description": title + "，请协调解决。",
         "chain": IndustryChain.objects.get(code=chain),
         "category": IssueCategory.objects.get(code="recruitment"),
-        "raised_by": officer, "raised_at": at(raised_on),
+        "raised_by": officer,
+        "raised_at": at(raised_on),
     }
     issue = Issue(**fields)
     issue.save()
@@ -54,7 +68,9 @@ def make_issue(title="招聘高级测试工程师困难", *, state=State.RAISED,
 
 
 def make_meeting(day: date, *, kind=Kind.REGULAR, state=MeetingState.PLANNED, **extra) -> Meeting:
-    meeting = Meeting.objects.create(kind=kind, scheduled_at=at(day, 14), location="市总工会三楼会议室", **extra)
+    meeting = Meeting.objects.create(
+        kind=kind, scheduled_at=at(day, 14), location="市总工会三楼会议室", **extra
+    )
     if state != MeetingState.PLANNED:
         Meeting.objects.filter(pk=meeting.pk).update(state=state)
         meeting = Meeting.objects.get(pk=meeting.pk)

@@ -34,7 +34,9 @@ def titles(meeting):
 
 def test_add_edit_reorder_and_remove_items(secretariat, meeting):
     issue = make_issue("人才公寓申请进度慢")
-    item = add_agenda_item(meeting, secretariat, title="人才公寓专题", notes="住房局汇报", issue_ids=[issue.pk])
+    item = add_agenda_item(
+        meeting, secretariat, title="人才公寓专题", notes="住房局汇报", issue_ids=[issue.pk]
+    )
     assert item.order == 7 and item.section == "other"
     assert item.issues[0]["number"] == issue.number
     update_agenda_item(item, secretariat, title="人才公寓申请专题", notes="")
@@ -43,7 +45,14 @@ def test_add_edit_reorder_and_remove_items(secretariat, meeting):
     assert titles(meeting)[0] == "人才公寓申请专题"
     remove_agenda_item(meeting.agenda_items.get(section="returned"), secretariat)
     assert "退回问题" not in titles(meeting)
-    assert list(meeting.agenda_items.order_by("order").values_list("order", flat=True)) == [1, 2, 3, 4, 5, 6]
+    assert list(meeting.agenda_items.order_by("order").values_list("order", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
 
 
 def test_bad_edits_are_field_errors(secretariat, meeting):
@@ -79,7 +88,9 @@ def test_after_publication_every_agenda_edit_is_a_conflict(secretariat, meeting)
 
 
 def test_moving_and_renaming_a_meeting(secretariat, meeting):
-    meeting = update_meeting(meeting, secretariat, location="市人社局五楼会议室", title="软件产业链专题会议")
+    meeting = update_meeting(
+        meeting, secretariat, location="市人社局五楼会议室", title="软件产业链专题会议"
+    )
     assert (meeting.location, meeting.title) == ("市人社局五楼会议室", "软件产业链专题会议")
     meeting = update_meeting(meeting, secretariat, title="")
     assert meeting.title.endswith("次产业链联络员会议")

@@ -17,45 +17,95 @@ BASE = "/api/v1/meetings/"
 def test_the_secretariat_runs_a_meeting_through_the_api(api, secretariat, software_officer):
     issue = make_issue("软件测试人才招聘难", raised_on=timezone.localdate() - timedelta(days=5))
     client = api.as_user(secretariat)
-    when = (timezone.localtime() + timedelta(days=7)).replace(hour=9, minute=30, second=0, microsecond=0)
-    r = client.post(BASE, {"kind": "regular", "scheduled_at": when.isoformat(), "location": "市总工会三楼会议室"},
-                    format="json")
+    when = (timezone.localtime() + timedelta(days=7)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    r = client.post(
+        BASE,
+        {"kind": "regular", "scheduled_at": when.isoformat(), "location": "市总工会三楼会议室"},
+        format="json",
+    )
     assert r.status_code == 201, r.data
     meeting = r.data
     assert meeting["title"].endswith("次产业链联络员会议") and meeting["state"] == "planned"
-    assert set(meeting) >= {"id", "kind", "number", "title", "scheduled_at", "location", "state", "agenda",
-                            "attendance", "minutes"}
+    assert set(meeting) >= {
+        "id",
+        "kind",
+        "number",
+        "title",
+        "scheduled_at",
+        "location",
+        "state",
+        "agenda",
+        "attendance",
+        "minutes",
+    }
     url = f"{BASE}{meeting['id']}/"
 
     r = client.post(url + "agenda/generate/")
     assert r.status_code == 200
     new = next(item for item in r.data["agenda"] if item["section"] == "new")
     assert set(new) >= {"id", "order", "section", "title", "issues", "notes"}
-    assert new["issues"] == [{"id": issue.pk, "number": issue.number, "title": issue.title, "state": "raised",
-                              "department": None, "due_date": None, "warning": None}]
+    assert new["issues"] == [
+        {
+            "id": issue.pk,
+            "number": issue.number,
+            "title": issue.title,
+            "state": "raised",
+            "department": None,
+            "due_date": None,
+            "warning": None,
+        }
+    ]
 
     assert client.post(url + "transitions/publish_agenda/").data["state"] == "agenda_published"
     assert client.post(url + "agenda/generate/").status_code == 409
 
-    r = client.put(url + "attendance/", [
-        {"user": software_officer.pk, "status": "present"},
-        {"name": "赵六", "organisation": "市人力资源和社会保障局", "status": "absent", "note": "出差"},
-        {"name": "钱七", "organisation": "郑州软件园企业代表", "status": "observer"},
-    ], format="json")
+    r = client.put(
+        url + "attendance/",
+        [
+            {"user": software_officer.pk, "status": "present"},
+            {
+                "name": "赵六",
+                "organisation": "市人力资源和社会保障局",
+                "status": "absent",
+                "note": "出差",
+            },
+            {"name": "钱七", "organisation": "郑州软件园企业代表", "status": "observer"},
+        ],
+        format="json",
+    )
     assert r.status_code == 200, r.data
-    assert [(a["name"], a["status"]) for a in r.data] == [("张敏", "present"), ("赵六", "absent"), ("钱七", "observer")]
+    assert [(a["name"], a["status"]) for a in r.data] == [
+        ("张敏", "present"),
+        ("赵六", "absent"),
+        ("钱七", "observer"),
+    ]
     assert r.data[0]["organisation"] == "软件产业链联络员"
 
     assert client.post(url + "transitions/hold/").data["state"] == "held"
     due = (timezone.localdate() + timedelta(days=20)).isoformat()
-    r = client.put(url + "minutes/", {
-        "summary": "会议听取了各产业链问题办理情况汇报。",
-        "items": [{"agenda_item": new["id"], "discussion": "与会人员认为应尽快交办。"}],
-        "decisions": [{"text": "由市人社局牵头，20日内办结", "department": "hrss", "due_date": due,
-                       "issue": issue.number}],
-    }, format="json")
+    r = client.put(
+        url + "minutes/",
+        {
+            "summary": "会议听取了各产业链问题办理情况汇报。",
+            "items": [{"agenda_item": new["id"], "discussion": "与会人员认为应尽快交办。"}],
+            "decisions": [
+                {
+                    "text": "由市人社局牵头，20日内办结",
+                    "department": "hrss",
+                    "due_date": due,
+                    "issue": issue.number,
+                }
+            ],
+        },
+        format="json",
+    )
     assert r.status_code == 200, r.data
-    assert r.data["decisions"][0]["department"] == "hrss" and r.data["decisions"][0]["issue"] == issue.pk
+    assert (
+        r.data["decisions"][0]["department"] == "hrss"
+        and r.data["decisions"][0]["issue"] == issue.pk
+    )
     assert r.data["items"] == [{"agenda_item": new["id"], "discussion": "与会人员认为应尽快交办。"}]
 
     r = client.post(url + "transitions/approve_minutes/")
@@ -63,7 +113,11 @@ def test_the_secretariat_runs_a_meeting_through_the_api(api, secretariat, softwa
     assert r.data["state"] == "minutes_approved"
     assert r.data["minutes"]["approved_at"] and len(r.data["minutes"]["pdf_sha256"]) == 64
     issue.refresh_from_db()
-    assert (issue.state, issue.department.code, issue.due_date.isoformat()) == ("assigned", "hrss", due)
+    assert (issue.state, issue.department.code, issue.due_date.isoformat()) == (
+        "assigned",
+        "hrss",
+        due,
+    )
 
     r = client.put(url + "minutes/", {"summary": "改动"}, format="json")
     assert r.status_code == 409
@@ -75,10 +129,15 @@ def test_bad_input_is_400_with_field_errors(api, secretariat):
     client = api.as_user(secretariat)
     assert client.post(BASE, {"kind": "weekly"}, format="json").status_code == 400
     meeting = make_meeting(timezone.localdate(), state=MeetingState.HELD)
-    r = client.put(f"{BASE}{meeting.pk}/attendance/", [{"status": "absent", "name": "赵六"}], format="json")
+    r = client.put(
+        f"{BASE}{meeting.pk}/attendance/", [{"status": "absent", "name": "赵六"}], format="json"
+    )
     assert r.status_code == 400 and "请假须注明原因" in r.data["attendance"][0]
-    r = client.put(f"{BASE}{meeting.pk}/minutes/", {"decisions": [{"text": "", "department": "nowhere"}]},
-                   format="json")
+    r = client.put(
+        f"{BASE}{meeting.pk}/minutes/",
+        {"decisions": [{"text": "", "department": "nowhere"}]},
+        format="json",
+    )
     assert r.status_code == 400 and r.data["decisions"][0].startswith("议定事项 1：")
 
 
@@ -119,12 +178,20 @@ def test_detail_query_count_is_flat(api, leader, secretariat, django_assert_max_
         meeting = type(meeting).objects.get(pk=meeting.pk)
         type(meeting).objects.filter(pk=meeting.pk).update(state=MeetingState.HELD)
         meeting.refresh_from_db()
-        set_attendance(meeting, secretariat, [{"name": f"代表{k}", "organisation": "企业"} for k in range(n)])
+        set_attendance(
+            meeting, secretariat, [{"name": f"代表{k}", "organisation": "企业"} for k in range(n)]
+        )
         due = timezone.localdate() + timedelta(days=9)
-        save_minutes(meeting, secretariat, summary="纪要",
-                     items=[{"agenda_item": i.pk, "discussion": "讨论"} for i in meeting.agenda_items.all()],
-                     decisions=[{"text": f"决定{k}", "department": "hrss", "due_date": due, "issue": i.pk}
-                                for k, i in enumerate(issues)])
+        save_minutes(
+            meeting,
+            secretariat,
+            summary="纪要",
+            items=[{"agenda_item": i.pk, "discussion": "讨论"} for i in meeting.agenda_items.all()],
+            decisions=[
+                {"text": f"决定{k}", "department": "hrss", "due_date": due, "issue": i.pk}
+                for k, i in enumerate(issues)
+            ],
+        )
         return meeting
 
     client = api.as_user(leader)
@@ -163,8 +230,16 @@ ACTIONS = {
 }
 READS = {"list", "detail", "minutes_get"}
 # Publishing an empty agenda is bad input (400): there is nothing to publish yet.
-OK = {"list": 200, "detail": 200, "create": 201, "generate": 200, "publish": 400, "cancel": 200,
-      "attendance": 200, "minutes_get": 200}
+OK = {
+    "list": 200,
+    "detail": 200,
+    "create": 201,
+    "generate": 200,
+    "publish": 400,
+    "cancel": 200,
+    "attendance": 200,
+    "minutes_get": 200,
+}
 ROLES = ["secretariat", "leader", "software_officer", "hrss_staff", "outsider", "anonymous"]
 
 
@@ -194,7 +269,9 @@ def test_permission_table(api, personas, role, action):
 
 def test_unknown_transition_is_404(api, secretariat):
     meeting = make_meeting(timezone.localdate())
-    assert api.as_user(secretariat).post(f"{BASE}{meeting.pk}/transitions/explode/").status_code == 404
+    assert (
+        api.as_user(secretariat).post(f"{BASE}{meeting.pk}/transitions/explode/").status_code == 404
+    )
 
 
 def test_approval_with_a_bad_decision_answers_400_and_applies_nothing(api, secretariat):
@@ -203,17 +280,29 @@ def test_approval_with_a_bad_decision_answers_400_and_applies_nothing(api, secre
     meeting = make_meeting(timezone.localdate(), state=MeetingState.HELD)
     client = api.as_user(secretariat)
     due = (timezone.localdate() + timedelta(days=10)).isoformat()
-    client.put(f"{BASE}{meeting.pk}/minutes/", {"decisions": [
-        {"text": "交市人社局办理", "department": "hrss", "due_date": due, "issue": good.pk},
-        {"text": "尽快研究", "issue": bad.pk},
-    ]}, format="json")
+    client.put(
+        f"{BASE}{meeting.pk}/minutes/",
+        {
+            "decisions": [
+                {"text": "交市人社局办理", "department": "hrss", "due_date": due, "issue": good.pk},
+                {"text": "尽快研究", "issue": bad.pk},
+            ]
+        },
+        format="json",
+    )
     r = client.post(f"{BASE}{meeting.pk}/transitions/approve_minutes/")
     assert r.status_code == 400
     assert r.data["decisions"][0].startswith("议定事项 2：")
     assert Issue.objects.get(pk=good.pk).state == State.RAISED
     assert Meeting.objects.get(pk=meeting.pk).state == MeetingState.HELD
-    r = client.put(f"{BASE}{meeting.pk}/minutes/", {"decisions": [
-        {"text": "交市人社局办理", "department": "hrss", "due_date": due, "issue": good.pk},
-    ]}, format="json")
+    r = client.put(
+        f"{BASE}{meeting.pk}/minutes/",
+        {
+            "decisions": [
+                {"text": "交市人社局办理", "department": "hrss", "due_date": due, "issue": good.pk},
+            ]
+        },
+        format="json",
+    )
     assert r.status_code == 200
     assert FAKE_PDF  # the stub renderer is in place for this module

@@ -20,8 +20,10 @@ from tests.meetings.conftest import make_issue, make_meeting
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)",
+    ),
 ]
 
 
@@ -30,10 +32,18 @@ def test_two_approvals_at_once(secretariat):
 
     issue = make_issue("同时审定")
     meeting = make_meeting(timezone.localdate(), state=MeetingState.HELD)
-    save_minutes(meeting, secretariat, decisions=[
-        {"text": "交市人社局", "department": "hrss", "due_date": timezone.localdate() + timedelta(days=9),
-         "issue": issue.pk},
-    ])
+    save_minutes(
+        meeting,
+        secretariat,
+        decisions=[
+            {
+                "text": "交市人社局",
+                "department": "hrss",
+                "due_date": timezone.localdate() + timedelta(days=9),
+                "issue": issue.pk,
+            },
+        ],
+    )
     token = Token.objects.create(user=secretariat).key
     start = threading.Barrier(2)
     statuses = []
@@ -43,7 +53,11 @@ def test_two_approvals_at_once(secretariat):
         client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         try:
             start.wait(timeout=10)
-            statuses.append(client.post(f"/api/v1/meetings/{meeting.pk}/transitions/approve_minutes/").status_code)
+            statuses.append(
+                client.post(
+                    f"/api/v1/meetings/{meeting.pk}/transitions/approve_minutes/"
+                ).status_code
+            )
         finally:
             connections.close_all()
 
@@ -57,4 +71,7 @@ def test_two_approvals_at_once(secretariat):
     assert Meeting.objects.get(pk=meeting.pk).state == MeetingState.MINUTES_APPROVED
     issue = Issue.objects.get(pk=issue.pk)
     assert issue.state == State.ASSIGNED
-    assert list(issue.history.values_list("transition", flat=True).order_by("history_date")) == ["", "assign"]
+    assert list(issue.history.values_list("transition", flat=True).order_by("history_date")) == [
+        "",
+        "assign",
+    ]

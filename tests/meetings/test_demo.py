@@ -20,8 +20,11 @@ def test_seed_builds_a_year_of_meetings_once():
     accounts = seed_accounts()
     today = timezone.localdate()
     for n in range(12):
-        make_issue(f"演示问题{n}", raised_on=today - timedelta(days=30 * n + 5),
-                   officer=accounts.officers["software"])
+        make_issue(
+            f"演示问题{n}",
+            raised_on=today - timedelta(days=30 * n + 5),
+            officer=accounts.officers["software"],
+        )
     out = io.StringIO()
     demo.seed(accounts, random.Random(7), out)
 

@@ -33,7 +33,9 @@ def test_the_feed_parses_with_beijing_times_and_stable_uids(client, leader):
     assert str(event["location"]) == "市总工会三楼会议室"
     assert str(event["status"]) == "TENTATIVE"
     assert str(got["2024年度工会和政府联席会议"]["status"]) == "CONFIRMED"
-    assert any(c.name == "VTIMEZONE" and str(c["tzid"]) == "Asia/Shanghai" for c in cal.walk("VTIMEZONE"))
+    assert any(
+        c.name == "VTIMEZONE" and str(c["tzid"]) == "Asia/Shanghai" for c in cal.walk("VTIMEZONE")
+    )
     uid = str(event["uid"])
     # Moving the meeting keeps its UID.
     regular.scheduled_at += timedelta(hours=2)

@@ -35,22 +35,50 @@ def test_approval_applies_each_decision_by_the_issue_state(secretariat, held):
     raised = make_issue("待交办的问题")
     assigned = make_issue("办理中的问题", state=State.ASSIGNED, due_date=in_days(5))
     resolved = make_issue("待核实的问题", state=State.RESOLVED, due_date=in_days(5))
-    save_minutes(held, secretariat, summary="会议研究了三个问题。", decisions=[
-        {"text": "由市人社局牵头，30日内办结", "department": "hrss", "due_date": in_days(30), "issue": raised.pk},
-        {"text": "改由市住房保障局办理", "department": "housing", "due_date": in_days(15), "issue": assigned.pk},
-        {"text": "请联络员尽快核实", "issue": resolved.pk},
-        {"text": "秘书处汇总各链用工需求", "due_date": in_days(40)},
-    ])
+    save_minutes(
+        held,
+        secretariat,
+        summary="会议研究了三个问题。",
+        decisions=[
+            {
+                "text": "由市人社局牵头，30日内办结",
+                "department": "hrss",
+                "due_date": in_days(30),
+                "issue": raised.pk,
+            },
+            {
+                "text": "改由市住房保障局办理",
+                "department": "housing",
+                "due_date": in_days(15),
+                "issue": assigned.pk,
+            },
+            {"text": "请联络员尽快核实", "issue": resolved.pk},
+            {"text": "秘书处汇总各链用工需求", "due_date": in_days(40)},
+        ],
+    )
     meeting = approve_minutes(held, secretariat)
     assert meeting.state == MeetingState.MINUTES_APPROVED
 
     raised.refresh_from_db()
-    assert (raised.state, raised.department.code, raised.due_date) == (State.ASSIGNED, "hrss", in_days(30))
+    assert (raised.state, raised.department.code, raised.due_date) == (
+        State.ASSIGNED,
+        "hrss",
+        in_days(30),
+    )
     assigned.refresh_from_db()
-    assert (assigned.state, assigned.department.code, assigned.due_date) == (State.ASSIGNED, "housing", in_days(15))
+    assert (assigned.state, assigned.department.code, assigned.due_date) == (
+        State.ASSIGNED,
+        "housing",
+        in_days(15),
+    )
     assert Issue.objects.get(pk=resolved.pk).state == State.RESOLVED
-    assert list(Decision.objects.order_by("order").values_list("applied_transition", flat=True)) == [
-        "assign", "reassign", "", "",
+    assert list(
+        Decision.objects.order_by("order").values_list("applied_transition", flat=True)
+    ) == [
+        "assign",
+        "reassign",
+        "",
+        "",
     ]
 
     # The history names the meeting and the decision, with the approver as the user.
@@ -66,10 +94,24 @@ def test_one_bad_decision_applies_nothing_and_names_the_decision(secretariat, he
 
     first = make_issue("第一个问题")
     second = make_issue("第二个问题")
-    save_minutes(held, secretariat, decisions=[
-        {"text": "交市人社局", "department": "hrss", "due_date": in_days(10), "issue": first.pk},
-        {"text": "交市财政局，期限已过", "department": "finance", "due_date": in_days(-1), "issue": second.pk},
-    ])
+    save_minutes(
+        held,
+        secretariat,
+        decisions=[
+            {
+                "text": "交市人社局",
+                "department": "hrss",
+                "due_date": in_days(10),
+                "issue": first.pk,
+            },
+            {
+                "text": "交市财政局，期限已过",
+                "department": "finance",
+                "due_date": in_days(-1),
+                "issue": second.pk,
+            },
+        ],
+    )
     with pytest.raises(ValidationError) as error:
         approve_minutes(held, secretariat)
     assert error.value.message_dict["decisions"] == ["议定事项 2：办理时限不能早于今天。"]
@@ -78,19 +120,42 @@ def test_one_bad_decision_applies_nothing_and_names_the_decision(secretariat, he
     held.refresh_from_db()
     assert held.state == MeetingState.HELD and not held.minutes.approved_at and not held.minutes.pdf
     # Still editable: fix the date and approve.
-    save_minutes(held, secretariat, decisions=[
-        {"text": "交市人社局", "department": "hrss", "due_date": in_days(10), "issue": first.pk},
-        {"text": "交市财政局", "department": "finance", "due_date": in_days(20), "issue": second.pk},
-    ])
+    save_minutes(
+        held,
+        secretariat,
+        decisions=[
+            {
+                "text": "交市人社局",
+                "department": "hrss",
+                "due_date": in_days(10),
+                "issue": first.pk,
+            },
+            {
+                "text": "交市财政局",
+                "department": "finance",
+                "due_date": in_days(20),
+                "issue": second.pk,
+            },
+        ],
+    )
     approve_minutes(held, secretariat)
     assert Issue.objects.get(pk=second.pk).department.code == "finance"
 
 
 def test_a_decision_on_an_issue_in_another_state_is_recorded_only(secretariat, held):
     issue = make_issue("已被撤回")
-    save_minutes(held, secretariat, decisions=[
-        {"text": "交市人社局", "department": "hrss", "due_date": in_days(10), "issue": issue.pk},
-    ])
+    save_minutes(
+        held,
+        secretariat,
+        decisions=[
+            {
+                "text": "交市人社局",
+                "department": "hrss",
+                "due_date": in_days(10),
+                "issue": issue.pk,
+            },
+        ],
+    )
     Issue.objects.filter(pk=issue.pk).update(state=State.WITHDRAWN)
     # A withdrawn issue is "otherwise": recorded only, approval goes through.
     approve_minutes(held, secretariat)
@@ -129,7 +194,9 @@ def test_lifecycle_history_names_who_and_why(secretariat, leader):
     with pytest.raises(PermissionDenied):
         perform_meeting_transition(meeting, "publish_agenda", leader)
     meeting = perform_meeting_transition(meeting, "publish_agenda", secretariat)
-    meeting = perform_meeting_transition(meeting, "cancel", secretariat, reason="与市政府常务会议冲突，改期")
+    meeting = perform_meeting_transition(
+        meeting, "cancel", secretariat, reason="与市政府常务会议冲突，改期"
+    )
     rows = list(meeting.history.order_by("history_date", "history_id"))
     assert [(r.transition, r.from_state, r.state) for r in rows][-2:] == [
         ("publish_agenda", "planned", "agenda_published"),
@@ -141,7 +208,9 @@ def test_lifecycle_history_names_who_and_why(secretariat, leader):
         perform_meeting_transition(meeting, "hold", secretariat)
 
 
-def test_agenda_published_is_announced_after_commit(secretariat, django_capture_on_commit_callbacks):
+def test_agenda_published_is_announced_after_commit(
+    secretariat, django_capture_on_commit_callbacks
+):
     from meetings.signals import agenda_published
 
     received = []
@@ -165,20 +234,43 @@ def test_minutes_document_shape_and_fingerprint(secretariat, held, software_offi
     from meetings.documents import minutes_document
 
     issue = make_issue("文档中的问题")
-    set_attendance(held, secretariat, [
-        {"user": software_officer}, {"name": "赵六", "organisation": "市财政局", "status": "absent", "note": "出差"},
-        {"name": "钱七", "organisation": "企业代表", "status": "observer"},
-    ])
-    save_minutes(held, secretariat, summary="纪要", decisions=[
-        {"text": "交市人社局", "department": Department.objects.get(code="hrss"), "due_date": in_days(9),
-         "issue": issue},
-    ])
+    set_attendance(
+        held,
+        secretariat,
+        [
+            {"user": software_officer},
+            {"name": "赵六", "organisation": "市财政局", "status": "absent", "note": "出差"},
+            {"name": "钱七", "organisation": "企业代表", "status": "observer"},
+        ],
+    )
+    save_minutes(
+        held,
+        secretariat,
+        summary="纪要",
+        decisions=[
+            {
+                "text": "交市人社局",
+                "department": Department.objects.get(code="hrss"),
+                "due_date": in_days(9),
+                "issue": issue,
+            },
+        ],
+    )
     doc = minutes_document(held)
     assert doc["meeting"]["number_label"] == f"〔{held.year}〕{held.number}号"
     assert doc["meeting"]["date_label"].endswith("日")
-    assert doc["decisions"] == [{"number": 1, "text": "交市人社局", "department": "市人力资源和社会保障局",
-                                 "due_date": in_days(9).isoformat(), "issue_number": issue.number}]
-    assert doc["attendance"]["absent"] == [{"name": "赵六", "organisation": "市财政局", "note": "出差"}]
+    assert doc["decisions"] == [
+        {
+            "number": 1,
+            "text": "交市人社局",
+            "department": "市人力资源和社会保障局",
+            "due_date": in_days(9).isoformat(),
+            "issue_number": issue.number,
+        }
+    ]
+    assert doc["attendance"]["absent"] == [
+        {"name": "赵六", "organisation": "市财政局", "note": "出差"}
+    ]
     assert doc["attendance"]["observer"] == [{"name": "钱七", "organisation": "企业代表"}]
     assert len(doc["fingerprint"]) == 12
     assert minutes_document(held)["fingerprint"] == doc["fingerprint"]
@@ -188,9 +280,14 @@ def test_minutes_document_shape_and_fingerprint(secretariat, held, software_offi
 
 def test_approval_renders_the_real_minutes_pdf(real_pdf, secretariat, held):
     pytest.importorskip("meetings.printed")
-    save_minutes(held, secretariat, summary="会议听取了软件产业链用工问题的汇报。", decisions=[
-        {"text": "由市人社局牵头，30日内办结", "department": "hrss", "due_date": in_days(30)},
-    ])
+    save_minutes(
+        held,
+        secretariat,
+        summary="会议听取了软件产业链用工问题的汇报。",
+        decisions=[
+            {"text": "由市人社局牵头，30日内办结", "department": "hrss", "due_date": in_days(30)},
+        ],
+    )
     meeting = approve_minutes(held, secretariat)
     data = meeting.minutes.pdf.read()
     assert data.startswith(b"%PDF")

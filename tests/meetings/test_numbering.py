@@ -29,12 +29,16 @@ def test_regular_meetings_are_numbered_per_year_with_a_generated_title():
 
 def test_the_year_is_the_beijing_date_of_the_meeting():
     # 2024-12-31 20:00 UTC is already 2025-01-01 in Beijing.
-    meeting = Meeting.objects.create(kind=Kind.REGULAR, scheduled_at=datetime(2024, 12, 31, 20, tzinfo=ZoneInfo("UTC")))
+    meeting = Meeting.objects.create(
+        kind=Kind.REGULAR, scheduled_at=datetime(2024, 12, 31, 20, tzinfo=ZoneInfo("UTC"))
+    )
     assert meeting.year == 2025
 
 
 def test_a_given_title_is_kept():
-    meeting = Meeting.objects.create(kind=Kind.REGULAR, scheduled_at=at(2024, 3, 1), title="软件产业链专题联络员会议")
+    meeting = Meeting.objects.create(
+        kind=Kind.REGULAR, scheduled_at=at(2024, 3, 1), title="软件产业链专题联络员会议"
+    )
     assert meeting.title == "软件产业链专题联络员会议"
     assert meeting.number == 1
     meeting.location = "市总工会二楼会议室"

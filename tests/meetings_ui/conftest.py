@@ -18,14 +18,16 @@ def at(days: int, hour: int = 14, minute: int = 30) -> datetime:
 
 @pytest.fixture
 def meeting(secretariat):
-    return services.create_meeting(secretariat, kind="regular", scheduled_at=at(7),
-                                   location="市总工会三楼会议室")
+    return services.create_meeting(
+        secretariat, kind="regular", scheduled_at=at(7), location="市总工会三楼会议室"
+    )
 
 
 @pytest.fixture
 def raised_issue(software_officer):
     return raise_issue(
-        software_officer, chain=IndustryChain.objects.get(code="software"),
+        software_officer,
+        chain=IndustryChain.objects.get(code="software"),
         category=IssueCategory.objects.get(code="talent"),
         title="高级测试工程师招聘难，人才补贴申报卡在审核环节",
         description="企业反映人才补贴申报材料提交后两个月无回复。",

@@ -16,16 +16,25 @@ def rows(*entries):
     return data
 
 
-def test_secretariat_records_attendance(secretariat, software_officer, hrss_staff, meeting, signed_in):
+def test_secretariat_records_attendance(
+    secretariat, software_officer, hrss_staff, meeting, signed_in
+):
     client = signed_in(secretariat)
-    response = client.post(f"/meetings/{meeting.pk}/attendance/", rows(
-        {"user": str(software_officer.pk), "status": "present"},
-        {"user": "", "name": "赵磊", "organisation": "市财政局", "status": "observer"},
-        {"user": str(hrss_staff.pk), "status": "absent", "note": "参加省厅培训"},
-        {"user": "", "name": "", "status": "present"},  # an untouched extra row
-    ))
+    response = client.post(
+        f"/meetings/{meeting.pk}/attendance/",
+        rows(
+            {"user": str(software_officer.pk), "status": "present"},
+            {"user": "", "name": "赵磊", "organisation": "市财政局", "status": "observer"},
+            {"user": str(hrss_staff.pk), "status": "absent", "note": "参加省厅培训"},
+            {"user": "", "name": "", "status": "present"},  # an untouched extra row
+        ),
+    )
     assert response.status_code == 302 and response["Location"].endswith("#attendance")
-    saved = list(Attendance.objects.filter(meeting=meeting).values_list("name", "organisation", "status", "note"))
+    saved = list(
+        Attendance.objects.filter(meeting=meeting).values_list(
+            "name", "organisation", "status", "note"
+        )
+    )
     assert saved == [
         ("张敏", "软件产业链联络员", "present", ""),
         ("赵磊", "市财政局", "observer", ""),
@@ -47,9 +56,18 @@ def test_form_shows_the_saved_rows_and_a_blank_one(secretariat, meeting, signed_
 
 
 def test_absent_without_a_reason_is_explained(secretariat, meeting, signed_in):
-    response = signed_in(secretariat).post(f"/meetings/{meeting.pk}/attendance/", rows(
-        {"user": "", "name": "赵磊", "organisation": "市财政局", "status": "absent", "note": ""},
-    ))
+    response = signed_in(secretariat).post(
+        f"/meetings/{meeting.pk}/attendance/",
+        rows(
+            {
+                "user": "",
+                "name": "赵磊",
+                "organisation": "市财政局",
+                "status": "absent",
+                "note": "",
+            },
+        ),
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "请假须注明理由。" in page and 'value="赵磊"' in page  # nothing typed is lost
@@ -57,17 +75,23 @@ def test_absent_without_a_reason_is_explained(secretariat, meeting, signed_in):
 
 
 def test_a_row_without_person_or_name_is_explained(secretariat, meeting, signed_in):
-    response = signed_in(secretariat).post(f"/meetings/{meeting.pk}/attendance/", rows(
-        {"user": "", "name": "", "organisation": "市财政局", "status": "present"},
-    ))
+    response = signed_in(secretariat).post(
+        f"/meetings/{meeting.pk}/attendance/",
+        rows(
+            {"user": "", "name": "", "organisation": "市财政局", "status": "present"},
+        ),
+    )
     assert response.status_code == 400
     assert "请从名单中选择人员，或填写姓名。" in response.content.decode()
 
 
 def test_a_deleted_row_goes(secretariat, meeting, signed_in):
     services.set_attendance(meeting, secretariat, [{"name": "赵磊"}, {"name": "钱进"}])
-    signed_in(secretariat).post(f"/meetings/{meeting.pk}/attendance/", rows(
-        {"name": "赵磊", "status": "present", "DELETE": "on"},
-        {"name": "钱进", "status": "present"},
-    ))
+    signed_in(secretariat).post(
+        f"/meetings/{meeting.pk}/attendance/",
+        rows(
+            {"name": "赵磊", "status": "present", "DELETE": "on"},
+            {"name": "钱进", "status": "present"},
+        ),
+    )
     assert list(Attendance.objects.values_list("name", flat=True)) == ["钱进"]

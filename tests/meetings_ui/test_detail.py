@@ -21,14 +21,15 @@ def test_secretariat_sees_the_buttons_the_state_allows(secretariat, meeting, sig
 
 
 @pytest.mark.parametrize("persona", ["leader", "software_officer", "hrss_staff"])
-def test_others_read_without_forms_or_buttons(persona, personas, secretariat, meeting, raised_issue,
-                                              signed_in):
+def test_others_read_without_forms_or_buttons(
+    persona, personas, secretariat, meeting, raised_issue, signed_in
+):
     services.generate_agenda(meeting, secretariat)
     page = signed_in(personas[persona]).get(f"/meetings/{meeting.pk}/").content.decode()
     assert meeting.title in page and raised_issue.number in page
     for label in CHANGES + ["重新生成议程", "上移", "保存纪要"]:
         assert label not in page
-    assert "<form method=\"post\" action=\"/meetings/" not in page
+    assert '<form method="post" action="/meetings/' not in page
 
 
 def test_a_person_without_a_role_gets_404(outsider, meeting, signed_in):
@@ -39,14 +40,22 @@ def test_unknown_meeting_is_404(secretariat, signed_in):
     assert signed_in(secretariat).get("/meetings/999/").status_code == 404
 
 
-def test_generate_agenda_lists_issues_by_section_with_links(secretariat, meeting, raised_issue, signed_in):
+def test_generate_agenda_lists_issues_by_section_with_links(
+    secretariat, meeting, raised_issue, signed_in
+):
     client = signed_in(secretariat)
     response = client.post(f"/meetings/{meeting.pk}/agenda/generate/")
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "议程已生成" in page
-    for heading in ["一、上次会议议定事项落实情况", "二、新提出问题", "三、退回问题", "四、超期未办结问题",
-                    "五、待核实问题", "六、上次会议以来已办结问题"]:
+    for heading in [
+        "一、上次会议议定事项落实情况",
+        "二、新提出问题",
+        "三、退回问题",
+        "四、超期未办结问题",
+        "五、待核实问题",
+        "六、上次会议以来已办结问题",
+    ]:
         assert heading in page
     assert f'href="/issues/{raised_issue.pk}/"' in page
     assert raised_issue.number in page and "待交办" in page
@@ -56,8 +65,10 @@ def test_generate_agenda_lists_issues_by_section_with_links(secretariat, meeting
 def test_hand_edits_before_publication(secretariat, meeting, signed_in):
     client = signed_in(secretariat)
     client.post(f"/meetings/{meeting.pk}/agenda/generate/")
-    response = client.post(f"/meetings/{meeting.pk}/agenda/items/",
-                           {"section": "other", "title": "技能竞赛筹备情况", "notes": "市人社局通报"})
+    response = client.post(
+        f"/meetings/{meeting.pk}/agenda/items/",
+        {"section": "other", "title": "技能竞赛筹备情况", "notes": "市人社局通报"},
+    )
     assert response.status_code == 302
     added = AgendaItem.objects.get(title="技能竞赛筹备情况")
     assert added.order == 7
@@ -66,8 +77,10 @@ def test_hand_edits_before_publication(secretariat, meeting, signed_in):
     titles = list(meeting.agenda_items.order_by("order").values_list("title", flat=True))
     assert titles[5] == "技能竞赛筹备情况"
 
-    client.post(f"/meetings/{meeting.pk}/agenda/items/{added.pk}/",
-                {f"item{added.pk}-title": "职工技能竞赛筹备", f"item{added.pk}-notes": ""})
+    client.post(
+        f"/meetings/{meeting.pk}/agenda/items/{added.pk}/",
+        {f"item{added.pk}-title": "职工技能竞赛筹备", f"item{added.pk}-notes": ""},
+    )
     added.refresh_from_db()
     assert added.title == "职工技能竞赛筹备"
 
@@ -78,8 +91,9 @@ def test_hand_edits_before_publication(secretariat, meeting, signed_in):
 
 
 def test_an_empty_title_is_explained(secretariat, meeting, signed_in):
-    response = signed_in(secretariat).post(f"/meetings/{meeting.pk}/agenda/items/",
-                                           {"section": "other", "title": ""})
+    response = signed_in(secretariat).post(
+        f"/meetings/{meeting.pk}/agenda/items/", {"section": "other", "title": ""}
+    )
     assert response.status_code == 400
     assert "未能添加议题" in response.content.decode()
 
@@ -123,8 +137,12 @@ def test_cancel_with_a_reason(secretariat, meeting, signed_in):
 
 
 POSTS = [
-    "agenda/generate/", "transitions/publish_agenda/", "transitions/cancel/", "agenda/items/",
-    "attendance/", "minutes/",
+    "agenda/generate/",
+    "transitions/publish_agenda/",
+    "transitions/cancel/",
+    "agenda/items/",
+    "attendance/",
+    "minutes/",
 ]
 
 
@@ -155,16 +173,21 @@ def test_annual_report_item_shows_the_figures(secretariat, raised_issue, signed_
     assert "督导事项" in page and "存在问题" in page
 
 
-def test_meeting_page_query_count_is_flat(secretariat, meeting, software_officer, signed_in,
-                                          django_assert_max_num_queries):
+def test_meeting_page_query_count_is_flat(
+    secretariat, meeting, software_officer, signed_in, django_assert_max_num_queries
+):
     from issues.services import raise_issue
     from organisation.models import IndustryChain, IssueCategory
 
     def add_issues(n):
         for i in range(n):
-            raise_issue(software_officer, chain=IndustryChain.objects.get(code="software"),
-                        category=IssueCategory.objects.get(code="talent"),
-                        title=f"问题{i}", description="说明")
+            raise_issue(
+                software_officer,
+                chain=IndustryChain.objects.get(code="software"),
+                category=IssueCategory.objects.get(code="talent"),
+                title=f"问题{i}",
+                description="说明",
+            )
 
     client = signed_in(secretariat)
     add_issues(2)
@@ -177,7 +200,9 @@ def test_meeting_page_query_count_is_flat(secretariat, meeting, software_officer
         assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
 
 
-def test_follow_up_lists_the_last_meetings_decisions_with_their_state(secretariat, raised_issue, signed_in):
+def test_follow_up_lists_the_last_meetings_decisions_with_their_state(
+    secretariat, raised_issue, signed_in
+):
     from datetime import timedelta
 
     from issues.models import today
@@ -187,16 +212,24 @@ def test_follow_up_lists_the_last_meetings_decisions_with_their_state(secretaria
 
     earlier = services.create_meeting(secretariat, kind="regular", scheduled_at=at(-10))
     advance(earlier, secretariat, to="held")
-    services.save_minutes(earlier, secretariat, decisions=[
-        {"text": "由市人社局牵头办理人才补贴审核", "department": Department.objects.get(code="hrss"),
-         "due_date": today() + timedelta(days=20), "issue": raised_issue},
-        {"text": "秘书处汇总各链用工需求", "due_date": today() - timedelta(days=2)},
-    ])
+    services.save_minutes(
+        earlier,
+        secretariat,
+        decisions=[
+            {
+                "text": "由市人社局牵头办理人才补贴审核",
+                "department": Department.objects.get(code="hrss"),
+                "due_date": today() + timedelta(days=20),
+                "issue": raised_issue,
+            },
+            {"text": "秘书处汇总各链用工需求", "due_date": today() - timedelta(days=2)},
+        ],
+    )
     services.approve_minutes(earlier, secretariat)
     later = services.create_meeting(secretariat, kind="regular", scheduled_at=at(3))
     services.generate_agenda(later, secretariat)
     page = signed_in(secretariat).get(f"/meetings/{later.pk}/").content.decode()
-    follow_up = page[page.index("一、上次会议议定事项落实情况"):page.index("二、新提出问题")]
+    follow_up = page[page.index("一、上次会议议定事项落实情况") : page.index("二、新提出问题")]
     assert "由市人社局牵头办理人才补贴审核" in follow_up and "办理中" in follow_up
     assert f'href="/issues/{raised_issue.pk}/"' in follow_up
     assert "秘书处汇总各链用工需求" in follow_up and "已过完成时限" in follow_up
@@ -206,9 +239,15 @@ def test_follow_up_lists_the_last_meetings_decisions_with_their_state(secretaria
 def test_secretariat_moves_the_meeting(secretariat, meeting, signed_in):
     client = signed_in(secretariat)
     assert "修改会议时间、地点或名称" in client.get(f"/meetings/{meeting.pk}/").content.decode()
-    response = client.post(f"/meetings/{meeting.pk}/edit/", {
-        "edit-date": "2024-12-02", "edit-time": "09:30", "edit-location": "市人社局二楼会议室", "edit-title": "",
-    })
+    response = client.post(
+        f"/meetings/{meeting.pk}/edit/",
+        {
+            "edit-date": "2024-12-02",
+            "edit-time": "09:30",
+            "edit-location": "市人社局二楼会议室",
+            "edit-title": "",
+        },
+    )
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.location == "市人社局二楼会议室"
@@ -222,30 +261,45 @@ def test_a_cancelled_meeting_cannot_be_moved(secretariat, meeting, signed_in):
     client = signed_in(secretariat)
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert "修改会议时间" not in page and "取消会议</summary>" not in page
-    response = client.post(f"/meetings/{meeting.pk}/edit/", {"edit-date": "2024-12-02", "edit-time": "09:30"})
+    response = client.post(
+        f"/meetings/{meeting.pk}/edit/", {"edit-date": "2024-12-02", "edit-time": "09:30"}
+    )
     assert response.status_code == 409
     assert "已取消" in response.content.decode()
 
 
 def test_a_hand_made_item_names_its_issues(secretariat, meeting, raised_issue, signed_in):
     client = signed_in(secretariat)
-    response = client.post(f"/meetings/{meeting.pk}/agenda/items/", {
-        "section": "other", "title": "人才补贴专题", "issues": f"{raised_issue.number} {raised_issue.title}",
-    })
+    response = client.post(
+        f"/meetings/{meeting.pk}/agenda/items/",
+        {
+            "section": "other",
+            "title": "人才补贴专题",
+            "issues": f"{raised_issue.number} {raised_issue.title}",
+        },
+    )
     assert response.status_code == 302
     item = AgendaItem.objects.get(title="人才补贴专题")
     assert [entry["number"] for entry in item.issues] == [raised_issue.number]
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert f'value="{raised_issue.number}"' in page  # the edit form shows the numbers
 
-    response = client.post(f"/meetings/{meeting.pk}/agenda/items/{item.pk}/", {
-        f"item{item.pk}-title": "人才补贴专题", f"item{item.pk}-issues": "2019-0001",
-    })
+    response = client.post(
+        f"/meetings/{meeting.pk}/agenda/items/{item.pk}/",
+        {
+            f"item{item.pk}-title": "人才补贴专题",
+            f"item{item.pk}-issues": "2019-0001",
+        },
+    )
     assert response.status_code == 400
     assert "没有编号为 2019-0001 的问题。" in response.content.decode()
-    client.post(f"/meetings/{meeting.pk}/agenda/items/{item.pk}/", {
-        f"item{item.pk}-title": "人才补贴专题", f"item{item.pk}-issues": "",
-    })
+    client.post(
+        f"/meetings/{meeting.pk}/agenda/items/{item.pk}/",
+        {
+            f"item{item.pk}-title": "人才补贴专题",
+            f"item{item.pk}-issues": "",
+        },
+    )
     item.refresh_from_db()
     assert item.issues == []
 
@@ -254,8 +308,15 @@ def test_a_generated_item_keeps_its_snapshot(secretariat, meeting, raised_issue,
     services.generate_agenda(meeting, secretariat)
     item = meeting.agenda_items.get(section="new")
     client = signed_in(secretariat)
-    assert f'name="item{item.pk}-issues"' not in client.get(f"/meetings/{meeting.pk}/").content.decode()
-    client.post(f"/meetings/{meeting.pk}/agenda/items/{item.pk}/",
-                {f"item{item.pk}-title": "新提出的问题", f"item{item.pk}-issues": ""})
+    assert (
+        f'name="item{item.pk}-issues"'
+        not in client.get(f"/meetings/{meeting.pk}/").content.decode()
+    )
+    client.post(
+        f"/meetings/{meeting.pk}/agenda/items/{item.pk}/",
+        {f"item{item.pk}-title": "新提出的问题", f"item{item.pk}-issues": ""},
+    )
     item.refresh_from_db()
-    assert item.title == "新提出的问题" and [e["number"] for e in item.issues] == [raised_issue.number]
+    assert item.title == "新提出的问题" and [e["number"] for e in item.issues] == [
+        raised_issue.number
+    ]

@@ -46,9 +46,16 @@ def test_past_meetings_page(secretariat, signed_in):
 
 
 def test_secretariat_creates_a_meeting_with_a_generated_title(secretariat, signed_in):
-    response = signed_in(secretariat).post("/meetings/new/", {
-        "kind": "regular", "date": "2024-11-24", "time": "14:30", "location": "三楼会议室", "title": "",
-    })
+    response = signed_in(secretariat).post(
+        "/meetings/new/",
+        {
+            "kind": "regular",
+            "date": "2024-11-24",
+            "time": "14:30",
+            "location": "三楼会议室",
+            "title": "",
+        },
+    )
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/"
     assert meeting.title == "2024年第1次产业链联络员会议"  # a meeting may be recorded afterwards
@@ -58,23 +65,34 @@ def test_secretariat_creates_a_meeting_with_a_generated_title(secretariat, signe
 
 
 def test_a_given_title_is_kept(secretariat, signed_in):
-    signed_in(secretariat).post("/meetings/new/", {
-        "kind": "annual", "date": "2025-01-15", "time": "09:00", "location": "", "title": "年度联席会议（扩大）",
-    })
+    signed_in(secretariat).post(
+        "/meetings/new/",
+        {
+            "kind": "annual",
+            "date": "2025-01-15",
+            "time": "09:00",
+            "location": "",
+            "title": "年度联席会议（扩大）",
+        },
+    )
     assert Meeting.objects.get().title == "年度联席会议（扩大）"
 
 
 def test_a_second_annual_meeting_of_a_year_is_refused_with_the_reason(secretariat, signed_in):
     client = signed_in(secretariat)
     client.post("/meetings/new/", {"kind": "annual", "date": "2025-01-15", "time": "09:00"})
-    response = client.post("/meetings/new/", {"kind": "annual", "date": "2025-06-01", "time": "09:00"})
+    response = client.post(
+        "/meetings/new/", {"kind": "annual", "date": "2025-06-01", "time": "09:00"}
+    )
     assert response.status_code == 400
     assert "联席会议已经存在" in response.content.decode()
     assert Meeting.objects.count() == 1
 
 
 def test_missing_date_is_explained_next_to_the_field(secretariat, signed_in):
-    response = signed_in(secretariat).post("/meetings/new/", {"kind": "regular", "date": "", "time": "14:30"})
+    response = signed_in(secretariat).post(
+        "/meetings/new/", {"kind": "regular", "date": "", "time": "14:30"}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "请选择会议日期。" in page and "is-invalid" in page

@@ -15,8 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def minutes_post(meeting, *, summary="", notes=None, decisions=()):
-    data = {"summary": summary, "decisions-TOTAL_FORMS": str(len(decisions)),
-            "decisions-INITIAL_FORMS": "0"}
+    data = {
+        "summary": summary,
+        "decisions-TOTAL_FORMS": str(len(decisions)),
+        "decisions-INITIAL_FORMS": "0",
+    }
     for item_id, text in (notes or {}).items():
         data[f"note-{item_id}"] = text
     for n, row in enumerate(decisions):
@@ -45,37 +48,71 @@ def test_secretariat_saves_the_minutes(secretariat, meeting, raised_issue, hrss,
     item = meeting.agenda_items.get(section="new")
     due = today() + timedelta(days=20)
     client = signed_in(secretariat)
-    response = client.post(f"/meetings/{meeting.pk}/minutes/", minutes_post(
-        meeting, summary="会议听取了各产业链难点堵点情况汇报。",
-        notes={item.pk: "与会人员就人才补贴申报进度进行了讨论。"},
-        decisions=[
-            {"text": "由市人社局牵头，限期办结", "department": str(hrss.pk), "due_date": due.isoformat(),
-             "issue": f"{raised_issue.number} {raised_issue.title}"},
-            {"text": "", "department": "", "due_date": "", "issue": ""},  # an untouched row
-        ],
-    ))
+    response = client.post(
+        f"/meetings/{meeting.pk}/minutes/",
+        minutes_post(
+            meeting,
+            summary="会议听取了各产业链难点堵点情况汇报。",
+            notes={item.pk: "与会人员就人才补贴申报进度进行了讨论。"},
+            decisions=[
+                {
+                    "text": "由市人社局牵头，限期办结",
+                    "department": str(hrss.pk),
+                    "due_date": due.isoformat(),
+                    "issue": f"{raised_issue.number} {raised_issue.title}",
+                },
+                {"text": "", "department": "", "due_date": "", "issue": ""},  # an untouched row
+            ],
+        ),
+    )
     assert response.status_code == 302 and response["Location"].endswith("#minutes")
     decision = Decision.objects.get()
     assert (decision.text, decision.department, decision.due_date, decision.issue) == (
-        "由市人社局牵头，限期办结", hrss, due, raised_issue)
+        "由市人社局牵头，限期办结",
+        hrss,
+        due,
+        raised_issue,
+    )
     assert meeting.minutes.summary == "会议听取了各产业链难点堵点情况汇报。"
-    assert meeting.minutes.item_notes.get(agenda_item=item).discussion == "与会人员就人才补贴申报进度进行了讨论。"
+    assert (
+        meeting.minutes.item_notes.get(agenda_item=item).discussion
+        == "与会人员就人才补贴申报进度进行了讨论。"
+    )
 
     # Saving again keeps the row (by its id) and its edits.
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert f'name="decisions-0-id" value="{decision.pk}"' in page
-    client.post(f"/meetings/{meeting.pk}/minutes/", minutes_post(meeting, decisions=[
-        {"id": str(decision.pk), "text": "由市人社局牵头，11月底前办结", "department": str(hrss.pk),
-         "due_date": due.isoformat(), "issue": raised_issue.number},
-    ]))
-    assert list(Decision.objects.values_list("pk", "text")) == [(decision.pk, "由市人社局牵头，11月底前办结")]
+    client.post(
+        f"/meetings/{meeting.pk}/minutes/",
+        minutes_post(
+            meeting,
+            decisions=[
+                {
+                    "id": str(decision.pk),
+                    "text": "由市人社局牵头，11月底前办结",
+                    "department": str(hrss.pk),
+                    "due_date": due.isoformat(),
+                    "issue": raised_issue.number,
+                },
+            ],
+        ),
+    )
+    assert list(Decision.objects.values_list("pk", "text")) == [
+        (decision.pk, "由市人社局牵头，11月底前办结")
+    ]
 
 
 def test_an_unknown_issue_number_is_explained(secretariat, meeting, signed_in):
     advance(meeting, secretariat, to="held")
-    response = signed_in(secretariat).post(f"/meetings/{meeting.pk}/minutes/", minutes_post(
-        meeting, decisions=[{"text": "由市人社局办理", "department": "", "due_date": "", "issue": "2019-9999"}],
-    ))
+    response = signed_in(secretariat).post(
+        f"/meetings/{meeting.pk}/minutes/",
+        minutes_post(
+            meeting,
+            decisions=[
+                {"text": "由市人社局办理", "department": "", "due_date": "", "issue": "2019-9999"}
+            ],
+        ),
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "没有编号为 2019-9999 的问题" in page and 'value="2019-9999"' in page
@@ -84,21 +121,36 @@ def test_an_unknown_issue_number_is_explained(secretariat, meeting, signed_in):
 
 def test_a_decision_without_text_is_explained(secretariat, meeting, hrss, signed_in):
     advance(meeting, secretariat, to="held")
-    response = signed_in(secretariat).post(f"/meetings/{meeting.pk}/minutes/", minutes_post(
-        meeting, decisions=[{"text": "", "department": str(hrss.pk), "due_date": "", "issue": ""}],
-    ))
+    response = signed_in(secretariat).post(
+        f"/meetings/{meeting.pk}/minutes/",
+        minutes_post(
+            meeting,
+            decisions=[{"text": "", "department": str(hrss.pk), "due_date": "", "issue": ""}],
+        ),
+    )
     assert response.status_code == 400
     assert "请填写议定内容。" in response.content.decode()
     assert not Decision.objects.exists()
 
 
-def test_approval_applies_the_decision_and_locks_everything(secretariat, leader, meeting, raised_issue,
-                                                          hrss, signed_in):
+def test_approval_applies_the_decision_and_locks_everything(
+    secretariat, leader, meeting, raised_issue, hrss, signed_in
+):
     advance(meeting, secretariat, to="held")
     due = today() + timedelta(days=20)
-    services.save_minutes(meeting, secretariat, summary="会议概述",
-                          decisions=[{"text": "由市人社局牵头办理", "department": hrss, "due_date": due,
-                                      "issue": raised_issue}])
+    services.save_minutes(
+        meeting,
+        secretariat,
+        summary="会议概述",
+        decisions=[
+            {
+                "text": "由市人社局牵头办理",
+                "department": hrss,
+                "due_date": due,
+                "issue": raised_issue,
+            }
+        ],
+    )
     client = signed_in(secretariat)
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert "审定后纪要即锁定" in page  # the confirmation step
@@ -117,26 +169,46 @@ def test_approval_applies_the_decision_and_locks_everything(secretariat, leader,
         assert "由市人社局牵头办理" in page and "已交办" in page
         assert "审定纪要</button>" not in page
 
-    response = signed_in(secretariat).post(f"/meetings/{meeting.pk}/minutes/", minutes_post(meeting, summary="改"))
+    response = signed_in(secretariat).post(
+        f"/meetings/{meeting.pk}/minutes/", minutes_post(meeting, summary="改")
+    )
     assert response.status_code == 409
     assert "纪要已审定" in response.content.decode() and "不能修改纪要" in response.content.decode()
     meeting.minutes.refresh_from_db()
     assert meeting.minutes.summary == "会议概述"
 
 
-def test_a_decision_that_cannot_apply_is_named_and_nothing_is_applied(secretariat, meeting, raised_issue,
-                                                                      software_officer, hrss, signed_in):
+def test_a_decision_that_cannot_apply_is_named_and_nothing_is_applied(
+    secretariat, meeting, raised_issue, software_officer, hrss, signed_in
+):
     from issues.services import raise_issue
 
-    second = raise_issue(software_officer, chain=raised_issue.chain, category=raised_issue.category,
-                         title="园区通勤班车不足", description="说明")
+    second = raise_issue(
+        software_officer,
+        chain=raised_issue.chain,
+        category=raised_issue.category,
+        title="园区通勤班车不足",
+        description="说明",
+    )
     advance(meeting, secretariat, to="held")
-    services.save_minutes(meeting, secretariat, decisions=[
-        {"text": "由市人社局办理", "department": hrss, "due_date": today() + timedelta(days=10),
-         "issue": raised_issue},
-        {"text": "由市人社局尽快办理", "department": hrss, "due_date": today() - timedelta(days=1),
-         "issue": second},
-    ])
+    services.save_minutes(
+        meeting,
+        secretariat,
+        decisions=[
+            {
+                "text": "由市人社局办理",
+                "department": hrss,
+                "due_date": today() + timedelta(days=10),
+                "issue": raised_issue,
+            },
+            {
+                "text": "由市人社局尽快办理",
+                "department": hrss,
+                "due_date": today() - timedelta(days=1),
+                "issue": second,
+            },
+        ],
+    )
     client = signed_in(secretariat)
     response = client.post(f"/meetings/{meeting.pk}/transitions/approve_minutes/")
     assert response.status_code == 400

@@ -49,12 +49,23 @@ def test_draft_minutes_are_rendered_and_marked_as_draft(secretariat, meeting, si
     assert "%E8%8D%89%E7%A8%BF" in response["Content-Disposition"]  # 草稿 in the file name
 
 
-def test_approved_minutes_are_served_byte_identical(secretariat, leader, meeting, raised_issue, signed_in):
+def test_approved_minutes_are_served_byte_identical(
+    secretariat, leader, meeting, raised_issue, signed_in
+):
     advance(meeting, secretariat, to="held")
-    services.save_minutes(meeting, secretariat, summary="会议概述", decisions=[
-        {"text": "由市人社局牵头办理", "department": Department.objects.get(code="hrss"),
-         "due_date": today() + timedelta(days=20), "issue": raised_issue},
-    ])
+    services.save_minutes(
+        meeting,
+        secretariat,
+        summary="会议概述",
+        decisions=[
+            {
+                "text": "由市人社局牵头办理",
+                "department": Department.objects.get(code="hrss"),
+                "due_date": today() + timedelta(days=20),
+                "issue": raised_issue,
+            },
+        ],
+    )
     services.approve_minutes(meeting, secretariat)
     meeting.minutes.refresh_from_db()
     first = body(signed_in(leader).get(f"/meetings/{meeting.pk}/minutes.pdf"))

@@ -25,13 +25,19 @@ def test_seed_is_idempotent_and_mutes_the_replayed_history():
         perform_transition(resolved, "resolve", accounts.staff["housing"], resolution="已协调")
         demo.seed(accounts, random.Random(1), StringIO())
     assert not n.is_muted()
-    kinds = {(x.recipient.username, x.kind, x.issue.title) for x in Notification.objects.select_related("recipient", "issue")}
+    kinds = {
+        (x.recipient.username, x.kind, x.issue.title)
+        for x in Notification.objects.select_related("recipient", "issue")
+    }
     assert ("wangfang", "raise", "新提出的问题") in kinds
     assert ("liqiang", "assign", "已交办的问题") in kinds
     assert ("zhangmin", "resolve", "已办结的问题") in kinds
     # Only the dated demo notifications: none came from the replayed signals.
     assert Notification.objects.filter(kind="assign").count() == 1
-    assert "市住房保障和房地产管理局" in Notification.objects.get(kind="resolve", recipient=officer).text
+    assert (
+        "市住房保障和房地产管理局"
+        in Notification.objects.get(kind="resolve", recipient=officer).text
+    )
     count = Notification.objects.count()
     with transaction.atomic():
         demo.seed(accounts, random.Random(1), StringIO())

@@ -9,8 +9,15 @@ from notifications.models import Notification
 def notes(hrss_staff, housing_staff):
     make = Notification.objects.create
     return [
-        make(recipient=hrss_staff, kind="assign", text="问题 2024-0001「招聘难」已交办市人社局", url="/issues/1/"),
-        make(recipient=hrss_staff, kind="overdue", text="问题 2024-0002 已超期3天", url="/issues/2/"),
+        make(
+            recipient=hrss_staff,
+            kind="assign",
+            text="问题 2024-0001「招聘难」已交办市人社局",
+            url="/issues/1/",
+        ),
+        make(
+            recipient=hrss_staff, kind="overdue", text="问题 2024-0002 已超期3天", url="/issues/2/"
+        ),
         make(recipient=housing_staff, kind="assign", text="别人的通知", url="/issues/3/"),
     ]
 
@@ -56,7 +63,16 @@ def test_api_lists_my_notifications_with_unread_filter(api, notes, hrss_staff):
     client = api.as_user(hrss_staff)
     body = client.get("/api/v1/notifications/").json()
     assert body["count"] == 2 and {r["kind"] for r in body["results"]} == {"assign", "overdue"}
-    assert set(body["results"][0]) >= {"id", "kind", "text", "url", "issue", "meeting", "created_at", "read_at"}
+    assert set(body["results"][0]) >= {
+        "id",
+        "kind",
+        "text",
+        "url",
+        "issue",
+        "meeting",
+        "created_at",
+        "read_at",
+    }
     response = client.post(f"/api/v1/notifications/{notes[0].pk}/read/")
     assert response.status_code == 200 and response.json()["read_at"]
     assert client.get("/api/v1/notifications/?unread=true").json()["count"] == 1
@@ -76,7 +92,8 @@ def test_api_list_query_count_is_flat(api, hrss_staff, django_assert_max_num_que
 
 
 def test_open_redirects_only_inside_the_site(client, hrss_staff):
-    note = Notification.objects.create(recipient=hrss_staff, kind="assign", text="x",
-                                       url="https://evil.example/")
+    note = Notification.objects.create(
+        recipient=hrss_staff, kind="assign", text="x", url="https://evil.example/"
+    )
     client.force_login(hrss_staff)
     assert client.get(f"/notifications/{note.pk}/")["Location"] == "/notifications/"

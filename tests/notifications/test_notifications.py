@@ -24,7 +24,9 @@ def told(kind: str) -> set[str]:
 def people(personas):
     # A second secretariat clerk and a colleague in hrss: recipients are groups, not one person.
     personas["clerk"] = make_user("zhao", User.Role.SECRETARIAT, name="赵丽")
-    personas["hrss_colleague"] = make_user("li2", User.Role.DEPARTMENT, department="hrss", name="李红")
+    personas["hrss_colleague"] = make_user(
+        "li2", User.Role.DEPARTMENT, department="hrss", name="李红"
+    )
     return personas
 
 
@@ -50,8 +52,13 @@ def test_assign_tells_the_department_staff_not_the_actor(people):
 
 def test_reassign_tells_the_new_department(people):
     issue = assign(file_issue(people["software_officer"]), people["secretariat"])
-    perform_transition(issue, "reassign", people["clerk"],
-                       department=Department.objects.get(code="housing"), reason="职责调整")
+    perform_transition(
+        issue,
+        "reassign",
+        people["clerk"],
+        department=Department.objects.get(code="housing"),
+        reason="职责调整",
+    )
     # The other clerk acted; the first one is not told because reassign is for departments.
     assert told("reassign") == {"ma"}
 
@@ -65,7 +72,9 @@ def test_return_tells_the_chain_officer_and_the_secretariat_not_the_department(p
 
 def test_resolve_tells_officer_and_secretariat(people):
     issue = assign(file_issue(people["software_officer"]), people["secretariat"])
-    perform_transition(issue, "resolve", people["hrss_staff"], resolution="已协调补贴审核，三日内到账")
+    perform_transition(
+        issue, "resolve", people["hrss_staff"], resolution="已协调补贴审核，三日内到账"
+    )
     assert told("resolve") == {"zhang", "wang", "zhao"}
     # ai_officer is in the same union but not the chain's officer.
     assert "chen" not in told("resolve")

@@ -29,9 +29,15 @@ def run() -> str:
 @pytest.fixture
 def issues(software_officer, secretariat, hrss_staff, housing_staff, leader):
     with time_machine.travel(at(1), tick=False):
-        soon = assign(file_issue(software_officer, title="技能培训补贴发放慢"), secretariat, days=12)  # due 13th
-        late = assign(file_issue(software_officer, title="人才公寓申请排队"), secretariat,
-                      department="housing", days=5)  # due 6th
+        soon = assign(
+            file_issue(software_officer, title="技能培训补贴发放慢"), secretariat, days=12
+        )  # due 13th
+        late = assign(
+            file_issue(software_officer, title="人才公寓申请排队"),
+            secretariat,
+            department="housing",
+            days=5,
+        )  # due 6th
         later = assign(file_issue(software_officer, title="研发用房租金"), secretariat, days=30)
         done = assign(file_issue(software_officer, title="已办结的问题"), secretariat, days=2)
         perform_transition(done, "resolve", hrss_staff, resolution="已办结")
@@ -40,19 +46,28 @@ def issues(software_officer, secretariat, hrss_staff, housing_staff, leader):
     return {"soon": soon, "late": late, "later": later}
 
 
-def test_reminders_go_out_once_a_day_and_again_the_next_day(issues, hrss_staff, housing_staff, secretariat):
+def test_reminders_go_out_once_a_day_and_again_the_next_day(
+    issues, hrss_staff, housing_staff, secretariat
+):
     with time_machine.travel(at(10), tick=False):
         out = run()
         assert "overdue: 1, due soon: 1" in out
         # hrss: the issue due on the 13th; housing: the one overdue since the 6th.
         hrss = Notification.objects.get(recipient=hrss_staff)
-        assert hrss.kind == "due_soon" and "3天后到期" in hrss.text and hrss.issue_id == issues["soon"].pk
+        assert (
+            hrss.kind == "due_soon"
+            and "3天后到期" in hrss.text
+            and hrss.issue_id == issues["soon"].pk
+        )
         housing = Notification.objects.get(recipient=housing_staff)
         assert housing.kind == "overdue" and "已超期4天" in housing.text
         summary = Notification.objects.get(recipient=secretariat)
         assert "已超期1项，3天内到期1项" in summary.text
-        assert sorted(m.to[0] for m in mail.outbox) == ["li@example.gov.cn", "ma@example.gov.cn",
-                                                       "wang@example.gov.cn"]
+        assert sorted(m.to[0] for m in mail.outbox) == [
+            "li@example.gov.cn",
+            "ma@example.gov.cn",
+            "wang@example.gov.cn",
+        ]
         assert Reminder.objects.count() == 2
 
         # Twice the same day (cron ran twice, or someone ran it by hand): nothing new.
@@ -63,7 +78,9 @@ def test_reminders_go_out_once_a_day_and_again_the_next_day(issues, hrss_staff, 
     with time_machine.travel(at(11, 9), tick=False):
         run()
         assert Notification.objects.filter(recipient=hrss_staff).count() == 2
-        assert Notification.objects.filter(recipient=housing_staff, text__contains="已超期5天").exists()
+        assert Notification.objects.filter(
+            recipient=housing_staff, text__contains="已超期5天"
+        ).exists()
         assert len(mail.outbox) == 3
         assert Reminder.objects.count() == 4
 
@@ -80,12 +97,14 @@ def test_due_today_is_due_soon_and_yesterday_is_overdue(issues, hrss_staff):
         assert "今天到期" in Notification.objects.get(recipient=hrss_staff).text
     with time_machine.travel(at(14), tick=False):
         run()
-        assert Notification.objects.filter(recipient=hrss_staff, kind="overdue",
-                                           text__contains="已超期1天").exists()
+        assert Notification.objects.filter(
+            recipient=hrss_staff, kind="overdue", text__contains="已超期1天"
+        ).exists()
 
 
-def test_the_digest_mail_lists_every_issue_of_the_department(issues, software_officer, secretariat,
-                                                             hrss_staff):
+def test_the_digest_mail_lists_every_issue_of_the_department(
+    issues, software_officer, secretariat, hrss_staff
+):
     with time_machine.travel(at(1), tick=False):
         assign(file_issue(software_officer, title="社保转移接续"), secretariat, days=10)
     mail.outbox.clear()

@@ -1,6 +1,5 @@
 """The agenda PDF: the snapshot's sections with their issues, as printed for the table."""
 
-
 import pytest
 
 from meetings.printed import render_agenda_pdf
@@ -25,19 +24,32 @@ def test_head(flat):
 
 
 def test_sections_in_order_with_chinese_numbers(flat):
-    headings = ["一、上次会议议定事项落实情况", "二、新提出的问题", "三、逾期未办结的问题",
-                "四、待联络员核实的问题"]
+    headings = [
+        "一、上次会议议定事项落实情况",
+        "二、新提出的问题",
+        "三、逾期未办结的问题",
+        "四、待联络员核实的问题",
+    ]
     positions = [flat.index(h) for h in headings]
     assert positions == sorted(positions)
 
 
 def test_issues_with_number_title_department_due_date_and_warning(flat):
-    assert "2024-0011人工智能企业算力补贴申报渠道不畅市人力资源和社会保障局2024年11月30日办理中" in flat
+    assert (
+        "2024-0011人工智能企业算力补贴申报渠道不畅市人力资源和社会保障局2024年11月30日办理中"
+        in flat
+    )
     assert "2024-0007" in flat and "2024-0008" in flat
     assert "市人力资源和社会保障局" in flat
     assert "2024年11月30日" in flat
-    assert "2024-0007软件企业高级测试工程师招聘困难市人力资源和社会保障局2024年11月30日办理中●逾期" in flat
-    assert "2024-0008汽车零部件企业技工培训场地不足市人力资源和社会保障局2024年11月30日办理中●临期" in flat
+    assert (
+        "2024-0007软件企业高级测试工程师招聘困难市人力资源和社会保障局2024年11月30日办理中●逾期"
+        in flat
+    )
+    assert (
+        "2024-0008汽车零部件企业技工培训场地不足市人力资源和社会保障局2024年11月30日办理中●临期"
+        in flat
+    )
     assert flat.count("●逾期") == 1
 
 
@@ -61,20 +73,41 @@ def test_same_snapshot_same_bytes(pdf):
 
 def test_annual_report_item_prints_its_figures():
     doc = agenda_doc()
-    doc["items"] = [{
-        "order": 1, "section": "report", "title": "2024年度工作情况通报", "notes": "", "issues": [],
-        "report": {
-            "totals": {"raised": 120, "resolved": 90, "verified": 80, "on_time_rate": 0.8123,
-                       "mean_days_to_resolve": 12.4, "satisfaction_rate": 0.9, "overdue_now": 3},
-            "by_department": [{"name": "市人社局", "assigned": 40, "resolved": 30,
-                               "resolved_on_time": 27, "on_time_rate": 0.9,
-                               "mean_days_to_resolve": 10.0, "overdue_now": 1,
-                               "satisfaction_rate": 1.0}],
-        },
-    }]
+    doc["items"] = [
+        {
+            "order": 1,
+            "section": "report",
+            "title": "2024年度工作情况通报",
+            "notes": "",
+            "issues": [],
+            "report": {
+                "totals": {
+                    "raised": 120,
+                    "resolved": 90,
+                    "verified": 80,
+                    "on_time_rate": 0.8123,
+                    "mean_days_to_resolve": 12.4,
+                    "satisfaction_rate": 0.9,
+                    "overdue_now": 3,
+                },
+                "by_department": [
+                    {
+                        "name": "市人社局",
+                        "assigned": 40,
+                        "resolved": 30,
+                        "resolved_on_time": 27,
+                        "on_time_rate": 0.9,
+                        "mean_days_to_resolve": 10.0,
+                        "overdue_now": 1,
+                        "satisfaction_rate": 1.0,
+                    }
+                ],
+            },
+        }
+    ]
     flat = flat_text(render_agenda_pdf(doc))
     assert "一、2024年度工作情况通报" in flat
     assert "120提出问题（件）" in flat
     assert "81.2%按时办理率" in flat
     assert "12.4平均办理天数" in flat
-    assert "1市人社局403027" in flat      # league row: rank, name, assigned, resolved, on time
+    assert "1市人社局403027" in flat  # league row: rank, name, assigned, resolved, on time

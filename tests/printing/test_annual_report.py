@@ -16,7 +16,9 @@ YEAR = 2025
 @pytest.fixture
 def year_issues(db):
     issues = make_year_of_issues(YEAR, 80, seed=11)
-    Issue.objects.filter(pk=issues[0].pk).update(title="<img src=http://127.0.0.1:9/x.png>人才公寓配租慢")
+    Issue.objects.filter(pk=issues[0].pk).update(
+        title="<img src=http://127.0.0.1:9/x.png>人才公寓配租慢"
+    )
     return issues
 
 
@@ -46,7 +48,9 @@ def test_chain_rows_equal_a_direct_count(report):
     flat = flat_text(report)
     for chain_name, raised in [("软件", None), ("人工智能", None), ("汽车制造", None)]:
         raised = Issue.objects.filter(year=YEAR, chain__name=chain_name).count()
-        verified = Issue.objects.filter(year=YEAR, chain__name=chain_name, state=State.VERIFIED).count()
+        verified = Issue.objects.filter(
+            year=YEAR, chain__name=chain_name, state=State.VERIFIED
+        ).count()
         resolved = Issue.objects.filter(
             year=YEAR, chain__name=chain_name, state__in=[State.RESOLVED, State.VERIFIED]
         ).count()
@@ -55,8 +59,15 @@ def test_chain_rows_equal_a_direct_count(report):
 
 def test_sections_league_table_and_lists(report):
     flat = flat_text(report)
-    for heading in ("一、总体情况", "二、分产业工会情况", "三、分产业链情况", "四、职能部门办理情况通报",
-                    "五、分措施情况", "六、督导事项", "七、待解决问题"):
+    for heading in (
+        "一、总体情况",
+        "二、分产业工会情况",
+        "三、分产业链情况",
+        "四、职能部门办理情况通报",
+        "五、分措施情况",
+        "六、督导事项",
+        "七、待解决问题",
+    ):
         assert heading in flat
     assert "名次部门交办已办理按时办理按时率平均天数当前逾期满意率" in flat
     # the escalated list counts what the rule says
@@ -66,17 +77,25 @@ def test_sections_league_table_and_lists(report):
 
 def test_at_least_three_svg_charts_drawn_as_vectors(report):
     with open_pdf(report) as p:
-        forms = [x for page in p.pages for x in page.Resources.get("/XObject", {}).values()
-                 if str(x.get("/Subtype")) == "/Form"]
-        images = [x for page in p.pages for x in page.Resources.get("/XObject", {}).values()
-                  if str(x.get("/Subtype")) == "/Image"]
-    assert len(forms) >= 3            # SVG becomes vector form XObjects, never bitmaps
+        forms = [
+            x
+            for page in p.pages
+            for x in page.Resources.get("/XObject", {}).values()
+            if str(x.get("/Subtype")) == "/Form"
+        ]
+        images = [
+            x
+            for page in p.pages
+            for x in page.Resources.get("/XObject", {}).values()
+            if str(x.get("/Subtype")) == "/Image"
+        ]
+    assert len(forms) >= 3  # SVG becomes vector form XObjects, never bitmaps
     assert images == []
     flat = flat_text(report)
     for caption in ("图1", "图2", "图3", "图4"):
         assert caption in flat
-    assert re.search(r"工会\d+件（\d+\.\d%）", flat)     # the pie's legend, with shares
-    assert "汽车制造装备制造" in flat    # the bar chart's axis labels are text in the PDF, not pixels
+    assert re.search(r"工会\d+件（\d+\.\d%）", flat)  # the pie's legend, with shares
+    assert "汽车制造装备制造" in flat  # the bar chart's axis labels are text in the PDF, not pixels
 
 
 def test_fonts_embedded_a4(report):
@@ -90,18 +109,31 @@ def test_hostile_title_is_text(report):
 
 def test_long_open_list_is_cut_with_a_pointer_to_the_ledger(db, client, secretariat):
     make_year_of_issues(YEAR, OPEN_PROBLEMS_SHOWN + 30, seed=5)
-    Issue.objects.update(state=State.RAISED, department=None, due_date=None, resolution="",
-                         satisfaction="", resolved_at=None, reopen_count=0)
+    Issue.objects.update(
+        state=State.RAISED,
+        department=None,
+        due_date=None,
+        resolution="",
+        satisfaction="",
+        resolved_at=None,
+        reopen_count=0,
+    )
     client.force_login(secretariat)
     flat = flat_text(client.get(reverse("reports:annual", args=[YEAR])).content)
     assert f"其余未办结问题共{OPEN_PROBLEMS_SHOWN + 30}件" in flat
     assert "另有30件未列出，详见问题台账" in flat
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("leader", 200), ("secretariat", 200),
-    ("software_officer", 403), ("hrss_staff", 403), ("outsider", 403),
-])
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("leader", 200),
+        ("secretariat", 200),
+        ("software_officer", 403),
+        ("hrss_staff", 403),
+        ("outsider", 403),
+    ],
+)
 def test_who_may_read_the_reports(db, client, personas, persona, status):
     client.force_login(personas[persona])
     assert client.get(reverse("reports:index")).status_code == status
@@ -125,8 +157,9 @@ def test_post_is_not_allowed(client, leader):
     assert client.post(reverse("reports:annual", args=[YEAR])).status_code == 405
 
 
-def test_reports_page_lists_years_with_download_buttons(client, leader, year_issues,
-                                                        django_assert_max_num_queries):
+def test_reports_page_lists_years_with_download_buttons(
+    client, leader, year_issues, django_assert_max_num_queries
+):
     client.force_login(leader)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("reports:index"))
@@ -143,8 +176,10 @@ def test_download_button_sends_an_attachment(client, leader):
     assert response["Content-Disposition"] == f'attachment; filename="annual-report-{YEAR}.pdf"'
 
 
-@pytest.mark.parametrize("persona, shown", [("leader", True), ("secretariat", True),
-                                            ("software_officer", False), ("hrss_staff", False)])
+@pytest.mark.parametrize(
+    "persona, shown",
+    [("leader", True), ("secretariat", True), ("software_officer", False), ("hrss_staff", False)],
+)
 def test_reports_in_the_menu_for_those_who_may_read_them(db, client, personas, persona, shown):
     client.force_login(personas[persona])
     html = client.get("/").content.decode()

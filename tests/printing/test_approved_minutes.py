@@ -28,19 +28,32 @@ def approved(settings, tmp_path, secretariat, software_officer):
     settings.MEDIA_ROOT = tmp_path / "media"
     issue = make_issue("软件企业高级测试工程师招聘困难" + HOSTILE)
     meeting = make_meeting(timezone.localdate(), state=MeetingState.PLANNED)
-    generate_agenda(meeting, secretariat)      # the issue is listed under "new" with its title
+    generate_agenda(meeting, secretariat)  # the issue is listed under "new" with its title
     for name in ("publish_agenda", "hold"):
         meeting = perform_meeting_transition(meeting, name, secretariat)
-    set_attendance(meeting, secretariat, [
-        {"user": software_officer},
-        {"name": "李强", "organisation": "市人社局", "status": "present"},
-        {"name": "赵磊", "organisation": "市工信局", "status": "absent", "note": "因公出差"},
-        {"name": "刘建国", "organisation": "市总工会", "status": "observer"},
-    ])
-    save_minutes(meeting, secretariat, summary="会议听取了软件产业链用工问题的汇报。", decisions=[
-        {"text": "由市人社局牵头，30日内办结", "department": "hrss",
-         "due_date": timezone.localdate() + timedelta(days=30), "issue": issue.pk},
-    ])
+    set_attendance(
+        meeting,
+        secretariat,
+        [
+            {"user": software_officer},
+            {"name": "李强", "organisation": "市人社局", "status": "present"},
+            {"name": "赵磊", "organisation": "市工信局", "status": "absent", "note": "因公出差"},
+            {"name": "刘建国", "organisation": "市总工会", "status": "observer"},
+        ],
+    )
+    save_minutes(
+        meeting,
+        secretariat,
+        summary="会议听取了软件产业链用工问题的汇报。",
+        decisions=[
+            {
+                "text": "由市人社局牵头，30日内办结",
+                "department": "hrss",
+                "due_date": timezone.localdate() + timedelta(days=30),
+                "issue": issue.pk,
+            },
+        ],
+    )
     return approve_minutes(meeting, secretariat), issue
 
 
@@ -64,7 +77,9 @@ def test_stored_pdf_is_served_even_when_the_renderer_changes(client, leader, app
     monkeypatch.setattr("printing.render.render_pdf", broken)
     monkeypatch.setattr("meetings.printed.render_pdf", broken)
     client.force_login(leader)
-    served = b"".join(client.get(reverse("meetings:minutes_pdf", args=[meeting.pk])).streaming_content)
+    served = b"".join(
+        client.get(reverse("meetings:minutes_pdf", args=[meeting.pk])).streaming_content
+    )
     assert served == stored
 
 
@@ -95,6 +110,6 @@ def test_the_archived_pdf_carries_the_minutes_as_json(approved):
 def test_hostile_issue_title_in_approved_minutes_attaches_nothing_else(approved):
     meeting, issue = approved
     pdf = meeting.minutes.pdf.read()
-    assert "<linkrel=attachmenthref=file:///etc/hostname>" in flat_text(pdf)   # printed as text
+    assert "<linkrel=attachmenthref=file:///etc/hostname>" in flat_text(pdf)  # printed as text
     with open_pdf(pdf) as p:
         assert list(p.attachments) == ["minutes.json"]

@@ -10,22 +10,25 @@ def fetcher():
     return SafeURLFetcher()
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/hostname",
-    "file:///etc/passwd",
-    "FILE:///etc/hostname",
-    "http://127.0.0.1:9/x.png",
-    "https://example.com/style.css",
-    "http://print.liaison.invalid/static/print/gbt9704.css",   # right path, wrong scheme
-    "https://evil.example/static/print/gbt9704.css",            # right path, other host
-    BASE_URL + "etc/hostname",                                  # outside /static/
-    BASE_URL + "static/../../../../etc/hostname",
-    BASE_URL + "static/%2e%2e/%2e%2e/etc/hostname",
-    BASE_URL + "static/print/gbt9704.css?redirect=http://example.com/",
-    BASE_URL + "static/print/does-not-exist.css",
-    "ftp://example.com/file",
-    "javascript:alert(1)",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/hostname",
+        "file:///etc/passwd",
+        "FILE:///etc/hostname",
+        "http://127.0.0.1:9/x.png",
+        "https://example.com/style.css",
+        "http://print.liaison.invalid/static/print/gbt9704.css",  # right path, wrong scheme
+        "https://evil.example/static/print/gbt9704.css",  # right path, other host
+        BASE_URL + "etc/hostname",  # outside /static/
+        BASE_URL + "static/../../../../etc/hostname",
+        BASE_URL + "static/%2e%2e/%2e%2e/etc/hostname",
+        BASE_URL + "static/print/gbt9704.css?redirect=http://example.com/",
+        BASE_URL + "static/print/does-not-exist.css",
+        "ftp://example.com/file",
+        "javascript:alert(1)",
+    ],
+)
 def test_refuses_everything_but_static_and_data(fetcher, url):
     with pytest.raises(RefusedURL):
         fetcher.fetch(url)

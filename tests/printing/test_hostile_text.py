@@ -27,8 +27,9 @@ def fetched(monkeypatch):
 
 
 def _only_own_static(urls):
-    return all(u.startswith("https://print.liaison.invalid/static/") or u.startswith("data:")
-               for u in urls)
+    return all(
+        u.startswith("https://print.liaison.invalid/static/") or u.startswith("data:") for u in urls
+    )
 
 
 def test_hostile_minutes_attach_and_fetch_nothing(fetched):
@@ -36,7 +37,7 @@ def test_hostile_minutes_attach_and_fetch_nothing(fetched):
     assert _only_own_static(fetched), fetched
     assert not any("hostname" in u or "127.0.0.1" in u for u in fetched)
     with open_pdf(pdf) as p:
-        assert list(p.attachments) == ["minutes.json"]   # only our own JSON
+        assert list(p.attachments) == ["minutes.json"]  # only our own JSON
         for page in p.pages:
             assert "/XObject" not in page.Resources or not any(
                 str(x.get("/Subtype")) == "/Image" for x in page.Resources.XObject.values()
@@ -65,7 +66,8 @@ def test_even_unescaped_markup_could_not_fetch(fetched, monkeypatch):
     pdf = render_module.render_pdf("unused", {"evil": HOSTILE}, timestamp=datetime(2024, 1, 1))
     # each was asked for, each refused: the document has no image and no attachment
     assert set(fetched) == {
-        "file:///etc/hostname", "http://127.0.0.1:9/x.png",
+        "file:///etc/hostname",
+        "http://127.0.0.1:9/x.png",
         "https://print.liaison.invalid/etc/hostname",
     }
     with open_pdf(pdf) as p:

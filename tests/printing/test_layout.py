@@ -22,13 +22,17 @@ def pages():
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
         f.write(pdf)
         f.flush()
-        html = subprocess.run(["pdftotext", "-bbox-layout", f.name, "-"],
-                              capture_output=True, text=True, check=True).stdout
+        html = subprocess.run(
+            ["pdftotext", "-bbox-layout", f.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
     result = []
     for page in html.split("<page ")[1:]:
         lines = []
-        for m in re.finditer(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>',
-                             page, re.S):
+        for m in re.finditer(
+            r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>',
+            page,
+            re.S,
+        ):
             text = "".join(re.findall(r">([^<]+)</word>", m.group(5)))
             lines.append((*map(float, m.groups()[:4]), text))
         result.append(lines)
@@ -53,7 +57,7 @@ def test_odd_page_binding_margin_28mm_and_even_page_mirrored(pages):
 def test_a_full_page_has_22_lines_of_28_characters(pages):
     body = _body(pages[1])
     assert len(body) == 22
-    full_lines = [line[4] for line in body if not line[4].startswith("这是")]   # no indent
+    full_lines = [line[4] for line in body if not line[4].startswith("这是")]  # no indent
     assert full_lines and all(len(text) == 28 for text in full_lines if not text.endswith("。"))
 
 
@@ -68,5 +72,5 @@ def test_page_number_below_the_type_area_odd_right_even_left(pages):
     number_odd = next(line for line in pages[0] if line[4].startswith("—"))
     number_even = next(line for line in pages[1] if line[4].startswith("—"))
     assert number_odd[1] > (37 + 225) * MM
-    assert number_odd[2] == pytest.approx((210 - 26) * MM - 14, abs=2 * MM)   # 右空一字
-    assert number_even[0] == pytest.approx(26 * MM + 14, abs=2 * MM)          # 左空一字
+    assert number_odd[2] == pytest.approx((210 - 26) * MM - 14, abs=2 * MM)  # 右空一字
+    assert number_even[0] == pytest.approx(26 * MM + 14, abs=2 * MM)  # 左空一字

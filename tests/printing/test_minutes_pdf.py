@@ -22,7 +22,7 @@ def pdf(doc):
 def test_head_title_number_and_date(pdf):
     text = flat_text(pdf)
     assert "2024年第3次产业链联络员会议纪要" in text
-    assert "〔2024〕3号助链联动机制秘书处2024年11月25日" in text   # number, issuer and date
+    assert "〔2024〕3号助链联动机制秘书处2024年11月25日" in text  # number, issuer and date
     assert "2024年11月24日" in text
     assert "市总工会三楼会议室" in text
 
@@ -62,8 +62,9 @@ def test_page_numbers_in_the_dash_style(pdf):
 
 def test_odd_page_numbers_right_even_left(pdf):
     pages = pdf_text(pdf, layout=True).split("\f")
-    number_line = {n: next(line for line in pages[n - 1].splitlines() if f"— {n} —" in line)
-                   for n in (1, 2)}
+    number_line = {
+        n: next(line for line in pages[n - 1].splitlines() if f"— {n} —" in line) for n in (1, 2)
+    }
     # odd pages: the number sits at the right of the line; even pages: at its left
     assert number_line[1].index("—") > 20
     assert number_line[2].index("—") < 5
@@ -150,7 +151,7 @@ def test_fingerprint_cannot_inject_css():
     doc["fingerprint"] = 'abc"; } } @page { size: A3; } x { content: "'
     pdf = render_minutes_pdf(doc)
     assert "(A4)" in pdf_info(pdf)["Page size"]
-    assert "纪要指纹 abcaeea3ce" in pdf_text(pdf)     # only the hex digits survive
+    assert "纪要指纹 abcaeea3ce" in pdf_text(pdf)  # only the hex digits survive
 
 
 def test_concurrent_renderings_in_threads_agree(pdf):
@@ -158,6 +159,7 @@ def test_concurrent_renderings_in_threads_agree(pdf):
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=3) as pool:
-        results = list(pool.map(lambda _: render_minutes_pdf(minutes_doc(n_items=3, n_decisions=4)),
-                                range(3)))
+        results = list(
+            pool.map(lambda _: render_minutes_pdf(minutes_doc(n_items=3, n_decisions=4)), range(3))
+        )
     assert all(result == pdf for result in results)

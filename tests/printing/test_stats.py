@@ -16,9 +16,9 @@ ON = date(2026, 1, 15)
 
 @pytest.fixture
 def year_issues(db):
-    make_year_of_issues(YEAR - 1, 5, seed=1)      # the year before: must not count
+    make_year_of_issues(YEAR - 1, 5, seed=1)  # the year before: must not count
     issues = make_year_of_issues(YEAR, 120, seed=3)
-    make_year_of_issues(YEAR + 1, 5, seed=2)      # the year after: must not count
+    make_year_of_issues(YEAR + 1, 5, seed=2)  # the year after: must not count
     return issues
 
 
@@ -37,10 +37,13 @@ def direct(issues, on=ON):
         "mean_days_to_resolve": round(sum(days) / len(days), 1) if days else None,
         "satisfaction_rate": (
             round(sum(i.satisfaction == "satisfied" for i in verified) / len(verified), 4)
-            if verified else None
+            if verified
+            else None
         ),
         "overdue_now": sum(i.state == State.ASSIGNED and i.due_date < on for i in issues),
-        "assigned": sum(i.state in (State.ASSIGNED, State.RESOLVED, State.VERIFIED) for i in issues),
+        "assigned": sum(
+            i.state in (State.ASSIGNED, State.RESOLVED, State.VERIFIED) for i in issues
+        ),
     }
 
 
@@ -56,24 +59,29 @@ def test_totals_equal_a_direct_count(year_issues):
     assert figures["period"] == {"start": "2025-01-01", "end": "2025-12-31", "on": "2026-01-15"}
 
 
-@pytest.mark.parametrize("key, attr", [
-    ("by_union", lambda i: i.chain.union_id),
-    ("by_chain", lambda i: i.chain_id),
-    ("by_department", lambda i: i.department_id),
-    ("by_measure", lambda i: i.measure_id),
-])
+@pytest.mark.parametrize(
+    "key, attr",
+    [
+        ("by_union", lambda i: i.chain.union_id),
+        ("by_chain", lambda i: i.chain_id),
+        ("by_department", lambda i: i.department_id),
+        ("by_measure", lambda i: i.measure_id),
+    ],
+)
 def test_grouped_rows_equal_a_direct_count(year_issues, key, attr):
     figures = annual_figures(YEAR, on=ON)
     for row in figures[key]:
         group = [i for i in year_issues if attr(i) == row["id"]]
         expected = direct(group)
         assert _subset(row, expected) == expected, row["name"]
-    if key != "by_department":   # departments hold only assigned issues
+    if key != "by_department":  # departments hold only assigned issues
         assert sum(r["raised"] for r in figures[key]) == len(year_issues)
 
 
 def test_department_league_best_on_time_rate_first(year_issues):
-    rows = [r for r in annual_figures(YEAR, on=ON)["by_department"] if r["on_time_rate"] is not None]
+    rows = [
+        r for r in annual_figures(YEAR, on=ON)["by_department"] if r["on_time_rate"] is not None
+    ]
     rates = [r["on_time_rate"] for r in rows]
     assert rates == sorted(rates, reverse=True)
 
@@ -91,12 +99,20 @@ def test_monthly_raised_and_resolved(year_issues):
 
 def test_escalated_and_open_problems_oldest_first(year_issues):
     figures = annual_figures(YEAR, on=ON)
-    open_issues = [i for i in Issue.objects.filter(raised_at__lt=at(date(2026, 1, 1), 0))
-                   if i.state in (State.RAISED, State.ASSIGNED, State.RESOLVED)]
-    escalated = {i.number for i in open_issues
-                 if (i.state == State.ASSIGNED and (ON - i.due_date).days > 30) or i.reopen_count >= 2}
+    open_issues = [
+        i
+        for i in Issue.objects.filter(raised_at__lt=at(date(2026, 1, 1), 0))
+        if i.state in (State.RAISED, State.ASSIGNED, State.RESOLVED)
+    ]
+    escalated = {
+        i.number
+        for i in open_issues
+        if (i.state == State.ASSIGNED and (ON - i.due_date).days > 30) or i.reopen_count >= 2
+    }
     assert {r["number"] for r in figures["escalated"]} == escalated
-    assert {r["number"] for r in figures["open_problems"]} == {i.number for i in open_issues} - escalated
+    assert {r["number"] for r in figures["open_problems"]} == {
+        i.number for i in open_issues
+    } - escalated
     for rows in (figures["escalated"], figures["open_problems"]):
         raised = [r["raised_on"] for r in rows]
         assert raised == sorted(raised)
@@ -109,8 +125,12 @@ def test_on_time_uses_the_beijing_date(db):
     issue = Issue.objects.get()
     due = date(YEAR, 6, 30)
     Issue.objects.filter(pk=issue.pk).update(
-        state=State.RESOLVED, department=Department.objects.first(), due_date=due, resolution="已解决",
-        first_assigned_at=at(due - timedelta(days=10), 9), resolved_at=at(due, 23) + timedelta(minutes=30),
+        state=State.RESOLVED,
+        department=Department.objects.first(),
+        due_date=due,
+        resolution="已解决",
+        first_assigned_at=at(due - timedelta(days=10), 9),
+        resolved_at=at(due, 23) + timedelta(minutes=30),
     )
     totals = annual_figures(YEAR, on=ON)["totals"]
     assert totals["resolved_on_time"] == 1
@@ -120,7 +140,7 @@ def test_on_time_uses_the_beijing_date(db):
 
 def test_period_bounds_are_beijing_dates_inclusive(db):
     make_year_of_issues(YEAR, 1, seed=0)
-    Issue.objects.update(raised_at=at(date(YEAR, 3, 31), 23))   # 15:00 UTC on the 31st
+    Issue.objects.update(raised_at=at(date(YEAR, 3, 31), 23))  # 15:00 UTC on the 31st
     assert period_figures(date(YEAR, 3, 1), date(YEAR, 3, 31))["totals"]["raised"] == 1
     assert period_figures(date(YEAR, 4, 1), date(YEAR, 4, 30))["totals"]["raised"] == 0
 

@@ -29,8 +29,12 @@ def build(officers, secretariat, hrss_staff, housing_staff, n: int = 1):
             file_issue(software, title=f"新问题{i}")
             overdue = assign(file_issue(ai, chain="ai", title=f"超期{i}"), secretariat, days=9)
             on_time = assign(file_issue(software, title=f"按期{i}"), secretariat, days=9)
-            late = assign(file_issue(automotive, chain="automotive", title=f"逾期办结{i}"), secretariat,
-                          department="housing", days=3)
+            late = assign(
+                file_issue(automotive, chain="automotive", title=f"逾期办结{i}"),
+                secretariat,
+                department="housing",
+                days=3,
+            )
             withdrawn = file_issue(software, title=f"撤回{i}")
             perform_transition(withdrawn, "withdraw", software, reason="企业已自行解决")
         with at(3, 5):
@@ -43,7 +47,9 @@ def build(officers, secretariat, hrss_staff, housing_staff, n: int = 1):
 
 @pytest.fixture
 def world(software_officer, ai_officer, automotive_officer, secretariat, hrss_staff, housing_staff):
-    build((software_officer, ai_officer, automotive_officer), secretariat, hrss_staff, housing_staff)
+    build(
+        (software_officer, ai_officer, automotive_officer), secretariat, hrss_staff, housing_staff
+    )
 
 
 def dashboard(client, user, **params):
@@ -62,7 +68,11 @@ def test_leader_sees_every_figure_equal_to_a_direct_count(client, world, leader)
     for row in figures["by_state"]:
         assert row["count"] == issues_2024.filter(state=row["state"]).count()
     assert figures["totals"]["overdue_now"] == 1
-    assert figures["totals"]["resolved"] == issues_2024.filter(state__in=["resolved", "verified"]).count() == 2
+    assert (
+        figures["totals"]["resolved"]
+        == issues_2024.filter(state__in=["resolved", "verified"]).count()
+        == 2
+    )
     chains = {row["code"]: row for row in figures["by_chain"]}
     assert chains["software"]["raised"] == issues_2024.filter(chain__code="software").count() == 3
     unions = {row["code"]: row for row in figures["by_union"]}
@@ -71,7 +81,11 @@ def test_leader_sees_every_figure_equal_to_a_direct_count(client, world, leader)
     league = {row["code"]: row for row in response.context["league"]}
     hrss, housing = league["hrss"], league["housing"]
     assert hrss["assigned"] == Issue.objects.filter(department__code="hrss").count() == 2
-    assert (hrss["resolved_on_time"], hrss["on_time_percent"], hrss["overdue_now"]) == (1, "100.0%", 1)
+    assert (hrss["resolved_on_time"], hrss["on_time_percent"], hrss["overdue_now"]) == (
+        1,
+        "100.0%",
+        1,
+    )
     assert hrss["mean_days_to_resolve"] == 4
     assert (housing["resolved_on_time"], housing["on_time_percent"]) == (0, "0.0%")
     assert housing["mean_days_to_resolve"] == 19 and housing["satisfaction_percent"] == "0.0%"
@@ -90,13 +104,17 @@ def test_figures_link_to_the_filtered_list(client, world, leader):
     assert 'href="/issues/export.xlsx?year=2024"' in page
     # The charts are inline SVG with their bars linked, and no script anywhere in them.
     assert page.count('<svg role="img"') == 4
-    assert "<script type=\"text/javascript\">window.pygal" not in page
+    assert '<script type="text/javascript">window.pygal' not in page
     assert 'xlink:href="/issues/?year=2024&amp;state=raised"' in page
 
 
 def test_officer_sees_only_their_union(client, world, software_officer):
     figures = dashboard(client, software_officer, year=2024).context["figures"]
-    assert figures["totals"]["raised"] == Issue.objects.filter(chain__union__code="electronics-it").count() == 4
+    assert (
+        figures["totals"]["raised"]
+        == Issue.objects.filter(chain__union__code="electronics-it").count()
+        == 4
+    )
     assert {row["code"] for row in figures["by_chain"]} == {"software", "ai"}
     assert {row["code"] for row in figures["by_union"]} == {"electronics-it"}
 
@@ -112,7 +130,10 @@ def test_another_year_and_a_custom_period(client, world, secretariat):
     assert dashboard(client, secretariat, year=2023).context["figures"]["totals"]["raised"] == 0
     response = dashboard(client, secretariat, **{"from": "2024-02-15", "to": "2024-03-31"})
     assert response.context["figures"]["totals"]["raised"] == 5
-    assert 'href="/issues/?raised_from=2024-02-15&amp;raised_to=2024-03-31&amp;chain=ai"' in response.content.decode()
+    assert (
+        'href="/issues/?raised_from=2024-02-15&amp;raised_to=2024-03-31&amp;chain=ai"'
+        in response.content.decode()
+    )
     bad = dashboard(client, secretariat, **{"from": "2024-05-01", "to": "2024-03-01"})
     assert "请输入有效的起止日期" in bad.content.decode()
 
@@ -121,10 +142,17 @@ def test_signed_out_goes_to_login(client):
     assert client.get("/dashboard/").status_code == 302
 
 
-def test_query_count_is_flat_in_the_number_of_issues(client, software_officer, ai_officer,
-                                                     automotive_officer, secretariat, hrss_staff,
-                                                     housing_staff, leader,
-                                                     django_assert_max_num_queries):
+def test_query_count_is_flat_in_the_number_of_issues(
+    client,
+    software_officer,
+    ai_officer,
+    automotive_officer,
+    secretariat,
+    hrss_staff,
+    housing_staff,
+    leader,
+    django_assert_max_num_queries,
+):
     officers = (software_officer, ai_officer, automotive_officer)
     counts = []
     for rounds in (1, 8):

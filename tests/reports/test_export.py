@@ -15,8 +15,23 @@ from issues.models import Issue
 from issues.services import perform_transition, post_update
 from tests.issue_helpers import assign, file_issue
 
-HEADERS = ["编号", "标题", "产业工会", "产业链", "类别", "相关措施", "状态", "承办部门", "提出日期",
-           "办理时限", "办结日期", "办理天数", "是否超期", "满意度", "最新进展"]
+HEADERS = [
+    "编号",
+    "标题",
+    "产业工会",
+    "产业链",
+    "类别",
+    "相关措施",
+    "状态",
+    "承办部门",
+    "提出日期",
+    "办理时限",
+    "办结日期",
+    "办理天数",
+    "是否超期",
+    "满意度",
+    "最新进展",
+]
 
 
 @pytest.fixture
@@ -24,9 +39,15 @@ def ledger(software_officer, ai_officer, automotive_officer, secretariat, hrss_s
     a = assign(file_issue(software_officer, title="测试工程师招聘难"), secretariat, days=10)
     post_update(a, hrss_staff, "已召开协调会")
     post_update(a, hrss_staff, "补贴已进入复核")
-    b = assign(file_issue(ai_officer, chain="ai", title="算法人才落户"), secretariat, department="housing")
-    perform_transition(b, "resolve", b.department.staff.create(username="m2", role="department"),
-                       resolution="已办结")
+    b = assign(
+        file_issue(ai_officer, chain="ai", title="算法人才落户"), secretariat, department="housing"
+    )
+    perform_transition(
+        b,
+        "resolve",
+        b.department.staff.create(username="m2", role="department"),
+        resolution="已办结",
+    )
     file_issue(automotive_officer, chain="automotive", title="焊工培训")
     return a
 
@@ -57,8 +78,17 @@ def test_headers_frozen_row_widths_and_real_dates(client, ledger, secretariat):
     assert resolved[6] == "待核实" and isinstance(resolved[10], dt.datetime) and resolved[11] == 0
 
 
-@pytest.mark.parametrize("params", [{}, {"chain": "software"}, {"state": "raised"},
-                                    {"department": "housing"}, {"q": "招聘"}, {"union": "auto-equipment"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"chain": "software"},
+        {"state": "raised"},
+        {"department": "housing"},
+        {"q": "招聘"},
+        {"union": "auto-equipment"},
+    ],
+)
 def test_rows_equal_the_filtered_list(client, ledger, secretariat, params):
     client.force_login(secretariat)
     _sheet, _header, rows = sheet_rows(client.get("/issues/export.xlsx", params))

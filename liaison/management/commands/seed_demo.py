@@ -17,11 +17,15 @@ class Command(BaseCommand):
     help = "加载演示数据：基础数据、演示账号、一年的问题和会议（仅限 DEBUG 模式）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
+        parser.add_argument(
+            "--seed", type=int, default=2024, help="random seed (same seed, same data)"
+        )
 
     def handle(self, *args, seed, **options):
         if not settings.DEBUG:
-            raise CommandError("seed_demo refuses to run with DEBUG off (set DJANGO_DEBUG=1): it writes demo accounts with a known password.")
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off (set DJANGO_DEBUG=1): it writes demo accounts with a known password."
+            )
         rng = random.Random(seed)
         with transaction.atomic():
             load_reference_data()
@@ -34,6 +38,8 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(accounts, rng, self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"demo data ready; every demo account's password is {DEMO_PASSWORD}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"demo data ready; every demo account's password is {DEMO_PASSWORD}")
+        )
         for username, role, name in accounts.rows():
             self.stdout.write(f"  {username:<12} {role:<22} {name}")

@@ -11,16 +11,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--password", required=True)
-        parser.add_argument("--role", required=True, help="officer | department | secretariat | leader")
+        parser.add_argument(
+            "--role", required=True, help="officer | department | secretariat | leader"
+        )
         parser.add_argument("--chain", help="officer: the chain code (e.g. software)")
         parser.add_argument("--department", help="department: the department code (e.g. hrss)")
         parser.add_argument("--name", default="", help="display name, e.g. 张三")
         parser.add_argument("--email", default="")
         parser.add_argument("--staff", action="store_true", help="may use the admin site")
 
-    def handle(self, *args, username, password, role, chain, department, name, email, staff, **options):
+    def handle(
+        self, *args, username, password, role, chain, department, name, email, staff, **options
+    ):
         if role not in User.Role.values:
-            raise CommandError(f"unknown role {role!r}: choose one of {', '.join(User.Role.values)}")
+            raise CommandError(
+                f"unknown role {role!r}: choose one of {', '.join(User.Role.values)}"
+            )
         chain_obj = dept_obj = None
         if role == User.Role.OFFICER:
             if not chain:
@@ -28,7 +34,9 @@ class Command(BaseCommand):
             chain_obj = IndustryChain.objects.filter(code=chain).first()
             if chain_obj is None:
                 codes = ", ".join(IndustryChain.objects.values_list("code", flat=True))
-                raise CommandError(f"unknown chain {chain!r} (known: {codes or 'none — run load_reference_data'})")
+                raise CommandError(
+                    f"unknown chain {chain!r} (known: {codes or 'none — run load_reference_data'})"
+                )
         elif chain:
             raise CommandError("--chain is only for --role officer")
         if role == User.Role.DEPARTMENT:
@@ -37,7 +45,9 @@ class Command(BaseCommand):
             dept_obj = Department.objects.filter(code=department).first()
             if dept_obj is None:
                 codes = ", ".join(Department.objects.values_list("code", flat=True))
-                raise CommandError(f"unknown department {department!r} (known: {codes or 'none — run load_reference_data'})")
+                raise CommandError(
+                    f"unknown department {department!r} (known: {codes or 'none — run load_reference_data'})"
+                )
         elif department:
             raise CommandError("--department is only for --role department")
 

@@ -18,10 +18,14 @@ class Command(BaseCommand):
         except ImportFailed as failed:
             for error in failed.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"导入失败：{len(failed.errors)}处错误，未导入任何人员。") from failed
-        self.stdout.write(self.style.SUCCESS(
-            f"imported {result.total} people: {len(result.created)} created, {len(result.updated)} updated"
-        ))
+            raise CommandError(
+                f"导入失败：{len(failed.errors)}处错误，未导入任何人员。"
+            ) from failed
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"imported {result.total} people: {len(result.created)} created, {len(result.updated)} updated"
+            )
+        )
         for username, chain in result.appointed:
             self.stdout.write(f"  {username}: 联络员 · {chain}")
         for username, password in result.passwords.items():
