@@ -16,10 +16,11 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from issues.models import Issue, IssueDepartment, State
 from issues.permissions import may_raise, may_take
+from liaison.access import Conflict
 from liaison.history import save_transition
 
 
-class TransitionConflict(Exception):
+class TransitionConflict(Conflict):
     """The issue is not in a state that allows this, or someone changed it a moment ago."""
 
 

@@ -4,8 +4,9 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from liaison.access import Conflict as DomainConflict
 
 
 class Conflict(exceptions.APIException):
@@ -16,9 +17,7 @@ class Conflict(exceptions.APIException):
 
 def exception_handler(exc, context):
     # Domain errors raised by services become the statuses of the public contract.
-    from issues.services import TransitionConflict
-
-    if isinstance(exc, TransitionConflict):
+    if isinstance(exc, DomainConflict):
         exc = Conflict(str(exc))
     elif isinstance(exc, DjangoValidationError):
         detail = (
@@ -31,7 +30,3 @@ def exception_handler(exc, context):
     if response is not None and response.status_code == 401:
         response.data = {"detail": str(getattr(exc, "detail", _("请先登录。")))}
     return response
-
-
-def conflict_response(message: str) -> Response:
-    return Response({"detail": message}, status=status.HTTP_409_CONFLICT)
