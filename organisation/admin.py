@@ -42,12 +42,14 @@ def permission_label(permission) -> str:
     return f"{PERMISSION_ACTIONS[action]} · {subject}"
 
 
-class ChinesePermissionsMixin:
+class ChinesePermissionsMixin(admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if db_field.name in ("permissions", "user_permissions") and field is not None:
+        permission_field = db_field.name in ("permissions", "user_permissions")
+        if permission_field and field is not None and field.queryset is not None:
             field.queryset = field.queryset.select_related("content_type")
-            field.label_from_instance = permission_label
+            # ModelChoiceField documents overriding label_from_instance per field
+            field.label_from_instance = permission_label  # type: ignore[method-assign,assignment]
         return field
 
 
@@ -74,7 +76,7 @@ class OfficerTermInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = readonly_fields = ["officer", "started_on", "ended_on"]
+    fields = readonly_fields = ("officer", "started_on", "ended_on")
     verbose_name_plural = _("联络员任期（任命新联络员请在“联络员任期”中添加）")
 
 
@@ -136,12 +138,12 @@ class OfficerTermAdmin(SimpleHistoryAdmin):
         obj._state.adding = False
 
 
-class RoleFormMixin:
+class RoleFormMixin(forms.ModelForm):
     """Department staff need their department (also a database constraint: this turns the
     crash into a form error); other roles belong to no department."""
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         role, department = cleaned.get("role"), cleaned.get("department")
         if role == User.Role.DEPARTMENT and department is None:
             self.add_error("department", _("职能部门人员须选择所属部门。"))
@@ -166,7 +168,8 @@ class UserAdmin(ChinesePermissionsMixin, SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "name", "role", "department", "email", "is_active"]
     list_filter = ["role", "department", "is_active"]
     search_fields = ["username", "name", "email"]
-    fieldsets = BaseUserAdmin.fieldsets + (
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
         (_("联动机制"), {"fields": ["name", "role", "department"]}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (

@@ -3,14 +3,23 @@
 import json
 from pathlib import Path
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
 
+ReferenceModel = (
+    type[IndustryUnion]
+    | type[IndustryChain]
+    | type[Department]
+    | type[IssueCategory]
+    | type[Measure]
+)
 
-def _rows(data: dict) -> list[tuple[str, type, str, list[dict]]]:
+
+def _rows(data: dict) -> list[tuple[str, ReferenceModel, str, list[dict]]]:
     """(summary key, model, key field, rows with model field values) in loading order."""
     return [
         (
@@ -99,7 +108,7 @@ def load_reference_data(*, update: bool = False) -> dict[str, int]:
                     setattr(obj, field, value)
                 obj.save()
                 changed[key] += 1
-            if model is IndustryUnion:
+            if isinstance(obj, IndustryUnion):
                 unions[obj.code] = obj
     return changed
 
@@ -109,8 +118,6 @@ def secretariat_group():
 
     Issues and meetings change only through their state machines, never in the admin.
     """
-    from django.contrib.auth.models import Group, Permission
-
     group, _created = Group.objects.get_or_create(name="秘书处")
     group.permissions.set(Permission.objects.filter(content_type__app_label="organisation"))
     return group

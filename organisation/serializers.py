@@ -25,7 +25,9 @@ class OfficerSerializer(serializers.ModelSerializer):
 
 
 class ChainSerializer(serializers.ModelSerializer):
-    union = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    union: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     union_name = serializers.CharField(source="union.name", read_only=True)
     officer = serializers.SerializerMethodField()
 
@@ -60,7 +62,9 @@ class MeasureSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name")
     chains = serializers.SerializerMethodField()
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     department_name = serializers.CharField(source="department.name", default=None, read_only=True)
 
     class Meta:
