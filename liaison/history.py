@@ -27,7 +27,8 @@ def save_transition(instance, user, name: str, from_state: str, reason: str) -> 
     """Save `instance`, writing one history row with the user, transition and reason."""
     instance._history_user = user
     instance._change_reason = reason
-    instance._transition, instance._from_state = name, from_state
+    # marks of this module on the instance, read back by record_transition below
+    instance._transition, instance._from_state = name, from_state  # noqa: SLF001
     try:
         instance.save()
     finally:

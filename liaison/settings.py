@@ -5,6 +5,7 @@ DEBUG off unless DJANGO_DEBUG is set. Production sets DATABASE_URL and friends.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -36,8 +37,6 @@ def _local_secret_key() -> str:
     """
     path = BASE_DIR / ".secret_key"
     if not path.exists():
-        import secrets
-
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(50))
     return path.read_text().strip()

@@ -4,4 +4,4 @@ import os
 
 os.environ["LIAISON_TESTING"] = "1"
 
-from liaison.settings import *  # noqa: E402,F403
+from liaison.settings import *  # noqa: F403 - the test settings are the production ones with a few changes

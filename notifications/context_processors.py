@@ -1,5 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
+from notifications.models import Notification
+
 
 def notifications(request):
     """The bell's unread count; lazy, so a page that does not show the bell pays no query."""
@@ -8,8 +10,6 @@ def notifications(request):
         return {"unread_notifications": None}
 
     def count() -> int:
-        from notifications.models import Notification
-
         return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
     return {"unread_notifications": SimpleLazyObject(count)}

@@ -160,6 +160,6 @@ def send_emails(addresses: list[str], text: str, url: str, subject: str = "") ->
         ]
         # One message per person: addresses of other departments are not disclosed.
         return connection.send_messages(messages) or 0
-    except Exception:  # noqa: BLE001 - a mail outage must not break the work it reports
+    except Exception:  # a mail outage must not break the work it reports (logged below)
         log.exception("could not send notification e-mail to %d recipients", len(addresses))
         return 0

@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,8 +35,6 @@ class ObtainToken(APIView):
         responses=inline_serializer("Token", {"token": serializers.CharField()}),
     )
     def post(self, request):
-        from rest_framework.authtoken.models import Token
-
         data = TokenRequest(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)

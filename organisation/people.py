@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from organisation.models import Department, IndustryChain, User, appoint_officer, end_officer_terms
+from organisation.reference import secretariat_group
 
 HEADERS = {
     "username": {"username", "用户名", "账号"},
@@ -94,7 +95,7 @@ def import_people(file) -> Result:
 def read(file) -> tuple[dict[str, int], list[tuple[int, list]]]:
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a non-xlsx file
+    except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file (re-raised below)
         raise ImportFailed(
             [RowError(1, "文件", "", "无法读取Excel文件（须为.xlsx格式）。")]
         ) from exc
@@ -224,8 +225,6 @@ def check(columns: dict[str, int], rows: list[tuple[int, list]]) -> list[Person]
 
 
 def _apply(people: list[Person]) -> Result:
-    from organisation.reference import secretariat_group
-
     result = Result()
     with transaction.atomic():
         for person in people:

@@ -20,35 +20,38 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from html import escape, unescape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import django
+from django.core.management import call_command
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
 ROOT = Path(__file__).resolve().parent.parent
 BEIJING = ZoneInfo("Asia/Shanghai")
-YEAR = date.today().year  # the report of the running year: open issues are recent ones
+TODAY = datetime.now(BEIJING).date()
+YEAR = TODAY.year  # the report of the running year: open issues are recent ones
 
 
 def setup_django(db_path: Path) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
-    import django
-
     django.setup()
-    from django.core.management import call_command
-
     call_command("migrate", verbosity=0)
-    from organisation.reference import load_reference_data
+    from organisation.reference import load_reference_data  # noqa: PLC0415 - needs django.setup()
 
     load_reference_data()
 
 
 def make_issues(count: int, seed: int = 2025) -> None:
     """`count` issues over YEAR in every state, written in bulk (a throwaway database)."""
-    from issues.models import Issue, State
-    from organisation.models import Department, IndustryChain, IssueCategory, Measure, User
+    from issues.models import Issue, State  # noqa: PLC0415 - needs django.setup()
+    from organisation.models import Department, IndustryChain, IssueCategory, Measure, User  # noqa: PLC0415 - needs django.setup()
 
     rng = random.Random(seed)
     officer = User.objects.create(username="bench", role=User.Role.OFFICER, name="张敏")
@@ -67,10 +70,10 @@ def make_issues(count: int, seed: int = 2025) -> None:
         "技工学校招生与企业需求脱节",
     ]
     rows = []
-    days_so_far = max((date.today() - date(YEAR, 1, 1)).days - 1, 0)
+    days_so_far = max((TODAY - date(YEAR, 1, 1)).days - 1, 0)
     for n in range(count):
         raised_on = date(YEAR, 1, 1) + timedelta(days=rng.randint(0, days_so_far))
-        age = (date.today() - raised_on).days
+        age = (TODAY - raised_on).days
         raised_at = datetime(
             raised_on.year, raised_on.month, raised_on.day, rng.randint(8, 18), tzinfo=BEIJING
         )
@@ -184,7 +187,7 @@ def plain_html(text_html: str) -> str:
     return f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>{paragraphs}</body></html>'
 
 
-def timed(fn, runs: int) -> tuple[float, float, object]:
+def timed(fn: Callable[[], bytes], runs: int) -> tuple[float, float, bytes]:
     """Median wall-clock and CPU seconds (CPU time is what a busy shared machine cannot skew)."""
     result = fn()  # warm-up: fonts, caches, imports
     walls, cpus = [], []
@@ -205,12 +208,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="liaison-bench-") as tmp:
         setup_django(Path(tmp) / "bench.sqlite3")
-        from django.template.loader import render_to_string
-        from weasyprint import HTML
-
-        from meetings.printed import minutes_context, render_minutes_pdf
-        from printing.fetcher import BASE_URL, SafeURLFetcher
-        from reports.annual import annual_report_context, render_annual_report_pdf
+        from meetings.printed import minutes_context, render_minutes_pdf  # noqa: PLC0415 - needs django.setup()
+        from printing.fetcher import BASE_URL, SafeURLFetcher  # noqa: PLC0415 - needs django.setup()
+        from reports.annual import annual_report_context, render_annual_report_pdf  # noqa: PLC0415 - needs django.setup()
 
         def floor(html: str):
             return lambda: HTML(

@@ -6,6 +6,7 @@ Reference data is loaded for every test that touches the database, as in product
 import os
 
 import pytest
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from organisation.models import Department, IndustryChain, User, appoint_officer
@@ -130,8 +131,6 @@ def api():
     client = APIClient()
 
     def as_user(user):
-        from rest_framework.authtoken.models import Token
-
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client

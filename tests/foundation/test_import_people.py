@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from organisation.models import OfficerTerm, User
+from organisation.people import import_people
 from tests.conftest import make_user
 
 HEADER = ["username", "name", "role", "chain", "department", "email"]
@@ -201,8 +202,6 @@ def test_the_admin_screen_is_for_people_who_may_add_users(client, leader):
 
 
 def test_workbook_bytes_from_memory(db):
-    from organisation.people import import_people
-
     workbook = Workbook()
     workbook.active.append(HEADER)
     workbook.active.append(["mem1", "内存", "leader", "", "", ""])

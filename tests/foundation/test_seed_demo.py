@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from organisation import demo
-from organisation.models import IndustryChain, OfficerTerm, User
+from organisation.models import IndustryChain, OfficerTerm, User, appoint_officer
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +56,6 @@ def test_seeding_accounts_again_changes_nothing():
 
 
 def test_a_replaced_demo_officer_stays_replaced():
-    from organisation.models import appoint_officer
-    from tests.conftest import make_user
-
     demo.seed_accounts()
     successor = make_user("zhou", User.Role.OFFICER, name="周新")
     appoint_officer(IndustryChain.objects.get(code="software"), successor)

@@ -5,13 +5,19 @@ SQLite serialises writers on the whole file, so the race cannot happen there.
 """
 
 import threading
+import time
+from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from issues.models import Issue, State
+import issues.api
+from issues.models import Issue, State, today
+from issues.services import TransitionConflict, perform_transition
+from organisation.models import Department
 from tests.issues_api.helpers import VALID_INPUTS, bring_to, url
 
 pytestmark = [
@@ -32,10 +38,6 @@ def race(attempts):
     before the second has read anything, and then the second acts, rightly, on the new version.
     So every thread waits after its first read (`issue_for`) until all have read.
     """
-    from rest_framework.authtoken.models import Token
-
-    import issues.api
-
     tokens = [Token.objects.get_or_create(user=user)[0].key for user, *_ in attempts]
     start = threading.Barrier(len(attempts))
     all_have_read = threading.Barrier(len(attempts))
@@ -143,15 +145,6 @@ def test_the_officer_verifies_while_reopening_elsewhere(personas):
 
 def test_the_second_one_waits_for_the_lock_then_refuses(personas):
     """Deterministic interleaving: B reads the issue, A holds the row and assigns, B then gets 409."""
-    import time
-    from datetime import timedelta
-
-    from django.db import transaction
-
-    from issues.models import today
-    from issues.services import TransitionConflict, perform_transition
-    from organisation.models import Department
-
     wang, zhang = personas["secretariat"], personas["software_officer"]
     issue = bring_to(State.RAISED, officer=zhang, secretariat=wang, staff=personas["hrss_staff"])
     seen_by_b = Issue.objects.get(pk=issue.pk)
@@ -200,8 +193,6 @@ def test_the_second_one_waits_for_the_lock_then_refuses(personas):
 
 
 def test_two_officers_file_at_once_and_get_different_numbers(personas):
-    from rest_framework.authtoken.models import Token
-
     officers = [personas["software_officer"], personas["ai_officer"]]
     chains = ["software", "ai"]
     start = threading.Barrier(2)

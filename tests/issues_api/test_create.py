@@ -3,6 +3,8 @@
 import pytest
 
 from issues.models import Issue
+from organisation.models import IndustryChain, appoint_officer
+from tests.conftest import make_user
 from tests.issues_api.helpers import file_issue
 
 pytestmark = pytest.mark.django_db
@@ -71,9 +73,6 @@ def test_only_the_chains_current_officer_may_file(api, personas, persona):
 
 
 def test_a_replaced_officer_may_no_longer_file(api, software_officer):
-    from organisation.models import IndustryChain, appoint_officer
-    from tests.conftest import make_user
-
     appoint_officer(IndustryChain.objects.get(code="software"), make_user("zhao", "officer"))
     response = api.as_user(software_officer).post("/api/v1/issues/", BODY, format="json")
     assert response.status_code == 403

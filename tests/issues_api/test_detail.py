@@ -3,6 +3,7 @@
 import pytest
 
 from issues.models import State
+from issues.services import perform_transition
 from tests.issues_api.helpers import fresh, url
 
 pytestmark = pytest.mark.django_db
@@ -98,8 +99,6 @@ def test_who_sees_an_assigned_issue(api, personas, issue_in, persona, status):
 
 
 def test_a_returned_issue_stays_visible_to_the_department_that_returned_it(api, personas, issue_in):
-    from issues.services import perform_transition
-
     issue = perform_transition(
         issue_in(State.ASSIGNED), "return", personas["hrss_staff"], reason="非本部门职责"
     )

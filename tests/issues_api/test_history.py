@@ -4,6 +4,7 @@ import pytest
 
 from issues.models import State
 from issues.services import perform_transition
+from issues.signals import issue_transitioned
 from tests.issues_api.helpers import url
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +67,6 @@ def test_history_follows_visibility(api, personas, issue_in, persona, status):
 def test_listeners_hear_each_accepted_transition_once_after_commit(
     api, personas, issue_in, django_capture_on_commit_callbacks
 ):
-    from issues.signals import issue_transitioned
-
     heard = []
 
     def listener(sender, issue, name, user, from_state, reason, **kwargs):

@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import IntegrityError, transaction
 from django_fsm import can_proceed
 
 from issues.models import Issue, State, today
-from issues.services import TRANSITIONS
-from tests.issues_api.helpers import fresh, url
+from issues.services import TRANSITIONS, TransitionConflict, perform_transition
+from organisation.models import Department
+from tests.issues_api.helpers import VALID_INPUTS, fresh, url
 
 pytestmark = pytest.mark.django_db
 
@@ -196,8 +198,6 @@ def test_final_states_are_final(issue_in, state):
     ],
 )
 def test_final_states_refuse_with_409(api, personas, issue_in, state, persona, name):
-    from tests.issues_api.helpers import VALID_INPUTS
-
     issue = issue_in(state)
     assert post(api, personas[persona], issue, name, VALID_INPUTS[name]()).status_code == 409
 
@@ -222,8 +222,6 @@ def test_the_state_field_is_protected(issue_in):
     ],
 )
 def test_the_database_refuses_broken_rows(issue_in, state, changes):
-    from organisation.models import Department
-
     issue = issue_in(state)
     if "department_id" in changes:
         changes = {"department_id": Department.objects.get(code="hrss").pk}
@@ -233,9 +231,6 @@ def test_the_database_refuses_broken_rows(issue_in, state, changes):
 
 def test_acting_on_an_outdated_copy_is_a_conflict(personas, issue_in):
     """A copy read before someone else's reassign may not overwrite it (no lost update)."""
-    from issues.services import TransitionConflict, perform_transition
-    from organisation.models import Department
-
     issue = issue_in(State.ASSIGNED)
     outdated = fresh(issue)
     perform_transition(
@@ -267,11 +262,6 @@ def test_a_reassign_that_changes_nothing_is_refused(api, personas, issue_in):
 
 
 def test_an_overdue_issue_may_move_to_another_department_keeping_its_date(personas, issue_in):
-    import time_machine
-
-    from issues.services import perform_transition
-    from organisation.models import Department
-
     issue = issue_in(State.ASSIGNED)  # due in 10 days
     with time_machine.travel(today() + timedelta(days=12), tick=False):
         moved = perform_transition(

@@ -7,6 +7,7 @@ import time_machine
 
 from issues.models import State, today
 from issues.services import perform_transition
+from liaison.api.pagination import Pagination
 from organisation.models import Department, Measure
 from tests.issues_api.helpers import file_issue
 
@@ -186,8 +187,6 @@ def test_paging(api, personas):
 
 
 def test_page_size_is_capped_at_500(api, personas):
-    from liaison.api.pagination import Pagination
-
     assert Pagination.max_page_size == 500
     file_issue(personas["software_officer"])
     response = api.as_user(personas["secretariat"]).get("/api/v1/issues/?page_size=100000")

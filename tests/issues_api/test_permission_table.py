@@ -10,7 +10,8 @@ import pytest
 
 from issues.models import State
 from issues.services import perform_transition
-from organisation.models import Department
+from organisation.models import Department, IndustryChain, appoint_officer
+from tests.conftest import make_user
 from tests.issues_api.helpers import SOURCE_STATE, VALID_INPUTS, fresh, url
 
 pytestmark = pytest.mark.django_db
@@ -161,9 +162,6 @@ def test_transitions_take_post_only(api, personas, issue_in, method):
 
 
 def test_issues_follow_the_chain_when_its_officer_is_replaced(api, personas, issue_in):
-    from organisation.models import IndustryChain, appoint_officer
-    from tests.conftest import make_user
-
     issue = issue_in(State.RESOLVED)
     zhao = make_user("zhao", "officer", name="赵磊")
     appoint_officer(IndustryChain.objects.get(code="software"), zhao)

@@ -3,6 +3,7 @@
 import pytest
 
 from issues.models import IssueUpdate, State
+from issues.services import perform_transition
 from tests.issues_api.helpers import url
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +56,6 @@ def test_an_empty_note_is_refused(api, personas, issue_in):
 
 
 def test_a_department_that_returned_the_issue_posts_no_more(api, personas, issue_in):
-    from issues.services import perform_transition
-
     issue = perform_transition(
         issue_in(State.ASSIGNED), "return", personas["hrss_staff"], reason="非本部门职责"
     )

@@ -7,6 +7,8 @@ from django.urls import reverse
 from issues.attachments import store_attachment
 from issues.models import IssueUpdate
 
+from .conftest import file_issue
+
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 100
 
@@ -43,8 +45,6 @@ def test_others_get_404(client, attachment, persona, request):
 
 
 def test_an_attachment_of_another_issue_is_404(client, attachment, software_officer):
-    from .conftest import file_issue
-
     other = file_issue(software_officer, title="另一个问题")
     client.force_login(software_officer)
     url = reverse("issues:attachment", args=[other.pk, attachment.pk])

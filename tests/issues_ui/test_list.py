@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from issues.models import Issue, today
 from issues.services import perform_transition
+from organisation.models import IssueCategory, Measure
 
 from .conftest import assign, file_issue
 
@@ -43,8 +44,6 @@ def spread(software_officer, ai_officer, automotive_officer, secretariat, hrss_s
 
 
 def _category(code):
-    from organisation.models import IssueCategory
-
     return IssueCategory.objects.get(code=code)
 
 
@@ -93,8 +92,6 @@ def test_overdue_filter(client, spread, secretariat):
 
 
 def test_measure_filter(client, software_officer, secretariat):
-    from organisation.models import Measure
-
     file_issue(software_officer, title="技能培训补贴", measure=Measure.objects.get(number=3))
     file_issue(software_officer, title="无关问题")
     html = _get(client, secretariat, measure="3")

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from issues.models import Issue
-from organisation.models import IndustryChain, IssueCategory
+from organisation.models import IndustryChain, IssueCategory, appoint_officer
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +91,6 @@ def test_another_chain_cannot_be_smuggled_in(client, software_officer):
 
 
 def test_an_officer_of_two_chains_chooses(client, software_officer):
-    from organisation.models import appoint_officer
-
     appoint_officer(IndustryChain.objects.get(code="ai"), software_officer)
     client.force_login(software_officer)
     html = client.get(URL).content.decode()
@@ -110,8 +108,6 @@ def test_only_officers_may_file(client, persona, request):
 
 
 def test_a_former_officer_may_not_file(client, software_officer):
-    from organisation.models import appoint_officer
-
     appoint_officer(IndustryChain.objects.get(code="software"), make_user("new", "officer"))
     client.force_login(software_officer)
     assert client.get(URL).status_code == 403

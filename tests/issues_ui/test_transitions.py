@@ -9,6 +9,8 @@ from issues.models import Issue, today
 from issues.services import perform_transition
 from organisation.models import Department
 
+from .conftest import assign, file_issue
+
 pytestmark = pytest.mark.django_db
 
 
@@ -270,6 +272,4 @@ def test_a_triage_mistake_from_home_is_shown_on_the_issue_page(client, raised, s
 
 @pytest.fixture
 def assigned_other(software_officer, secretariat):
-    from .conftest import assign, file_issue
-
     return assign(file_issue(software_officer, title="另一个已交办的问题"), secretariat)

@@ -6,7 +6,12 @@ import pytest
 
 from issues.models import State
 from meetings.models import AgendaItem, Decision, Kind, MeetingState, Minutes
-from meetings.services import MeetingConflict, generate_agenda, perform_meeting_transition
+from meetings.services import (
+    MeetingConflict,
+    add_agenda_item,
+    generate_agenda,
+    perform_meeting_transition,
+)
 from organisation.models import Department
 from tests.meetings.conftest import make_issue, make_meeting
 
@@ -223,8 +228,6 @@ def test_snapshot_is_unchanged_after_publication_and_regenerating_is_refused(sec
 def test_regenerating_before_publication_rebuilds_and_keeps_items_added_by_hand(
     secretariat, meeting
 ):
-    from meetings.services import add_agenda_item
-
     generate_agenda(meeting, secretariat)
     add_agenda_item(meeting, secretariat, title="研究2025年工作要点")
     late = make_issue("后来提出的问题", raised_on=D - timedelta(days=1))

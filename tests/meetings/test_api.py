@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from issues.models import Issue, State
 from meetings.models import Meeting, MeetingState
+from meetings.services import generate_agenda, save_minutes, set_attendance
 from tests.meetings.conftest import FAKE_PDF, make_issue, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -160,17 +163,12 @@ def test_the_list_is_upcoming_first(api, leader):
 
 
 def _detail_queries(client, meeting):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"{BASE}{meeting.pk}/").status_code == 200
     return len(ctx.captured_queries)
 
 
 def test_detail_query_count_is_flat(api, leader, secretariat, django_assert_max_num_queries):
-    from meetings.services import generate_agenda, save_minutes, set_attendance
-
     def meeting_with(n):
         issues = [make_issue(f"问题{k}") for k in range(n)]
         meeting = make_meeting(timezone.localdate())

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from issues.models import Issue, State
@@ -28,8 +29,6 @@ pytestmark = [
 
 
 def test_two_approvals_at_once(secretariat):
-    from rest_framework.authtoken.models import Token
-
     issue = make_issue("同时审定")
     meeting = make_meeting(timezone.localdate(), state=MeetingState.HELD)
     save_minutes(

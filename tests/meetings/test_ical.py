@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from rest_framework.authtoken.models import Token
 
 from meetings.models import Kind, MeetingState
 from meetings.services import perform_meeting_transition
@@ -55,8 +56,6 @@ def test_a_cancelled_meeting_is_marked_cancelled(client, secretariat):
 
 
 def test_calendar_clients_sign_in_with_the_api_token(client, software_officer):
-    from rest_framework.authtoken.models import Token
-
     make_meeting(date(2030, 3, 1))
     assert client.get("/meetings.ics").status_code == 401
     assert client.get("/meetings.ics?token=wrong").status_code == 401

@@ -4,9 +4,11 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from issues.models import Issue, State
+from meetings.documents import minutes_document
 from meetings.models import Decision, Meeting, MeetingState
 from meetings.services import (
     MeetingConflict,
@@ -16,6 +18,7 @@ from meetings.services import (
     save_minutes,
     set_attendance,
 )
+from meetings.signals import agenda_published
 from organisation.models import Department
 from tests.meetings.conftest import FAKE_PDF, make_issue, make_meeting
 
@@ -90,8 +93,6 @@ def test_approval_applies_each_decision_by_the_issue_state(secretariat, held):
 
 
 def test_one_bad_decision_applies_nothing_and_names_the_decision(secretariat, held):
-    from django.core.exceptions import ValidationError
-
     first = make_issue("第一个问题")
     second = make_issue("第二个问题")
     save_minutes(
@@ -186,8 +187,6 @@ def test_minutes_are_written_only_while_the_meeting_runs(secretariat):
 
 
 def test_lifecycle_history_names_who_and_why(secretariat, leader):
-    from django.core.exceptions import PermissionDenied
-
     make_issue("一个新问题")
     meeting = make_meeting(in_days(2))
     generate_agenda(meeting, secretariat)
@@ -211,8 +210,6 @@ def test_lifecycle_history_names_who_and_why(secretariat, leader):
 def test_agenda_published_is_announced_after_commit(
     secretariat, django_capture_on_commit_callbacks
 ):
-    from meetings.signals import agenda_published
-
     received = []
 
     def listener(sender, meeting, **kwargs):
@@ -231,8 +228,6 @@ def test_agenda_published_is_announced_after_commit(
 
 
 def test_minutes_document_shape_and_fingerprint(secretariat, held, software_officer):
-    from meetings.documents import minutes_document
-
     issue = make_issue("文档中的问题")
     set_attendance(
         held,

@@ -13,7 +13,8 @@ from organisation.models import IndustryChain, IssueCategory
 def at(days: int, hour: int = 14, minute: int = 30) -> datetime:
     """A Beijing time `days` from today."""
     day = timezone.localdate() + timedelta(days=days)
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+    beijing = timezone.get_current_timezone()
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=beijing)
 
 
 @pytest.fixture

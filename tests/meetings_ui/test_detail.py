@@ -1,11 +1,16 @@
 """The meeting page: who sees which buttons, the generated agenda, hand edits."""
 
+from datetime import timedelta
+
 import pytest
 
+from issues.models import today
+from issues.services import raise_issue
 from meetings import services
 from meetings.models import AgendaItem, MeetingState
+from organisation.models import Department, IndustryChain, IssueCategory
 
-from .conftest import at
+from .conftest import advance, at
 
 pytestmark = pytest.mark.django_db
 
@@ -176,9 +181,6 @@ def test_annual_report_item_shows_the_figures(secretariat, raised_issue, signed_
 def test_meeting_page_query_count_is_flat(
     secretariat, meeting, software_officer, signed_in, django_assert_max_num_queries
 ):
-    from issues.services import raise_issue
-    from organisation.models import IndustryChain, IssueCategory
-
     def add_issues(n):
         for i in range(n):
             raise_issue(
@@ -203,13 +205,6 @@ def test_meeting_page_query_count_is_flat(
 def test_follow_up_lists_the_last_meetings_decisions_with_their_state(
     secretariat, raised_issue, signed_in
 ):
-    from datetime import timedelta
-
-    from issues.models import today
-    from organisation.models import Department
-
-    from .conftest import advance
-
     earlier = services.create_meeting(secretariat, kind="regular", scheduled_at=at(-10))
     advance(earlier, secretariat, to="held")
     services.save_minutes(

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from issues.models import State, today
+from issues.services import raise_issue
 from meetings import services
 from meetings.models import Decision, MeetingState
 from organisation.models import Department
@@ -181,8 +182,6 @@ def test_approval_applies_the_decision_and_locks_everything(
 def test_a_decision_that_cannot_apply_is_named_and_nothing_is_applied(
     secretariat, meeting, raised_issue, software_officer, hrss, signed_in
 ):
-    from issues.services import raise_issue
-
     second = raise_issue(
         software_officer,
         chain=raised_issue.chain,

@@ -1,7 +1,7 @@
 """User text with markup prints as text: nothing is attached, linked or fetched."""
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.template import engines
@@ -63,7 +63,9 @@ def test_even_unescaped_markup_could_not_fetch(fetched, monkeypatch):
         '<img src="/etc/hostname"></body></html>'
     )
     monkeypatch.setattr(render_module, "render_to_string", lambda name, ctx: template.render(ctx))
-    pdf = render_module.render_pdf("unused", {"evil": HOSTILE}, timestamp=datetime(2024, 1, 1))
+    pdf = render_module.render_pdf(
+        "unused", {"evil": HOSTILE}, timestamp=datetime(2024, 1, 1, tzinfo=UTC)
+    )
     # each was asked for, each refused: the document has no image and no attachment
     assert set(fetched) == {
         "file:///etc/hostname",

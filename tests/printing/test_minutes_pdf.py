@@ -2,6 +2,7 @@
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -156,8 +157,6 @@ def test_fingerprint_cannot_inject_css():
 
 def test_concurrent_renderings_in_threads_agree(pdf):
     """A threaded server renders in parallel: each thread gets the same bytes."""
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(
             pool.map(lambda _: render_minutes_pdf(minutes_doc(n_items=3, n_decisions=4)), range(3))

@@ -15,7 +15,7 @@ sign_in = browser.sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_leader_downloads_the_annual_report(sign_in, leader):  # noqa: F811 - the fixture
+def test_leader_downloads_the_annual_report(sign_in, leader):
     year = timezone.localdate().year
     make_year_of_issues(year, 12, seed=3, today=timezone.localdate())
     page = sign_in(leader)

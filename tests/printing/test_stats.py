@@ -1,5 +1,6 @@
 """issues.stats: every figure equals a direct count of the issues, by its documented rule."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -154,8 +155,6 @@ def test_empty_year_has_no_rates(db):
 
 
 def test_figures_are_json(year_issues):
-    import json
-
     figures = annual_figures(YEAR, on=ON)
     assert json.loads(json.dumps(figures)) == figures
 
