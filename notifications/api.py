@@ -14,9 +14,9 @@ from notifications.models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    issue = serializers.PrimaryKeyRelatedField(read_only=True)
+    issue: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     issue_number = serializers.CharField(source="issue.number", default=None, read_only=True)
-    meeting = serializers.PrimaryKeyRelatedField(read_only=True)
+    meeting: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     actor = serializers.CharField(source="actor.display_name", default=None, read_only=True)
     is_read = serializers.BooleanField(read_only=True)
 
@@ -50,7 +50,7 @@ class NotificationList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        mine = Notification.objects.filter(recipient=self.request.user).select_related(
+        mine = Notification.objects.filter(recipient_id=self.request.user.pk).select_related(
             "issue", "actor"
         )
         if self.request.query_params.get("unread", "").lower() in {"true", "1", "yes"}:

@@ -39,7 +39,7 @@ def seed(accounts, rng, stdout) -> None:
     now = timezone.now()
     rows: list[Notification] = []
     secretariat = list(User.objects.filter(role=User.Role.SECRETARIAT, is_active=True))
-    staff: dict[int, list[User]] = {}
+    staff: dict[int | None, list[User]] = {}
     for person in User.objects.filter(role=User.Role.DEPARTMENT, is_active=True):
         staff.setdefault(person.department_id, []).append(person)
     officers = {

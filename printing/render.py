@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,6 +56,8 @@ def _print_resources() -> tuple[CSS, FontConfiguration]:
     the font configuration it was parsed for. The stylesheet has no @font-face rules: every
     face comes from the system, so one configuration serves every rendering."""
     path = static_path(STYLESHEET)
+    if path is None:
+        raise FileNotFoundError(f"the print stylesheet {STYLESHEET} is not among the static files")
     key = f"{path}:{path.stat().st_mtime_ns}"
     if getattr(_parsed, "key", None) != key:
         font_config = FontConfiguration()
@@ -73,7 +76,7 @@ def render_pdf(
     context: dict[str, Any],
     *,
     timestamp: datetime,
-    attachments: list[tuple[str, bytes, str]] = (),
+    attachments: Sequence[tuple[str, bytes, str]] = (),
     archival: bool = False,
 ) -> bytes:
     """Render ``template`` to PDF bytes.
