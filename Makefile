@@ -46,7 +46,7 @@ lint-migrations:
 typecheck-all:
 	@$(VENV)/bin/mypy $(MYPY_GATED) $(MYPY_GAP) > .mypy-report.txt 2>&1; \
 	for f in $(MYPY_GATED) $(MYPY_GAP); do \
-		printf '%-16s %4s errors\n' "$$f" "$$(grep -c "^$$f[/.].*: error:" .mypy-report.txt)"; done; \
+		printf '%-16s %4s errors\n' "$$f" "$$(grep -c "^$$f[/:].*: error:" .mypy-report.txt)"; done; \
 	tail -1 .mypy-report.txt; echo "(full output in .mypy-report.txt)"
 
 bench:
