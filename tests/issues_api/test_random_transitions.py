@@ -60,7 +60,7 @@ RIGHT_PEOPLE = {
 
 
 def allowed(persona: str, name: str, department: str | None) -> bool:
-    """DESIGN's "who" column, for a 软件 issue whose department is `department`."""
+    """The "who" column of DESIGN "The bottleneck state machine", for a 软件 issue whose department is `department`."""
     if name in {"assign", "reassign"}:
         return persona == "secretariat"
     if name in {"return", "resolve"}:
