@@ -1,7 +1,8 @@
 """The organisation of the liaison mechanism: unions, chains, departments, people.
 
 Measure 11: eight industry unions, each chain with one liaison officer, working with the
-government's functional departments. Reference data carries stable codes (DESIGN.md).
+government's functional departments. Reference data carries stable codes
+(DESIGN "Reference data", docs/design.md).
 """
 
 from __future__ import annotations
