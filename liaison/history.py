@@ -37,6 +37,11 @@ def save_transition(instance, user, name: str, from_state: str, reason: str) -> 
             instance.__dict__.pop(attr, None)
 
 
+def save_with_history(instance, user, reason: str = "") -> None:
+    """Save a model with plain history (no transition columns): the row names `user` and why."""
+    save_transition(instance, user, "", "", reason)
+
+
 @receiver(pre_create_historical_record)
 def record_transition(sender, instance, history_instance, **kwargs):
     if isinstance(history_instance, TransitionFields):

@@ -282,7 +282,7 @@ SPECTACULAR_SETTINGS = {
         # the same values without labels (issues/serializers.py's read-only field)
         "SatisfactionValueEnum": ["satisfied", "basically_satisfied"],
         "IssueTransitionEnum": "issues.services.TRANSITIONS",
-        "MeetingTransitionEnum": "meetings.services.MEETING_TRANSITIONS",
+        "MeetingTransitionEnum": "meetings.transitions.MEETING_TRANSITIONS",
     },
 }
 

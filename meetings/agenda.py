@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from issues.models import OPEN_STATES, Issue, State, today
+from issues.stats import annual_figures
 from liaison.formats import cn_date
 from meetings.models import (
     ANNUAL_SECTIONS,
@@ -166,8 +167,6 @@ def build_regular(meeting: Meeting) -> list[DraftItem]:
 
 
 def build_annual(meeting: Meeting) -> list[DraftItem]:
-    from issues.stats import annual_figures
-
     d = meeting.date
     cutoff = start_of(d)
     open_at_d = (

@@ -1,24 +1,27 @@
 """The meetings part of the v1 API (DESIGN "Public API (v1)").
 
 Thin views: every meeting is fetched through `meeting_for` (404 for people without a role),
-every change goes through `meetings.services`, whose exceptions `liaison.api.errors` turns
-into 400/403/409. Everyone with a role reads; only the secretariat changes.
+or `meeting_to_change` (then 403 without the operation's rule, before the body is read: the
+answer names the real obstacle); every change goes through `meetings.services`, whose
+exceptions `liaison.api.errors` turns into 400/403/409. Rules: `meetings.permissions`.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from liaison.access import RulePermission
 from meetings import serializers as s
 from meetings import services
 from meetings.models import Decision, ItemNote, Meeting
+from meetings.transitions import MEETING_TRANSITIONS
 
 DETAIL_PREFETCH = [
     "agenda_items",
@@ -38,12 +41,6 @@ def detail_response(request, meeting_pk: int, code=status.HTTP_200_OK) -> Respon
     return Response(s.MeetingSerializer(meeting, context={"request": request}).data, status=code)
 
 
-def _require_manager(user) -> None:
-    # Role (403) before the body (400): the answer names the real obstacle.
-    if not services.may_manage(user):
-        raise PermissionDenied(str(services.ROLE_MESSAGE))
-
-
 @extend_schema_view(
     get=extend_schema(summary="Meetings, upcoming first"),
     post=extend_schema(
@@ -55,12 +52,15 @@ def _require_manager(user) -> None:
 class MeetingList(generics.ListCreateAPIView):
     serializer_class = s.MeetingSummarySerializer
     filter_backends: list = []
+    # Without a role the list is empty (nothing exists for you); creating is the secretariat's.
+    permission_classes = [IsAuthenticated, RulePermission]
+    permission_required = {"POST": "meetings.manage"}
+    permission_message = services.ROLE_MESSAGE
 
     def get_queryset(self):
         return services.visible_meetings(self.request.user).upcoming_first()
 
     def create(self, request, *args, **kwargs):
-        _require_manager(request.user)
         data = s.MeetingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         meeting = services.create_meeting(request.user, **data.validated_data)
@@ -83,7 +83,7 @@ class MeetingDetail(APIView):
 )
 class AgendaGenerate(APIView):
     def post(self, request, pk: int):
-        meeting = services.meeting_for(request.user, pk)
+        meeting = services.meeting_to_change(request.user, pk, "generate_agenda")
         services.generate_agenda(meeting, request.user)
         return detail_response(request, pk)
 
@@ -92,7 +92,7 @@ class AgendaGenerate(APIView):
     summary="One lifecycle transition: publish_agenda, hold, approve_minutes, cancel",
     parameters=[
         OpenApiParameter(
-            "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(services.MEETING_TRANSITIONS)
+            "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(MEETING_TRANSITIONS)
         )
     ],
     request=s.TransitionInputSerializer,
@@ -100,10 +100,9 @@ class AgendaGenerate(APIView):
 )
 class MeetingTransition(APIView):
     def post(self, request, pk: int, name: str):
-        if name not in services.MEETING_TRANSITIONS:
+        if name not in MEETING_TRANSITIONS:
             raise Http404
-        meeting = services.meeting_for(request.user, pk)
-        _require_manager(request.user)
+        meeting = services.meeting_to_change(request.user, pk, name)
         data = s.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.perform_meeting_transition(meeting, name, request.user, **data.validated_data)
@@ -117,8 +116,7 @@ class MeetingTransition(APIView):
 )
 class AttendanceReplace(APIView):
     def put(self, request, pk: int):
-        meeting = services.meeting_for(request.user, pk)
-        _require_manager(request.user)
+        meeting = services.meeting_to_change(request.user, pk, "set_attendance")
         # The body is the list itself, or {"attendance": [...]}.
         rows = request.data.get("attendance") if isinstance(request.data, dict) else request.data
         data = s.AttendanceRowSerializer(data=rows if rows is not None else [], many=True)
@@ -144,8 +142,7 @@ class MinutesView(APIView):
         return Response(s.minutes_data(self._fresh(pk)))
 
     def put(self, request, pk: int):
-        meeting = services.meeting_for(request.user, pk)
-        _require_manager(request.user)
+        meeting = services.meeting_to_change(request.user, pk, "save_minutes")
         data = s.MinutesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.save_minutes(meeting, request.user, **data.validated_data)

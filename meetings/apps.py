@@ -7,4 +7,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("会议")
 
     def ready(self) -> None:
-        from meetings import signals  # noqa: F401
+        # The rules must be registered before the first has_perm; they import models, so not
+        # before the app registry is ready.
+        from meetings import permissions  # noqa: F401, PLC0415 - needs the app registry

@@ -6,7 +6,6 @@ The shapes are a contract with `meetings.printed`; keep the keys as they are.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from django.utils import timezone
@@ -14,6 +13,10 @@ from django.utils import timezone
 from issues.models import State
 from liaison.formats import cn_date
 from meetings.models import AgendaItem, AttendanceStatus, Meeting, Minutes
+from printing.render import canonical_json
+
+# The minutes carry the first digits of their fingerprint (printed in every page's footer).
+SHORT_FINGERPRINT = 12
 
 
 def meeting_head(meeting: Meeting) -> dict[str, Any]:
@@ -116,16 +119,13 @@ def minutes_document(meeting: Meeting, minutes: Minutes | None = None) -> dict[s
             else None
         ),
     }
-    document["fingerprint"] = fingerprint(document)
+    document["fingerprint"] = minutes_fingerprint(document)[:SHORT_FINGERPRINT]
     return document
 
 
-def canonical_json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
-def fingerprint(document: dict[str, Any]) -> str:
-    """First 12 hex digits of the SHA-256 of the minutes' content (approval time excluded,
-    so the fingerprint printed on a draft equals the approved one when nothing changed)."""
+def minutes_fingerprint(document: dict[str, Any]) -> str:
+    """The minutes' fingerprint: the SHA-256 (hex) of their content in canonical JSON, without
+    the fingerprint itself and the approval time — so a draft printed before approval carries
+    the same fingerprint as the approved minutes when nothing changed."""
     content = {k: v for k, v in document.items() if k not in ("fingerprint", "approved_at")}
-    return hashlib.sha256(canonical_json(content)).hexdigest()[:12]
+    return hashlib.sha256(canonical_json(content)).hexdigest()

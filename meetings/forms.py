@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from issues.models import OPEN_STATES, Issue
 from meetings.models import AttendanceStatus, Kind, Section
-from organisation.models import Department
+from organisation.models import Department, OfficerTerm
 
 
 def _text(rows: int = 3, **attrs):
@@ -159,26 +159,22 @@ def issue_numbers(snapshot: list[dict]) -> str:
     return ", ".join(entry["number"] for entry in snapshot)
 
 
-def _person_label(user) -> str:
-    return (
-        f"{user.display_name}（{_organisation_of(user)}）"
-        if _organisation_of(user)
-        else user.display_name
-    )
+def _person_label(user, chains: str = "") -> str:
+    """The name and, if known, the organisation; `chains`: the officer's chains, if any."""
+    organisation = _organisation_of(user, chains)
+    return f"{user.display_name}（{organisation}）" if organisation else user.display_name
 
 
-def _organisation_of(user) -> str:
+def _organisation_of(user, chains: str = "") -> str:
     if user.department_id:
         return user.department.name
     if user.is_secretariat:
         return "市总工会劳动和经济工作部"
-    return getattr(user, "_chains_label", "")
+    return chains
 
 
 def people_choices() -> list[tuple[str, str]]:
     """Everyone in the system with a role, for the attendance picker (two queries)."""
-    from organisation.models import OfficerTerm
-
     User = get_user_model()
     users = list(
         User.objects.filter(is_active=True)
@@ -189,9 +185,9 @@ def people_choices() -> list[tuple[str, str]]:
     chains: dict[int, list[str]] = {}
     for term in OfficerTerm.objects.filter(ended_on__isnull=True).select_related("chain"):
         chains.setdefault(term.officer_id, []).append(f"{term.chain.name}产业链联络员")
-    for user in users:
-        user._chains_label = "、".join(chains.get(user.pk, []))
-    return [("", _("— 手动填写 —"))] + [(str(u.pk), _person_label(u)) for u in users]
+    return [("", _("— 手动填写 —"))] + [
+        (str(u.pk), _person_label(u, "、".join(chains.get(u.pk, [])))) for u in users
+    ]
 
 
 class AttendanceRowForm(forms.Form):

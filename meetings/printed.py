@@ -13,12 +13,12 @@ import re
 from datetime import datetime
 from typing import Any
 
+from meetings.documents import minutes_fingerprint
 from printing.render import (
     BEIJING,
     canonical_json,
     cn_date,
     cn_numeral,
-    content_fingerprint,
     fixed_timestamp,
     render_pdf,
 )
@@ -149,19 +149,13 @@ def figures_for_print(figures: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def minutes_fingerprint(doc: dict[str, Any]) -> str:
-    """The SHA-256 of the minutes' content: the document's own, or computed without it."""
-    return doc.get("fingerprint") or content_fingerprint(
-        {k: v for k, v in doc.items() if k != "fingerprint"}
-    )
-
-
 def render_minutes_pdf(doc: dict[str, Any]) -> bytes:
     """The 纪要 as an archival PDF/A-3b with the minutes attached as ``minutes.json``."""
     meeting = doc.get("meeting") or {}
     return render_pdf(
         "print/minutes.html",
-        minutes_context(doc, minutes_fingerprint(doc)),
+        # The document's own fingerprint; one it lacks is computed (meetings.documents).
+        minutes_context(doc, doc.get("fingerprint") or minutes_fingerprint(doc)),
         timestamp=fixed_timestamp(doc.get("approved_at"), meeting.get("scheduled_at")),
         attachments=[("minutes.json", canonical_json(doc), "会议纪要（结构化数据）")],
         archival=True,

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from meetings.models import AgendaItem, Attendance, AttendanceStatus, Decision, Kind, Meeting
-from meetings.services import MEETING_TRANSITIONS, available_meeting_transitions
+from meetings.transitions import MEETING_TRANSITIONS, available_transitions
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
@@ -139,7 +139,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     )
     def get_available_transitions(self, meeting) -> list[str]:
         request = self.context.get("request")
-        return available_meeting_transitions(meeting, request.user) if request else []
+        return available_transitions(meeting, request.user) if request else []
 
 
 class MeetingSummarySerializer(serializers.ModelSerializer):

@@ -1,29 +1,35 @@
-"""Business operations on meetings: each by the secretariat, in a transaction, with history.
+"""Business operations on meetings, each like an issue transition: permission (403) →
+`transaction.atomic()` with the meeting row locked → the change → one meeting history row
+naming who and the operation (`record`) → `meeting_changed` (and a transition's own signal)
+after commit. The operations and their rules are declared in `meetings.transitions`.
 
 Views and the API call these and turn the exceptions into a message or a status code:
-`PermissionDenied` → 403, `MeetingConflict` (a `TransitionConflict`) → 409,
-`ValidationError` → 400.
+`PermissionDenied` → 403, `MeetingConflict` → 409, `ValidationError` → 400.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from issues.models import Issue, State
 from issues.services import TransitionConflict, perform_transition
-from liaison.history import save_transition
+from liaison.access import Conflict, require
+from liaison.history import save_transition, save_with_history
+from meetings.agenda import build_agenda, snapshot
+from meetings.documents import minutes_document
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -36,68 +42,83 @@ from meetings.models import (
     Minutes,
     Section,
 )
+from meetings.printed import render_minutes_pdf
+from meetings.signals import meeting_changed
+from meetings.transitions import (
+    EDITS,
+    MEETING_TRANSITIONS,
+    MeetingTransitionSpec,
+    available_transitions,
+)
 from organisation.models import Department, User
 
 
-class MeetingConflict(TransitionConflict):
+class MeetingConflict(Conflict):
     """Not possible in the meeting's current state (or someone changed it a moment ago) → 409."""
-
-
-@dataclass(frozen=True)
-class MeetingTransitionSpec:
-    name: str
-    label: str
-
-
-MEETING_TRANSITIONS: dict[str, MeetingTransitionSpec] = {
-    spec.name: spec
-    for spec in [
-        MeetingTransitionSpec("publish_agenda", "发布议程"),
-        MeetingTransitionSpec("hold", "确认召开"),
-        MeetingTransitionSpec("approve_minutes", "审定纪要"),
-        MeetingTransitionSpec("cancel", "取消会议"),
-    ]
-}
-
-
-# --- who may do what --------------------------------------------------------------------
-
-
-def may_read(user) -> bool:
-    """Everyone with a role in the mechanism reads meetings, agendas and minutes."""
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "role", ""))
-
-
-def may_manage(user) -> bool:
-    """Only the secretariat changes meetings (DESIGN "Roles and visibility")."""
-    return bool(getattr(user, "is_authenticated", False) and user.role == User.Role.SECRETARIAT)
 
 
 ROLE_MESSAGE = _lazy("只有秘书处可以管理会议。")
 
 
-def _require_manager(user) -> None:
-    if not may_manage(user):
-        raise PermissionDenied(str(ROLE_MESSAGE))
+# --- who may see and change which meeting -------------------------------------------------
 
 
 def visible_meetings(user):
-    return Meeting.objects.all() if may_read(user) else Meeting.objects.none()
+    """Everyone with a role reads every meeting; anyone else sees none (DESIGN "Roles")."""
+    return Meeting.objects.all() if user.has_perm("meetings.read") else Meeting.objects.none()
 
 
 def meeting_for(user, pk) -> Meeting:
-    """The one access helper: a meeting this person may read, or 404."""
+    """The one access helper: a meeting this person may read, or 404 (never 403)."""
     try:
         return visible_meetings(user).get(pk=pk)
     except (Meeting.DoesNotExist, ValueError, TypeError):
         raise Http404(_("会议不存在。")) from None
 
 
+def meeting_to_change(user, pk, operation: str) -> Meeting:
+    """A meeting this person may read (404 otherwise) and take `operation` on (403 otherwise)."""
+    meeting = meeting_for(user, pk)
+    permit(user, operation, meeting)
+    return meeting
+
+
+def permit(user, operation: str, meeting: Meeting | None = None) -> None:
+    """403 unless `user` may take `operation` (a transition or an edit) on `meeting`."""
+    spec = MEETING_TRANSITIONS.get(operation) or EDITS[operation]
+    require(user, spec.permission, meeting, str(ROLE_MESSAGE))
+
+
 def available_meeting_transitions(meeting: Meeting, user) -> list[str]:
     """The lifecycle buttons this person may press now."""
-    if not may_manage(user):
-        return []
-    return [name for name in MEETING_TRANSITIONS if can_proceed(getattr(meeting, name))]
+    return available_transitions(meeting, user)
+
+
+# --- the audit trail -------------------------------------------------------------------------
+
+
+def record(meeting: Meeting, user, operation: str, reason: str = "", *, from_state=None) -> None:
+    """Save `meeting` with the one history row of `operation` (who, when, what), and tell the
+    listeners once the transaction commits — never for a change that rolled back."""
+    from_state = meeting.state if from_state is None else from_state
+    save_transition(meeting, user, operation, from_state, reason)
+    spec = MEETING_TRANSITIONS.get(operation)
+
+    def announce() -> None:
+        meeting_changed.send(
+            sender=Meeting, meeting=meeting, user=user, operation=operation, reason=reason
+        )
+        if spec is not None and spec.signal is not None:
+            spec.signal.send(sender=Meeting, meeting=meeting, user=user)
+
+    transaction.on_commit(announce)
+
+
+def in_house_language(message, **params) -> str:
+    """History is data: written in the house language whoever acts and in whatever language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(message)
+        return text % params if params else text
 
 
 # --- creating and editing meetings --------------------------------------------------------
@@ -106,7 +127,7 @@ def available_meeting_transitions(meeting: Meeting, user) -> list[str]:
 def create_meeting(
     user, *, kind: str, scheduled_at, location: str = "", title: str = ""
 ) -> Meeting:
-    _require_manager(user)
+    permit(user, "create")
     if kind not in Kind.values:
         raise ValidationError({"kind": [_("会议类型无效。")]})
     meeting = Meeting(
@@ -119,18 +140,24 @@ def create_meeting(
     meeting.clean()
     try:
         with transaction.atomic():
-            save_transition(meeting, user, "create", "", "")
+            record(meeting, user, "create", from_state="")
     except IntegrityError as exc:
         # Two annual meetings created at once: the database constraint decides.
         raise ValidationError({"kind": [_("该年度的联席会议已经存在。")]}) from exc
     return meeting
 
 
+HEAD_FIELDS = {
+    "scheduled_at": _lazy("会议时间"),
+    "location": _lazy("会议地点"),
+    "title": _lazy("会议名称"),
+}
+
+
 def update_meeting(meeting: Meeting, user, **fields) -> Meeting:
     """Change date, place or title; not once the minutes are approved or it was cancelled."""
-    _require_manager(user)
-    allowed = {"scheduled_at", "location", "title"}
-    unknown = set(fields) - allowed
+    permit(user, "edit", meeting)
+    unknown = set(fields) - set(HEAD_FIELDS)
     if unknown:
         raise ValueError(f"cannot update {unknown}")
     with transaction.atomic():
@@ -139,6 +166,7 @@ def update_meeting(meeting: Meeting, user, **fields) -> Meeting:
             raise MeetingConflict(
                 _("会议当前状态为“%(state)s”，不能再修改。") % {"state": locked.get_state_display()}
             )
+        before = {name: getattr(locked, name) for name in HEAD_FIELDS}
         if "title" in fields:
             title = (fields.pop("title") or "").strip()
             locked.title, locked.title_is_custom = title, bool(title)
@@ -147,38 +175,32 @@ def update_meeting(meeting: Meeting, user, **fields) -> Meeting:
         for name, value in fields.items():
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
         locked.clean()
-        save_transition(locked, user, "edit", locked.state, "")
+        changed = [
+            label for name, label in HEAD_FIELDS.items() if getattr(locked, name) != before[name]
+        ]
+        record(locked, user, "edit", in_house_language("、".join(str(c) for c in changed)))
     return locked
 
 
 def perform_meeting_transition(meeting: Meeting, name: str, user, *, reason: str = "") -> Meeting:
-    """Run lifecycle transition `name` (publish_agenda, hold, approve_minutes, cancel)."""
-    if name not in MEETING_TRANSITIONS:
+    """Run lifecycle transition `name` (a key of `MEETING_TRANSITIONS`)."""
+    spec = MEETING_TRANSITIONS.get(name)
+    if spec is None:
         raise Http404(_("没有这个操作。"))
-    _require_manager(user)
+    permit(user, name, meeting)
     if name == "approve_minutes":
         return approve_minutes(meeting, user)
     try:
         with transaction.atomic():
             locked = _lock(meeting)
-            _require_state_allows(locked, name)
+            _require_state_allows(locked, spec)
             from_state = locked.state
-            method = getattr(locked, name)
-            method(reason=reason) if name == "cancel" else method()
-            save_transition(
-                locked, user, name, from_state, reason or MEETING_TRANSITIONS[name].label
-            )
-            if name == "publish_agenda":
-                _announce_agenda(locked, user)
+            method = getattr(locked, spec.method)
+            method(**{spec.reason_field: reason}) if spec.reason_field else method()
+            record(locked, user, name, reason, from_state=from_state)
     except ConcurrentTransition as exc:
         raise MeetingConflict(_("该会议刚刚被他人更改，请刷新页面后再试。")) from exc
     return locked
-
-
-def _announce_agenda(meeting: Meeting, user) -> None:
-    from meetings.signals import agenda_published
-
-    transaction.on_commit(lambda: agenda_published.send(sender=Meeting, meeting=meeting, user=user))
 
 
 # --- the agenda -----------------------------------------------------------------------------
@@ -186,9 +208,7 @@ def _announce_agenda(meeting: Meeting, user) -> None:
 
 def generate_agenda(meeting: Meeting, user) -> list[AgendaItem]:
     """(Re)build the agenda by DESIGN's rules; items added by hand are kept after them."""
-    from meetings.agenda import build_agenda
-
-    _require_manager(user)
+    permit(user, "generate_agenda", meeting)
     with transaction.atomic():
         locked = _lock(meeting)
         _require_agenda_editable(locked)
@@ -213,7 +233,16 @@ def generate_agenda(meeting: Meeting, user) -> list[AgendaItem]:
             item.order = n
         AgendaItem.objects.bulk_update(manual, ["order"])
         locked.agenda_generated_at = timezone.now()
-        save_transition(locked, user, "generate_agenda", locked.state, _("生成议程"))
+        record(
+            locked,
+            user,
+            "generate_agenda",
+            in_house_language(
+                _lazy("自动生成%(generated)s项，保留手工添加%(manual)s项"),
+                generated=len(items),
+                manual=len(manual),
+            ),
+        )
     return items + manual
 
 
@@ -226,7 +255,7 @@ def add_agenda_item(
     section: str = Section.OTHER,
     issue_ids: list[int] | None = None,
 ) -> AgendaItem:
-    _require_manager(user)
+    permit(user, "add_agenda_item", meeting)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": [_("请填写议题。")]})
@@ -236,7 +265,7 @@ def add_agenda_item(
         locked = _lock(meeting)
         _require_agenda_editable(locked)
         last = locked.agenda_items.order_by("-order").values_list("order", flat=True).first() or 0
-        return AgendaItem.objects.create(
+        item = AgendaItem.objects.create(
             meeting=locked,
             order=last + 1,
             section=section,
@@ -244,6 +273,8 @@ def add_agenda_item(
             notes=notes.strip(),
             issues=_snapshots(issue_ids or []),
         )
+        record(locked, user, "add_agenda_item", _item_label(item))
+        return item
 
 
 def update_agenda_item(
@@ -254,10 +285,12 @@ def update_agenda_item(
     notes: str | None = None,
     issue_ids: list[int] | None = None,
 ) -> AgendaItem:
-    _require_manager(user)
+    permit(user, "edit_agenda_item", item.meeting)
     with transaction.atomic():
-        _require_agenda_editable(_lock(item.meeting))
+        meeting = _lock(item.meeting)
+        _require_agenda_editable(meeting)
         item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        old_title = item.title
         if title is not None:
             if not title.strip():
                 raise ValidationError({"title": [_("请填写议题。")]})
@@ -267,28 +300,41 @@ def update_agenda_item(
         if issue_ids is not None:
             item.issues = _snapshots(issue_ids)
         item.save()
+        label = _item_label(item)
+        if item.title != old_title:
+            label = in_house_language(_lazy("%(old)s → %(new)s"), old=old_title, new=label)
+        record(meeting, user, "edit_agenda_item", label)
         return item
 
 
 def remove_agenda_item(item: AgendaItem, user) -> None:
-    _require_manager(user)
+    permit(user, "remove_agenda_item", item.meeting)
     with transaction.atomic():
         meeting = _lock(item.meeting)
         _require_agenda_editable(meeting)
+        label = _item_label(item)
         item.delete()
         _renumber(meeting.agenda_items.order_by("order", "pk"))
+        record(meeting, user, "remove_agenda_item", label)
 
 
 def reorder_agenda(meeting: Meeting, user, item_ids: list[int]) -> None:
     """Put the agenda items in the order of `item_ids` (all of them, each once)."""
-    _require_manager(user)
+    permit(user, "reorder_agenda", meeting)
     with transaction.atomic():
         locked = _lock(meeting)
         _require_agenda_editable(locked)
-        items = {item.pk: item for item in locked.agenda_items.all()}
+        items = {item.pk: item for item in locked.agenda_items.order_by("order", "pk")}
         if sorted(item_ids) != sorted(items):
             raise ValidationError({"order": [_("请按顺序列出本次会议的全部议程事项。")]})
+        if list(items) == list(item_ids):
+            return  # already in this order: nothing changed, nothing to record
         _renumber(items[pk] for pk in item_ids)
+        record(locked, user, "reorder_agenda", "；".join(_item_label(items[pk]) for pk in item_ids))
+
+
+def _item_label(item: AgendaItem) -> str:
+    return f"{item.order}. {item.title}"
 
 
 def _renumber(items) -> None:
@@ -299,8 +345,6 @@ def _renumber(items) -> None:
 
 
 def _snapshots(issue_ids: list[int]) -> list[dict]:
-    from meetings.agenda import snapshot
-
     issues = {i.pk: i for i in Issue.objects.filter(pk__in=issue_ids).select_related("department")}
     missing = [pk for pk in issue_ids if pk not in issues]
     if missing:
@@ -312,11 +356,13 @@ def _snapshots(issue_ids: list[int]) -> list[dict]:
 
 # --- attendance -----------------------------------------------------------------------------
 
+ATTENDANCE_FIELDS = ("order", "user_id", "name", "organisation", "status", "note")
+
 
 def set_attendance(meeting: Meeting, user, rows: list[dict]) -> list[Attendance]:
     """Replace the attendance list. Each row: `user` (a User or id) or `name` + `organisation`,
     `status` present/absent/observer, `note` (the reason, required when absent)."""
-    _require_manager(user)
+    permit(user, "set_attendance", meeting)
     people = {
         u.pk: u
         for u in User.objects.filter(
@@ -357,10 +403,26 @@ def set_attendance(meeting: Meeting, user, rows: list[dict]) -> list[Attendance]
         locked = _lock(meeting)
         if not locked.attendance_is_editable:
             raise MeetingConflict(_state_message(locked, _("修改出席情况")))
+        before = list(locked.attendance.order_by("order", "pk").values_list(*ATTENDANCE_FIELDS))
+        after = [tuple(getattr(e, f) for f in ATTENDANCE_FIELDS) for e in entries]
+        if before == after:
+            return list(locked.attendance.order_by("order", "pk"))  # the same list again
         locked.attendance.all().delete()
         for entry in entries:
             entry.meeting = locked
-        return Attendance.objects.bulk_create(entries)
+        saved = Attendance.objects.bulk_create(entries)
+        counts = dict.fromkeys(AttendanceStatus.values, 0)
+        for entry in entries:
+            counts[entry.status] += 1
+        record(
+            locked,
+            user,
+            "set_attendance",
+            in_house_language(
+                _lazy("出席%(present)s人，请假%(absent)s人，列席%(observer)s人"), **counts
+            ),
+        )
+        return saved
 
 
 def _pk(value) -> int | None:
@@ -385,10 +447,11 @@ def _organisation_of(person: User) -> str:
 
 # --- minutes ----------------------------------------------------------------------------------
 
-
-def minutes_of(meeting: Meeting) -> Minutes:
-    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
-    return minutes
+MINUTES_PARTS = {
+    "summary": _lazy("会议概述"),
+    "items": _lazy("议题讨论"),
+    "decisions": _lazy("议定事项"),
+}
 
 
 def save_minutes(
@@ -401,43 +464,61 @@ def save_minutes(
 ) -> Minutes:
     """Write the minutes: `summary`; `items` [{agenda_item, discussion}]; `decisions`
     [{id?, text, department, due_date, issue}] replacing the list (rows keep their id when
-    given one). Only while the agenda is published or the meeting held; 409 once approved."""
-    _require_manager(user)
+    given one). Only while the agenda is published or the meeting held; 409 once approved.
+    The history names the parts that changed; saving the same minutes again records nothing."""
+    permit(user, "save_minutes", meeting)
     with transaction.atomic():
         locked = _lock(meeting)
         if not locked.minutes_are_editable:
             raise MeetingConflict(_state_message(locked, _("修改纪要")))
         minutes = Minutes.objects.select_for_update().get_or_create(meeting=locked)[0]
-        if summary is not None:
+        changed = []
+        if summary is not None and summary.strip() != minutes.summary:
             minutes.summary = summary.strip()
-            minutes._history_user = user
-            minutes.save()
-        if items is not None:
-            _save_item_notes(locked, minutes, items)
-        if decisions is not None:
-            _save_decisions(minutes, decisions)
+            save_with_history(minutes, user)
+            changed.append("summary")
+        if items is not None and _save_item_notes(locked, minutes, items):
+            changed.append("items")
+        if decisions is not None and _save_decisions(minutes, decisions):
+            changed.append("decisions")
+        if changed:
+            parts = "、".join(str(MINUTES_PARTS[part]) for part in changed)
+            record(locked, user, "save_minutes", in_house_language(parts))
         return minutes
 
 
-def _save_item_notes(meeting: Meeting, minutes: Minutes, items: list[dict]) -> None:
+def _save_item_notes(meeting: Meeting, minutes: Minutes, items: list[dict]) -> bool:
+    """Write the notes per agenda item; True if any changed."""
     agenda = set(meeting.agenda_items.values_list("pk", flat=True))
-    errors = []
+    existing = dict(minutes.item_notes.values_list("agenda_item_id", "discussion"))
+    errors, changed = [], False
     for n, row in enumerate(items, start=1):
         item_id = _pk(row.get("agenda_item"))
         if item_id not in agenda:
             errors.append(_("第%(n)s项：议程事项不属于本次会议。") % {"n": n})
             continue
+        discussion = (row.get("discussion") or "").strip()
+        if existing.get(item_id, None if discussion else "") == discussion:
+            continue  # unchanged (an empty note for an item without one is no change either)
         ItemNote.objects.update_or_create(
-            minutes=minutes,
-            agenda_item_id=item_id,
-            defaults={"discussion": (row.get("discussion") or "").strip()},
+            minutes=minutes, agenda_item_id=item_id, defaults={"discussion": discussion}
         )
+        changed = True
     if errors:
         raise ValidationError({"items": errors})
+    return changed
 
 
-def _save_decisions(minutes: Minutes, rows: list[dict]) -> None:
+DECISION_FIELDS = ("pk", "order", "text", "department_id", "due_date", "issue_id")
+
+
+def _save_decisions(minutes: Minutes, rows: list[dict]) -> bool:
+    """Replace the decisions by `rows`; True if the list changed."""
     existing = {d.pk: d for d in minutes.decisions.all()}
+    before = [
+        tuple(getattr(d, f) for f in DECISION_FIELDS)
+        for d in sorted(existing.values(), key=lambda d: (d.order, d.pk))
+    ]
     departments = {d.pk: d for d in Department.objects.all()}
     departments_by_code = {d.code: d for d in departments.values()}
     refs = [
@@ -481,10 +562,13 @@ def _save_decisions(minutes: Minutes, rows: list[dict]) -> None:
         kept.append(decision)
     if errors:
         raise ValidationError({"decisions": errors})
+    if [tuple(getattr(d, f) for f in DECISION_FIELDS) for d in kept] == before:
+        return False
     keep_ids = {d.pk for d in kept if d.pk}
     minutes.decisions.exclude(pk__in=keep_ids).delete()
     for decision in kept:
         decision.save()
+    return True
 
 
 # --- approval -----------------------------------------------------------------------------------
@@ -494,12 +578,13 @@ def approve_minutes(meeting: Meeting, user) -> Meeting:
     """held → minutes_approved, in ONE transaction: apply every decision to its issue, lock the
     minutes, render and store the PDF. Any decision that cannot be applied → nothing is applied,
     and the error names it; the minutes stay editable."""
-    _require_manager(user)
+    permit(user, "approve_minutes", meeting)
+    spec = MEETING_TRANSITIONS["approve_minutes"]
     stored_name = None
     try:
         with transaction.atomic():
             locked = _lock(meeting)
-            _require_state_allows(locked, "approve_minutes")
+            _require_state_allows(locked, spec)
             minutes = Minutes.objects.select_for_update().get_or_create(meeting=locked)[0]
             now = timezone.now()
             for decision in minutes.decisions.select_related("department", "issue").order_by(
@@ -507,20 +592,16 @@ def approve_minutes(meeting: Meeting, user) -> Meeting:
             ):
                 _apply_decision(locked, decision, user, now)
             minutes.approved_at, minutes.approved_by = now, user
-            from meetings.documents import minutes_document
-
             pdf = render_minutes_pdf(minutes_document(locked, minutes=minutes))
             minutes.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
             minutes.pdf.save(
                 f"minutes-{locked.pk}-{minutes.pdf_sha256[:12]}.pdf", ContentFile(pdf), save=False
             )
             stored_name = minutes.pdf.name
-            minutes._history_user = user
-            minutes._change_reason = _("审定纪要")
-            minutes.save()
+            save_with_history(minutes, user, in_house_language(spec.label))
             from_state = locked.state
-            locked.approve_minutes()
-            save_transition(locked, user, "approve_minutes", from_state, _("审定纪要"))
+            getattr(locked, spec.method)()
+            record(locked, user, spec.name, from_state=from_state)
     except ConcurrentTransition as exc:
         _discard(stored_name)
         raise MeetingConflict(_("该会议刚刚被他人更改，请刷新页面后再试。")) from exc
@@ -579,17 +660,8 @@ def _messages(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
 
-def render_minutes_pdf(document: dict) -> bytes:
-    """The printing module's renderer (PDF/A-3b with the JSON attached)."""
-    from meetings.printed import render_minutes_pdf as render
-
-    return render(document)
-
-
 def _discard(name: str | None) -> None:
     if name:
-        from django.core.files.storage import default_storage
-
         default_storage.delete(name)
 
 
@@ -604,9 +676,9 @@ def _lock(meeting: Meeting) -> Meeting:
     return locked
 
 
-def _require_state_allows(meeting: Meeting, name: str) -> None:
-    if not can_proceed(getattr(meeting, name)):
-        raise MeetingConflict(_state_message(meeting, MEETING_TRANSITIONS[name].label))
+def _require_state_allows(meeting: Meeting, spec: MeetingTransitionSpec) -> None:
+    if not can_proceed(getattr(meeting, spec.method)):
+        raise MeetingConflict(_state_message(meeting, spec.label))
 
 
 def _require_agenda_editable(meeting: Meeting) -> None:

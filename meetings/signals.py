@@ -1,7 +1,13 @@
-"""Signals of the meetings app."""
+"""Signals of the meetings app: sent after the transaction that made the change commits, never
+for a change that rolled back. Notifications (and anything else) listen here: the meetings
+app never imports them."""
 
 from django.dispatch import Signal
 
-# Sent after the transaction that published an agenda commits (notifications listen here):
-# sender=Meeting, meeting=the meeting, user=who published it.
+# Every operation on a meeting (a lifecycle transition or an edit of a draft):
+# sender=Meeting, meeting=the meeting, user=who, operation=its name in
+# meetings.transitions (MEETING_TRANSITIONS or EDITS), reason=what the history row says.
+meeting_changed = Signal()
+
+# The agenda was published (besides `meeting_changed`): sender=Meeting, meeting=…, user=….
 agenda_published = Signal()

@@ -1,9 +1,11 @@
 """The meetings web UI: list, the meeting page (agenda, attendance, minutes), PDFs.
 
 Thin views: every meeting is reached through `meetings.services.meeting_for` (404 for
-anyone who may not read it), every change goes through `meetings.services`, and domain
-errors come back as a message on the meeting page — 400 for bad input, 403 for a role
-that may not change meetings, 409 for a state that does not allow it.
+anyone who may not read it) or `meeting_to_change` (then 403 without the operation's rule,
+`meetings.permissions`), every change goes through `meetings.services`, and domain errors
+come back as a message on the meeting page — 400 for bad input, 403 for a role that may not
+change meetings, 409 for a state that does not allow it. The lifecycle buttons come from
+`meetings.transitions`.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from issues.models import WARNING_DAYS, State
+from liaison.access import permission_required
 from liaison.formats import cn_date, cn_numeral
 from liaison.forms import add_service_errors
 from meetings import services
+from meetings.documents import agenda_document, minutes_document
 from meetings.forms import (
     AgendaItemForm,
     AttendanceFormSet,
@@ -39,34 +43,11 @@ from meetings.forms import (
     people_choices,
 )
 from meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingState, Minutes
+from meetings.printed import render_agenda_pdf, render_minutes_pdf
+from meetings.transitions import MEETING_TRANSITIONS, operation_label
 
 PAST_PAGE_SIZE = 20
 
-# The lifecycle buttons as the meeting page shows them (the services name them tersely).
-ACTIONS = {
-    "publish_agenda": {"label": gettext_lazy("发布议程"), "css": "btn-primary"},
-    "hold": {"label": gettext_lazy("标记已召开"), "css": "btn-primary"},
-    "approve_minutes": {
-        "label": gettext_lazy("审定纪要"),
-        "css": "btn-success",
-        "confirm_label": gettext_lazy("确认审定"),
-        "confirm": gettext_lazy(
-            "审定后纪要即锁定、不能再修改；议定事项将立即作用于相关问题（待交办的交办，办理中的改派）。"
-        ),
-    },
-    "cancel": {
-        "label": gettext_lazy("取消会议"),
-        "css": "btn-outline-danger",
-        "confirm_label": gettext_lazy("确认取消会议"),
-        "confirm": gettext_lazy("取消后会议不能恢复。确定要取消这次会议吗？"),
-    },
-}
-ACTION_DONE = {
-    "publish_agenda": gettext_lazy("议程已发布。"),
-    "hold": gettext_lazy("已标记为已召开。"),
-    "approve_minutes": gettext_lazy("纪要已审定，议定事项已作用于相关问题。"),
-    "cancel": gettext_lazy("会议已取消。"),
-}
 TRANSITION_LABELS = {"assign": gettext_lazy("已交办"), "reassign": gettext_lazy("已改派")}
 REPORT_COLUMNS = [
     ("raised", gettext_lazy("提出")),
@@ -123,7 +104,7 @@ def _render_list(request, form, status=200):
         {
             "groups": groups,
             "form": form,
-            "can_change": services.may_manage(request.user),
+            "can_change": request.user.has_perm("meetings.manage"),
         },
         status=status,
     )
@@ -131,8 +112,8 @@ def _render_list(request, form, status=200):
 
 @login_required
 @require_POST
+@permission_required("meetings.manage", message=services.ROLE_MESSAGE)
 def meeting_create(request):
-    _require_manager(request.user)
     form = MeetingForm(request.POST)
     if form.is_valid():
         try:
@@ -155,7 +136,7 @@ def meeting_detail(request, pk):
 
 def _detail_context(request, meeting: Meeting, **bound) -> dict:
     """Everything the meeting page shows; `bound` carries forms that failed validation."""
-    can_change = services.may_manage(request.user)
+    can_change = request.user.has_perm("meetings.manage")
     items = list(meeting.agenda_items.order_by("order", "pk"))
     minutes = Minutes.objects.filter(meeting=meeting).select_related("approved_by").first()
     notes = dict(minutes.item_notes.values_list("agenda_item_id", "discussion")) if minutes else {}
@@ -196,6 +177,7 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
             for n, item in enumerate(items, start=1)
         ],
         "attendance_groups": _attendance_groups(attendance),
+        "history": _history(meeting) if request.user.has_perm("meetings.read_history") else None,
         "minutes_pdf_available": meeting.state
         in (
             MeetingState.AGENDA_PUBLISHED,
@@ -244,10 +226,26 @@ def _head_editable(meeting: Meeting) -> bool:
 
 
 def _actions(meeting: Meeting, user) -> list[dict]:
+    """The lifecycle buttons this person may press now, in the table's order."""
     return [
-        {"name": name, **ACTIONS[name]}
-        for name in services.available_meeting_transitions(meeting, user)
-        if name in ACTIONS
+        MEETING_TRANSITIONS[name] for name in services.available_meeting_transitions(meeting, user)
+    ]
+
+
+HISTORY_ROWS = 50  # the latest operations; the admin keeps the whole history
+
+
+def _history(meeting: Meeting) -> list[dict]:
+    """Who did what to this meeting and when, newest first (one query)."""
+    rows = meeting.history.select_related("history_user").order_by("-history_date", "-history_id")
+    return [
+        {
+            "when": row.history_date,
+            "who": row.history_user.display_name if row.history_user else "",
+            "what": operation_label(row.transition) if row.transition else _("修改"),
+            "detail": row.history_change_reason or "",
+        }
+        for row in rows[:HISTORY_ROWS]
     ]
 
 
@@ -345,16 +343,9 @@ def _decision_choices() -> dict:
 # --- changes (secretariat only) -----------------------------------------------------------------
 
 
-def _require_manager(user) -> None:
-    if not services.may_manage(user):
-        raise PermissionDenied(_("只有秘书处可以管理会议。"))
-
-
-def _meeting_to_change(request, pk) -> Meeting:
-    """A meeting the signed-in person may read (404 otherwise) and change (403 otherwise)."""
-    meeting = services.meeting_for(request.user, pk)
-    _require_manager(request.user)
-    return meeting
+def _meeting_to_change(request, pk, operation: str) -> Meeting:
+    """A meeting the signed-in person may read (404 otherwise) and take `operation` on (403)."""
+    return services.meeting_to_change(request.user, pk, operation)
 
 
 def _run(request, meeting: Meeting, action, success: str, anchor: str = "", **bound):
@@ -384,22 +375,23 @@ def _refuse(request, meeting, message: str, status: int, bound: dict):
 @login_required
 @require_POST
 def meeting_transition(request, pk, name):
-    meeting = _meeting_to_change(request, pk)
-    if name not in ACTIONS:
+    if name not in MEETING_TRANSITIONS:
         raise Http404(_("没有这个操作。"))
-    reason = request.POST.get("reason", "").strip()
+    meeting = _meeting_to_change(request, pk, name)
+    field = MEETING_TRANSITIONS[name].reason_field
+    reason = request.POST.get(field, "").strip() if field else ""
     return _run(
         request,
         meeting,
         lambda: services.perform_meeting_transition(meeting, name, request.user, reason=reason),
-        str(ACTION_DONE[name]),
+        str(MEETING_TRANSITIONS[name].done),
     )
 
 
 @login_required
 @require_POST
 def meeting_edit(request, pk):
-    meeting = _meeting_to_change(request, pk)
+    meeting = _meeting_to_change(request, pk, "edit")
     form = MeetingEditForm(request.POST, prefix="edit")
     if not form.is_valid():
         _mark_invalid(form)
@@ -418,7 +410,7 @@ def meeting_edit(request, pk):
 @login_required
 @require_POST
 def generate_agenda(request, pk):
-    meeting = _meeting_to_change(request, pk)
+    meeting = _meeting_to_change(request, pk, "generate_agenda")
     return _run(
         request,
         meeting,
@@ -431,7 +423,7 @@ def generate_agenda(request, pk):
 @login_required
 @require_POST
 def add_item(request, pk):
-    meeting = _meeting_to_change(request, pk)
+    meeting = _meeting_to_change(request, pk, "add_agenda_item")
     form = AgendaItemForm(request.POST)
     if not form.is_valid():
         _mark_invalid(form)
@@ -463,7 +455,7 @@ def _item_of(meeting: Meeting, item_pk) -> AgendaItem:
 @login_required
 @require_POST
 def edit_item(request, pk, item_pk):
-    meeting = _meeting_to_change(request, pk)
+    meeting = _meeting_to_change(request, pk, "edit_agenda_item")
     item = _item_of(meeting, item_pk)
     form = AgendaItemForm(
         request.POST, prefix=f"item{item.pk}", editing=True, generated=item.generated
@@ -491,7 +483,7 @@ def edit_item(request, pk, item_pk):
 @login_required
 @require_POST
 def move_item(request, pk, item_pk, direction):
-    meeting = _meeting_to_change(request, pk)
+    meeting = _meeting_to_change(request, pk, "reorder_agenda")
     item = _item_of(meeting, item_pk)
     if direction not in ("up", "down"):
         raise Http404(_("没有这个操作。"))
@@ -512,7 +504,7 @@ def move_item(request, pk, item_pk, direction):
 @login_required
 @require_POST
 def delete_item(request, pk, item_pk):
-    meeting = _meeting_to_change(request, pk)
+    meeting = _meeting_to_change(request, pk, "remove_agenda_item")
     item = _item_of(meeting, item_pk)
     return _run(
         request,
@@ -526,7 +518,7 @@ def delete_item(request, pk, item_pk):
 @login_required
 @require_POST
 def save_attendance(request, pk):
-    meeting = _meeting_to_change(request, pk)
+    meeting = _meeting_to_change(request, pk, "set_attendance")
     formset = AttendanceFormSet(
         request.POST, prefix="attendance", form_kwargs={"people": people_choices()}
     )
@@ -552,7 +544,7 @@ def save_attendance(request, pk):
 @login_required
 @require_POST
 def save_minutes(request, pk):
-    meeting = _meeting_to_change(request, pk)
+    meeting = _meeting_to_change(request, pk, "save_minutes")
     form = MinutesForm(request.POST)
     formset = DecisionFormSet(request.POST, prefix="decisions", form_kwargs=_decision_choices())
     item_ids = list(meeting.agenda_items.values_list("pk", flat=True))
@@ -596,9 +588,6 @@ def save_minutes(request, pk):
 @login_required
 @require_GET
 def agenda_pdf(request, pk):
-    from meetings.documents import agenda_document
-    from meetings.printed import render_agenda_pdf
-
     meeting = services.meeting_for(request.user, pk)
     if not meeting.agenda_items.exists():
         raise Http404(_("该会议尚无议程。"))
@@ -619,9 +608,6 @@ def minutes_pdf(request, pk):
         )
         response["X-Content-SHA256"] = minutes.pdf_sha256
         return response
-    from meetings.documents import minutes_document
-    from meetings.printed import render_minutes_pdf
-
     pdf = render_minutes_pdf(minutes_document(meeting, minutes=minutes))
     return _pdf_response(pdf, f"{meeting.title}纪要（草稿）.pdf")
 

@@ -39,11 +39,9 @@ def w3c(ts: datetime) -> str:
 
 
 def canonical_json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2, default=str).encode()
-
-
-def content_fingerprint(data: Any) -> str:
-    return hashlib.sha256(canonical_json(data)).hexdigest()
+    """The one canonical form of a document's data: UTF-8, keys sorted, no spaces. What is
+    attached to a PDF and what a fingerprint hashes; a value JSON cannot hold is an error."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 STYLESHEET = "/static/print/gbt9704.css"

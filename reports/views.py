@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from issues.models import Issue, today
+from liaison.access import permission_required
 from meetings.models import Decision
 from reports import dashboard as board
 from reports import ledgers
@@ -109,7 +110,9 @@ def issues_export(request):
     return _xlsx(ledgers.issues_workbook(issues), f"issues-{stamp}.xlsx")
 
 
-@login_required
+# A ledger of meetings' decisions: for those who read meetings (meetings.permissions). Like
+# every list, 403 for a signed-in account without a role (DESIGN "Roles and visibility").
+@permission_required("meetings.read")
 def decisions_export(request, year: int):
     decisions = (
         Decision.objects.filter(minutes__meeting__year=year, minutes__approved_at__isnull=False)

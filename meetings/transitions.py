@@ -1,0 +1,135 @@
+"""Every operation on a meeting, declared once.
+
+`MEETING_TRANSITIONS` is the lifecycle (DESIGN "Meetings": planned → agenda_published → held →
+minutes_approved; planned or agenda_published → cancelled): per transition the model method,
+its label, the permission rule, the input it takes, the signal it sends after commit and the
+words of its button. `EDITS` are the changes to a draft (head, agenda, attendance, minutes):
+each has a label and a rule too. Both write one meeting history row naming the operation and
+send `meeting_changed` after commit (`meetings.services.record`).
+
+To add a transition: the `@transition` method on `Meeting`, a row here, a rule in
+`meetings.permissions`. The services, the API, the meeting page and the history read this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.dispatch import Signal
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
+
+from meetings.models import Meeting
+from meetings.signals import agenda_published
+
+
+@dataclass(frozen=True)
+class MeetingTransitionSpec:
+    name: str
+    method: str  # the @transition method on Meeting
+    label: Promise  # the act (lazy: read in each request's language), e.g. in a 409
+    permission: str  # the rules permission (meetings.permissions)
+    button: Promise
+    done: Promise  # the message once it went through
+    recorded: Promise  # what the meeting's history says it did
+    css: str = "btn-primary"
+    # The input that becomes the history reason, if the transition asks for one.
+    reason_field: str | None = None
+    reason_label: Promise | None = None
+    confirm: Promise | None = None  # asks before it acts (irreversible transitions)
+    confirm_button: Promise | None = None
+    # Sent after commit besides `meeting_changed`: sender=Meeting, meeting=…, user=…
+    signal: Signal | None = None
+
+
+MEETING_TRANSITIONS: dict[str, MeetingTransitionSpec] = {
+    spec.name: spec
+    for spec in [
+        MeetingTransitionSpec(
+            "publish_agenda",
+            "publish_agenda",
+            _("发布议程"),
+            "meetings.publish_agenda",
+            button=_("发布议程"),
+            done=_("议程已发布。"),
+            recorded=_("议程已发布"),
+            signal=agenda_published,
+        ),
+        MeetingTransitionSpec(
+            "hold",
+            "hold",
+            _("确认召开"),
+            "meetings.hold",
+            button=_("标记已召开"),
+            done=_("已标记为已召开。"),
+            recorded=_("已确认召开"),
+        ),
+        MeetingTransitionSpec(
+            "approve_minutes",
+            "approve_minutes",
+            _("审定纪要"),
+            "meetings.approve_minutes",
+            button=_("审定纪要"),
+            done=_("纪要已审定，议定事项已作用于相关问题。"),
+            recorded=_("纪要已审定"),
+            css="btn-success",
+            confirm=_(
+                "审定后纪要即锁定、不能再修改；议定事项将立即作用于相关问题（待交办的交办，办理中的改派）。"
+            ),
+            confirm_button=_("确认审定"),
+        ),
+        MeetingTransitionSpec(
+            "cancel",
+            "cancel",
+            _("取消会议"),
+            "meetings.cancel",
+            button=_("取消会议"),
+            done=_("会议已取消。"),
+            recorded=_("会议已取消"),
+            css="btn-outline-danger",
+            reason_field="reason",
+            reason_label=_("取消原因"),
+            confirm=_("取消后会议不能恢复。确定要取消这次会议吗？"),
+            confirm_button=_("确认取消会议"),
+        ),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class EditSpec:
+    name: str
+    recorded: Promise  # what the meeting's history says it did
+    permission: str = "meetings.manage"
+
+
+EDITS: dict[str, EditSpec] = {
+    spec.name: spec
+    for spec in [
+        EditSpec("create", _("会议已创建")),
+        EditSpec("edit", _("会议信息已修改")),
+        EditSpec("generate_agenda", _("议程已生成")),
+        EditSpec("add_agenda_item", _("议题已添加")),
+        EditSpec("edit_agenda_item", _("议题已修改")),
+        EditSpec("reorder_agenda", _("议程顺序已调整")),
+        EditSpec("remove_agenda_item", _("议题已删除")),
+        EditSpec("set_attendance", _("出席情况已修改")),
+        EditSpec("save_minutes", _("纪要已修改")),
+    ]
+}
+
+
+def operation_label(name: str) -> str:
+    """What a transition or an edit did, as the history shows it (the name if unknown)."""
+    spec = MEETING_TRANSITIONS.get(name) or EDITS.get(name)
+    return str(spec.recorded) if spec else name
+
+
+def available_transitions(meeting: Meeting, user) -> list[str]:
+    """The lifecycle buttons this person may press now: allowed by the rule and the state."""
+    return [
+        name
+        for name, spec in MEETING_TRANSITIONS.items()
+        if user.has_perm(spec.permission, meeting) and can_proceed(getattr(meeting, spec.method))
+    ]
