@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
@@ -27,13 +28,13 @@ class Conflict(Exception):
     """Not allowed in the object's current state, or someone changed it a moment ago (409)."""
 
 
-def require(user, perm: str, obj: Any = None, message: str | None = None) -> None:
+def require(user, perm: str, obj: Any = None, message: str | Promise | None = None) -> None:
     """403 unless `user` has the rules permission `perm` (on `obj` when given)."""
     if not user.has_perm(perm, obj):
         raise PermissionDenied(message or _("您无权执行此操作。"))
 
 
-def permission_required(perm: str, message: str | None = None) -> Callable:
+def permission_required(perm: str, message: str | Promise | None = None) -> Callable:
     """For function views: signed in (else the sign-in page), then the permission (else 403)."""
 
     def decorator(view: Callable) -> Callable:

@@ -64,7 +64,7 @@ def snapshot(issue: Issue, on: date | None = None) -> dict[str, Any]:
         "number": issue.number,
         "title": issue.title,
         "state": issue.state,
-        "department": issue.department.name if issue.department_id else None,
+        "department": issue.department.name if issue.department else None,
         "due_date": issue.due_date.isoformat() if issue.due_date else None,
         "warning": warning,
     }
@@ -91,18 +91,19 @@ def follow_up(previous: Meeting | None, on: date) -> tuple[list[dict], list[Issu
         .select_related("department", "issue__department")
         .order_by("order", "pk")
     )
-    rows, issues = [], []
+    rows: list[dict[str, Any]] = []
+    issues: list[Issue] = []
     for decision in decisions:
-        row = {
+        row: dict[str, Any] = {
             "id": decision.pk,
             "number": decision.number,
             "text": decision.text,
-            "department": decision.department.name if decision.department_id else None,
+            "department": decision.department.name if decision.department else None,
             "due_date": decision.due_date.isoformat() if decision.due_date else None,
             "issue": None,
         }
-        if decision.issue_id:
-            issue = decision.issue
+        issue = decision.issue
+        if issue is not None:
             row["issue"] = snapshot(issue, on)
             row["status"] = issue.state
             row["status_label"] = str(State(issue.state).label)

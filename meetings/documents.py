@@ -83,9 +83,9 @@ def minutes_document(meeting: Meeting, minutes: Minutes | None = None) -> dict[s
             {
                 "number": n,
                 "text": d.text,
-                "department": d.department.name if d.department_id else None,
+                "department": d.department.name if d.department else None,
                 "due_date": d.due_date.isoformat() if d.due_date else None,
-                "issue_number": d.issue.number if d.issue_id else None,
+                "issue_number": d.issue.number if d.issue else None,
             }
             for n, d in enumerate(
                 minutes.decisions.select_related("department", "issue").order_by("order", "pk"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
+from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -185,7 +186,7 @@ def people_choices() -> list[tuple[str, str]]:
     chains: dict[int, list[str]] = {}
     for term in OfficerTerm.objects.filter(ended_on__isnull=True).select_related("chain"):
         chains.setdefault(term.officer_id, []).append(f"{term.chain.name}产业链联络员")
-    return [("", _("— 手动填写 —"))] + [
+    return [("", str(_("— 手动填写 —")))] + [
         (str(u.pk), _person_label(u, "、".join(chains.get(u.pk, [])))) for u in users
     ]
 
@@ -213,10 +214,10 @@ class AttendanceRowForm(forms.Form):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = people
+        _set_choices(self.fields["user"], people)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("user") and not (data.get("name") or "").strip() and self.has_changed():
             raise forms.ValidationError(_("请从名单中选择人员，或填写姓名。"))
         if data.get("status") == AttendanceStatus.ABSENT and not (data.get("note") or "").strip():
@@ -224,9 +225,16 @@ class AttendanceRowForm(forms.Form):
         return data
 
 
+def _set_choices(field: forms.Field, choices) -> None:
+    """The choices of a choice field, known only when the form is built (they are rows)."""
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class BaseRowFormSet(forms.BaseFormSet):
     def __init__(self, *args, form_kwargs=None, **kwargs):
-        super().__init__(*args, form_kwargs=form_kwargs or {}, **kwargs)
+        kwargs["form_kwargs"] = form_kwargs or {}
+        super().__init__(*args, **kwargs)
 
     def filled_rows(self) -> list[dict]:
         """The rows that say something, in order; blank and deleted rows are dropped."""
@@ -241,8 +249,9 @@ def _has_content(data: dict) -> bool:
     return any(v not in (None, "", []) for k, v in data.items() if k not in ("DELETE", "status"))
 
 
-AttendanceFormSet = forms.formset_factory(
-    AttendanceRowForm, formset=BaseRowFormSet, extra=1, can_delete=True
+AttendanceFormSet = cast(
+    "type[BaseRowFormSet]",
+    forms.formset_factory(AttendanceRowForm, formset=BaseRowFormSet, extra=1, can_delete=True),
 )
 
 
@@ -294,7 +303,7 @@ class DecisionRowForm(forms.Form):
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = departments
+        _set_choices(self.fields["department"], departments)
 
     def clean_issue(self) -> int | None:
         """ "2024-0007 标题…" or just "2024-0007" → the issue's id."""
@@ -310,19 +319,20 @@ class DecisionRowForm(forms.Form):
         return pk
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         filled = any(data.get(k) for k in ("department", "due_date", "issue"))
         if filled and not (data.get("text") or "").strip():
             self.add_error("text", _("请填写议定内容。"))
         return data
 
 
-DecisionFormSet = forms.formset_factory(
-    DecisionRowForm, formset=BaseRowFormSet, extra=1, can_delete=True
+DecisionFormSet = cast(
+    "type[BaseRowFormSet]",
+    forms.formset_factory(DecisionRowForm, formset=BaseRowFormSet, extra=1, can_delete=True),
 )
 
 
 def department_choices() -> list[tuple[str, str]]:
-    return [("", _("— 请选择 —"))] + [
+    return [("", str(_("— 请选择 —")))] + [
         (str(pk), name) for pk, name in Department.objects.values_list("pk", "name")
     ]

@@ -397,6 +397,10 @@ class ItemNote(models.Model):
         return str(self.agenda_item)
 
 
+# What approval did to a decision's issue, in words (Decision.applied_transition).
+APPLIED_LABELS = {"assign": _("已交办"), "reassign": _("已改派")}
+
+
 class Decision(models.Model):
     """议定事项: what the meeting decided; approval applies it to its issue."""
 
@@ -438,3 +442,7 @@ class Decision(models.Model):
     def number(self) -> int:
         """The decision's number as printed (1-based position)."""
         return self.order
+
+    @property
+    def applied_label(self) -> str:
+        return str(APPLIED_LABELS.get(self.applied_transition, ""))

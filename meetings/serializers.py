@@ -30,7 +30,9 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     department_name = serializers.CharField(source="department.name", read_only=True, default=None)
     issue_number = serializers.CharField(source="issue.number", read_only=True, default=None)
 

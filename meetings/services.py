@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition, can_proceed
@@ -363,7 +365,7 @@ def set_attendance(meeting: Meeting, user, rows: list[dict]) -> list[Attendance]
     """Replace the attendance list. Each row: `user` (a User or id) or `name` + `organisation`,
     `status` present/absent/observer, `note` (the reason, required when absent)."""
     permit(user, "set_attendance", meeting)
-    people = {
+    people: dict[int | None, User] = {
         u.pk: u
         for u in User.objects.filter(
             pk__in=[_pk(row.get("user")) for row in rows if row.get("user")]
@@ -435,7 +437,7 @@ def _pk(value) -> int | None:
 
 
 def _organisation_of(person: User) -> str:
-    if person.department_id:
+    if person.department:
         return person.department.name
     if person.is_officer:
         chains = "、".join(c.name for c in person.current_chains())
@@ -514,12 +516,12 @@ DECISION_FIELDS = ("pk", "order", "text", "department_id", "due_date", "issue_id
 
 def _save_decisions(minutes: Minutes, rows: list[dict]) -> bool:
     """Replace the decisions by `rows`; True if the list changed."""
-    existing = {d.pk: d for d in minutes.decisions.all()}
+    existing: dict[int | None, Decision] = {d.pk: d for d in minutes.decisions.all()}
     before = [
         tuple(getattr(d, f) for f in DECISION_FIELDS)
         for d in sorted(existing.values(), key=lambda d: (d.order, d.pk))
     ]
-    departments = {d.pk: d for d in Department.objects.all()}
+    departments: dict[int | None, Department] = {d.pk: d for d in Department.objects.all()}
     departments_by_code = {d.code: d for d in departments.values()}
     refs = [
         row["issue"] for row in rows if row.get("issue") and not isinstance(row["issue"], Issue)
@@ -631,7 +633,7 @@ def _apply_decision(meeting: Meeting, decision: Decision, user, now) -> None:
             )
             decision.applied_transition = "assign"
         elif issue.state == State.ASSIGNED:
-            changes = {}
+            changes: dict[str, Any] = {}
             if decision.department_id and decision.department_id != issue.department_id:
                 changes["department"] = decision.department
             if decision.due_date and decision.due_date != issue.due_date:
@@ -690,7 +692,7 @@ def _require_agenda_editable(meeting: Meeting) -> None:
         )
 
 
-def _state_message(meeting: Meeting, action: str) -> str:
+def _state_message(meeting: Meeting, action: str | Promise) -> str:
     return _("会议当前状态为“%(state)s”，不能%(action)s。") % {
         "state": meeting.get_state_display(),
         "action": action,

@@ -44,11 +44,10 @@ from meetings.forms import (
 )
 from meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingState, Minutes
 from meetings.printed import render_agenda_pdf, render_minutes_pdf
-from meetings.transitions import MEETING_TRANSITIONS, operation_label
+from meetings.transitions import MEETING_TRANSITIONS, MeetingTransitionSpec, operation_label
 
 PAST_PAGE_SIZE = 20
 
-TRANSITION_LABELS = {"assign": gettext_lazy("已交办"), "reassign": gettext_lazy("已改派")}
 REPORT_COLUMNS = [
     ("raised", gettext_lazy("提出")),
     ("resolved", gettext_lazy("已办结")),
@@ -145,8 +144,6 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
         if minutes
         else []
     )
-    for decision in decisions:
-        decision.applied_label = TRANSITION_LABELS.get(decision.applied_transition, "")
     attendance = list(meeting.attendance.order_by("order", "pk"))
     agenda_editable = can_change and meeting.agenda_is_editable
     minutes_editable = can_change and meeting.minutes_are_editable
@@ -225,7 +222,7 @@ def _head_editable(meeting: Meeting) -> bool:
     return meeting.state not in (MeetingState.MINUTES_APPROVED, MeetingState.CANCELLED)
 
 
-def _actions(meeting: Meeting, user) -> list[dict]:
+def _actions(meeting: Meeting, user) -> list[MeetingTransitionSpec]:
     """The lifecycle buttons this person may press now, in the table's order."""
     return [
         MEETING_TRANSITIONS[name] for name in services.available_meeting_transitions(meeting, user)
@@ -275,10 +272,10 @@ def _agenda_entry(meeting, item: AgendaItem, n: int, editable: bool, edit_forms:
 def _issue_row(row: dict) -> dict:
     """A snapshotted issue as the agenda shows it: labels in Chinese, the light explained."""
     try:
-        state_label = State(row.get("state")).label
+        state_label = State(row.get("state", "")).label
     except ValueError:
         state_label = row.get("state", "")
-    warning = row.get("warning")
+    warning = row.get("warning") or ""
     warning_label = {
         "red": _("已超期"),
         "yellow": _("%(days)s天内到期") % {"days": WARNING_DAYS},
@@ -603,9 +600,7 @@ def minutes_pdf(request, pk):
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is not None and minutes.is_approved and minutes.pdf:
         response = FileResponse(minutes.pdf.open("rb"), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(
-            False, f"{meeting.title}纪要.pdf"
-        )
+        response["Content-Disposition"] = _inline(f"{meeting.title}纪要.pdf")
         response["X-Content-SHA256"] = minutes.pdf_sha256
         return response
     pdf = render_minutes_pdf(minutes_document(meeting, minutes=minutes))
@@ -614,8 +609,12 @@ def minutes_pdf(request, pk):
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Content-Disposition"] = _inline(filename)
     return response
+
+
+def _inline(filename: str) -> str:
+    return content_disposition_header(False, filename) or "inline"
 
 
 # --- helpers -------------------------------------------------------------------------------------
