@@ -123,6 +123,12 @@ def in_house_language(message, **params) -> str:
         return text % params if params else text
 
 
+def in_house_list(labels) -> str:
+    """Labels joined as a Chinese enumeration, in the house language (see in_house_language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return "、".join(str(label) for label in labels)
+
+
 # --- creating and editing meetings --------------------------------------------------------
 
 
@@ -180,7 +186,7 @@ def update_meeting(meeting: Meeting, user, **fields) -> Meeting:
         changed = [
             label for name, label in HEAD_FIELDS.items() if getattr(locked, name) != before[name]
         ]
-        record(locked, user, "edit", in_house_language("、".join(str(c) for c in changed)))
+        record(locked, user, "edit", in_house_list(changed))
     return locked
 
 
@@ -484,8 +490,8 @@ def save_minutes(
         if decisions is not None and _save_decisions(minutes, decisions):
             changed.append("decisions")
         if changed:
-            parts = "、".join(str(MINUTES_PARTS[part]) for part in changed)
-            record(locked, user, "save_minutes", in_house_language(parts))
+            parts = in_house_list(MINUTES_PARTS[part] for part in changed)
+            record(locked, user, "save_minutes", parts)
         return minutes
 
 

@@ -262,3 +262,16 @@ def test_the_same_refusal_reads_in_chinese_by_default(api, secretariat, planned)
     r = api.as_user(secretariat).post(f"/api/v1/meetings/{planned.pk}/transitions/hold/")
     assert r.status_code == 409
     assert str(r.data["detail"]) == "会议当前状态为“筹备中”，不能确认召开。"
+
+
+def test_the_history_is_written_in_the_house_language(api, secretariat, planned):
+    """Whoever acts in English, the record reads as the rest of the archive: in Chinese."""
+    held = held_copy(planned)
+    r = api.as_user(secretariat).put(
+        f"/api/v1/meetings/{held.pk}/minutes/",
+        {"summary": "概述"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert r.status_code == 200
+    assert latest(held).history_change_reason == "会议概述"
