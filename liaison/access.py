@@ -17,6 +17,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise
@@ -30,7 +31,9 @@ class Conflict(Exception):
 
 def require(user, perm: str, obj: Any = None, message: str | Promise | None = None) -> None:
     """403 unless `user` has the rules permission `perm` (on `obj` when given)."""
-    if not user.has_perm(perm, obj):
+    # rules' own test, not `user.has_perm`: Django grants a superuser every permission, and the
+    # system administrator has no role in the mechanism (DESIGN "Security": accounts only).
+    if not rules.has_perm(perm, user, obj):
         raise PermissionDenied(message or _("您无权执行此操作。"))
 
 
@@ -58,7 +61,7 @@ class RulePermission(BasePermission):
             perm = perm.get(request.method)
         if not perm:
             return True
-        if not request.user.has_perm(perm):
+        if not rules.has_perm(perm, request.user):
             message = getattr(view, "permission_message", None)
             raise PermissionDenied(str(message) if message else _("您无权执行此操作。"))
         return True
