@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from liaison import views
+from organisation import views as organisation_views
 
 admin.site.site_header = "助链联动工作平台 · 管理"
 admin.site.site_title = "助链联动工作平台"
@@ -16,6 +17,19 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", organisation_views.profile, name="profile"),
+    path("accounts/profile/feed/", organisation_views.reset_feed_key, name="profile-reset-feed"),
+    path("accounts/profile/token/", organisation_views.revoke_token, name="profile-revoke-token"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own: its JavaScript catalogue with the Chinese Django lacks.
     path("admin/jsi18n/", views.AdminJavaScriptCatalog.as_view(packages=["django.contrib.admin"])),

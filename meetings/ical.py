@@ -1,8 +1,10 @@
 """/meetings.ics: the meetings as an iCalendar feed (RFC 5545).
 
 Calendar clients cannot sign in through a form, so besides the browser session the feed
-accepts the person's API token as `?token=…` (the same token as `Authorization: Token`).
-Without either it answers 401; a person without a role in the mechanism gets 403.
+accepts the person's own feed key as `?feed=…` (the `calendar_url` of /api/v1/me/, reset on
+the profile page). The key grants this feed and nothing else; the API token is not accepted
+in the address (it would land in access logs). Without either it answers 401; a person
+without a role in the mechanism gets 403.
 Times carry TZID=Asia/Shanghai; each meeting has a stable UID, so a client updates its
 event when the meeting moves and marks it cancelled when it is cancelled.
 """
@@ -12,13 +14,14 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import rules
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
-from rest_framework.authtoken.models import Token
 
 from meetings.models import Meeting, MeetingState
+from organisation.models import User
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 DURATION = timedelta(hours=2)  # meetings carry a start only; a liaison meeting takes a morning
@@ -32,11 +35,11 @@ def meetings_ics(request):
     user = _user(request)
     if user is None:
         return HttpResponse(
-            "请先登录，或在地址中附上 API 令牌：?token=…",
+            "请先登录，或使用个人设置页上的日历订阅地址（?feed=…）。",
             status=401,
             content_type="text/plain; charset=utf-8",
         )
-    if not user.has_perm("meetings.read"):
+    if not rules.has_perm("meetings.read", user):
         return HttpResponse(
             "您无权查看会议日程。", status=403, content_type="text/plain; charset=utf-8"
         )
@@ -49,11 +52,11 @@ def meetings_ics(request):
 def _user(request):
     if request.user.is_authenticated:
         return request.user
-    key = request.GET.get("token", "")
+    key = request.GET.get("feed", "")
     if not key:
         return None
-    token = Token.objects.select_related("user").filter(key=key).first()
-    return token.user if token and token.user.is_active else None
+    user = User.objects.filter(calendar_feed_key=key, is_active=True).first()
+    return user
 
 
 def calendar_bytes(meetings, request=None) -> bytes:

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -6,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,11 +20,12 @@ from organisation.models import (
     Measure,
     OfficerTerm,
     PeopleImport,
+    SignInLock,
     User,
     appoint_officer,
-    end_officer_terms,
 )
 from organisation.people import ImportFailed, import_people
+from organisation.roles import assign_role, is_administrator
 
 # Django stores permission names in English ("Can add 产业链") when it migrates; the admin
 # shows them translated from the codename and the model's (translated) verbose name instead.
@@ -58,7 +61,22 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(ChinesePermissionsMixin, BaseGroupAdmin):
-    pass
+    """Groups carry permissions: only the system administrator (a superuser) touches them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(IndustryUnion)
@@ -139,8 +157,14 @@ class OfficerTermAdmin(SimpleHistoryAdmin):
 
 
 class RoleFormMixin(forms.ModelForm):
-    """Department staff need their department (also a database constraint: this turns the
-    crash into a form error); other roles belong to no department."""
+    """The role with what it needs: an officer's chain, department staff's department (also a
+    database constraint: this turns the crash into a form error). `assign_role` applies it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if "chain" in self.fields and instance is not None and instance.pk and instance.is_officer:
+            self.fields["chain"].initial = instance.current_chains().first()
 
     def clean(self):
         cleaned = super().clean() or {}
@@ -149,39 +173,93 @@ class RoleFormMixin(forms.ModelForm):
             self.add_error("department", _("职能部门人员须选择所属部门。"))
         elif role != User.Role.DEPARTMENT and department is not None:
             self.add_error("department", _("只有职能部门人员可以选择所属部门。"))
+        if role == User.Role.OFFICER and cleaned.get("chain") is None:
+            self.add_error("chain", _("联络员须选择产业链。"))
         return cleaned
 
 
+def chain_field():
+    return forms.ModelChoiceField(
+        IndustryChain.objects.all(),
+        required=False,
+        label=_("产业链"),
+        help_text=_("联络员所联络的产业链；任命后原联络员的任期同日结束。"),
+    )
+
+
 class UserChangeForm(RoleFormMixin, auth_forms.UserChangeForm):
-    pass
+    chain = chain_field()
 
 
 class UserCreationForm(RoleFormMixin, auth_forms.AdminUserCreationForm):
-    pass
+    chain = chain_field()
+
+
+MECHANISM = (_("联动机制"), {"fields": ["name", "role", "chain", "department"]})
 
 
 @admin.register(User)
 class UserAdmin(ChinesePermissionsMixin, SimpleHistoryAdmin, BaseUserAdmin):
+    """Superusers (the system administrator) see every field. Everyone else — the
+    secretariat — edits names, e-mail, roles, chains and departments only: the superuser and
+    staff flags, groups, permissions and passwords are not in their forms at all (posted
+    values are ignored), administrators' accounts are read-only to them, and the password
+    change view refuses other people's accounts."""
+
     form = UserChangeForm
     add_form = UserCreationForm
 
     list_display = ["username", "name", "role", "department", "email", "is_active"]
     list_filter = ["role", "department", "is_active"]
     search_fields = ["username", "name", "email"]
-    fieldsets = (
-        *(BaseUserAdmin.fieldsets or ()),
-        (_("联动机制"), {"fields": ["name", "role", "department"]}),
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), MECHANISM)
+    add_fieldsets = (*(BaseUserAdmin.add_fieldsets or ()), MECHANISM)
+    limited_fieldsets = (
+        (None, {"fields": ["username"]}),
+        (_("个人信息"), {"fields": ["email"]}),
+        MECHANISM,
     )
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        (_("联动机制"), {"fields": ["name", "role", "department"]}),
+    limited_add_fieldsets = (
+        (None, {"classes": ["wide"], "fields": ["username", "password1", "password2"]}),
+        (_("个人信息"), {"fields": ["email"]}),
+        MECHANISM,
     )
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Someone who stops being an officer leaves their chains (appointments are made in
-        # 联络员任期, which also sets the role).
-        if obj.role != User.Role.OFFICER:
-            end_officer_terms(obj)
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.limited_add_fieldsets if obj is None else self.limited_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_readonly_fields(request, obj)
+        return ["username"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and is_administrator(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Only the system administrator sets other people's passwords; everyone may set their own.
+        if not request.user.is_superuser and str(request.user.pk) != str(id):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the groups of the form: the role decides the secretariat group and staff flag.
+        role = form.cleaned_data.get("role", form.instance.role)
+        assign_role(
+            form.instance,
+            role,
+            chain=form.cleaned_data.get("chain") if role == User.Role.OFFICER else None,
+            department=form.cleaned_data.get("department"),
+            by=request.user,
+        )
 
 
 class UploadForm(forms.Form):
@@ -223,7 +301,7 @@ class PeopleImportAdmin(admin.ModelAdmin):
         result = errors = None
         if request.method == "POST" and form.is_valid():
             try:
-                result = import_people(form.cleaned_data["file"])
+                result = import_people(form.cleaned_data["file"], by=request.user)
                 messages.success(
                     request,
                     _("已导入%(n)d人：新建%(c)d人，更新%(u)d人。")
@@ -244,3 +322,26 @@ class PeopleImportAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "organisation/admin_import_people.html", context)
+
+
+@admin.register(SignInLock)
+class SignInLockAdmin(admin.ModelAdmin):
+    """Failed sign-ins by username (django-axes); deleting a row unlocks that username."""
+
+    list_display = ["username", "failures_since_start", "attempt_time", "ip_address", "locked"]
+    search_fields = ["username"]
+    ordering = ["-attempt_time"]
+    readonly_fields = ["username", "failures_since_start", "attempt_time", "ip_address"]
+    fields = readonly_fields
+
+    @admin.display(boolean=True, description=_("锁定中"))
+    def locked(self, obj) -> bool:
+        return obj.failures_since_start >= settings.AXES_FAILURE_LIMIT and (
+            obj.attempt_time > timezone.now() - settings.AXES_COOLOFF_TIME
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,11 +4,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.log import record
+from audit.models import Event
 from organisation import serializers as s
+from organisation import tokens
+from organisation.lockout import lockout_response
 from organisation.models import (
     Department,
     IndustryChain,
@@ -25,10 +29,24 @@ class TokenRequest(serializers.Serializer):
 
 
 class ObtainToken(APIView):
-    """Exchange a username and password for the API token: `Authorization: Token <token>`."""
+    """Exchange a username and password for the API token: `Authorization: Token <token>`.
+
+    The token expires after LIAISON_TOKEN_DAYS; `DELETE` revokes the caller's token.
+    Failures count towards the sign-in lockout exactly as on the web form (429 when locked).
+    """
 
     permission_classes = [AllowAny]
-    authentication_classes = []
+
+    def get_authenticators(self):
+        # POST signs in with a password; DELETE names the token to revoke.
+        if self.request is not None and self.request.method == "DELETE":
+            return super().get_authenticators()
+        return []
+
+    def get_permissions(self):
+        if self.request is not None and self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return super().get_permissions()
 
     @extend_schema(
         request=TokenRequest,
@@ -37,14 +55,29 @@ class ObtainToken(APIView):
     def post(self, request):
         data = TokenRequest(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        # django-axes reads and flags the Django request (DRF's wrapper would hide the flag).
+        django_request = request._request  # noqa: SLF001 - DRF keeps the HttpRequest there
+        user = authenticate(django_request, **data.validated_data)
+        if getattr(django_request, "axes_locked_out", False):
+            return lockout_response(django_request, credentials=data.validated_data)
         if user is None or not user.is_active:
             return Response(
                 {"non_field_errors": [_("用户名或密码不正确。")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=user)
+        token = tokens.issue(user)
+        record(Event.TOKEN_ISSUED, django_request, user=user, obj=user)
         return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        if not isinstance(request.auth, Token):
+            return Response(
+                {"detail": _("只能吊销以令牌认证的请求所用的令牌。")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        tokens.revoke(request.auth, "本人吊销")
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class Me(generics.RetrieveAPIView):

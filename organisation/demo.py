@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 
 from organisation.models import Department, IndustryChain, User, appoint_officer
-from organisation.reference import secretariat_group
+from organisation.roles import grant_administrator, secretariat_group
 
-DEMO_PASSWORD = "demo12345"
+# The one published password of every demo account; it satisfies the password policy (ten
+# characters, three classes) like any other password here.
+DEMO_PASSWORD = "Demo-2024-liaison"
 
 OFFICERS = {
     "software": ("zhangmin", "张敏"),
@@ -39,6 +41,8 @@ class DemoAccounts:
     officers: dict[str, User] = field(default_factory=dict)  # by chain code
     staff: dict[str, User] = field(default_factory=dict)  # by department code
     admin: User | None = None  # the superuser of /admin/
+    security_admin: User | None = None
+    audit_admin: User | None = None
 
     def rows(self) -> list[tuple[str, str, str]]:
         rows = [
@@ -53,6 +57,10 @@ class DemoAccounts:
         ]
         if self.admin:
             rows.append((self.admin.username, "系统管理员 · /admin/", self.admin.display_name))
+        if self.security_admin:
+            rows.append((self.security_admin.username, "安全管理员 · /admin/", "安全管理员"))
+        if self.audit_admin:
+            rows.append((self.audit_admin.username, "审计管理员 · /admin/", "审计管理员"))
         return rows
 
 
@@ -91,6 +99,13 @@ def seed_accounts() -> DemoAccounts:
         password_hash,
         is_staff=True,
         is_superuser=True,
+    )
+    grant_administrator(accounts.admin, "system")
+    accounts.security_admin = grant_administrator(
+        _account("anquan", "安全管理员", "", password_hash), "security"
+    )
+    accounts.audit_admin = grant_administrator(
+        _account("shenji", "审计管理员", "", password_hash), "audit"
     )
     for code, (username, name) in OFFICERS.items():
         user = _account(username, name, User.Role.OFFICER, password_hash)

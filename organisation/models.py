@@ -7,12 +7,19 @@ government's functional departments. Reference data carries stable codes
 
 from __future__ import annotations
 
+import secrets
+
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from audit.log import record
+from audit.models import Event
+from organisation.tokens import revoke_all
 
 
 class IndustryUnion(models.Model):
@@ -128,7 +135,12 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("所属部门"),
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # The address of the person's own calendar feed (/meetings.ics?feed=…): grants the feed
+    # and nothing else; reset on the profile page, which revokes the old address.
+    calendar_feed_key = models.CharField(
+        _("日历订阅密钥"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_feed_key"])
 
     class Meta:
         verbose_name = _("用户")
@@ -189,6 +201,30 @@ class User(AbstractUser):
 
     def current_chains(self):
         return IndustryChain.objects.filter(pk__in=self.chain_ids).select_related("union")
+
+    def save(self, *args, **kwargs):
+        # `set_password` leaves the raw password in `_password` until the save: a changed
+        # password of an existing account revokes every API token of that person.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            on_password_changed(self)
+
+    def feed_key(self) -> str:
+        """The calendar feed key, created on first use."""
+        if not self.calendar_feed_key:
+            self.reset_feed_key()
+        return self.calendar_feed_key
+
+    def reset_feed_key(self) -> str:
+        self.calendar_feed_key = secrets.token_urlsafe(32)
+        User.objects.filter(pk=self.pk).update(calendar_feed_key=self.calendar_feed_key)
+        return self.calendar_feed_key
+
+
+def on_password_changed(user: User) -> None:
+    revoke_all(user, "修改密码")
+    record(Event.PASSWORD_CHANGED, obj=user)
 
 
 class OfficerTerm(models.Model):
@@ -263,6 +299,16 @@ def end_officer_terms(user: User, on=None) -> None:
     for term in OfficerTerm.objects.filter(officer=user, ended_on__isnull=True):
         term.ended_on = max(on, term.started_on)
         term.save(update_fields=["ended_on"])
+
+
+class SignInLock(AccessAttempt):
+    """No table of its own: django-axes' failed sign-ins, shown in the organisation's admin as
+    「登录锁定」 so that the secretariat and the security administrator unlock (delete) them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录锁定")
+        verbose_name_plural = _("登录锁定")
 
 
 class PeopleImport(User):

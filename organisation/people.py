@@ -8,7 +8,6 @@ officer exactly as `add_user` does (`appoint_officer`: the previous term ends to
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -18,8 +17,9 @@ from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from organisation.models import Department, IndustryChain, User, appoint_officer, end_officer_terms
-from organisation.reference import secretariat_group
+from organisation import passwords
+from organisation.models import Department, IndustryChain, User
+from organisation.roles import assign_role, is_administrator
 
 HEADERS = {
     "username": {"username", "用户名", "账号"},
@@ -86,10 +86,13 @@ class Result:
         return len(self.created) + len(self.updated)
 
 
-def import_people(file) -> Result:
-    """Read, check every row, then write everything in one transaction; `ImportFailed` if any error."""
-    people = check(*read(file))
-    return _apply(people)
+def import_people(file, by: User | None = None) -> Result:
+    """Read, check every row, then write everything in one transaction; `ImportFailed` if any error.
+
+    `by` is the person importing: anyone but a superuser (the system administrator) may not
+    touch administrators' accounts nor set an existing person's password."""
+    people = check(*read(file), by=by)
+    return _apply(people, by=by)
 
 
 def read(file) -> tuple[dict[str, int], list[tuple[int, list]]]:
@@ -128,7 +131,9 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def check(columns: dict[str, int], rows: list[tuple[int, list]]) -> list[Person]:
+def check(
+    columns: dict[str, int], rows: list[tuple[int, list]], by: User | None = None
+) -> list[Person]:
     chains = {c.code: c for c in IndustryChain.objects.all()} | {
         c.name: c for c in IndustryChain.objects.all()
     }
@@ -207,6 +212,17 @@ def check(columns: dict[str, int], rows: list[tuple[int, list]]) -> list[Person]
                 validate_email(email)
             except ValidationError:
                 error("email", f"邮箱“{email}”格式不正确。")
+        password = cell("password")
+        trusted = by is None or by.is_superuser
+        person = existing.get(username)
+        if person is not None and not trusted and is_administrator(person):
+            error("username", f"用户“{username}”是管理员账号，只有系统管理员可以修改。")
+        if password and person is not None and not trusted:
+            error("password", "只有系统管理员可以修改已有人员的密码；请留空此格。")
+        elif password:
+            probe = person or User(username=username, name=cell("name"), email=email)
+            for reason in passwords.problems(password, probe):
+                error("password", reason)
         people.append(
             Person(
                 number,
@@ -216,7 +232,7 @@ def check(columns: dict[str, int], rows: list[tuple[int, list]]) -> list[Person]
                 chain,
                 department,
                 email,
-                cell("password"),
+                password,
             )
         )
     if errors:
@@ -224,29 +240,22 @@ def check(columns: dict[str, int], rows: list[tuple[int, list]]) -> list[Person]
     return people
 
 
-def _apply(people: list[Person]) -> Result:
+def _apply(people: list[Person], by: User | None = None) -> Result:
     result = Result()
     with transaction.atomic():
         for person in people:
             user, created = User.objects.get_or_create(username=person.username)
-            user.role = person.role
-            user.department = person.department
             user.name = person.name or user.name
             user.email = person.email or user.email
-            user.is_staff = user.is_staff or person.role == User.Role.SECRETARIAT
             if person.password:
                 user.set_password(person.password)
             elif created:
                 # New people need a way in; the generated password is shown once, to the importer.
-                result.passwords[user.username] = secrets.token_urlsafe(9)
+                result.passwords[user.username] = passwords.generate()
                 user.set_password(result.passwords[user.username])
             user.save()
+            assign_role(user, person.role, chain=person.chain, department=person.department, by=by)
             if person.chain:
-                appoint_officer(person.chain, user)
                 result.appointed.append((user.username, person.chain.name))
-            else:
-                end_officer_terms(user)
-            if person.role == User.Role.SECRETARIAT:
-                user.groups.add(secretariat_group())
             (result.created if created else result.updated).append(user.username)
     return result

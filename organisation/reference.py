@@ -3,9 +3,9 @@
 import json
 from pathlib import Path
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from organisation import roles
 from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
@@ -114,10 +114,5 @@ def load_reference_data(*, update: bool = False) -> dict[str, int]:
 
 
 def secretariat_group():
-    """The admin rights of the secretariat: the organisation and reference data, nothing else.
-
-    Issues and meetings change only through their state machines, never in the admin.
-    """
-    group, _created = Group.objects.get_or_create(name="秘书处")
-    group.permissions.set(Permission.objects.filter(content_type__app_label="organisation"))
-    return group
+    """The secretariat's admin group (organisation/roles.py says what it may do)."""
+    return roles.secretariat_group()

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from organisation.models import (
@@ -66,6 +67,7 @@ class MeSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True
     )
     department_name = serializers.CharField(source="department.name", default=None, read_only=True)
+    calendar_url = serializers.SerializerMethodField()
 
     class Meta:
         model = User
@@ -78,7 +80,13 @@ class MeSerializer(serializers.ModelSerializer):
             "department",
             "department_name",
             "email",
+            "calendar_url",
         ]
+
+    def get_calendar_url(self, user) -> str:
+        path = f"{reverse('meetings-ics')}?feed={user.feed_key()}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
     def get_chains(self, user) -> list[str]:
         return sorted(user.current_chains().values_list("code", flat=True))

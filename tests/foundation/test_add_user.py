@@ -23,7 +23,7 @@ def test_officer_becomes_the_chains_current_officer():
     out = add_user(
         "zhang",
         "--password",
-        "s3cret-pw",
+        "S3cret-pw-2024",
         "--role",
         "officer",
         "--chain",
@@ -34,12 +34,12 @@ def test_officer_becomes_the_chains_current_officer():
     assert "created zhang" in out
     user = User.objects.get(username="zhang")
     assert (user.role, user.name, user.department) == ("officer", "张敏", None)
-    assert user.check_password("s3cret-pw")
+    assert user.check_password("S3cret-pw-2024")
     assert IndustryChain.objects.get(code="software").current_term().officer == user
 
 
 def test_a_new_officer_replaces_the_previous_one(software_officer):
-    add_user("zhou", "--password", "pw", "--role", "officer", "--chain", "software")
+    add_user("zhou", "--password", "Pw-2024-abcd", "--role", "officer", "--chain", "software")
     terms = IndustryChain.objects.get(code="software").officer_terms.order_by("started_on", "pk")
     assert [(t.officer.username, t.ended_on is None) for t in terms] == [
         ("zhang", False),
@@ -49,14 +49,22 @@ def test_a_new_officer_replaces_the_previous_one(software_officer):
 
 def test_department_staff():
     add_user(
-        "li", "--password", "pw", "--role", "department", "--department", "hrss", "--name", "李强"
+        "li",
+        "--password",
+        "Pw-2024-abcd",
+        "--role",
+        "department",
+        "--department",
+        "hrss",
+        "--name",
+        "李强",
     )
     user = User.objects.get(username="li")
     assert (user.role, user.department.code, user.is_staff) == ("department", "hrss", False)
 
 
 def test_secretariat_may_use_the_admin():
-    add_user("wang", "--password", "pw", "--role", "secretariat")
+    add_user("wang", "--password", "Pw-2024-abcd", "--role", "secretariat")
     user = User.objects.get(username="wang")
     assert user.role == "secretariat" and user.is_staff
     assert user.has_perm("organisation.change_industrychain")
@@ -64,15 +72,17 @@ def test_secretariat_may_use_the_admin():
 
 
 def test_leader():
-    add_user("liu", "--password", "pw", "--role", "leader", "--name", "刘建国")
+    add_user("liu", "--password", "Pw-2024-abcd", "--role", "leader", "--name", "刘建国")
     assert User.objects.get(username="liu").role == "leader"
 
 
 def test_running_again_updates_the_person_and_ends_an_old_officer_term(software_officer):
-    out = add_user("zhang", "--password", "new-pw", "--role", "department", "--department", "hrss")
+    out = add_user(
+        "zhang", "--password", "New-pw-2024x", "--role", "department", "--department", "hrss"
+    )
     assert "updated zhang" in out
     user = User.objects.get(username="zhang")
-    assert user.role == "department" and user.check_password("new-pw")
+    assert user.role == "department" and user.check_password("New-pw-2024x")
     assert user.name == "张敏"  # kept when --name is not given
     assert IndustryChain.objects.get(code="software").current_term() is None
     assert User.objects.filter(username="zhang").count() == 1
@@ -95,13 +105,15 @@ def test_running_again_updates_the_person_and_ends_an_old_officer_term(software_
 )
 def test_mistakes_are_refused_with_a_clear_message(args, message):
     with pytest.raises(CommandError, match=message):
-        add_user("someone", "--password", "pw", *args)
+        add_user("someone", "--password", "Pw-2024-abcd", *args)
     assert not User.objects.filter(username="someone").exists()
 
 
 def test_unknown_chain_lists_the_known_codes():
     with pytest.raises(CommandError, match="known: .*software"):
-        add_user("someone", "--password", "pw", "--role", "officer", "--chain", "softwear")
+        add_user(
+            "someone", "--password", "Pw-2024-abcd", "--role", "officer", "--chain", "softwear"
+        )
 
 
 def test_a_mistake_exits_non_zero_from_the_shell(tmp_path):
@@ -126,5 +138,5 @@ def test_a_mistake_exits_non_zero_from_the_shell(tmp_path):
 
 
 def test_the_chain_of_a_second_persona_is_unaffected(software_officer, ai_officer):
-    add_user("zhou", "--password", "pw", "--role", "officer", "--chain", "software")
+    add_user("zhou", "--password", "Pw-2024-abcd", "--role", "officer", "--chain", "software")
     assert IndustryChain.objects.get(code="ai").current_term().officer == ai_officer

@@ -7,7 +7,10 @@ pytestmark = pytest.mark.django_db
 
 def test_me_for_an_officer(api, software_officer):
     response = api.as_user(software_officer).get("/api/v1/me/")
-    assert response.json() == {
+    me = response.json()
+    # DESIGN "Public API": the person's own calendar feed (tests/security/test_feed_key.py).
+    assert me.pop("calendar_url").startswith("http://testserver/meetings.ics?feed=")
+    assert me == {
         "id": software_officer.pk,
         "username": "zhang",
         "name": "张敏",

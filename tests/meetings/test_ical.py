@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
-from rest_framework.authtoken.models import Token
 
 from meetings.models import Kind, MeetingState
 from meetings.services import perform_meeting_transition
@@ -55,12 +54,12 @@ def test_a_cancelled_meeting_is_marked_cancelled(client, secretariat):
     assert str(got["2030年第1次产业链联络员会议"]["status"]) == "CANCELLED"
 
 
-def test_calendar_clients_sign_in_with_the_api_token(client, software_officer):
+def test_calendar_clients_sign_in_with_the_feed_key(client, software_officer):
     make_meeting(date(2030, 3, 1))
     assert client.get("/meetings.ics").status_code == 401
-    assert client.get("/meetings.ics?token=wrong").status_code == 401
-    token = Token.objects.create(user=software_officer)
-    r = client.get(f"/meetings.ics?token={token.key}")
+    assert client.get("/meetings.ics?feed=wrong").status_code == 401
+    key = software_officer.feed_key()
+    r = client.get(f"/meetings.ics?feed={key}")
     assert r.status_code == 200 and len(events(r)[0]) == 1
 
 

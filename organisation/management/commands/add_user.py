@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from organisation.models import Department, IndustryChain, User, appoint_officer, end_officer_terms
-from organisation.reference import secretariat_group
+from organisation import passwords
+from organisation.models import Department, IndustryChain, User
+from organisation.roles import ADMIN_ROLES, assign_role, grant_administrator
 
 
 class Command(BaseCommand):
@@ -19,9 +20,26 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="display name, e.g. 张三")
         parser.add_argument("--email", default="")
         parser.add_argument("--staff", action="store_true", help="may use the admin site")
+        parser.add_argument(
+            "--admin",
+            choices=sorted(ADMIN_ROLES),
+            help="also an administrator: system (superuser), security (unlocks, revokes), "
+            "audit (reads the audit log)",
+        )
 
     def handle(
-        self, *args, username, password, role, chain, department, name, email, staff, **options
+        self,
+        *args,
+        username,
+        password,
+        role,
+        chain,
+        department,
+        name,
+        email,
+        staff,
+        admin,
+        **options,
     ):
         if role not in User.Role.values:
             raise CommandError(
@@ -51,21 +69,24 @@ class Command(BaseCommand):
         elif department:
             raise CommandError("--department is only for --role department")
 
+        existing = User.objects.filter(username=username).first()
+        probe = existing or User(username=username, name=name, email=email)
+        reasons = passwords.problems(password, probe)
+        if reasons:
+            raise CommandError("密码不符合要求：" + " ".join(reasons))
+
         with transaction.atomic():
             user, created = User.objects.get_or_create(username=username)
             user.set_password(password)
-            user.role = role
-            user.department = dept_obj
             user.name = name or user.name
             user.email = email or user.email
-            user.is_staff = staff or user.is_staff or role == User.Role.SECRETARIAT
             user.save()
-            if chain_obj:
-                appoint_officer(chain_obj, user)
-            else:
-                end_officer_terms(user)
-            if role == User.Role.SECRETARIAT:
-                user.groups.add(secretariat_group())
+            assign_role(user, role, chain=chain_obj, department=dept_obj)
+            if staff and not user.is_staff:
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
+            if admin:
+                grant_administrator(user, admin)
         verb = "created" if created else "updated"
         where = f" ({chain or department})" if (chain or department) else ""
         self.stdout.write(self.style.SUCCESS(f"{verb} {username}: {role}{where}"))
