@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -195,7 +197,11 @@ class UserCreationForm(RoleFormMixin, auth_forms.AdminUserCreationForm):
     chain = chain_field()
 
 
-MECHANISM = (_("联动机制"), {"fields": ["name", "role", "chain", "department"]})
+# Any: django-stubs names the fieldset type only in its stubs (_FieldOpts).
+MECHANISM: Any = (
+    _("联动机制"),
+    {"fields": ["name", "role", "chain", "department"]},
+)
 
 
 @admin.register(User)
@@ -331,8 +337,7 @@ class SignInLockAdmin(admin.ModelAdmin):
     list_display = ["username", "failures_since_start", "attempt_time", "ip_address", "locked"]
     search_fields = ["username"]
     ordering = ["-attempt_time"]
-    readonly_fields = ["username", "failures_since_start", "attempt_time", "ip_address"]
-    fields = readonly_fields
+    readonly_fields = fields = ("username", "failures_since_start", "attempt_time", "ip_address")
 
     @admin.display(boolean=True, description=_("锁定中"))
     def locked(self, obj) -> bool:

@@ -8,7 +8,7 @@ import math
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -33,6 +33,7 @@ def lockout_response(request, original_response=None, credentials=None):
     message = _("登录失败次数过多，账号已锁定至%(time)s，请届时再试或联系秘书处解锁。") % {
         "time": time_format(timezone.localtime(until), "H:i")
     }
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=429)
     else:

@@ -205,16 +205,14 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         # `set_password` leaves the raw password in `_password` until the save: a changed
         # password of an existing account revokes every API token of that person.
-        password_changed = self._password is not None and self.pk is not None
+        password_changed = getattr(self, "_password", None) is not None and self.pk is not None
         super().save(*args, **kwargs)
         if password_changed:
             on_password_changed(self)
 
     def feed_key(self) -> str:
         """The calendar feed key, created on first use."""
-        if not self.calendar_feed_key:
-            self.reset_feed_key()
-        return self.calendar_feed_key
+        return self.calendar_feed_key or self.reset_feed_key()
 
     def reset_feed_key(self) -> str:
         self.calendar_feed_key = secrets.token_urlsafe(32)

@@ -121,7 +121,7 @@ def assign_role(
             user.groups.remove(secretariat)
             user.is_staff = is_administrator(user)
         user.save(update_fields=["role", "department", "is_staff"])
-        if role == User.Role.OFFICER:
+        if chain is not None and role == User.Role.OFFICER:
             appoint_officer(chain, user)
         else:
             end_officer_terms(user)
