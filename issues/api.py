@@ -14,7 +14,12 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -28,13 +33,13 @@ from issues.filters import IssueFilter
 from issues.models import Attachment, Issue, IssueUpdate
 from issues.permissions import may_post_update
 from issues.services import (
-    TRANSITIONS,
     check_transition,
     issue_for,
     perform_transition,
     post_update,
     raise_issue,
 )
+from issues.transitions import TRANSITIONS
 
 ORDERING = OpenApiParameter(
     "ordering",
@@ -106,14 +111,18 @@ class IssueDetail(generics.RetrieveAPIView):
 class IssueTransition(APIView):
     @extend_schema(
         summary="Take one transition of the state machine",
-        description="assign, reassign, return, resolve, verify, reopen, withdraw; "
-        "the body carries that transition's inputs.",
+        description=", ".join(TRANSITIONS) + "; the body carries that transition's inputs.",
         parameters=[
             OpenApiParameter(
                 "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(TRANSITIONS)
             )
         ],
-        request=s.TransitionInputDoc,
+        # One of the transitions' own input serializers, as the table names them.
+        request=PolymorphicProxySerializer(
+            component_name="IssueTransitionInput",
+            serializers=[t.inputs for t in TRANSITIONS.values()],
+            resource_type_field_name=None,
+        ),
         responses={200: s.IssueSerializer},
     )
     def post(self, request, pk: int, name: str):
@@ -122,7 +131,7 @@ class IssueTransition(APIView):
         issue = issue_for(request.user, pk)
         # Role (403) and state (409) come before the body (400): the answer names the real obstacle.
         check_transition(issue, name, request.user)
-        data = s.TRANSITION_INPUTS[name](data=request.data)
+        data = TRANSITIONS[name].inputs(data=request.data)
         data.is_valid(raise_exception=True)
         perform_transition(issue, name, request.user, **data.validated_data)
         fresh = issue_for(request.user, pk)

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class IssuesConfig(AppConfig):
     name = "issues"
     verbose_name = _("难点堵点")
-
-    def ready(self) -> None:
-        from issues import signals  # noqa: F401

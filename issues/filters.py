@@ -4,7 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from issues.models import Issue, State, today
+from issues.deadlines import overdue_q, today
+from issues.models import Issue, State
 from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
 
 
@@ -67,7 +68,7 @@ class IssueFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Q(state=State.ASSIGNED, due_date__lt=today())
+        overdue = overdue_q(today())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_text(self, queryset, name, value):

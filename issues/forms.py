@@ -1,19 +1,24 @@
-"""Forms of the issues web UI: filing, progress notes, and one form per transition.
+"""Forms of the issues web UI: filing, progress notes, and the form of each transition.
 
 The forms only collect input; the rules (due date not in the past, reason required …)
 live on the model's transitions, and their `ValidationError`s are put back on these
-forms by the views so that the message shows next to the field.
+forms by the views so that the message shows next to the field. A transition's form is
+built from its input serializer (`issues.inputs`), so the web and the API take one input.
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from issues.attachments import validate_upload
-from issues.models import Issue, Satisfaction, today
-from organisation.models import Department, IndustryChain, IssueCategory, Measure
+from issues.transitions import TRANSITIONS
+from liaison.forms import SerializerForm, form_for_serializer
+from organisation.models import IndustryChain, IssueCategory, Measure
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -45,20 +50,6 @@ class MultipleFileField(forms.FileField):
         if errors:
             raise forms.ValidationError(errors)
         return cleaned
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker (phones show their native one)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
-
-    def get_context(self, name, value, attrs):
-        # The picker refuses past dates up front; the model refuses them anyway.
-        attrs = {**(attrs or {}), "min": today().isoformat()}
-        return super().get_context(name, value, attrs)
 
 
 def _text(rows: int = 3, **attrs):
@@ -129,97 +120,11 @@ class UpdateForm(forms.Form):
 # --- transitions -------------------------------------------------------------------
 
 
-class TransitionForm(forms.Form):
-    """Input of one transition; `inputs()` is what `perform_transition` receives."""
-
-    def inputs(self) -> dict:
-        return dict(self.cleaned_data)
+@cache
+def _transition_form_class(name: str) -> type[SerializerForm]:
+    return form_for_serializer(TRANSITIONS[name].inputs, name)
 
 
-def _departments():
-    return Department.objects.all()
-
-
-class AssignForm(TransitionForm):
-    department = forms.ModelChoiceField(
-        label=_("承办部门"),
-        queryset=Department.objects.none(),
-        empty_label=_("请选择"),
-        widget=_select(),
-    )
-    due_date = forms.DateField(label=_("办理时限"), widget=DateInput())
-    note = forms.CharField(label=_("交办意见"), required=False, widget=_text(2))
-
-    def __init__(self, *args, departments=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = (
-            departments if departments is not None else _departments()
-        )
-
-
-class ReassignForm(TransitionForm):
-    department = forms.ModelChoiceField(
-        label=_("新的承办部门"),
-        queryset=Department.objects.none(),
-        required=False,
-        empty_label=_("（不变）"),
-        widget=_select(),
-    )
-    due_date = forms.DateField(label=_("新的办理时限"), required=False, widget=DateInput())
-    reason = forms.CharField(label=_("改派理由"), widget=_text(2))
-
-    def __init__(self, *args, departments=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = (
-            departments if departments is not None else _departments()
-        )
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("department") and not data.get("due_date") and not self.errors:
-            raise forms.ValidationError(_("请指定新的承办部门或新的办理时限。"))
-        return data
-
-
-class ReturnForm(TransitionForm):
-    reason = forms.CharField(label=_("退回理由"), widget=_text(2))
-
-
-class ResolveForm(TransitionForm):
-    resolution = forms.CharField(label=_("办理结果"), widget=_text(4))
-
-
-class VerifyForm(TransitionForm):
-    satisfaction = forms.ChoiceField(
-        label=_("满意度"),
-        choices=Satisfaction.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-    )
-    note = forms.CharField(label=_("核实意见"), required=False, widget=_text(2))
-
-
-class ReopenForm(TransitionForm):
-    reason = forms.CharField(label=_("重新办理的理由"), widget=_text(2))
-
-
-class WithdrawForm(TransitionForm):
-    reason = forms.CharField(label=_("撤回理由"), widget=_text(2))
-
-
-TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
-    "assign": AssignForm,
-    "reassign": ReassignForm,
-    "return": ReturnForm,
-    "resolve": ResolveForm,
-    "verify": VerifyForm,
-    "reopen": ReopenForm,
-    "withdraw": WithdrawForm,
-}
-
-
-def transition_form(name: str, issue: Issue, data=None, departments=None) -> TransitionForm:
-    form_class = TRANSITION_FORMS[name]
-    kwargs = {"prefix": name}
-    if form_class in (AssignForm, ReassignForm):
-        kwargs["departments"] = departments
-    return form_class(data, **kwargs)
+def transition_form(name: str, data: QueryDict | None = None) -> SerializerForm:
+    """The web form of transition `name`: the fields of its input serializer, prefixed by name."""
+    return _transition_form_class(name)(data, prefix=name)

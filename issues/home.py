@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from issues.deadlines import overdue_q
 from issues.models import Issue, State, today
+from issues.states import HANDLING_STATES
 from organisation.models import Department
 
 LIST_SIZE = 20
@@ -48,7 +50,7 @@ def _department(user) -> dict:
     # Sorting by due date puts the overdue ones (earliest dates) first.
     assigned = (
         Issue.objects.with_related()
-        .filter(department_id=user.department_id, state=State.ASSIGNED)
+        .filter(department_id=user.department_id, state__in=HANDLING_STATES)
         .order_by("due_date", "raised_at")
     )
     inbox = list(assigned[: INBOX_SIZE + 1])
@@ -91,7 +93,7 @@ def _counts() -> dict:
     row = Issue.objects.aggregate(
         total=Count("pk"),
         **{state: Count("pk", filter=Q(state=state)) for state in State.values},
-        overdue=Count("pk", filter=Q(state=State.ASSIGNED, due_date__lt=today())),
+        overdue=Count("pk", filter=overdue_q(today())),
     )
     row["by_state"] = [(value, label, row[value]) for value, label in State.choices]
     return row

@@ -1,13 +1,16 @@
 """Bottlenecks (难点堵点) and their state machine.
 
-The seven transitions of DESIGN.md are methods on `Issue`; each checks its inputs,
-keeps the invariants and records its effect. They never save: `issues.services`
-runs them under permission, inside a transaction, and writes the one history row.
+The transitions are methods on `Issue`, each with its source, target and permission on
+its `@transition`; each checks its inputs, keeps the invariants and records its effect.
+They never save: `issues.services` runs them under permission, inside a transaction, and
+writes the one history row. What else a transition has - its public name, label, input,
+button and notification - is its row in `issues.transitions`.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,32 +21,31 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from issues import deadlines
+from issues.deadlines import today
+from issues.permissions import (
+    FSMRule,
+    is_current_officer_of_chain,
+    is_secretariat,
+    is_staff_of_handling_department,
+)
+from issues.states import OPEN_STATES, Satisfaction, State
 from liaison.history import TransitionFields
 from organisation.models import Department, IndustryChain, IssueCategory, Measure
 
-WARNING_DAYS = 3  # "yellow" when due within this many days
-
-
-class State(models.TextChoices):
-    RAISED = "raised", _("待交办")
-    ASSIGNED = "assigned", _("办理中")
-    RESOLVED = "resolved", _("待核实")
-    VERIFIED = "verified", _("已办结")
-    WITHDRAWN = "withdrawn", _("已撤回")
-
-
-OPEN_STATES = (State.RAISED, State.ASSIGNED, State.RESOLVED)
-FINAL_STATES = (State.VERIFIED, State.WITHDRAWN)
-
-
-class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", _("满意")
-    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
-
-
-def today() -> date:
-    """Today in Asia/Shanghai: deadlines are Beijing dates, whatever the server's clock zone."""
-    return timezone.localdate()
+# State, its groups and `today` are imported from here by most of the project.
+__all__ = [
+    "OPEN_STATES",
+    "Attachment",
+    "Issue",
+    "IssueDepartment",
+    "IssueQuerySet",
+    "IssueUpdate",
+    "Satisfaction",
+    "State",
+    "attachment_path",
+    "today",
+]
 
 
 class IssueQuerySet(models.QuerySet):
@@ -60,11 +62,29 @@ class IssueQuerySet(models.QuerySet):
             return self.filter(pk__in=involved.values("issue_id"))
         return self.none()
 
-    def overdue(self, on: date | None = None) -> IssueQuerySet:
-        return self.filter(state=State.ASSIGNED, due_date__lt=on or today())
-
     def open(self) -> IssueQuerySet:
         return self.filter(state__in=OPEN_STATES)
+
+    # The deadline rules of `issues.deadlines`; `on` is the reference date (default today).
+
+    def overdue(self, on: date | None = None, *, by_more_than: int = 0) -> IssueQuerySet:
+        """Past the due date on `on`; `by_more_than=n`: `days_overdue` greater than n."""
+        return self.filter(deadlines.overdue_q(on or today(), by_more_than=by_more_than))
+
+    def due_soon(self, on: date | None = None) -> IssueQuerySet:
+        return self.filter(deadlines.due_soon_q(on or today()))
+
+    def warning(self, level: str, on: date | None = None) -> IssueQuerySet:
+        """The issues whose `warning` on `on` is `level` (`red` or `yellow`)."""
+        if level == "red":
+            return self.overdue(on)
+        if level == "yellow":
+            return self.due_soon(on)
+        raise ValueError(f"unknown warning level {level!r}")
+
+    def escalated(self, on: date | None = None) -> IssueQuerySet:
+        """督导事项 on `on`."""
+        return self.filter(deadlines.escalated_q(on or today()))
 
     def with_related(self) -> IssueQuerySet:
         return self.select_related("chain__union", "category", "measure", "department", "raised_by")
@@ -185,30 +205,37 @@ class Issue(ConcurrentTransitionMixin, models.Model):
     def union(self):
         return self.chain.union
 
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
+    # The deadline rules of `issues.deadlines`, on a reference date (default today); the
+    # properties are today's answer, for templates and the JSON.
+
+    def days_overdue_on(self, on: date | None = None) -> int:
+        return deadlines.days_overdue(self.state, self.due_date, on or today())
+
+    def is_overdue_on(self, on: date | None = None) -> bool:
+        return deadlines.is_overdue(self.state, self.due_date, on or today())
+
+    def warning_on(self, on: date | None = None) -> str | None:
+        return deadlines.warning(self.state, self.due_date, on or today())
+
+    def is_escalated_on(self, on: date | None = None) -> bool:
+        return deadlines.is_escalated(self.state, self.due_date, self.reopen_count, on or today())
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.state == State.ASSIGNED and self.due_date is not None and self.due_date < today()
-        )
+        return self.is_overdue_on()
 
     @property
     def days_overdue(self) -> int:
-        return (today() - self.due_date).days if self.is_overdue else 0
+        return self.days_overdue_on()
 
     @property
     def warning(self) -> str | None:
         """`red` when overdue, `yellow` when due within three days, else None."""
-        if self.state != State.ASSIGNED or self.due_date is None:
-            return None
-        if self.due_date < today():
-            return "red"
-        if self.due_date <= today() + timedelta(days=WARNING_DAYS):
-            return "yellow"
-        return None
+        return self.warning_on()
+
+    @property
+    def is_escalated(self) -> bool:
+        return self.is_escalated_on()
 
     @property
     def days_to_resolve(self) -> int | None:
@@ -221,7 +248,12 @@ class Issue(ConcurrentTransitionMixin, models.Model):
     # --- the state machine (DESIGN "The bottleneck state machine") ----------------------
     # Inputs are checked here so that UI, API and meeting decisions share one rule set.
 
-    @transition(field=state, source=State.RAISED, target=State.ASSIGNED)
+    @transition(
+        field=state,
+        source=State.RAISED,
+        target=State.ASSIGNED,
+        permission=FSMRule(is_secretariat),
+    )
     def assign(self, *, department: Department, due_date: date, note: str = "") -> None:
         _require_department(department)
         _require_future_due_date(due_date)
@@ -229,7 +261,12 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         self.assigned_at = timezone.now()
         self.first_assigned_at = self.first_assigned_at or self.assigned_at
 
-    @transition(field=state, source=State.ASSIGNED, target=State.ASSIGNED)
+    @transition(
+        field=state,
+        source=State.ASSIGNED,
+        target=State.ASSIGNED,
+        permission=FSMRule(is_secretariat),
+    )
     def reassign(
         self,
         *,
@@ -252,27 +289,47 @@ class Issue(ConcurrentTransitionMixin, models.Model):
             self.department = department
             self.assigned_at = timezone.now()
 
-    @transition(field=state, source=State.ASSIGNED, target=State.RAISED)
+    @transition(
+        field=state,
+        source=State.ASSIGNED,
+        target=State.RAISED,
+        permission=FSMRule(is_staff_of_handling_department),
+    )
     def return_to_secretariat(self, *, reason: str) -> None:
         _require_text("reason", reason, _("退回须说明理由。"))
         self.department, self.due_date = None, None
         self.assigned_at = None
         self.return_count += 1
 
-    @transition(field=state, source=State.ASSIGNED, target=State.RESOLVED)
+    @transition(
+        field=state,
+        source=State.ASSIGNED,
+        target=State.RESOLVED,
+        permission=FSMRule(is_staff_of_handling_department),
+    )
     def resolve(self, *, resolution: str) -> None:
         _require_text("resolution", resolution, _("请填写办理结果。"))
         self.resolution = resolution.strip()
         self.resolved_at = timezone.now()
 
-    @transition(field=state, source=State.RESOLVED, target=State.VERIFIED)
+    @transition(
+        field=state,
+        source=State.RESOLVED,
+        target=State.VERIFIED,
+        permission=FSMRule(is_current_officer_of_chain),
+    )
     def verify(self, *, satisfaction: str, note: str = "") -> None:
         if satisfaction not in Satisfaction.values:
             raise ValidationError({"satisfaction": _("请选择满意或基本满意。")})
         self.satisfaction = satisfaction
         self.verified_at = timezone.now()
 
-    @transition(field=state, source=State.RESOLVED, target=State.ASSIGNED)
+    @transition(
+        field=state,
+        source=State.RESOLVED,
+        target=State.ASSIGNED,
+        permission=FSMRule(is_current_officer_of_chain),
+    )
     def reopen(self, *, reason: str) -> None:
         # The department keeps the issue; its earlier resolution stays in the history.
         _require_text("reason", reason, _("重新办理须说明理由。"))
@@ -280,7 +337,12 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         self.resolved_at = None
         self.reopen_count += 1
 
-    @transition(field=state, source=State.RAISED, target=State.WITHDRAWN)
+    @transition(
+        field=state,
+        source=State.RAISED,
+        target=State.WITHDRAWN,
+        permission=FSMRule(is_current_officer_of_chain | is_secretariat),
+    )
     def withdraw(self, *, reason: str) -> None:
         _require_text("reason", reason, _("撤回须说明理由。"))
         self.closed_at = timezone.now()
@@ -350,8 +412,6 @@ class IssueUpdate(models.Model):
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     # The stored name is random: user file names never become paths on disk.
-    import uuid
-
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"attachments/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
 

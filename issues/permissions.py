@@ -1,15 +1,36 @@
-"""Who may do what to an issue: the one place the UI, the API and meetings ask.
+"""Who may do what to an issue: the predicates the UI, the API and meetings ask.
 
-Visibility (404) is `Issue.objects.visible_to`. Here: may this person take this
-transition on this issue *at all* (403 if not), independent of the current state
-(a wrong state is a 409, decided by the state machine).
+Visibility (404) is `Issue.objects.visible_to`. Here: may this person take a transition
+on this issue *at all* (403 if not), independent of the current state (a wrong state is a
+409, decided by the state machine). Each transition names its predicate once, on its model
+method: `@transition(..., permission=FSMRule(is_secretariat))`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 
 from organisation.models import User
+
+
+class FSMRule:
+    """A `rules` predicate in the shape django-fsm calls `permission=`: `(instance, user)`.
+
+    django-fsm does not check it when the method runs: `issues.services` does, in the one
+    path every transition takes. The predicate stays reachable (`.predicate`) so that the
+    403 check can ask it without the state (`issues.transitions.Transition.allows`).
+    """
+
+    def __init__(self, predicate: rules.Predicate) -> None:
+        self.predicate = predicate
+
+    def __call__(self, instance: Any, user: Any) -> bool:
+        return bool(self.predicate.test(user, instance))
+
+    def __repr__(self) -> str:
+        return f"FSMRule({self.predicate!r})"
 
 
 @rules.predicate
@@ -40,23 +61,8 @@ def is_staff_of_current_department(user: User, issue) -> bool:
     )
 
 
-TRANSITION_RULES = {
-    "assign": is_secretariat,
-    "reassign": is_secretariat,
-    "return": is_staff_of_handling_department,
-    "resolve": is_staff_of_handling_department,
-    "verify": is_current_officer_of_chain,
-    "reopen": is_current_officer_of_chain,
-    "withdraw": is_current_officer_of_chain | is_secretariat,
-}
-
 # Progress notes come from whoever handles the issue now; a department that returned it is done.
 rules.add_rule("issues.post_update", is_staff_of_current_department | is_secretariat)
-
-
-def may_take(user: User, issue, name: str) -> bool:
-    rule = TRANSITION_RULES.get(name)
-    return bool(rule and rule.test(user, issue))
 
 
 def may_raise(user: User, chain) -> bool:

@@ -6,13 +6,15 @@ measure by its number, people by username; the `*_name` fields are for display o
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from issues.models import Attachment, Issue, IssueUpdate, Satisfaction
-from issues.services import TRANSITIONS, available_transitions
-from organisation.models import Department, IndustryChain, IssueCategory, Measure
+from issues.services import available_transitions
+from issues.transitions import TRANSITIONS
+from organisation.models import IndustryChain, IssueCategory, Measure
 
 
 class IssueSerializer(serializers.ModelSerializer):
@@ -117,102 +119,6 @@ class IssueCreateSerializer(serializers.Serializer):
     )
 
 
-# --- transition inputs --------------------------------------------------------------
-# One serializer per transition: DESIGN's table says which inputs each one takes.
-# Rules that need the issue (a due date not in the past, …) live in the model's methods.
-
-
-def _required_text(label, message):
-    return serializers.CharField(
-        label=label, error_messages={"required": message, "blank": message, "null": message}
-    )
-
-
-def _optional_text(label):
-    return serializers.CharField(label=label, required=False, allow_blank=True, default="")
-
-
-def _department(required: bool):
-    return serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Department.objects.all(),
-        required=required,
-        label=_("承办部门"),
-        error_messages={
-            "does_not_exist": _("没有代码为“{value}”的部门。"),
-            "required": _("请选择承办部门。"),
-        },
-    )
-
-
-class AssignInput(serializers.Serializer):
-    department = _department(required=True)
-    due_date = serializers.DateField(
-        label=_("办理时限"), error_messages={"required": _("请填写办理时限。")}
-    )
-    note = _optional_text(_("交办意见"))
-
-
-class ReassignInput(serializers.Serializer):
-    department = _department(required=False)
-    due_date = serializers.DateField(label=_("办理时限"), required=False)
-    reason = _optional_text(_("改派理由"))
-
-
-class ReturnInput(serializers.Serializer):
-    reason = _required_text(_("退回理由"), _("退回须说明理由。"))
-
-
-class ResolveInput(serializers.Serializer):
-    resolution = _required_text(_("办理结果"), _("请填写办理结果。"))
-
-
-class VerifyInput(serializers.Serializer):
-    satisfaction = serializers.ChoiceField(
-        choices=Satisfaction.choices,
-        label=_("满意度"),
-        error_messages={
-            "required": _("请选择满意或基本满意。"),
-            "invalid_choice": _("请选择满意或基本满意。"),
-        },
-    )
-    note = _optional_text(_("核实意见"))
-
-
-class ReopenInput(serializers.Serializer):
-    reason = _required_text(_("重新办理理由"), _("重新办理须说明理由。"))
-
-
-class WithdrawInput(serializers.Serializer):
-    reason = _required_text(_("撤回理由"), _("撤回须说明理由。"))
-
-
-TRANSITION_INPUTS: dict[str, type[serializers.Serializer]] = {
-    "assign": AssignInput,
-    "reassign": ReassignInput,
-    "return": ReturnInput,
-    "resolve": ResolveInput,
-    "verify": VerifyInput,
-    "reopen": ReopenInput,
-    "withdraw": WithdrawInput,
-}
-
-
-class TransitionInputDoc(serializers.Serializer):
-    """For the schema only: the union of every transition's inputs (each takes a subset)."""
-
-    department = serializers.CharField(required=False, help_text="assign (required), reassign")
-    due_date = serializers.DateField(required=False, help_text="assign (required), reassign")
-    note = serializers.CharField(required=False, help_text="assign, verify")
-    reason = serializers.CharField(
-        required=False, help_text="return, reopen, withdraw (required); reassign"
-    )
-    resolution = serializers.CharField(required=False, help_text="resolve (required)")
-    satisfaction = serializers.ChoiceField(
-        choices=Satisfaction.choices, required=False, help_text="verify (required)"
-    )
-
-
 # --- history and progress notes -------------------------------------------------------
 
 
@@ -256,8 +162,6 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     def get_url(self, attachment) -> str:
         """The API download (token or session), which checks visibility like the issue does."""
-        from django.urls import reverse
-
         path = reverse("api:issue-attachment", args=[attachment.issue_id, attachment.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path

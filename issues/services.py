@@ -6,57 +6,44 @@ Views and the API call these and turn the exceptions into a message or a status 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm import ConcurrentTransition, has_transition_perm
 
-from issues.models import Issue, IssueDepartment, State
-from issues.permissions import may_raise, may_take
+from issues.models import Issue, IssueDepartment, IssueUpdate, State
+from issues.permissions import may_post_update, may_raise
+from issues.signals import issue_transitioned
+from issues.transitions import TRANSITIONS, Transition
 from liaison.access import Conflict
 from liaison.history import save_transition
+
+__all__ = [
+    "TRANSITIONS",
+    "TransitionConflict",
+    "available_transitions",
+    "check_transition",
+    "issue_for",
+    "perform_transition",
+    "post_update",
+    "raise_issue",
+]
 
 
 class TransitionConflict(Conflict):
     """The issue is not in a state that allows this, or someone changed it a moment ago."""
 
 
-@dataclass(frozen=True)
-class TransitionSpec:
-    name: str
-    method: str
-    label: str  # lazy translation: str(label) in the request's language
-    reason_field: str | None  # the input whose text becomes the history reason
-
-
-TRANSITIONS: dict[str, TransitionSpec] = {
-    spec.name: spec
-    for spec in [
-        # Labels are lazy: they are read in the language of each request, not at import.
-        TransitionSpec("assign", "assign", gettext_lazy("交办"), "note"),
-        TransitionSpec("reassign", "reassign", gettext_lazy("改派"), "reason"),
-        TransitionSpec("return", "return_to_secretariat", gettext_lazy("退回"), "reason"),
-        TransitionSpec("resolve", "resolve", gettext_lazy("办结"), "resolution"),
-        TransitionSpec("verify", "verify", gettext_lazy("核实"), "note"),
-        TransitionSpec("reopen", "reopen", gettext_lazy("重新办理"), "reason"),
-        TransitionSpec("withdraw", "withdraw", gettext_lazy("撤回"), "reason"),
-    ]
-}
-
-
-def available_transitions(issue: Issue, user) -> list[str]:
+def available_transitions(issue: Issue, user: Any) -> list[str]:
     """The transitions this person may take on this issue now (the buttons to show)."""
-    return [
-        name
-        for name, spec in TRANSITIONS.items()
-        if may_take(user, issue, name) and can_proceed(getattr(issue, spec.method))
-    ]
+    methods = {t.name for t in issue.get_available_user_state_transitions(user)}
+    return [name for name, t in TRANSITIONS.items() if t.method in methods]
 
 
-def raise_issue(user, **fields) -> Issue:
+def raise_issue(user: Any, **fields: Any) -> Issue:
     chain = fields["chain"]
     if not may_raise(user, chain):
         raise PermissionDenied(_("只有该产业链的在任联络员可以提出问题。"))
@@ -67,22 +54,23 @@ def raise_issue(user, **fields) -> Issue:
         return issue
 
 
-def check_transition(issue: Issue, name: str, user) -> TransitionSpec:
+def check_transition(issue: Issue, name: str, user: Any) -> Transition:
     """Refuse before any input is read: 403 when the role may not, 409 when the state does not allow.
 
     A caller that shows a form or parses a request body asks this first, so that a leader
     posting an empty body hears "not for your role", not "field required".
     """
     spec = TRANSITIONS[name]
-    if not may_take(user, issue, name):
+    # django-fsm does not check `permission=` when the method runs: this is where it is checked.
+    if not spec.allows(user, issue):
         raise PermissionDenied(_("您的角色不能对该问题执行“%(action)s”。") % {"action": spec.label})
-    if not can_proceed(getattr(issue, spec.method)):
+    if not spec.can_proceed(issue):
         raise TransitionConflict(_conflict_message(issue, spec))
     return spec
 
 
 def perform_transition(
-    issue: Issue, name: str, user, *, reason_override: str | None = None, **inputs
+    issue: Issue, name: str, user: Any, *, reason_override: str | None = None, **inputs: Any
 ) -> Issue:
     """Run transition `name` on `issue` for `user`; returns the saved, fresh issue.
 
@@ -96,14 +84,15 @@ def perform_transition(
         with transaction.atomic():
             # Lock the row: a second person acting at once waits, then sees the new state.
             locked = Issue.objects.select_for_update().get(pk=issue.pk)
-            if issue.state != locked.state or not can_proceed(getattr(locked, spec.method)):
+            if issue.state != locked.state or not spec.can_proceed(locked):
                 raise TransitionConflict(_conflict_message(locked, spec))
-            if issue.updated_at != locked.updated_at or not may_take(user, locked, name):
+            method = getattr(locked, spec.method)
+            if issue.updated_at != locked.updated_at or not has_transition_perm(method, user):
                 # Changed since the person looked (a reassign keeps the state, so the stamp tells),
                 # or allowed on that version and no longer now: either way someone else acted.
                 raise TransitionConflict(_("该问题刚刚被他人更改，请刷新页面后再试。"))
             from_state = locked.state
-            getattr(locked, spec.method)(**inputs)
+            method(**inputs)
             reason = (
                 reason_override
                 if reason_override is not None
@@ -121,10 +110,8 @@ def perform_transition(
     return locked
 
 
-def _announce(issue: Issue, name: str, user, from_state: str, reason: str) -> None:
+def _announce(issue: Issue, name: str, user: Any, from_state: str, reason: str) -> None:
     """Tell listeners (notifications) once the change is committed, never for a rolled-back one."""
-    from issues.signals import issue_transitioned
-
     transaction.on_commit(
         lambda: issue_transitioned.send(
             sender=Issue, issue=issue, name=name, user=user, from_state=from_state, reason=reason
@@ -132,7 +119,7 @@ def _announce(issue: Issue, name: str, user, from_state: str, reason: str) -> No
     )
 
 
-def _conflict_message(issue: Issue, spec: TransitionSpec) -> str:
+def _conflict_message(issue: Issue, spec: Transition) -> str:
     return _(
         "该问题当前状态为“%(state)s”，不能执行“%(action)s”（可能刚被他人更改，请刷新后再试）。"
     ) % {
@@ -141,10 +128,7 @@ def _conflict_message(issue: Issue, spec: TransitionSpec) -> str:
     }
 
 
-def post_update(issue: Issue, user, text: str):
-    from issues.models import IssueUpdate
-    from issues.permissions import may_post_update
-
+def post_update(issue: Issue, user: Any, text: str) -> IssueUpdate:
     if not may_post_update(user, issue):
         raise PermissionDenied(_("只有承办部门和秘书处可以填写办理进展。"))
     if not (text or "").strip():
@@ -153,10 +137,8 @@ def post_update(issue: Issue, user, text: str):
         return IssueUpdate.objects.create(issue=issue, author=user, text=text.strip())
 
 
-def issue_for(user, pk) -> Issue:
+def issue_for(user: Any, pk: Any) -> Issue:
     """The one access helper: the issue if this person may see it, else 404 (never 403)."""
-    from django.http import Http404
-
     try:
         return Issue.objects.visible_to(user).with_related().get(pk=pk)
     except (Issue.DoesNotExist, ValueError, TypeError):

@@ -12,16 +12,16 @@ Definitions (used everywhere a figure is shown, so that every printed number mea
 * **days to resolve**: Beijing date of ``resolved_at`` minus that of ``first_assigned_at``
   (the same rule as ``Issue.days_to_resolve``); ``mean_days_to_resolve`` is their mean.
 * ``satisfaction_rate`` = verified as "satisfied" (not "basically satisfied") / verified.
-* ``overdue_now``: assigned with ``due_date`` before ``on`` (default: today in Beijing).
+* ``overdue_now``: overdue on ``on`` (default: today in Beijing), by ``issues.deadlines``.
 * ``assigned``: the issue is held by a department now (assigned, resolved or verified);
   department rows count an issue for the department that holds it now.
 * Rates are fractions in [0, 1] rounded to 4 places, or ``None`` when nothing was counted;
   means are days rounded to 1 place, or ``None``.
 * ``monthly``: per calendar month of the period, issues raised in it and issues whose current
   ``resolved_at`` falls in it (whatever year they were raised).
-* ``escalated`` (督导事项): issues open now and raised up to the period's end that are more
-  than 30 days overdue on ``on`` or were reopened at least twice; ``open_problems``: every
-  other such open issue. Both oldest first.
+* ``escalated`` (督导事项): issues open now and raised up to the period's end that are
+  escalated on ``on`` (``issues.deadlines.is_escalated``: more than 30 days overdue or
+  reopened at least twice); ``open_problems``: every other such open issue. Both oldest first.
 
 Everything returned is JSON-serialisable (dates as ISO strings) so a meeting agenda can
 snapshot it. Queries: one pass over ``values()`` of the cohort, one for the resolutions of the
@@ -36,11 +36,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from issues import deadlines
 from issues.models import OPEN_STATES, Issue, Satisfaction, State, today
 from organisation.models import Department, IndustryChain, IndustryUnion, Measure
-
-ESCALATION_OVERDUE_DAYS = 30
-ESCALATION_REOPENS = 2
 
 _COHORT_FIELDS = (
     "id",
@@ -153,7 +151,7 @@ class _Fact:
         )
         self.verified = state == State.VERIFIED
         self.satisfied = self.verified and satisfaction == Satisfaction.SATISFIED
-        self.overdue = state == State.ASSIGNED and due_date is not None and due_date < on
+        self.overdue = deadlines.is_overdue(state, due_date, on)
 
 
 class _Tally:
@@ -286,11 +284,7 @@ def _open_lists(until: datetime, on: date) -> tuple[list[dict], list[dict]]:
     labels = dict(State.choices)
     escalated, others = [], []
     for row in rows:
-        days_overdue = (
-            (on - row["due_date"]).days
-            if row["state"] == State.ASSIGNED and row["due_date"] and row["due_date"] < on
-            else 0
-        )
+        days_overdue = deadlines.days_overdue(row["state"], row["due_date"], on)
         item = {
             "id": row["id"],
             "number": row["number"],
@@ -305,8 +299,8 @@ def _open_lists(until: datetime, on: date) -> tuple[list[dict], list[dict]]:
             "days_overdue": days_overdue,
             "reopen_count": row["reopen_count"],
         }
-        is_escalated = (
-            days_overdue > ESCALATION_OVERDUE_DAYS or row["reopen_count"] >= ESCALATION_REOPENS
+        is_escalated = deadlines.is_escalated(
+            row["state"], row["due_date"], row["reopen_count"], on
         )
         (escalated if is_escalated else others).append(item)
     return escalated, others

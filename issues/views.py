@@ -7,6 +7,7 @@ next to the form (400), a refusal (403) or a conflict (409).
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,11 +25,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from issues.attachments import store_attachment
 from issues.filters import IssueFilter
-from issues.forms import TRANSITION_FORMS, IssueForm, UpdateForm, transition_form
+from issues.forms import IssueForm, UpdateForm, transition_form
 from issues.models import Attachment, Issue, IssueUpdate, State
 from issues.permissions import may_post_update
 from issues.services import (
-    TRANSITIONS,
     TransitionConflict,
     available_transitions,
     issue_for,  # the one access helper, shared with the API: 404 for anyone who may not see it
@@ -36,11 +36,10 @@ from issues.services import (
     post_update,
     raise_issue,
 )
+from issues.transitions import TRANSITIONS, by_button
 from liaison.forms import add_service_errors
-from organisation.models import Department
 
 PAGE_SIZE = 25
-BUTTON_ORDER = ["assign", "resolve", "verify", "reassign", "reopen", "return", "withdraw"]
 
 SORTS = {
     "-raised": ("-raised_at", "-pk"),
@@ -91,8 +90,6 @@ def issue_list(request):
 
 
 def _style_filter_form(form) -> None:
-    from django import forms
-
     # The shared FilterSet is plain; the page wants Bootstrap widgets and a readable overdue choice.
     form.fields["state"].widget = forms.CheckboxSelectMultiple(
         choices=State.choices, attrs={"class": "form-check-input"}
@@ -150,17 +147,11 @@ def issue_detail(request, pk):
 
 def _detail_context(request, issue, *, bound=None, update_form=None) -> dict:
     user = request.user
-    departments = Department.objects.all()
     # The usual next step first (resolve before return, verify before reopen).
-    names = sorted(available_transitions(issue, user), key=BUTTON_ORDER.index)
-    forms = []
-    for name in names:
-        form = (
-            bound[1]
-            if bound and bound[0] == name
-            else transition_form(name, issue, departments=departments)
-        )
-        forms.append(
+    offered = []
+    for name in by_button(available_transitions(issue, user)):
+        form = bound[1] if bound and bound[0] == name else transition_form(name)
+        offered.append(
             {
                 "name": name,
                 "label": TRANSITIONS[name].label,
@@ -179,7 +170,7 @@ def _detail_context(request, issue, *, bound=None, update_form=None) -> dict:
     return {
         "issue": issue,
         "version": version_of(issue),
-        "transitions": forms,
+        "transitions": offered,
         "attachments": [a for a in issue.attachments.all() if a.update_id is None],
         "updates": updates,
         "timeline": timeline(issue),
@@ -225,10 +216,10 @@ def timeline(issue) -> list[dict]:
 @login_required
 @require_POST
 def issue_transition(request, pk, name):
-    if name not in TRANSITION_FORMS:
+    if name not in TRANSITIONS:
         raise Http404
     issue = issue_for(request.user, pk)
-    form = transition_form(name, issue, data=request.POST)
+    form = transition_form(name, data=request.POST)
     status = 400
     if _is_stale(request, issue):
         # The page was read before someone else changed the issue: do not act on old facts.

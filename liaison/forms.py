@@ -1,12 +1,134 @@
 """Form helpers shared by the apps' views."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import fields as drf
+from rest_framework import relations, serializers
 
 
-def add_service_errors(form, exc: ValidationError) -> None:
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
     """Put a service's field errors next to the form's fields (the others on top of the form)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+# --- web forms built from the API's input serializers --------------------------------------
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker (phones show their native one), from today on."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        # The picker refuses past dates up front; the model refuses them anyway.
+        attrs = {**(attrs or {}), "min": timezone.localdate().isoformat()}
+        return super().get_context(name, value, attrs)
+
+
+class SerializerForm(forms.Form):
+    """A form whose fields mirror an input serializer's; `inputs()` is what the service takes."""
+
+    def inputs(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+def form_for_serializer(
+    serializer_class: type[serializers.Serializer], name: str
+) -> type[SerializerForm]:
+    """A Django form class with one field per writable field of `serializer_class`.
+
+    The API and the web then take the same input: same names, labels, required fields and
+    messages. Related objects are chosen by primary key in the form (a `<select>`) and by
+    their slug in the API. DRF's `style` hints are honoured: `rows` for a textarea,
+    `base_template: "radio.html"` for radio buttons, and `empty_label` for a choice.
+    """
+    serializer = serializer_class()
+    form_fields = {
+        field_name: _form_field(field)
+        for field_name, field in serializer.fields.items()
+        if not field.read_only
+    }
+    return type(f"{name.title()}Form", (SerializerForm,), form_fields)
+
+
+def _form_field(field: drf.Field) -> forms.Field:
+    style: dict[str, Any] = field.style
+    options: dict[str, Any] = {
+        "label": field.label,
+        "required": field.required and not getattr(field, "allow_blank", False),
+        "error_messages": _messages(field),
+    }
+    if isinstance(field, relations.ManyRelatedField):
+        return forms.ModelMultipleChoiceField(
+            queryset=field.child_relation.queryset,
+            widget=forms.SelectMultiple(attrs={"class": "form-select"}),
+            **options,
+        )
+    if isinstance(field, relations.RelatedField):
+        return forms.ModelChoiceField(
+            queryset=field.queryset,
+            empty_label=style.get("empty_label", _("请选择")),
+            widget=forms.Select(attrs={"class": "form-select"}),
+            **options,
+        )
+    if isinstance(field, drf.ChoiceField):
+        radio = style.get("base_template") == "radio.html"
+        widget = (
+            forms.RadioSelect(attrs={"class": "form-check-input"})
+            if radio
+            else forms.Select(attrs={"class": "form-select"})
+        )
+        return forms.ChoiceField(choices=list(field.choices.items()), widget=widget, **options)
+    if isinstance(field, drf.DateField):
+        return forms.DateField(widget=DateInput(), **options)
+    if isinstance(field, drf.BooleanField):
+        return forms.BooleanField(
+            widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            **{**options, "required": False},
+        )
+    if isinstance(field, drf.IntegerField):
+        return forms.IntegerField(
+            min_value=field.min_value,
+            max_value=field.max_value,
+            widget=forms.NumberInput(attrs={"class": "form-control"}),
+            **options,
+        )
+    if isinstance(field, drf.CharField):
+        attrs = {"class": "form-control", "rows": style.get("rows", 2)}
+        widget = (
+            forms.Textarea(attrs=attrs)
+            if style.get("base_template") == "textarea.html"
+            else forms.TextInput(attrs={"class": "form-control"})
+        )
+        return forms.CharField(max_length=field.max_length, widget=widget, **options)
+    raise TypeError(f"no form field for {type(field).__name__} {field.field_name!r}")
+
+
+def _messages(field: drf.Field) -> dict[str, Any]:
+    """The serializer's own messages for a missing or wrong value, where it set them."""
+    own = field.error_messages
+    defaults: dict[str, Any] = {}
+    for klass in reversed(type(field).__mro__):
+        defaults.update(getattr(klass, "default_error_messages", {}))
+    messages = {}
+    # An empty text is "required" to a Django form, "blank" to DRF.
+    keys = {"required": ("blank", "required"), "invalid_choice": ("invalid_choice",)}
+    for django_key, drf_keys in keys.items():
+        for key in drf_keys:
+            if key in own and own[key] != defaults.get(key):
+                messages[django_key] = own[key]
+                break
+    return messages

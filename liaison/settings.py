@@ -321,11 +321,11 @@ SPECTACULAR_SETTINGS = {
         "IssueStateEnum": "issues.models.State",
         "MeetingStateEnum": "meetings.models.MeetingState",
         "MeetingKindEnum": "meetings.models.Kind",
-        "NotificationKindEnum": "notifications.models.Kind",
+        "NotificationKindEnum": "notifications.models.kind_choices",
         "SatisfactionEnum": "issues.models.Satisfaction",
         # the same values without labels (issues/serializers.py's read-only field)
         "SatisfactionValueEnum": ["satisfied", "basically_satisfied"],
-        "IssueTransitionEnum": "issues.services.TRANSITIONS",
+        "IssueTransitionEnum": "issues.transitions.TRANSITIONS",
         "MeetingTransitionEnum": "meetings.transitions.MEETING_TRANSITIONS",
     },
 }

@@ -9,13 +9,12 @@ published agenda never changes. Each issue appears in at most one section; withd
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
-from issues.models import OPEN_STATES, Issue, State, today
+from issues.models import OPEN_STATES, Issue, State
 from issues.stats import annual_figures
 from liaison.formats import cn_date
 from meetings.models import (
@@ -28,9 +27,6 @@ from meetings.models import (
     Section,
     section_heading,
 )
-
-ESCALATION_OVERDUE_DAYS = 30  # 督导: overdue by more than this many days at D …
-ESCALATION_REOPENS = 2  # … or reopened at least this many times
 
 
 @dataclass
@@ -52,13 +48,6 @@ def start_of(day: date) -> datetime:
 
 def snapshot(issue: Issue, on: date | None = None) -> dict[str, Any]:
     """What the agenda keeps of an issue: enough to print it, fixed at generation."""
-    warning = None
-    if issue.state == State.ASSIGNED and issue.due_date is not None:
-        on = on or today()
-        if issue.due_date < on:
-            warning = "red"
-        elif issue.due_date <= on + timedelta(days=3):
-            warning = "yellow"
     return {
         "id": issue.pk,
         "number": issue.number,
@@ -66,7 +55,7 @@ def snapshot(issue: Issue, on: date | None = None) -> dict[str, Any]:
         "state": issue.state,
         "department": issue.department.name if issue.department else None,
         "due_date": issue.due_date.isoformat() if issue.due_date else None,
-        "warning": warning,
+        "warning": issue.warning_on(on),
     }
 
 
@@ -155,9 +144,7 @@ def build_regular(meeting: Meeting) -> list[DraftItem]:
         Section.RETURNED: issues.filter(
             state=State.RAISED, first_assigned_at__isnull=False, raised_at__lt=cutoff
         ),
-        Section.OVERDUE: issues.filter(state=State.ASSIGNED, due_date__lt=d).order_by(
-            "due_date", "pk"
-        ),
+        Section.OVERDUE: issues.overdue(d).order_by("due_date", "pk"),
         Section.AWAITING_VERIFICATION: issues.filter(state=State.RESOLVED).order_by(
             "resolved_at", "pk"
         ),
@@ -175,15 +162,12 @@ def build_annual(meeting: Meeting) -> list[DraftItem]:
         .select_related("department")
         .order_by("raised_at", "pk")
     )
-    escalated_q = Q(
-        state=State.ASSIGNED, due_date__lt=d - timedelta(days=ESCALATION_OVERDUE_DAYS)
-    ) | Q(reopen_count__gte=ESCALATION_REOPENS)
     previous = previous_held(meeting, Kind.ANNUAL)
     decisions, decided_issues = follow_up(previous, d)
     report = annual_figures(meeting.year, on=d)
     content = {
         Section.REPORT: [],
-        Section.ESCALATED: open_at_d.filter(escalated_q),
+        Section.ESCALATED: open_at_d.escalated(d),
         Section.OPEN_PROBLEMS: open_at_d,  # "every other": _Once drops the escalated ones
         Section.FOLLOW_UP: decided_issues,
     }

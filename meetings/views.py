@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from issues.models import WARNING_DAYS, State
+from issues.deadlines import WARNING_DAYS
+from issues.models import State
 from liaison.access import permission_required
 from liaison.formats import cn_date, cn_numeral
 from liaison.forms import add_service_errors

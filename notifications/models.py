@@ -5,19 +5,32 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from issues.transitions import TRANSITIONS
 
 
 class Kind(models.TextChoices):
+    """The kinds that are not an issue transition; those are named by `issues.transitions`."""
+
     RAISE = "raise", _("新问题")
-    ASSIGN = "assign", _("交办")
-    REASSIGN = "reassign", _("改派")
-    RETURN = "return", _("退回")
-    RESOLVE = "resolve", _("办结")
-    REOPEN = "reopen", _("重新办理")
     DUE_SOON = "due_soon", _("即将到期")
     OVERDUE = "overdue", _("已超期")
     AGENDA_PUBLISHED = "agenda_published", _("议程发布")
+
+
+def kind_choices() -> list[tuple[str, Promise]]:
+    """Every kind: a new issue, each issue transition that notifies, reminders, meetings.
+
+    A callable (migrations store its name, not the list), so that a transition added to
+    `issues.transitions` with a notice needs nothing here.
+    """
+    return [
+        (Kind.RAISE.value, Kind.RAISE.label),
+        *[(t.name, t.label) for t in TRANSITIONS.values() if t.notify],
+        *[(k.value, k.label) for k in (Kind.DUE_SOON, Kind.OVERDUE, Kind.AGENDA_PUBLISHED)],
+    ]
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -35,7 +48,7 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("接收人"),
     )
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("类型"), max_length=20, choices=kind_choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

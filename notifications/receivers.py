@@ -1,11 +1,14 @@
-"""Who hears about what (issue 6): the receivers of the issue and meeting signals.
+"""Who hears about what: the receivers of the issue and meeting signals.
 
-assign, reassign, reopen → the department's staff; return, resolve → the chain's current
-officer and the secretariat; raise → the secretariat (to triage); agenda published → the
+An issue's notices are data in `issues.transitions` (`Transition.notify`, `RAISE_NOTICE`):
+an audience and a text. Here they are addressed and sent. Agenda published → the
 participants. The person who acted is never told about their own action.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -15,70 +18,62 @@ from django.utils.translation import gettext as _
 
 from issues.models import Issue
 from issues.signals import issue_transitioned
+from issues.transitions import RAISE_NOTICE, TRANSITIONS, Audience, Notice
 from liaison.formats import cn_date
 from meetings.signals import agenda_published
 from notifications import notify as n
 from notifications.models import Kind
 
 
-def _label(issue) -> str:
-    return f"{issue.number}「{issue.title}」"
+def notice_for(name: str) -> Notice | None:
+    """The notice of `name` (a transition, or "raise"), or None if nobody is told."""
+    if name == Kind.RAISE:
+        return RAISE_NOTICE
+    transition = TRANSITIONS.get(name)
+    return transition.notify if transition else None
 
 
-def _department_name(issue) -> str:
-    department = issue.department
-    return (department.short_name or department.name) if department else ""
+class _Placeholders:
+    """The values a notice's text may name, each worked out only when the text names it."""
+
+    def __init__(self, issue: Issue, user: Any, reason: str) -> None:
+        self.issue, self.user, self.reason = issue, user, reason
+
+    def __getitem__(self, key: str) -> str:
+        issue = self.issue
+        department = issue.department
+        values: dict[str, Callable[[], str]] = {
+            "issue": lambda: f"{issue.number}「{issue.title}」",
+            "chain": lambda: issue.chain.name,
+            "dept": lambda: (department.short_name or department.name) if department else "",
+            "due": lambda: cn_date(issue.due_date),
+            "who": lambda: self.user.display_name if self.user else _("系统"),
+            "reason": lambda: self.reason,
+        }
+        return values[key]()
 
 
-def issue_message(issue, name: str, user, reason: str) -> str | None:
-    """The Chinese text of the notification for transition `name`, or None if nobody is told."""
-    who = user.display_name if user else _("系统")
-    texts = {
-        "raise": lambda: (
-            _("%(chain)s产业链提出新问题 %(issue)s，待交办。")
-            % {"chain": issue.chain.name, "issue": _label(issue)}
-        ),
-        "assign": lambda: (
-            _("问题 %(issue)s 已交办%(dept)s，办理时限%(due)s。")
-            % {
-                "issue": _label(issue),
-                "dept": _department_name(issue),
-                "due": cn_date(issue.due_date),
-            }
-        ),
-        "reassign": lambda: (
-            _("问题 %(issue)s 已改派%(dept)s，办理时限%(due)s。")
-            % {
-                "issue": _label(issue),
-                "dept": _department_name(issue),
-                "due": cn_date(issue.due_date),
-            }
-        ),
-        "return": lambda: (
-            _("问题 %(issue)s 被%(who)s退回，理由：%(reason)s")
-            % {"issue": _label(issue), "who": who, "reason": reason}
-        ),
-        "resolve": lambda: (
-            _("问题 %(issue)s 已由%(who)s办结，请核实。") % {"issue": _label(issue), "who": who}
-        ),
-        "reopen": lambda: (
-            _("问题 %(issue)s 被联络员要求重新办理，理由：%(reason)s")
-            % {"issue": _label(issue), "reason": reason}
-        ),
-    }
-    make = texts.get(name)
-    return make() if make else None
+def issue_message(issue: Issue, name: str, user: Any, reason: str) -> str | None:
+    """The text of the notification for `name` (in the active language), or None."""
+    notice = notice_for(name)
+    if notice is None:
+        return None
+    return str(notice.text) % _Placeholders(issue, user, reason)
 
 
-def issue_recipients(issue, name: str, user) -> list:
-    if name == "raise":
-        conditions = [n.secretariat()]
-    elif name in ("assign", "reassign", "reopen"):
-        conditions = [n.department_staff(issue.department_id)] if issue.department_id else []
-    elif name in ("return", "resolve"):
-        conditions = [n.chain_officer(issue.chain_id), n.secretariat()]
-    else:
-        conditions = []
+AUDIENCES: dict[Audience, Callable[[Issue], Q | None]] = {
+    Audience.DEPARTMENT: lambda issue: (
+        n.department_staff(issue.department_id) if issue.department_id else None
+    ),
+    Audience.CHAIN_OFFICER: lambda issue: n.chain_officer(issue.chain_id),
+    Audience.SECRETARIAT: lambda issue: n.secretariat(),
+}
+
+
+def issue_recipients(issue: Issue, name: str, user: Any) -> list:
+    notice = notice_for(name)
+    audience = notice.audience if notice else ()
+    conditions = [q for q in (AUDIENCES[who](issue) for who in audience) if q is not None]
     return n.recipients(*conditions, exclude=user)
 
 
@@ -91,7 +86,7 @@ def on_issue_transitioned(sender, issue, name, user=None, from_state="", reason=
         if text is None:
             return
         people = issue_recipients(issue, name, user)
-        n.notify(people, Kind(name).value, text, url=n.issue_url(issue), issue=issue, actor=user)
+        n.notify(people, name, text, url=n.issue_url(issue), issue=issue, actor=user)
 
 
 # --- meetings ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Daily reminders of deadlines: due within three days, and overdue.
+"""Daily reminders of deadlines: due soon and overdue, as `issues.deadlines` defines them.
 
 Department staff get one in-app notification per issue and one e-mail listing them all;
 the secretariat gets one summary a day. A `Reminder` row per issue, kind and day (unique)
@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from issues.models import WARNING_DAYS, Issue, State, today
+from issues.deadlines import WARNING_DAYS
+from issues.models import Issue, today
 from liaison.formats import cn_date
 from notifications import notify as n
 from notifications.models import Kind, Reminder
@@ -72,15 +73,9 @@ def _line(issue: Issue, kind: str, on: date) -> str:
 def send_reminders(on: date | None = None) -> Result:
     on = on or today()
     result = Result()
-    assigned = Issue.objects.filter(state=State.ASSIGNED).select_related("department", "chain")
-    candidates = [
-        (issue, Reminder.Kind.OVERDUE)
-        for issue in assigned.filter(due_date__lt=on).order_by("due_date", "pk")
-    ] + [
-        (issue, Reminder.Kind.DUE_SOON)
-        for issue in assigned.filter(
-            due_date__gte=on, due_date__lte=on + timedelta(days=WARNING_DAYS)
-        ).order_by("due_date", "pk")
+    handled = Issue.objects.select_related("department", "chain").order_by("due_date", "pk")
+    candidates = [(issue, Reminder.Kind.OVERDUE) for issue in handled.overdue(on)] + [
+        (issue, Reminder.Kind.DUE_SOON) for issue in handled.due_soon(on)
     ]
     with translation.override(settings.LANGUAGE_CODE):
         claimed = [(issue, kind) for issue, kind in candidates if _claim(issue, kind, on)]
@@ -126,8 +121,9 @@ def _summary_to_secretariat(claimed, on: date, result: Result) -> int:
     people = n.recipients(n.secretariat())
     if not people:
         return 0
-    text = _("%(date)s办理时限提醒：已超期%(overdue)d项，3天内到期%(soon)d项。") % {
+    text = _("%(date)s办理时限提醒：已超期%(overdue)d项，%(days)d天内到期%(soon)d项。") % {
         "date": cn_date(on),
+        "days": WARNING_DAYS,
         "overdue": len(result.overdue),
         "soon": len(result.due_soon),
     }

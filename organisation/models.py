@@ -120,10 +120,6 @@ class User(AbstractUser):
         SECRETARIAT = "secretariat", _("秘书处")
         LEADER = "leader", _("领导")
 
-        @property
-        def sees_everything(self) -> bool:
-            return self in (User.Role.SECRETARIAT, User.Role.LEADER)
-
     name = models.CharField(_("姓名"), max_length=60, blank=True)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
     # Department staff membership: the department whose inbox this person works.

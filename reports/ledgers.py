@@ -88,9 +88,7 @@ def issues_workbook(issues) -> bytes:
     on = today()
     for issue in issues.iterator(chunk_size=500):
         measure = f"{issue.measure.number}. {issue.measure.title}" if issue.measure else ""
-        overdue = (
-            issue.state == State.ASSIGNED and issue.due_date is not None and issue.due_date < on
-        )
+        overdue = issue.is_overdue_on(on)
         sheet.append(
             [
                 issue.number,
@@ -137,9 +135,7 @@ def decisions_workbook(decisions) -> bytes:
         meeting, issue = decision.minutes.meeting, decision.issue
         if issue is not None:
             state = str(states.get(issue.state, issue.state))
-            late = (
-                issue.state == State.ASSIGNED and issue.due_date is not None and issue.due_date < on
-            )
+            late = issue.is_overdue_on(on)
         else:
             # A decision without an issue: only its own deadline says where it stands.
             state = _("已过时限") if decision.due_date and decision.due_date < on else _("未到时限")

@@ -1,0 +1,175 @@
+"""Every issue transition, declared once: the table the services, API, UI and notices read.
+
+A transition is its model method on `Issue` (source, target and who may take it, on its
+`@transition(permission=...)`) plus its row here: the public name of the URL and the JSON,
+the label, the input serializer (the API's body and, through
+`liaison.forms.form_for_serializer`, the web form), the input that becomes the history
+reason, its place among the buttons, and the notification it causes. Adding one touches
+the model and this table only (docs/adding-a-transition.md).
+
+Nothing here imports notifications: `notifications.receivers` reads `Transition.notify`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
+from rest_framework import serializers
+
+from issues import inputs
+from issues.models import Issue
+
+if TYPE_CHECKING:
+    import rules
+
+    from issues.permissions import FSMRule
+
+
+class Audience(StrEnum):
+    """Who a notice goes to (the person who acted is never told)."""
+
+    DEPARTMENT = "department"  # staff of the department the issue is with after the change
+    CHAIN_OFFICER = "chain_officer"  # the chain's current officer
+    SECRETARIAT = "secretariat"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification as data: to whom, and its text.
+
+    `text` is lazy and %-formatted with `issue` (number and title), `chain`, `dept`
+    (the department after the change), `due` (its due date), `who` (who acted) and
+    `reason` (the history reason).
+    """
+
+    audience: tuple[Audience, ...]
+    text: Promise
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str  # public: /api/v1/issues/{id}/transitions/{name}/, `available_transitions`
+    method: str  # the `Issue` method decorated with `@transition`
+    label: Promise  # lazy: read in the language of each request
+    inputs: type[serializers.Serializer]
+    reason_field: str | None  # the input whose text becomes the history reason
+    button: int  # place among the buttons on the issue page: the usual next step first
+    notify: Notice | None = None
+
+    @property
+    def permission(self) -> rules.Predicate:
+        """Who may: the predicate on the model method's `@transition(permission=...)`."""
+        rule: FSMRule = next(
+            t.permission
+            for t in Issue.state.field.get_all_transitions(Issue)
+            if t.name == self.method
+        )
+        return rule.predicate
+
+    def allows(self, user: Any, issue: Issue) -> bool:
+        """May `user` take it on `issue` at all, whatever the issue's state (else 403)."""
+        return bool(self.permission.test(user, issue))
+
+    def can_proceed(self, issue: Issue) -> bool:
+        """Does the issue's state allow it now (else 409)?"""
+        return can_proceed(getattr(issue, self.method))
+
+
+# Raising an issue is not a transition (the issue starts in `raised`), but it is announced
+# like one.
+RAISE_NOTICE = Notice(
+    audience=(Audience.SECRETARIAT,),
+    text=_("%(chain)s产业链提出新问题 %(issue)s，待交办。"),
+)
+
+_TABLE = [
+    Transition(
+        name="assign",
+        method="assign",
+        label=_("交办"),
+        inputs=inputs.AssignInput,
+        reason_field="note",
+        button=1,
+        notify=Notice(
+            audience=(Audience.DEPARTMENT,),
+            text=_("问题 %(issue)s 已交办%(dept)s，办理时限%(due)s。"),
+        ),
+    ),
+    Transition(
+        name="reassign",
+        method="reassign",
+        label=_("改派"),
+        inputs=inputs.ReassignInput,
+        reason_field="reason",
+        button=4,
+        notify=Notice(
+            audience=(Audience.DEPARTMENT,),
+            text=_("问题 %(issue)s 已改派%(dept)s，办理时限%(due)s。"),
+        ),
+    ),
+    Transition(
+        name="return",
+        method="return_to_secretariat",
+        label=_("退回"),
+        inputs=inputs.ReturnInput,
+        reason_field="reason",
+        button=6,
+        notify=Notice(
+            audience=(Audience.CHAIN_OFFICER, Audience.SECRETARIAT),
+            text=_("问题 %(issue)s 被%(who)s退回，理由：%(reason)s"),
+        ),
+    ),
+    Transition(
+        name="resolve",
+        method="resolve",
+        label=_("办结"),
+        inputs=inputs.ResolveInput,
+        reason_field="resolution",
+        button=2,
+        notify=Notice(
+            audience=(Audience.CHAIN_OFFICER, Audience.SECRETARIAT),
+            text=_("问题 %(issue)s 已由%(who)s办结，请核实。"),
+        ),
+    ),
+    Transition(
+        name="verify",
+        method="verify",
+        label=_("核实"),
+        inputs=inputs.VerifyInput,
+        reason_field="note",
+        button=3,
+    ),
+    Transition(
+        name="reopen",
+        method="reopen",
+        label=_("重新办理"),
+        inputs=inputs.ReopenInput,
+        reason_field="reason",
+        button=5,
+        notify=Notice(
+            audience=(Audience.DEPARTMENT,),
+            text=_("问题 %(issue)s 被联络员要求重新办理，理由：%(reason)s"),
+        ),
+    ),
+    Transition(
+        name="withdraw",
+        method="withdraw",
+        label=_("撤回"),
+        inputs=inputs.WithdrawInput,
+        reason_field="reason",
+        button=7,
+    ),
+]
+
+# In the order of DESIGN's table: the order of `available_transitions` in the JSON.
+TRANSITIONS: dict[str, Transition] = {t.name: t for t in _TABLE}
+
+
+def by_button(names: list[str]) -> list[str]:
+    """`names` in the order their buttons appear on the issue page."""
+    return sorted(names, key=lambda name: TRANSITIONS[name].button)
