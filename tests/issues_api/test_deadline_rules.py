@@ -1,0 +1,120 @@
+"""Overdue, warning, days overdue and 督导事项 on a reference date: querysets and issues agree.
+
+The issues are built through the real transitions on their own dates (time_machine), then
+every rule is asked on several reference dates, both as a queryset and per issue.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from issues.models import Issue
+from issues.services import perform_transition
+from organisation.models import Department
+from tests.issues_api.helpers import file_issue
+
+pytestmark = pytest.mark.django_db
+
+START = date(2026, 3, 2)  # the day the issues are assigned
+DAY = date(2026, 5, 4)  # the reference date the expectations below are written for
+
+
+def _at(day: date):
+    return time_machine.travel(timezone.make_aware(datetime.combine(day, time(10))), tick=False)
+
+
+@pytest.fixture
+def issues(personas):
+    """Issues named by what they are on DAY."""
+    officer, clerk, staff = (
+        personas["software_officer"],
+        personas["secretariat"],
+        personas["hrss_staff"],
+    )
+    hrss = Department.objects.get(code="hrss")
+    due = {  # name → due date, as days from DAY
+        "due_in_4": 4,
+        "due_in_3": 3,
+        "due_today": 0,
+        "late_1": -1,
+        "late_30": -30,
+        "late_31": -31,
+        "late_45": -45,
+    }
+    made = {}
+    with _at(START):
+        made["raised"] = file_issue(officer)
+        for name, days in due.items():
+            made[name] = perform_transition(
+                file_issue(officer),
+                "assign",
+                clerk,
+                department=hrss,
+                due_date=DAY + timedelta(days=days),
+            )
+        resolved = perform_transition(
+            file_issue(officer), "assign", clerk, department=hrss, due_date=DAY - timedelta(40)
+        )
+        made["resolved_long_ago_due"] = perform_transition(
+            resolved, "resolve", staff, resolution="已办结"
+        )
+        twice = perform_transition(
+            file_issue(officer), "assign", clerk, department=hrss, due_date=DAY + timedelta(20)
+        )
+        for _round in range(2):
+            twice = perform_transition(twice, "resolve", staff, resolution="已办结")
+            twice = perform_transition(twice, "reopen", officer, reason="仍未解决")
+        made["reopened_twice"] = twice
+        verified = perform_transition(
+            file_issue(officer), "assign", clerk, department=hrss, due_date=DAY - timedelta(40)
+        )
+        verified = perform_transition(verified, "resolve", staff, resolution="已办结")
+        made["verified"] = perform_transition(verified, "verify", officer, satisfaction="satisfied")
+        made["withdrawn"] = perform_transition(
+            file_issue(officer), "withdraw", officer, reason="重复"
+        )
+    return {name: Issue.objects.get(pk=issue.pk) for name, issue in made.items()}
+
+
+def _names(issues, queryset):
+    pks = set(queryset.values_list("pk", flat=True))
+    return {name for name, issue in issues.items() if issue.pk in pks}
+
+
+def test_the_rules_on_the_reference_date(issues):
+    qs = Issue.objects.all()
+    assert _names(issues, qs.overdue(DAY)) == {"late_1", "late_30", "late_31", "late_45"}
+    assert _names(issues, qs.warning("yellow", DAY)) == {"due_in_3", "due_today"}
+    assert _names(issues, qs.overdue(DAY, by_more_than=30)) == {"late_31", "late_45"}
+    assert _names(issues, qs.escalated(DAY)) == {"late_31", "late_45", "reopened_twice"}
+    assert issues["late_31"].days_overdue_on(DAY) == 31
+    assert issues["due_today"].days_overdue_on(DAY) == 0
+    assert issues["resolved_long_ago_due"].warning_on(DAY) is None
+
+
+def test_today_is_the_default_reference_date(issues):
+    with _at(DAY):
+        assert issues["late_1"].is_overdue and issues["late_1"].days_overdue == 1
+        assert issues["due_in_3"].warning == "yellow"
+        assert issues["late_31"].is_escalated
+        assert set(Issue.objects.overdue()) == set(Issue.objects.overdue(DAY))
+        assert set(Issue.objects.escalated()) == set(Issue.objects.escalated(DAY))
+
+
+@pytest.mark.parametrize("shift", [-46, -31, -5, -1, 0, 1, 2, 30, 31, 60])
+def test_queryset_and_issue_agree_on_any_reference_date(issues, shift):
+    on = DAY + timedelta(days=shift)
+    qs = Issue.objects.all()
+    every = set(issues)
+    assert _names(issues, qs.overdue(on)) == {n for n in every if issues[n].is_overdue_on(on)}
+    for days in (0, 3, 30):
+        assert _names(issues, qs.overdue(on, by_more_than=days)) == {
+            n for n in every if issues[n].days_overdue_on(on) > days
+        }
+    for level in ("red", "yellow"):
+        assert _names(issues, qs.warning(level, on)) == {
+            n for n in every if issues[n].warning_on(on) == level
+        }
+    assert _names(issues, qs.escalated(on)) == {n for n in every if issues[n].is_escalated_on(on)}
