@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from issues.models import Issue, State
 from issues.services import perform_transition, post_update, raise_issue
-from organisation.models import Department, IndustryChain, IssueCategory, Measure
+from organisation.models import Department, IndustryChain, IssueCategory, Measure, User
 
 COUNT = 120
 
@@ -397,7 +397,12 @@ def seed(accounts, rng, stdout) -> None:
                 officer,
                 chain=chains[template.chain],
                 category=categories[template.category],
-                measure=measures.get(template.measure) if rng.random() < 0.8 else None,
+                measure=(
+                    measures.get(template.measure)
+                    # The draw comes first: the demo's random sequence stays as it was.
+                    if rng.random() < 0.8 and template.measure is not None
+                    else None
+                ),
                 title=title[:200],
                 company=company,
                 raised_at=start,
@@ -462,9 +467,7 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
     if 0.16 <= fate < 0.28:
         if not life.step(3, 10):
             return
-        life.act(
-            "reopen", life.issue.chain.current_term().officer, reason=rng.choice(REOPEN_REASONS)
-        )
+        life.act("reopen", _officer_of(life.issue), reason=rng.choice(REOPEN_REASONS))
         if not life.step(7, 25):
             return
         life.act(
@@ -476,10 +479,17 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
         return
     life.act(
         "verify",
-        life.issue.chain.current_term().officer,
+        _officer_of(life.issue),
         satisfaction="satisfied" if rng.random() < 0.7 else "basically_satisfied",
         note=rng.choice(VERIFY_NOTES),
     )
+
+
+def _officer_of(issue: Issue) -> User:
+    """The chain's current officer: the demo appoints one for every chain."""
+    term = issue.chain.current_term()
+    assert term is not None, issue.chain
+    return term.officer
 
 
 def _assign(life: _Life, secretariat, department, rng) -> bool:

@@ -9,6 +9,7 @@ built from its input serializer (`issues.inputs`), so the web and the API take o
 from __future__ import annotations
 
 from functools import cache
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -91,18 +92,21 @@ class IssueForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    files = MultipleFileField(label=_("照片或文件"))
+    # A field named like `BaseForm.files` (the uploads): the form's metaclass takes it out of
+    # the class, so the two never meet; only the type checker sees them side by side.
+    files = MultipleFileField(label=_("照片或文件"))  # type: ignore[assignment]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         chains = user.current_chains()
-        self.fields["chain"].queryset = chains
+        chain_field = cast(forms.ModelChoiceField, self.fields["chain"])
+        chain_field.queryset = chains
         chain_list = list(chains)
         if len(chain_list) == 1:
-            self.fields["chain"].initial = chain_list[0]
+            chain_field.initial = chain_list[0]
         else:
             # An officer of several chains chooses deliberately: nothing is preselected.
-            self.fields["chain"].empty_label = _("请选择产业链")
+            chain_field.empty_label = _("请选择产业链")
 
     def issue_fields(self) -> dict:
         data = self.cleaned_data
@@ -114,7 +118,7 @@ class IssueForm(forms.Form):
 
 class UpdateForm(forms.Form):
     text = forms.CharField(label=_("填写进展"), widget=_text(3))
-    files = MultipleFileField(label=_("附件"))
+    files = MultipleFileField(label=_("附件"))  # type: ignore[assignment]  # as IssueForm.files
 
 
 # --- transitions -------------------------------------------------------------------

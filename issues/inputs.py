@@ -9,17 +9,21 @@ Rules that need the issue (a due date not in the past, ...) live in the model's 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from issues.states import Satisfaction
 from organisation.models import Department
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _required_text(label: Promise, message: Promise, rows: int = 2) -> serializers.CharField:
+
+def _required_text(
+    label: StrOrPromise, message: StrOrPromise, rows: int = 2
+) -> serializers.CharField:
     return serializers.CharField(
         label=label,
         error_messages={"required": message, "blank": message, "null": message},
@@ -27,7 +31,7 @@ def _required_text(label: Promise, message: Promise, rows: int = 2) -> serialize
     )
 
 
-def _optional_text(label: Promise) -> serializers.CharField:
+def _optional_text(label: StrOrPromise) -> serializers.CharField:
     return serializers.CharField(
         label=label,
         required=False,
@@ -37,7 +41,9 @@ def _optional_text(label: Promise) -> serializers.CharField:
     )
 
 
-def _department(label: Promise, *, required: bool, **style: Any) -> serializers.SlugRelatedField:
+def _department(
+    label: StrOrPromise, *, required: bool, **style: Any
+) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(
         slug_field="code",
         queryset=Department.objects.all(),

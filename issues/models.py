@@ -10,7 +10,9 @@ button and notification - is its row in `issues.transitions`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django_fsm import Transition as FSMTransition
 
 from issues import deadlines
 from issues.deadlines import today
@@ -143,6 +148,10 @@ class Issue(ConcurrentTransitionMixin, models.Model):
 
     objects = IssueQuerySet.as_manager()
     history = HistoricalRecords(bases=[TransitionFields], excluded_fields=["updated_at"])
+
+    if TYPE_CHECKING:  # added by the FSMField `state` when the class is created
+
+        def get_available_user_state_transitions(self, user: Any) -> Iterator[FSMTransition]: ...
 
     class Meta:
         ordering = ["-raised_at", "-pk"]

@@ -20,14 +20,22 @@ from organisation.models import IndustryChain, IssueCategory, Measure
 class IssueSerializer(serializers.ModelSerializer):
     """Read-only: an issue changes only through create and the transitions endpoint."""
 
-    chain = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    chain: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     chain_name = serializers.CharField(source="chain.name", read_only=True)
     union = serializers.CharField(source="chain.union.code", read_only=True)
     union_name = serializers.CharField(source="chain.union.name", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     category_name = serializers.CharField(source="category.name", read_only=True)
-    measure = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    measure: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="number", read_only=True
+    )
+    department: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     department_name = serializers.CharField(source="department.name", read_only=True, default=None)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     raised_by = serializers.CharField(source="raised_by.username", read_only=True)
@@ -179,7 +187,7 @@ class IssueDetailSerializer(IssueSerializer):
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, issue) -> list[dict]:
         files = issue.attachments.filter(update__isnull=True).select_related("uploaded_by")
-        return AttachmentSerializer(files, many=True, context=self.context).data
+        return list(AttachmentSerializer(files, many=True, context=self.context).data)
 
 
 class UpdateSerializer(serializers.ModelSerializer):

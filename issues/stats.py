@@ -155,6 +155,16 @@ class _Fact:
 
 
 class _Tally:
+    raised: int
+    assigned: int
+    resolved: int
+    resolved_on_time: int
+    verified: int
+    satisfied: int
+    overdue_now: int
+    days_total: int
+    days_count: int
+    open: int
     __slots__ = (
         "raised",
         "assigned",
@@ -282,7 +292,8 @@ def _open_lists(until: datetime, on: date) -> tuple[list[dict], list[dict]]:
         )
     )
     labels = dict(State.choices)
-    escalated, others = [], []
+    escalated: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
     for row in rows:
         days_overdue = deadlines.days_overdue(row["state"], row["due_date"], on)
         item = {

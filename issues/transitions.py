@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 from rest_framework import serializers
@@ -26,6 +25,7 @@ from issues.models import Issue
 
 if TYPE_CHECKING:
     import rules
+    from django_stubs_ext import StrOrPromise
 
     from issues.permissions import FSMRule
 
@@ -48,14 +48,14 @@ class Notice:
     """
 
     audience: tuple[Audience, ...]
-    text: Promise
+    text: StrOrPromise
 
 
 @dataclass(frozen=True)
 class Transition:
     name: str  # public: /api/v1/issues/{id}/transitions/{name}/, `available_transitions`
     method: str  # the `Issue` method decorated with `@transition`
-    label: Promise  # lazy: read in the language of each request
+    label: StrOrPromise  # lazy: read in the language of each request
     inputs: type[serializers.Serializer]
     reason_field: str | None  # the input whose text becomes the history reason
     button: int  # place among the buttons on the issue page: the usual next step first

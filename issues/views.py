@@ -7,6 +7,8 @@ next to the form (400), a refusal (403) or a conflict (409).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -38,6 +40,9 @@ from issues.services import (
 )
 from issues.transitions import TRANSITIONS, by_button
 from liaison.forms import add_service_errors
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 25
 
@@ -191,6 +196,7 @@ def timeline(issue) -> list[dict]:
     )
     entries = []
     for row in rows:
+        label: StrOrPromise
         if row.transition == "raise":
             label = _("提出")
         elif row.transition in TRANSITIONS:

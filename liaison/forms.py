@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import fields as drf
@@ -73,13 +74,13 @@ def _form_field(field: drf.Field) -> forms.Field:
     }
     if isinstance(field, relations.ManyRelatedField):
         return forms.ModelMultipleChoiceField(
-            queryset=field.child_relation.queryset,
+            queryset=_queryset(field.child_relation),
             widget=forms.SelectMultiple(attrs={"class": "form-select"}),
             **options,
         )
     if isinstance(field, relations.RelatedField):
         return forms.ModelChoiceField(
-            queryset=field.queryset,
+            queryset=_queryset(field),
             empty_label=style.get("empty_label", _("请选择")),
             widget=forms.Select(attrs={"class": "form-select"}),
             **options,
@@ -108,13 +109,21 @@ def _form_field(field: drf.Field) -> forms.Field:
         )
     if isinstance(field, drf.CharField):
         attrs = {"class": "form-control", "rows": style.get("rows", 2)}
-        widget = (
+        text_widget: forms.Widget = (
             forms.Textarea(attrs=attrs)
             if style.get("base_template") == "textarea.html"
             else forms.TextInput(attrs={"class": "form-control"})
         )
-        return forms.CharField(max_length=field.max_length, widget=widget, **options)
+        return forms.CharField(max_length=field.max_length, widget=text_widget, **options)
     raise TypeError(f"no form field for {type(field).__name__} {field.field_name!r}")
+
+
+def _queryset(field: relations.RelatedField) -> QuerySet[Any]:
+    # Through get_queryset(): the stubs read `field.queryset` as a model manager's descriptor.
+    queryset = field.get_queryset()
+    if queryset is None:
+        raise TypeError(f"{field.field_name!r} is read-only: it has no queryset to choose from")
+    return queryset
 
 
 def _messages(field: drf.Field) -> dict[str, Any]:

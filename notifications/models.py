@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from issues.transitions import TRANSITIONS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Kind(models.TextChoices):
@@ -20,7 +24,7 @@ class Kind(models.TextChoices):
     AGENDA_PUBLISHED = "agenda_published", _("议程发布")
 
 
-def kind_choices() -> list[tuple[str, Promise]]:
+def kind_choices() -> list[tuple[str, StrOrPromise]]:
     """Every kind: a new issue, each issue transition that notifies, reminders, meetings.
 
     A callable (migrations store its name, not the list), so that a transition added to
