@@ -82,11 +82,20 @@ def warning(state: str, due_date: date | None, on: date) -> str | None:
     return None
 
 
+def escalation_reasons(
+    state: str, due_date: date | None, reopen_count: int, on: date
+) -> frozenset[str]:
+    """Why an issue is 督导事项 on `on`: `overdue`, `reopened`, both, or none (not escalated)."""
+    if state not in OPEN_STATES:
+        return frozenset()
+    reasons = set()
+    if days_overdue(state, due_date, on) > ESCALATION_OVERDUE_DAYS:
+        reasons.add("overdue")
+    if reopen_count >= ESCALATION_REOPENS:
+        reasons.add("reopened")
+    return frozenset(reasons)
+
+
 def is_escalated(state: str, due_date: date | None, reopen_count: int, on: date) -> bool:
     """The same rule as `escalated_q`."""
-    if state not in OPEN_STATES:
-        return False
-    return (
-        days_overdue(state, due_date, on) > ESCALATION_OVERDUE_DAYS
-        or reopen_count >= ESCALATION_REOPENS
-    )
+    return bool(escalation_reasons(state, due_date, reopen_count, on))

@@ -243,10 +243,6 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         return self.warning_on()
 
     @property
-    def is_escalated(self) -> bool:
-        return self.is_escalated_on()
-
-    @property
     def days_to_resolve(self) -> int | None:
         if self.resolved_at and self.first_assigned_at:
             return (

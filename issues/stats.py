@@ -310,8 +310,9 @@ def _open_lists(until: datetime, on: date) -> tuple[list[dict], list[dict]]:
             "days_overdue": days_overdue,
             "reopen_count": row["reopen_count"],
         }
-        is_escalated = deadlines.is_escalated(
+        reasons = deadlines.escalation_reasons(
             row["state"], row["due_date"], row["reopen_count"], on
         )
-        (escalated if is_escalated else others).append(item)
+        item["escalation_reasons"] = sorted(reasons)
+        (escalated if reasons else others).append(item)
     return escalated, others

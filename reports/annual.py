@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from issues.deadlines import ESCALATION_OVERDUE_DAYS, ESCALATION_REOPENS
 from issues.stats import annual_figures
+from liaison.formats import cn_numeral
 from meetings.printed import figures_for_print
 from printing import charts
 from printing.render import BEIJING, cn_date, render_pdf
@@ -25,6 +27,8 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
     for item in escalated[:ESCALATED_SHOWN] + open_problems[:OPEN_PROBLEMS_SHOWN]:
         item["due_label"] = cn_date(item.get("due_date"))
         item["raised_label"] = cn_date(item.get("raised_on"))
+    for item in escalated[:ESCALATED_SHOWN]:
+        item["why"] = _escalation_why(item)
     return {
         "doc_title": f"{year}年度助链联动工作报告",
         "year": year,
@@ -45,6 +49,7 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
             ),
         ],
         "measures": [r for r in figures["by_measure"] if r["raised"]],
+        "escalation_rule": _escalation_rule(),
         "escalated": escalated[:ESCALATED_SHOWN],
         "escalated_more": max(0, len(escalated) - ESCALATED_SHOWN),
         "escalated_total": len(escalated),
@@ -53,6 +58,23 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
         "open_total": len(open_problems),
         "_on": on_date,
     }
+
+
+def _escalation_rule() -> str:
+    """督导事项 in words, from the rule's own numbers (`issues.deadlines`)."""
+    times = "两" if ESCALATION_REOPENS == 2 else cn_numeral(ESCALATION_REOPENS)
+    return f"逾期超过{ESCALATION_OVERDUE_DAYS}天或{times}次以上重新办理"
+
+
+def _escalation_why(item: dict) -> str:
+    """The 督导原因 column: the reasons `issues.deadlines.escalation_reasons` gave."""
+    reasons = item["escalation_reasons"]
+    parts = []
+    if "overdue" in reasons:
+        parts.append(f"逾期{item['days_overdue']}天")
+    if "reopened" in reasons:
+        parts.append(f"重办{item['reopen_count']}次")
+    return "，".join(parts)
 
 
 def _figure(n: int, caption: str, chart: charts.Chart) -> dict:

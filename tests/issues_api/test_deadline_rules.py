@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from issues import deadlines
 from issues.models import Issue
 from issues.services import perform_transition
 from organisation.models import Department
@@ -92,13 +93,19 @@ def test_the_rules_on_the_reference_date(issues):
     assert issues["late_31"].days_overdue_on(DAY) == 31
     assert issues["due_today"].days_overdue_on(DAY) == 0
     assert issues["resolved_long_ago_due"].warning_on(DAY) is None
+    reasons = {
+        name: deadlines.escalation_reasons(i.state, i.due_date, i.reopen_count, DAY)
+        for name, i in issues.items()
+    }
+    assert reasons["late_31"] == {"overdue"} and reasons["reopened_twice"] == {"reopened"}
+    assert reasons["late_30"] == reasons["verified"] == frozenset()
 
 
 def test_today_is_the_default_reference_date(issues):
     with _at(DAY):
         assert issues["late_1"].is_overdue and issues["late_1"].days_overdue == 1
         assert issues["due_in_3"].warning == "yellow"
-        assert issues["late_31"].is_escalated
+        assert issues["late_31"].is_escalated_on()
         assert set(Issue.objects.overdue()) == set(Issue.objects.overdue(DAY))
         assert set(Issue.objects.escalated()) == set(Issue.objects.escalated(DAY))
 
