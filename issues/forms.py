@@ -3,7 +3,7 @@
 The forms only collect input; the rules (due date not in the past, reason required …)
 live on the model's transitions, and their `ValidationError`s are put back on these
 forms by the views so that the message shows next to the field. A transition's form is
-built from its input serializer (`issues.inputs`), so the web and the API take one input.
+built from its input serializer (`issues.transitions`), so the web and the API take one input.
 """
 
 from __future__ import annotations

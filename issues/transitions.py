@@ -3,9 +3,9 @@
 A transition is its model method on `Issue` (source, target and who may take it, on its
 `@transition(permission=...)`) plus its row here: the public name of the URL and the JSON,
 the label, the input serializer (the API's body and, through
-`liaison.forms.form_for_serializer`, the web form), the input that becomes the history
-reason, its place among the buttons, and the notification it causes. Adding one touches
-the model and this table only (docs/adding-a-transition.md).
+`liaison.forms.form_for_serializer`, the web form; declared below, beside the table), the
+input that becomes the history reason, its place among the buttons, and the notification
+it causes. Adding one touches the model and this module only (docs/adding-a-transition.md).
 
 Nothing here imports notifications: `notifications.receivers` reads `Transition.notify`.
 """
@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 from rest_framework import serializers
 
-from issues import inputs
 from issues.models import Issue
+from issues.states import Satisfaction
+from organisation.models import Department
 
 if TYPE_CHECKING:
     import rules
@@ -80,6 +81,98 @@ class Transition:
         return can_proceed(getattr(issue, self.method))
 
 
+# --- what each transition takes ------------------------------------------------------------
+# One DRF serializer per transition: the API validates a request body with it, and
+# `liaison.forms.form_for_serializer` builds the web form from its fields. Labels are the
+# ones the form shows; `style` carries the few rendering hints the form needs (DRF's own
+# `rows` and `base_template` keys, and `empty_label` for a choice that may stay unset).
+# Rules that need the issue (a due date not in the past, ...) live in the model's methods.
+
+
+def _required_text(
+    label: StrOrPromise, message: StrOrPromise, rows: int = 2
+) -> serializers.CharField:
+    return serializers.CharField(
+        label=label,
+        error_messages={"required": message, "blank": message, "null": message},
+        style={"base_template": "textarea.html", "rows": rows},
+    )
+
+
+def _optional_text(label: StrOrPromise) -> serializers.CharField:
+    return serializers.CharField(
+        label=label,
+        required=False,
+        allow_blank=True,
+        default="",
+        style={"base_template": "textarea.html", "rows": 2},
+    )
+
+
+def _department(
+    label: StrOrPromise, *, required: bool, **style: Any
+) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Department.objects.all(),
+        required=required,
+        label=label,
+        error_messages={
+            "does_not_exist": _("没有代码为“{value}”的部门。"),
+            "required": _("请选择承办部门。"),
+        },
+        style=style,
+    )
+
+
+class AssignInput(serializers.Serializer):
+    department = _department(_("承办部门"), required=True)
+    due_date = serializers.DateField(
+        label=_("办理时限"), error_messages={"required": _("请填写办理时限。")}
+    )
+    note = _optional_text(_("交办意见"))
+
+
+class ReassignInput(serializers.Serializer):
+    # Both optional: what is left out stays as it is (the model refuses a change of nothing).
+    department = _department(_("新的承办部门"), required=False, empty_label=_("（不变）"))
+    due_date = serializers.DateField(label=_("新的办理时限"), required=False)
+    # Optional in the API since v1 (DESIGN's table says required; clients rely on it).
+    reason = _optional_text(_("改派理由"))
+
+
+class ReturnInput(serializers.Serializer):
+    reason = _required_text(_("退回理由"), _("退回须说明理由。"))
+
+
+class ResolveInput(serializers.Serializer):
+    resolution = _required_text(_("办理结果"), _("请填写办理结果。"), rows=4)
+
+
+class VerifyInput(serializers.Serializer):
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices,
+        label=_("满意度"),
+        error_messages={
+            "required": _("请选择满意或基本满意。"),
+            "invalid_choice": _("请选择满意或基本满意。"),
+        },
+        style={"base_template": "radio.html"},
+    )
+    note = _optional_text(_("核实意见"))
+
+
+class ReopenInput(serializers.Serializer):
+    reason = _required_text(_("重新办理的理由"), _("重新办理须说明理由。"))
+
+
+class WithdrawInput(serializers.Serializer):
+    reason = _required_text(_("撤回理由"), _("撤回须说明理由。"))
+
+
+# --- the table -----------------------------------------------------------------------------
+
+
 # Raising an issue is not a transition (the issue starts in `raised`), but it is announced
 # like one.
 RAISE_NOTICE = Notice(
@@ -92,7 +185,7 @@ _TABLE = [
         name="assign",
         method="assign",
         label=_("交办"),
-        inputs=inputs.AssignInput,
+        inputs=AssignInput,
         reason_field="note",
         button=1,
         notify=Notice(
@@ -104,7 +197,7 @@ _TABLE = [
         name="reassign",
         method="reassign",
         label=_("改派"),
-        inputs=inputs.ReassignInput,
+        inputs=ReassignInput,
         reason_field="reason",
         button=4,
         notify=Notice(
@@ -116,7 +209,7 @@ _TABLE = [
         name="return",
         method="return_to_secretariat",
         label=_("退回"),
-        inputs=inputs.ReturnInput,
+        inputs=ReturnInput,
         reason_field="reason",
         button=6,
         notify=Notice(
@@ -128,7 +221,7 @@ _TABLE = [
         name="resolve",
         method="resolve",
         label=_("办结"),
-        inputs=inputs.ResolveInput,
+        inputs=ResolveInput,
         reason_field="resolution",
         button=2,
         notify=Notice(
@@ -140,7 +233,7 @@ _TABLE = [
         name="verify",
         method="verify",
         label=_("核实"),
-        inputs=inputs.VerifyInput,
+        inputs=VerifyInput,
         reason_field="note",
         button=3,
     ),
@@ -148,7 +241,7 @@ _TABLE = [
         name="reopen",
         method="reopen",
         label=_("重新办理"),
-        inputs=inputs.ReopenInput,
+        inputs=ReopenInput,
         reason_field="reason",
         button=5,
         notify=Notice(
@@ -160,7 +253,7 @@ _TABLE = [
         name="withdraw",
         method="withdraw",
         label=_("撤回"),
-        inputs=inputs.WithdrawInput,
+        inputs=WithdrawInput,
         reason_field="reason",
         button=7,
     ),
