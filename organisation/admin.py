@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from organisation.models import (
+    CalendarDay,
     Department,
     IndustryChain,
     IndustryUnion,
@@ -110,18 +111,46 @@ class IndustryChainAdmin(SimpleHistoryAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "code", "order"]
-    search_fields = ["name", "short_name", "code"]
+    list_display = ["name", "short_name", "code", "leader_name", "leader_title", "order"]
+    search_fields = ["name", "short_name", "code", "leader_name"]
 
 
 @admin.register(IssueCategory)
 class IssueCategoryAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "order"]
+    list_display = ["name", "code", "default_days", "order"]
+    list_editable = ["default_days"]
 
 
 @admin.register(Measure)
 class MeasureAdmin(SimpleHistoryAdmin):
     list_display = ["number", "title"]
+
+
+class CalendarYearFilter(admin.SimpleListFilter):
+    """By year: a new year's notice is entered, and checked, one year at a time."""
+
+    title = _("年度")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = CalendarDay.objects.dates("date", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(date__year=int(self.value()))
+        return queryset
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "weekday", "kind", "name", "source", "is_provisional"]
+    list_filter = [CalendarYearFilter, "kind", "is_provisional"]
+    search_fields = ["name", "source"]
+
+    @admin.display(description=_("星期"))
+    def weekday(self, obj):
+        return "一二三四五六日"[obj.date.weekday()]
 
 
 class AppointOfficerForm(forms.ModelForm):

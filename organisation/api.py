@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -12,6 +13,7 @@ from audit.log import record
 from audit.models import Event
 from organisation import serializers as s
 from organisation import tokens
+from organisation.calendar import year_calendar
 from organisation.lockout import lockout_response
 from organisation.models import (
     Department,
@@ -121,3 +123,19 @@ class MeasureList(generics.ListAPIView):
     serializer_class = s.MeasureSerializer
     queryset = Measure.objects.all()
     pagination_class = None
+
+
+class CalendarYear(APIView):
+    """The working-day calendar of one year: the non-working dates of the State Council's
+    notice (weekend days inside a holiday span included) and the 调休 working dates.
+
+    404 for a year the calendar holds nothing for: "no holidays" would be a wrong answer
+    there (the notice is not entered yet), and a client can tell the two apart.
+    """
+
+    @extend_schema(responses=s.CalendarYearSerializer)
+    def get(self, request, year: int):
+        days = year_calendar(year)
+        if days is None:
+            raise Http404(_("该年度的工作日历尚未录入。"))
+        return Response(s.CalendarYearSerializer({"year": year, **days}).data)

@@ -1,4 +1,4 @@
-"""/api/v1/ sign-in, the person and the reference data (included under the `api` namespace)."""
+"""/api/v1/ sign-in, the person, the reference data and the working-day calendar (included under the `api` namespace)."""
 
 from django.urls import path
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("departments/", api.DepartmentList.as_view(), name="departments"),
     path("categories/", api.CategoryList.as_view(), name="categories"),
     path("measures/", api.MeasureList.as_view(), name="measures"),
+    path("calendar/<int:year>/", api.CalendarYear.as_view(), name="calendar-year"),
 ]

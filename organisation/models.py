@@ -11,6 +11,7 @@ import secrets
 
 from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -70,6 +71,12 @@ class Department(models.Model):
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
     is_example = models.BooleanField(_("示例"), default=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # The responsible leader for supervision, copied on 督办 notices (DESIGN "Reference data").
+    leader_name = models.CharField(_("分管领导"), max_length=60, blank=True)
+    leader_title = models.CharField(
+        _("分管领导职务"), max_length=60, blank=True, help_text=_("例如：分管副局长")
+    )
+    leader_email = models.EmailField(_("分管领导邮箱"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -84,6 +91,13 @@ class Department(models.Model):
 class IssueCategory(models.Model):
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=40)
+    # Used when the secretariat assigns without naming a date and when an issue is reopened.
+    default_days = models.PositiveSmallIntegerField(
+        _("默认办理时限（工作日）"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("交办时未指定办理期限、或重办时，按此工作日数计算办理期限。"),
+    )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     history = HistoricalRecords()
 
@@ -111,6 +125,45 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class CalendarDay(models.Model):
+    """A date the State Council's holiday notice makes special (DESIGN "Reference data").
+
+    Every other date is a working day on Monday to Friday and a rest day on the weekend;
+    `organisation.calendar` does the counting.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=40, help_text=_("例如：春节"))
+    source = models.CharField(
+        _("依据"), max_length=120, blank=True, help_text=_("放假通知的名称或文号")
+    )
+    is_provisional = models.BooleanField(
+        _("暂定"),
+        default=False,
+        help_text=_("当年放假通知发布前按法定节假日暂列，通知发布后请核对补全。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["holiday", "workday"]),
+                name="calendar_day_kind_is_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}（{self.get_kind_display()}）"
 
 
 class User(AbstractUser):

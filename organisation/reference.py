@@ -1,14 +1,23 @@
-"""Load the reference data file (organisation/data/reference.json) idempotently."""
+"""Load the reference data files (organisation/data/reference.json, calendar.json) idempotently."""
 
+import datetime
 import json
 from pathlib import Path
 
 from django.db import transaction
 
 from organisation import roles
-from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
+from organisation.models import (
+    CalendarDay,
+    Department,
+    IndustryChain,
+    IndustryUnion,
+    IssueCategory,
+    Measure,
+)
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
+CALENDAR_FILE = Path(__file__).resolve().parent / "data" / "calendar.json"
 
 ReferenceModel = (
     type[IndustryUnion]
@@ -16,6 +25,7 @@ ReferenceModel = (
     | type[Department]
     | type[IssueCategory]
     | type[Measure]
+    | type[CalendarDay]
 )
 
 
@@ -57,6 +67,9 @@ def _rows(data: dict) -> list[tuple[str, ReferenceModel, str, list[dict]]]:
                     "short_name": r["short_name"],
                     "is_example": True,
                     "order": i,
+                    "leader_name": r.get("leader_name", ""),
+                    "leader_title": r.get("leader_title", ""),
+                    "leader_email": r.get("leader_email", ""),
                 }
                 for i, r in enumerate(data["departments"], start=1)
             ],
@@ -66,7 +79,12 @@ def _rows(data: dict) -> list[tuple[str, ReferenceModel, str, list[dict]]]:
             IssueCategory,
             "code",
             [
-                {"code": r["code"], "name": r["name"], "order": i}
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "default_days": r["default_days"],
+                    "order": i,
+                }
                 for i, r in enumerate(data["categories"], start=1)
             ],
         ),
@@ -82,6 +100,27 @@ def _rows(data: dict) -> list[tuple[str, ReferenceModel, str, list[dict]]]:
     ]
 
 
+def calendar_rows(calendar: dict) -> list[dict]:
+    """One CalendarDay's field values per date of calendar.json: each holiday span expanded
+    to its dates (weekend days inside it included), each 调休 working day, with the notice."""
+    rows = []
+    for year in calendar["years"]:
+        source = year.get("number") or year["notice"]
+        if year.get("published") and not year.get("number"):
+            source = f"{year['notice']}（{year['published']}）"
+        common = {"source": source, "is_provisional": year["provisional"]}
+        for span in year["holidays"]:
+            day = datetime.date.fromisoformat(span["from"])
+            last = datetime.date.fromisoformat(span["to"])
+            while day <= last:
+                rows.append({"date": day, "kind": "holiday", "name": span["name"], **common})
+                day += datetime.timedelta(days=1)
+        for workday in year["workdays"]:
+            date = datetime.date.fromisoformat(workday["date"])
+            rows.append({"date": date, "kind": "workday", "name": workday["name"], **common})
+    return rows
+
+
 @transaction.atomic
 def load_reference_data(*, update: bool = False) -> dict[str, int]:
     """Create the reference entries that are missing; returns how many of each were added.
@@ -91,9 +130,11 @@ def load_reference_data(*, update: bool = False) -> dict[str, int]:
     them from the data file instead (after the file itself was corrected).
     """
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    calendar = json.loads(CALENDAR_FILE.read_text(encoding="utf-8"))
     changed: dict[str, int] = {}
     unions: dict[str, IndustryUnion] = {}
-    for key, model, key_field, rows in _rows(data):
+    tables = [*_rows(data), ("calendar", CalendarDay, "date", calendar_rows(calendar))]
+    for key, model, key_field, rows in tables:
         existing = {getattr(obj, key_field): obj for obj in model.objects.all()}
         changed[key] = 0
         for values in rows:

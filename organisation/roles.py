@@ -28,7 +28,14 @@ SECURITY_ADMIN = "安全管理员"
 AUDIT_ADMIN = "审计管理员"
 ADMIN_ROLES = {"system": SYSTEM_ADMIN, "security": SECURITY_ADMIN, "audit": AUDIT_ADMIN}
 
-REFERENCE_MODELS = ["industryunion", "industrychain", "department", "issuecategory", "measure"]
+REFERENCE_MODELS = [
+    "industryunion",
+    "industrychain",
+    "department",
+    "issuecategory",
+    "measure",
+    "calendarday",
+]
 
 # (app label, codename) of each group's permissions.
 GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {

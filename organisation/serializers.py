@@ -45,19 +45,26 @@ class ChainSerializer(serializers.ModelSerializer):
 class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
-        fields = ["id", "code", "name", "short_name"]
+        # The leader's e-mail address is for the 督办 copy only, not for every API reader.
+        fields = ["id", "code", "name", "short_name", "leader_name", "leader_title"]
 
 
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = IssueCategory
-        fields = ["id", "code", "name"]
+        fields = ["id", "code", "name", "default_days"]
 
 
 class MeasureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Measure
         fields = ["id", "number", "title"]
+
+
+class CalendarYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    holidays = serializers.ListField(child=serializers.DateField())
+    workdays = serializers.ListField(child=serializers.DateField())
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from organisation import calendar
 from organisation.models import Department, IndustryChain, User, appoint_officer
 from organisation.reference import load_reference_data
 
@@ -33,6 +34,15 @@ def _reference_data(request):
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
     load_reference_data()  # after a transactional test's flush, loads it again
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The working-day calendar is cached per process: a test's rolled-back calendar edit must
+    not leak into the next test, and query counts must not depend on the order of tests."""
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
 
 
 def make_user(

@@ -78,7 +78,7 @@ def test_loading_twice_adds_nothing_and_writes_no_history():
     call_command("load_reference_data", stdout=out)
     assert "unions 0, chains 0" in out.getvalue()
     assert load_reference_data() == dict.fromkeys(
-        ["unions", "chains", "departments", "categories", "measures"], 0
+        ["unions", "chains", "departments", "categories", "measures", "calendar"], 0
     )
     assert counts() == before
     assert history_counts() == history_before
