@@ -137,8 +137,9 @@ class CalendarYearFilter(admin.SimpleListFilter):
         return [(str(d.year), str(d.year)) for d in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date__year=int(self.value()))
+        year = self.value()
+        if year and year.isdigit():
+            return queryset.filter(date__year=int(year))
         return queryset
 
 

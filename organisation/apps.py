@@ -8,11 +8,9 @@ class OrganisationConfig(AppConfig):
     verbose_name = _("组织与基础数据")
 
     def ready(self):
-        # A calendar edited in the admin counts at once: the cached special dates are dropped.
-        from organisation import (
-            calendar,
-            sessions,  # noqa: F401 - connects the sign-in stamp
-        )
+        # Imported here, once the models are ready: the sign-in stamp's receivers connect on
+        # import, and a calendar edited in the admin must drop the cached special dates at once.
+        from organisation import calendar, sessions  # noqa: F401, PLC0415 - see above
 
         day = self.get_model("CalendarDay")
         post_save.connect(calendar.clear_cache, sender=day, dispatch_uid="calendar_day_saved")

@@ -43,7 +43,8 @@ def _special_dates() -> _SpecialDates:
     cached = _cache.get("loaded")
     if cached is not None and now - cached[0] < CACHE_SECONDS:
         return cached[1]
-    holidays, workdays = set(), set()
+    holidays: set[datetime.date] = set()
+    workdays: set[datetime.date] = set()
     for date, kind in CalendarDay.objects.values_list("date", "kind"):
         (holidays if kind == CalendarDay.Kind.HOLIDAY else workdays).add(date)
     special = _SpecialDates(

@@ -4,13 +4,13 @@ from organisation.reference import load_reference_data
 
 
 class Command(BaseCommand):
-    help = "加载产业工会、产业链、职能部门、问题类别和11条措施（可重复运行，已有条目保持不变）。"
+    help = "加载产业工会、产业链、职能部门、问题类别、11条措施和工作日历（可重复运行，已有条目保持不变）。"
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--update",
             action="store_true",
-            help="also rewrite existing entries from organisation/data/reference.json (undoes admin edits)",
+            help="also rewrite existing entries from organisation/data/reference.json and calendar.json (undoes admin edits)",
         )
 
     def handle(self, *args, update, **options):
