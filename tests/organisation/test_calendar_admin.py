@@ -8,6 +8,7 @@ from organisation.calendar import is_working_day
 from organisation.models import CalendarDay, User
 from organisation.reference import secretariat_group
 from tests.conftest import make_user
+from tests.foundation.test_admin import ENGLISH, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,16 @@ def test_department_staff_may_not(client, hrss_staff):
     hrss_staff.save()
     client.force_login(hrss_staff)
     assert client.get(URL).status_code == 403
+
+
+def test_the_calendar_pages_are_in_chinese(client, wang):
+    day = CalendarDay.objects.get(date=date(2026, 10, 10))
+    pages = [URL, URL + "add/", f"{URL}{day.pk}/change/", f"{URL}{day.pk}/history/"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = visible_text(response.content.decode())
+        assert [word for word in ENGLISH if word in text] == [], url
+    listing = visible_text(client.get(URL, {"year": "2026"}).content.decode())
+    assert "调休上班" in listing and "年度" in listing and "暂定" in listing
+    assert "工作日历" in visible_text(client.get("/admin/").content.decode())
