@@ -112,7 +112,7 @@ def context(user, period: Period) -> dict:
         "overdue_all_url": issue_list_url(None, overdue="true"),
         "export_url": export_url(period),
         "years": list(range(today().year, today().year - 6, -1)),
-        "scope_is_everything": user.sees_everything,
+        "scope_is_everything": user.has_perm("reports.view_everything"),
     }
 
 

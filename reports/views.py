@@ -1,8 +1,8 @@
 """Reports: the dashboard, the Excel ledgers, the reports page and the annual report PDF.
 
-The annual report lists every issue of the year, so only people who see every issue may have
-it; anyone else signed in gets 403 (the page exists, it is not for their role). Thin views: the
-work is in `figures`, `dashboard`, `ledgers` and `annual`.
+Who may open which is `reports.permissions` (the annual report: secretariat and leaders, 403
+for the other roles). Thin views: the work is in `figures`, `dashboard`, `ledgers` and
+`annual`.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from issues.models import Issue, today
@@ -27,10 +27,7 @@ from reports.figures import Period
 
 FIRST_YEAR = 2024  # the mechanism was set up in 2024 (the eleven measures)
 
-
-def _require_reader(user) -> None:
-    if not user.sees_everything:
-        raise PermissionDenied(_("年度报告仅供秘书处和领导查阅。"))
+ANNUAL_ONLY = gettext_lazy("年度报告仅供秘书处和领导查阅。")
 
 
 def report_years(with_issues=()) -> list[int]:
@@ -39,19 +36,22 @@ def report_years(with_issues=()) -> list[int]:
     return sorted((y for y in years if y >= FIRST_YEAR), reverse=True)
 
 
-@login_required
-@require_GET
+def read_annual(view):
+    """Signed in (else sign-in), GET only (else 405), then secretariat or leader (else 403)."""
+    return login_required(
+        require_GET(permission_required("reports.read_annual", ANNUAL_ONLY)(view))
+    )
+
+
+@read_annual
 def report_index(request):
-    _require_reader(request.user)
     counts = dict(Issue.objects.order_by().values_list("year").annotate(n=Count("pk")))
     rows = [{"year": y, "raised": counts.get(y, 0)} for y in report_years(counts)]
     return render(request, "reports/index.html", {"rows": rows, "current_year": today().year})
 
 
-@login_required
-@require_GET
+@read_annual
 def annual_report_pdf(request, year: int):
-    _require_reader(request.user)
     if year < FIRST_YEAR or year > today().year:
         raise Http404(_("没有该年度的报告。"))
     pdf = render_annual_report_pdf(year)
@@ -86,7 +86,7 @@ def _period(request) -> tuple[Period, list[str]]:
     return Period.for_year(today().year), errors
 
 
-@login_required
+@permission_required("reports.view_dashboard")
 def dashboard(request):
     period, errors = _period(request)
     context = board.context(request.user, period)
@@ -103,7 +103,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
+@permission_required("reports.export_issues")
 def issues_export(request):
     issues = ledgers.ledger_issues(request.user, request.GET)
     stamp = today().strftime("%Y%m%d")
@@ -114,6 +114,8 @@ def issues_export(request):
 # every list, 403 for a signed-in account without a role (DESIGN "Roles and visibility").
 @permission_required("meetings.read")
 def decisions_export(request, year: int):
+    if not request.user.has_perm("reports.export_decisions"):
+        raise Http404  # an account without a role sees nothing (DESIGN "Roles and visibility")
     decisions = (
         Decision.objects.filter(minutes__meeting__year=year, minutes__approved_at__isnull=False)
         .select_related("minutes__meeting", "department", "issue")
