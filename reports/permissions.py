@@ -18,11 +18,6 @@ def sees_every_issue(user: User) -> bool:
     return getattr(user, "role", None) in (User.Role.SECRETARIAT, User.Role.LEADER)
 
 
-@rules.predicate
-def has_a_role(user: User) -> bool:
-    return bool(getattr(user, "role", ""))
-
-
 # The dashboard and the issue ledger are open to everyone signed in: they show the figures and
 # rows of the issues the person may see (nothing at all for an account without a role).
 rules.add_perm("reports.view_dashboard", rules.is_authenticated)
@@ -30,6 +25,4 @@ rules.add_perm("reports.export_issues", rules.is_authenticated)
 # The whole picture (every union, chain and department, even those with nothing to count).
 rules.add_perm("reports.view_everything", sees_every_issue)
 rules.add_perm("reports.read_annual", sees_every_issue)
-# Decisions of approved minutes are distributed documents, readable by every role; an account
-# without a role sees nothing, so the decisions ledger is 404 for it (not 403).
-rules.add_perm("reports.export_decisions", has_a_role)
+# The decisions ledger asks `meetings.read` (meetings.permissions): it lists meetings' decisions.

@@ -87,6 +87,7 @@ def _period(request) -> tuple[Period, list[str]]:
 
 
 @permission_required("reports.view_dashboard")
+@require_GET
 def dashboard(request):
     period, errors = _period(request)
     context = board.context(request.user, period)
@@ -104,6 +105,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 @permission_required("reports.export_issues")
+@require_GET
 def issues_export(request):
     issues = ledgers.ledger_issues(request.user, request.GET)
     stamp = today().strftime("%Y%m%d")
@@ -113,9 +115,8 @@ def issues_export(request):
 # A ledger of meetings' decisions: for those who read meetings (meetings.permissions). Like
 # every list, 403 for a signed-in account without a role (DESIGN "Roles and visibility").
 @permission_required("meetings.read")
+@require_GET
 def decisions_export(request, year: int):
-    if not request.user.has_perm("reports.export_decisions"):
-        raise Http404  # an account without a role sees nothing (DESIGN "Roles and visibility")
     decisions = (
         Decision.objects.filter(minutes__meeting__year=year, minutes__approved_at__isnull=False)
         .select_related("minutes__meeting", "department", "issue")
