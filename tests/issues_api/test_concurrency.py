@@ -143,12 +143,30 @@ def test_the_officer_verifies_while_reopening_elsewhere(personas):
     assert Issue.objects.get(pk=issue.pk).history.count() == 4
 
 
+def waits_for_a_lock(pid: int, timeout: float = 10.0) -> bool:
+    """True once PostgreSQL reports backend `pid` waiting for a lock (polled, with a deadline)."""
+    deadline = time.monotonic() + timeout
+    with connections["default"].cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            row = cursor.fetchone()
+            if row and row[0] == "Lock":
+                return True
+            time.sleep(0.01)  # polling the condition: the result never depends on this delay
+    return False
+
+
 def test_the_second_one_waits_for_the_lock_then_refuses(personas):
-    """Deterministic interleaving: B reads the issue, A holds the row and assigns, B then gets 409."""
+    """Deterministic interleaving: B reads the issue, A holds the row and assigns, B then gets 409.
+
+    No sleeping: the test waits until PostgreSQL itself reports B's connection waiting for a
+    lock, which is exactly the moment the assertion is about.
+    """
     wang, zhang = personas["secretariat"], personas["software_officer"]
     issue = bring_to(State.RAISED, officer=zhang, secretariat=wang, staff=personas["hrss_staff"])
     seen_by_b = Issue.objects.get(pk=issue.pk)
     holding, release, outcome = threading.Event(), threading.Event(), {}
+    b_connected, b_backend = threading.Event(), {}
 
     def a_assigns():
         try:
@@ -168,6 +186,10 @@ def test_the_second_one_waits_for_the_lock_then_refuses(personas):
 
     def b_withdraws():
         try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                b_backend["pid"] = cursor.fetchone()[0]
+            b_connected.set()
             perform_transition(seen_by_b, "withdraw", zhang, reason="企业已自行解决")
             outcome["b"] = "done"
         except TransitionConflict:
@@ -180,8 +202,9 @@ def test_the_second_one_waits_for_the_lock_then_refuses(personas):
     assert holding.wait(timeout=10)
     b = threading.Thread(target=b_withdraws)
     b.start()
-    time.sleep(0.5)
-    assert b.is_alive(), "B waits on A's row lock instead of reading a stale state"
+    assert b_connected.wait(timeout=10)
+    assert waits_for_a_lock(b_backend["pid"]), "B waits on A's row lock, not on a stale read"
+    assert b.is_alive()
     release.set()
     a.join(timeout=10)
     b.join(timeout=10)

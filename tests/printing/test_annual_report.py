@@ -1,35 +1,60 @@
-"""The annual report: /reports/ and /reports/annual/<year>.pdf, numbers equal to a direct count."""
+"""The annual report of a year of 80 issues: /reports/annual/<year>.pdf, numbers equal to a
+direct count, the reports page.
+
+The year's issues and its report are built once for the module (`tests.shared_data`): every
+test here reads them and none changes them, and each still runs in its own savepoint. Tests
+that need another database (an empty one, a different year) are in test_annual_report_access.py.
+"""
 
 import re
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from issues.models import Issue, State
-from reports.annual import OPEN_PROBLEMS_SHOWN, render_annual_report_pdf
+from organisation.models import User
+from reports.annual import render_annual_report_pdf
 from tests.printing.helpers import flat_text, make_year_of_issues, open_pdf, pdf_fonts, pdf_info
+from tests.shared_data import rows_for_the_module
 
 YEAR = 2025
 
 
-@pytest.fixture
-def year_issues(db):
+def build_year() -> dict:
     issues = make_year_of_issues(YEAR, 80, seed=11)
     Issue.objects.filter(pk=issues[0].pk).update(
         title="<img src=http://127.0.0.1:9/x.png>人才公寓配租慢"
     )
-    return issues
-
-
-@pytest.fixture
-def report(client, leader, year_issues):
-    client.force_login(leader)
+    reader = User.objects.create_user("annual-reader", role=User.Role.LEADER, name="读者")
+    client = Client()
+    client.force_login(reader)
     response = client.get(reverse("reports:annual", args=[YEAR]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    return response.content
+    return {
+        "issues": list(Issue.objects.filter(pk__in=[i.pk for i in issues])),
+        "report": response.content,
+    }
+
+
+@pytest.fixture(scope="module")
+def year(django_db_setup, django_db_blocker):
+    with rows_for_the_module(django_db_blocker, build_year) as built:
+        yield built
+
+
+@pytest.fixture
+def year_issues(db, year):
+    return year["issues"]
+
+
+@pytest.fixture
+def report(db, year):
+    """The leader's PDF of the year, as the server sent it."""
+    return year["report"]
 
 
 def test_totals_in_the_text_equal_a_direct_count(report):
@@ -108,56 +133,6 @@ def test_hostile_title_is_text(report):
     assert "<imgsrc=http://127.0.0.1:9/x.png>人才公寓配租慢" in flat_text(report)
 
 
-def test_long_open_list_is_cut_with_a_pointer_to_the_ledger(db, client, secretariat):
-    make_year_of_issues(YEAR, OPEN_PROBLEMS_SHOWN + 30, seed=5)
-    Issue.objects.update(
-        state=State.RAISED,
-        department=None,
-        due_date=None,
-        resolution="",
-        satisfaction="",
-        resolved_at=None,
-        reopen_count=0,
-    )
-    client.force_login(secretariat)
-    flat = flat_text(client.get(reverse("reports:annual", args=[YEAR])).content)
-    assert f"其余未办结问题共{OPEN_PROBLEMS_SHOWN + 30}件" in flat
-    assert "另有30件未列出，详见问题台账" in flat
-
-
-@pytest.mark.parametrize(
-    "persona, status",
-    [
-        ("leader", 200),
-        ("secretariat", 200),
-        ("software_officer", 403),
-        ("hrss_staff", 403),
-        ("outsider", 403),
-    ],
-)
-def test_who_may_read_the_reports(db, client, personas, persona, status):
-    client.force_login(personas[persona])
-    assert client.get(reverse("reports:index")).status_code == status
-    assert client.get(reverse("reports:annual", args=[YEAR])).status_code == status
-
-
-def test_signed_out_goes_to_sign_in(db, client):
-    response = client.get(reverse("reports:annual", args=[YEAR]))
-    assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
-
-
-def test_unknown_years_are_404(client, leader):
-    client.force_login(leader)
-    assert client.get("/reports/annual/1999.pdf").status_code == 404
-    assert client.get(f"/reports/annual/{timezone.localdate().year + 2}.pdf").status_code == 404
-
-
-def test_post_is_not_allowed(client, leader):
-    client.force_login(leader)
-    assert client.post(reverse("reports:annual", args=[YEAR])).status_code == 405
-
-
 def test_reports_page_lists_years_with_download_buttons(
     client, leader, year_issues, django_assert_max_num_queries
 ):
@@ -171,33 +146,6 @@ def test_reports_page_lists_years_with_download_buttons(
     assert f"{timezone.localdate().year}年度助链联动工作报告" in html
 
 
-def test_download_button_sends_an_attachment(client, leader):
-    client.force_login(leader)
-    response = client.get(reverse("reports:annual", args=[YEAR]) + "?download=1")
-    assert response["Content-Disposition"] == f'attachment; filename="annual-report-{YEAR}.pdf"'
-
-
-@pytest.mark.parametrize(
-    "persona, shown",
-    [("leader", True), ("secretariat", True), ("software_officer", False), ("hrss_staff", False)],
-)
-def test_reports_in_the_menu_for_those_who_may_read_them(db, client, personas, persona, shown):
-    client.force_login(personas[persona])
-    html = client.get("/").content.decode()
-    assert ('href="/reports/"' in html) is shown
-
-
 def test_same_data_same_report(db, year_issues):
     on = date(2026, 1, 15)
     assert render_annual_report_pdf(YEAR, on=on) == render_annual_report_pdf(YEAR, on=on)
-
-
-@pytest.mark.parametrize("count", [10, 150])
-def test_annual_pdf_query_count_is_flat(db, client, leader, django_assert_max_num_queries, count):
-    make_year_of_issues(YEAR, count, seed=count)
-    client.force_login(leader)
-    # session, user, then the figures: cohort, resolutions by month, open issues, unions,
-    # chains with their union, departments, measures; and the security audit row of the
-    # download (DESIGN "Security": every document download is recorded)
-    with django_assert_max_num_queries(10):
-        assert client.get(reverse("reports:annual", args=[YEAR])).status_code == 200
