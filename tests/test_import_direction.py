@@ -91,9 +91,7 @@ def first_party_imports() -> dict[str, set[str]]:
             )
             here = layer_of(module)
             graph[module] = {
-                name
-                for name in names
-                if layer_of(name) not in (None, here) and _is_module(name)
+                name for name in names if layer_of(name) not in (None, here) and _is_module(name)
             }
     return graph
 

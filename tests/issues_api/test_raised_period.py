@@ -4,8 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from issues.models import Issue
+import time_machine
 
 pytestmark = pytest.mark.django_db
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -13,14 +12,17 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture
 def three_issues(issue_in):
-    issues = [issue_in("raised") for _ in range(3)]
-    days = [
+    """Raised at these Beijing moments (the clock set to each, the issue filed through the API's
+    service): just before, just after and at the very end of April."""
+    moments = [
         datetime(2024, 3, 31, 23, 30, tzinfo=BEIJING),
         datetime(2024, 4, 1, 0, 30, tzinfo=BEIJING),
         datetime(2024, 4, 30, 23, 59, tzinfo=BEIJING),
     ]
-    for issue, at in zip(issues, days, strict=True):
-        Issue.objects.filter(pk=issue.pk).update(raised_at=at)
+    issues = []
+    for moment in moments:
+        with time_machine.travel(moment, tick=False):
+            issues.append(issue_in("raised"))
     return issues
 
 

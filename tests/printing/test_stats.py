@@ -4,11 +4,13 @@ import json
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from issues.models import Issue, State
+from issues.services import perform_transition
 from issues.stats import annual_figures, period_figures
-from organisation.models import Department
+from tests.issue_helpers import assign, file_issue
 from tests.printing.helpers import at, make_year_of_issues
 
 YEAR = 2025
@@ -119,29 +121,24 @@ def test_escalated_and_open_problems_oldest_first(year_issues):
         assert raised == sorted(raised)
 
 
-def test_on_time_uses_the_beijing_date(db):
+def test_on_time_uses_the_beijing_date(software_officer, secretariat, hrss_staff):
     """Resolved at 23:30 Beijing on the due date: on time, although it is the same day in UTC
     only until 16:00 - the rule takes the Beijing date."""
-    make_year_of_issues(YEAR, 1, seed=0)
-    issue = Issue.objects.get()
     due = date(YEAR, 6, 30)
-    Issue.objects.filter(pk=issue.pk).update(
-        state=State.RESOLVED,
-        department=Department.objects.first(),
-        due_date=due,
-        resolution="已解决",
-        first_assigned_at=at(due - timedelta(days=10), 9),
-        resolved_at=at(due, 23) + timedelta(minutes=30),
-    )
+    with time_machine.travel(at(due - timedelta(days=10), 9), tick=False):
+        issue = assign(file_issue(software_officer), secretariat, days=10)  # due on the 30th
+    with time_machine.travel(at(due, 23) + timedelta(minutes=30), tick=False):
+        perform_transition(issue, "resolve", hrss_staff, resolution="已解决")
+    assert Issue.objects.get().due_date == due
     totals = annual_figures(YEAR, on=ON)["totals"]
     assert totals["resolved_on_time"] == 1
     assert totals["on_time_rate"] == 1.0
     assert totals["mean_days_to_resolve"] == 10.0
 
 
-def test_period_bounds_are_beijing_dates_inclusive(db):
-    make_year_of_issues(YEAR, 1, seed=0)
-    Issue.objects.update(raised_at=at(date(YEAR, 3, 31), 23))  # 15:00 UTC on the 31st
+def test_period_bounds_are_beijing_dates_inclusive(software_officer):
+    with time_machine.travel(at(date(YEAR, 3, 31), 23), tick=False):  # 15:00 UTC on the 31st
+        file_issue(software_officer)
     assert period_figures(date(YEAR, 3, 1), date(YEAR, 3, 31))["totals"]["raised"] == 1
     assert period_figures(date(YEAR, 4, 1), date(YEAR, 4, 30))["totals"]["raised"] == 0
 
