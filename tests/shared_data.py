@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import transaction
 
+from organisation.reference import load_reference_data
+
 
 @contextmanager
 def rows_for_the_module(django_db_blocker, build: Callable[[], Any]) -> Iterator[Any]:
@@ -21,6 +23,9 @@ def rows_for_the_module(django_db_blocker, build: Callable[[], Any]) -> Iterator
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            # A transactional test earlier in the run flushes the tables; the reference data
+            # comes back per test (tests/conftest.py), too late for rows built before any test.
+            load_reference_data()
             built = build()
         except BaseException:
             transaction.set_rollback(True)
