@@ -9,8 +9,8 @@ The statuses follow DESIGN "Roles and visibility" and "Public API": 404 for an o
 person may not see, 403 for an action or a page not for their role, 302 to the sign-in page
 for an anonymous browser, 401 for an anonymous API call, 405 for a method the view does not
 take, 400 for an empty POST from someone who may act (the input is missing).
-Where today's behaviour differs from DESIGN's sentence "403 on lists" for an account without a
-role (it gets the list, empty), the row pins today's behaviour and says so.
+Where today's behaviour differs from DESIGN (an account without a role gets lists, empty,
+not the 403 on lists of "Roles and visibility"), the row pins today's and says so.
 
 Each request runs in a savepoint that is rolled back, so a POST that succeeds (say, marking
 notifications read) does not change what the next caller sees.
@@ -186,7 +186,8 @@ pytestmark = pytest.mark.django_db
 # housing_staff, secretariat, leader, outsider (no role). The sample objects are those of
 # `build_world`: the issue is software's, assigned to hrss; the meeting is planned, its agenda
 # drafted; the notification is hrss's. Lists for the outsider answer 200 and empty (pinned by
-# the list tests of issues_api and issues_ui), not DESIGN's "403 on lists".
+# the list tests of issues_api and issues_ui), not the 403 on lists of DESIGN
+# "Roles and visibility".
 # A `gap` comment marks a row that pins today's behaviour where it differs from DESIGN; whoever
 # closes the gap changes the row (and the test tells them to).
 TABLE: dict[str, dict[str, str]] = {
