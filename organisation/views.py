@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from audit.log import record
@@ -15,6 +15,7 @@ from organisation import tokens
 
 
 @login_required
+@require_GET
 def profile(request):
     user = request.user
     token = Token.objects.filter(user=user).first()
