@@ -105,7 +105,9 @@ class MeetingTransition(APIView):
         meeting = services.meeting_to_change(request.user, pk, name)
         data = s.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.perform_meeting_transition(meeting, name, request.user, **data.validated_data)
+        fields = dict(data.validated_data)
+        fields.setdefault("version", request.headers.get("If-Match"))
+        services.perform_meeting_transition(meeting, name, request.user, **fields)
         return detail_response(request, pk)
 
 

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from meetings.models import AgendaItem, Attendance, AttendanceStatus, Decision, Kind, Meeting
 from meetings.transitions import MEETING_TRANSITIONS, available_transitions
+from meetings.versions import minutes_version
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
@@ -62,6 +63,7 @@ def minutes_data(meeting: Meeting) -> dict:
             "decisions": [],
             "approved_at": None,
             "pdf_sha256": None,
+            "version": "",
         }
     return {
         "summary": minutes.summary,
@@ -76,6 +78,7 @@ def minutes_data(meeting: Meeting) -> dict:
             else None
         ),
         "pdf_sha256": minutes.pdf_sha256 or None,
+        "version": minutes_version(minutes),
     }
 
 
@@ -100,6 +103,7 @@ class MinutesOutSerializer(serializers.Serializer):
     decisions = DecisionSerializer(many=True)
     approved_at = serializers.DateTimeField(allow_null=True)
     pdf_sha256 = serializers.CharField(allow_null=True)
+    version = serializers.CharField(help_text="changes with every edit; give it when approving")
 
 
 MINUTES_SCHEMA = MinutesOutSerializer
@@ -177,6 +181,13 @@ class MeetingCreateSerializer(serializers.Serializer):
 
 class TransitionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("原因"))
+    version = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        label=_("纪要版本"),
+        help_text="approve_minutes: `minutes.version` as the approver saw it (or an If-Match "
+        "header); changed since → 409",
+    )
 
 
 class AttendanceRowSerializer(serializers.Serializer):

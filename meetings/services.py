@@ -52,6 +52,7 @@ from meetings.transitions import (
     MeetingTransitionSpec,
     available_transitions,
 )
+from meetings.versions import is_stale, touch
 from organisation.models import Department, User
 
 
@@ -190,14 +191,17 @@ def update_meeting(meeting: Meeting, user, **fields) -> Meeting:
     return locked
 
 
-def perform_meeting_transition(meeting: Meeting, name: str, user, *, reason: str = "") -> Meeting:
-    """Run lifecycle transition `name` (a key of `MEETING_TRANSITIONS`)."""
+def perform_meeting_transition(
+    meeting: Meeting, name: str, user, *, reason: str = "", version: str | None = None
+) -> Meeting:
+    """Run lifecycle transition `name` (a key of `MEETING_TRANSITIONS`).
+    `version`: the minutes version the approver saw (see `approve_minutes`)."""
     spec = MEETING_TRANSITIONS.get(name)
     if spec is None:
         raise Http404(_("没有这个操作。"))
     permit(user, name, meeting)
     if name == "approve_minutes":
-        return approve_minutes(meeting, user)
+        return approve_minutes(meeting, user, version=version)
     try:
         with transaction.atomic():
             locked = _lock(meeting)
@@ -419,6 +423,7 @@ def set_attendance(meeting: Meeting, user, rows: list[dict]) -> list[Attendance]
         for entry in entries:
             entry.meeting = locked
         saved = Attendance.objects.bulk_create(entries)
+        touch(Minutes.objects.get_or_create(meeting=locked)[0])  # attendance is in the minutes
         counts = dict.fromkeys(AttendanceStatus.values, 0)
         for entry in entries:
             counts[entry.status] += 1
@@ -492,6 +497,7 @@ def save_minutes(
         if changed:
             parts = in_house_list(MINUTES_PARTS[part] for part in changed)
             record(locked, user, "save_minutes", parts)
+            touch(minutes)  # the version an approver saw is no longer this one
         return minutes
 
 
@@ -582,10 +588,11 @@ def _save_decisions(minutes: Minutes, rows: list[dict]) -> bool:
 # --- approval -----------------------------------------------------------------------------------
 
 
-def approve_minutes(meeting: Meeting, user) -> Meeting:
+def approve_minutes(meeting: Meeting, user, *, version: str | None = None) -> Meeting:
     """held → minutes_approved, in ONE transaction: apply every decision to its issue, lock the
     minutes, render and store the PDF. Any decision that cannot be applied → nothing is applied,
-    and the error names it; the minutes stay editable."""
+    and the error names it; the minutes stay editable. `version` (optional): the minutes version
+    the approver saw; changed since → 409, nothing approved."""
     permit(user, "approve_minutes", meeting)
     spec = MEETING_TRANSITIONS["approve_minutes"]
     stored_name = None
@@ -593,7 +600,11 @@ def approve_minutes(meeting: Meeting, user) -> Meeting:
         with transaction.atomic():
             locked = _lock(meeting)
             _require_state_allows(locked, spec)
-            minutes = Minutes.objects.select_for_update().get_or_create(meeting=locked)[0]
+            minutes, created = Minutes.objects.select_for_update().get_or_create(meeting=locked)
+            if is_stale(None if created else minutes, version):
+                raise MeetingConflict(
+                    _("纪要在您打开页面之后已被他人修改，请刷新页面、核对后再审定。")
+                )
             now = timezone.now()
             for decision in minutes.decisions.select_related("department", "issue").order_by(
                 "order", "pk"

@@ -10,6 +10,8 @@ change meetings, 409 for a state that does not allow it. The lifecycle buttons c
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +31,7 @@ from liaison.access import permission_required
 from liaison.formats import cn_date, cn_numeral
 from liaison.forms import add_service_errors
 from meetings import services
+from meetings.archive import ArchiveMismatch, verified_pdf
 from meetings.documents import agenda_document, minutes_document
 from meetings.forms import (
     AgendaItemForm,
@@ -46,6 +49,7 @@ from meetings.forms import (
 from meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingState, Minutes
 from meetings.printed import render_agenda_pdf, render_minutes_pdf
 from meetings.transitions import MEETING_TRANSITIONS, MeetingTransitionSpec, operation_label
+from meetings.versions import minutes_version
 
 PAST_PAGE_SIZE = 20
 
@@ -165,6 +169,7 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
             MeetingEditForm.for_meeting(meeting) if can_change and _head_editable(meeting) else None
         ),
         "minutes": minutes,
+        "minutes_version": minutes_version(minutes),
         "decisions": decisions,
         "note_fields": [
             {
@@ -378,10 +383,13 @@ def meeting_transition(request, pk, name):
     meeting = _meeting_to_change(request, pk, name)
     field = MEETING_TRANSITIONS[name].reason_field
     reason = request.POST.get(field, "").strip() if field else ""
+    version = request.POST.get("version")  # the minutes the approver saw (hidden field)
     return _run(
         request,
         meeting,
-        lambda: services.perform_meeting_transition(meeting, name, request.user, reason=reason),
+        lambda: services.perform_meeting_transition(
+            meeting, name, request.user, reason=reason, version=version
+        ),
         str(MEETING_TRANSITIONS[name].done),
     )
 
@@ -600,7 +608,12 @@ def minutes_pdf(request, pk):
     meeting = services.meeting_for(request.user, pk)
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is not None and minutes.is_approved and minutes.pdf:
-        response = FileResponse(minutes.pdf.open("rb"), content_type="application/pdf")
+        try:
+            content = verified_pdf(minutes, request)
+        except ArchiveMismatch:
+            return render(request, "meetings/pdf_refused.html", {"meeting": meeting}, status=500)
+        # The bytes just checked, not a second read of the file that could differ.
+        response = FileResponse(io.BytesIO(content), content_type="application/pdf")
         response["Content-Disposition"] = _inline(f"{meeting.title}纪要.pdf")
         response["X-Content-SHA256"] = minutes.pdf_sha256
         return response

@@ -42,7 +42,10 @@ def recorded(media, software_officer, secretariat):
         category=IssueCategory.objects.get(code="recruitment"),
     )
     issue = perform_transition(
-        issue, "assign", secretariat, department=Department.objects.get(code="hrss"),
+        issue,
+        "assign",
+        secretariat,
+        department=Department.objects.get(code="hrss"),
         due_date=timezone.localdate() + timedelta(days=30),
         note="请办理",
     )
