@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -266,6 +268,25 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "liaison@localhost")
 HTTPS = (not DEBUG) and (not TESTING) and env_bool("DJANGO_HTTPS", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Scripts only from our own static files: no inline <script>, no on*= handlers, no eval
+# (liaison/static/liaison/app.js carries the pages' behaviour; Swagger UI's initialiser is
+# served as a file by SpectacularSwaggerSplitView). Inline *styles* stay allowed: templates,
+# Bootstrap and htmx's indicator use style attributes, which run no code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # Bootstrap's icons are data: SVGs
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 if HTTPS:
     SECURE_SSL_REDIRECT = True
@@ -305,6 +326,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The v1 API of the industry-chain liaison mechanism.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs are for signed-in users and token holders (DESIGN "Public API").
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Government intranets are offline: Swagger UI, its favicon and nothing else come from
     # the vendored sidecar package, and the online validator badge is switched off.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -32,10 +32,10 @@ def test_schema_as_yaml_by_default(client, leader):
     assert yaml.safe_load(response.content)["info"]["title"] == "Liaison API (助链联动工作平台)"
 
 
-def test_schema_and_docs_are_readable_before_signing_in(client):
-    # The contract holds no data; a programmer reads it before having an account.
-    assert client.get("/api/v1/schema/").status_code == 200
-    assert client.get("/api/v1/docs/").status_code == 200
+def test_schema_and_docs_are_for_signed_in_users_only(client):
+    # DESIGN "Public API" (issue 10): the schema maps every endpoint an attacker would probe.
+    assert client.get("/api/v1/schema/").status_code == 401
+    assert client.get("/api/v1/docs/").status_code == 401
     assert client.get("/api/v1/me/").status_code == 401
 
 
