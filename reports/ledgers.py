@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from issues.filters import IssueFilter
 from issues.models import Issue, IssueUpdate, State, today
+from reports.cells import SafeSheet
 
 DATE_FORMAT = "yyyy-mm-dd"  # ISO in exports (JOURNEYS "How the pages should feel")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +70,7 @@ def _sheet(workbook: Workbook, title: str, columns) -> object:
         cell.alignment = Alignment(horizontal="center", vertical="center")
         cells.append(cell)
     sheet.append(cells)
-    return sheet
+    return SafeSheet(sheet)  # every text cell from here on: never a formula (reports/cells.py)
 
 
 def _date(sheet, value):
