@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import F, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -28,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from issues import serializers as s
-from issues.attachments import store_attachment, validate_upload
+from issues.attachments import attachment_response, store_attachment, validate_upload
 from issues.filters import IssueFilter
 from issues.models import Attachment, Issue, IssueUpdate
 from issues.permissions import may_post_update
@@ -40,6 +39,7 @@ from issues.services import (
     raise_issue,
 )
 from issues.transitions import TRANSITIONS
+from liaison.storage import atomic_with_files
 
 ORDERING = OpenApiParameter(
     "ordering",
@@ -191,7 +191,7 @@ class IssueUpdates(generics.ListCreateAPIView):
                 errors.extend(exc.messages)
         if errors:
             raise ValidationError({"files": errors})
-        with transaction.atomic():
+        with atomic_with_files():  # a full disk: 503, no note, no file (liaison/storage.py)
             update = post_update(issue, request.user, data.validated_data["text"])
             for upload in uploads:
                 store_attachment(issue, upload, request.user, update=update)
@@ -211,16 +211,4 @@ class IssueAttachment(APIView):
         attachment = issue.attachments.filter(pk=attachment_pk).first()
         if attachment is None:
             raise Http404(_("附件不存在。"))
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404(_("附件不存在。")) from exc
-        # Always a download, never rendered inline: an uploaded file cannot run in our origin.
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type or "application/octet-stream",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return attachment_response(attachment)

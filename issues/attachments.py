@@ -11,9 +11,23 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from issues.models import Attachment
+from liaison.storage import StorageUnavailable
+
+# Types a browser would render as a page of ours (with scripts): whatever was stored, such a
+# file is served as bytes to save, never as what it says it is.
+ACTIVE_TYPES = {
+    "text/html",
+    "application/xhtml+xml",
+    "image/svg+xml",
+    "text/xml",
+    "application/xml",
+    "text/javascript",
+    "application/javascript",
+}
 
 # Leading bytes of executables and scripts that must never pass as a document, whatever
 # the file is called (an .exe renamed to .pdf, a shell script renamed to .jpg).
@@ -126,3 +140,25 @@ def store_attachment(issue, uploaded_file, user, update=None) -> Attachment:
     attachment.file.save(name, uploaded_file, save=False)
     attachment.save()
     return attachment
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The file as a download: `Content-Disposition: attachment`, its stored type (never an
+    active one such as HTML or SVG), `nosniff`, and a sandbox should a browser open it anyway."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("附件不存在。")) from exc
+    stored = (attachment.content_type or "").split(";")[0].strip().lower()
+    content_type = stored if stored and stored not in ACTIVE_TYPES else "application/octet-stream"
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def storage_message(exc: StorageUnavailable) -> str:
+    """What the person reads when the media disk refused their files (their text is kept)."""
+    return str(exc.detail) + _("您填写的内容已保留，请重新选择附件后再提交。")

@@ -15,9 +15,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from issues.attachments import store_attachment
+from issues.attachments import attachment_response, storage_message, store_attachment
 from issues.filters import IssueFilter
 from issues.forms import IssueForm, UpdateForm, transition_form
 from issues.models import Attachment, Issue, IssueUpdate, State
@@ -40,6 +39,7 @@ from issues.services import (
 )
 from issues.transitions import TRANSITIONS, by_button
 from liaison.forms import add_service_errors
+from liaison.storage import StorageUnavailable, atomic_with_files
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -125,18 +125,21 @@ def issue_new(request):
     if not request.user.is_officer or not request.user.chain_ids:
         raise PermissionDenied(_("只有产业链的在任联络员可以提出问题。"))
     form = IssueForm(request.POST or None, request.FILES or None, user=request.user)
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
+            with atomic_with_files():
                 issue = raise_issue(request.user, **form.issue_fields())
                 for upload in form.cleaned_data["files"]:
                     store_attachment(issue, upload, request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except StorageUnavailable as exc:
+            form.add_error(None, storage_message(exc))  # what was typed stays in the form
+            status = 503
         else:
             messages.success(request, _("已提交，编号 %(number)s。") % {"number": issue.number})
             return redirect("issues:detail", pk=issue.pk)
-    status = 400 if form.is_bound else 200
     max_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
     return render(request, "issues/new.html", {"form": form, "max_mb": max_mb}, status=status)
 
@@ -288,7 +291,7 @@ def issue_post_update(request, pk):
     status = 400
     if form.is_valid():
         try:
-            with transaction.atomic():
+            with atomic_with_files():
                 update = post_update(issue, request.user, form.cleaned_data["text"])
                 for upload in form.cleaned_data["files"]:
                     store_attachment(issue, upload, request.user, update=update)
@@ -297,10 +300,13 @@ def issue_post_update(request, pk):
             status = 403
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except StorageUnavailable as exc:
+            form.add_error(None, storage_message(exc))  # the note stays in the form
+            status = 503
         else:
             messages.success(request, _("办理进展已保存。"))
             return redirect("issues:detail", pk=issue.pk)
-    context = _detail_context(request, issue, update_form=form if status == 400 else None)
+    context = _detail_context(request, issue, update_form=form if status in (400, 503) else None)
     return render(request, "issues/detail.html", context, status=status)
 
 
@@ -311,16 +317,4 @@ def issue_post_update(request, pk):
 def attachment_download(request, pk, attachment_pk):
     issue = issue_for(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, issue=issue)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    # Always a download, never rendered inline: an uploaded file cannot run in our origin.
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(attachment)

@@ -30,6 +30,7 @@ from issues.models import State
 from liaison.access import permission_required
 from liaison.formats import cn_date, cn_numeral
 from liaison.forms import add_service_errors
+from liaison.storage import StorageUnavailable
 from meetings import services
 from meetings.archive import ArchiveMismatch, verified_pdf
 from meetings.documents import agenda_document, minutes_document
@@ -361,6 +362,8 @@ def _run(request, meeting: Meeting, action, success: str, anchor: str = "", **bo
         return _refuse(request, meeting, str(exc), 409, bound)
     except ValidationError as exc:
         return _refuse(request, meeting, "；".join(_messages(exc)), 400, bound)
+    except StorageUnavailable as exc:  # e.g. the approved PDF could not be stored: nothing was
+        return _refuse(request, meeting, str(exc.detail), 503, bound)
     messages.success(request, success)
     return redirect(
         reverse("meetings:detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else "")
