@@ -264,6 +264,9 @@ if _email_url:
     elif _parsed.scheme == "locmem":
         EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "liaison@localhost")
+# Seconds an SMTP connect or reply may take: a server that accepts and never answers must not
+# hold a request (and a worker) for long; the failure is logged by notifications.notify.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 # Security: with DEBUG off, HTTPS unless DJANGO_HTTPS=0 (a plain-HTTP intranet).
 HTTPS = (not DEBUG) and (not TESTING) and env_bool("DJANGO_HTTPS", True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import smtplib
 import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -160,6 +161,9 @@ def send_emails(addresses: list[str], text: str, url: str, subject: str = "") ->
         ]
         # One message per person: addresses of other departments are not disclosed.
         return connection.send_messages(messages) or 0
+    except (smtplib.SMTPException, OSError) as exc:  # refused, down, hung (EMAIL_TIMEOUT)
+        log.error("could not send notification e-mail to %d recipients: %r", len(addresses), exc)
+        return 0
     except Exception:  # a mail outage must not break the work it reports (logged below)
         log.exception("could not send notification e-mail to %d recipients", len(addresses))
         return 0

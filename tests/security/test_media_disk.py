@@ -90,7 +90,10 @@ def test_a_note_with_files_on_a_full_disk_keeps_the_note(client, personas, assig
     client.force_login(personas["hrss_staff"])
     response = client.post(
         reverse("issues:post_update", args=[assigned.pk]),
-        {"update-text": "已提交补贴复核材料", "update-files": [SimpleUploadedFile("复核.pdf", PDF)]},
+        {
+            "update-text": "已提交补贴复核材料",
+            "update-files": [SimpleUploadedFile("复核.pdf", PDF)],
+        },
     )
     assert response.status_code == 503
     assert "已提交补贴复核材料" in response.content.decode()
@@ -112,7 +115,9 @@ def test_english_speakers_read_it_in_english(client, software_officer, read_only
 # --- the API ------------------------------------------------------------------------------------
 
 
-def test_api_note_on_a_full_disk_is_a_503_and_nothing_is_written(api, personas, assigned, full_disk):
+def test_api_note_on_a_full_disk_is_a_503_and_nothing_is_written(
+    api, personas, assigned, full_disk
+):
     response = api.as_user(personas["hrss_staff"]).post(
         url(assigned, "updates/"),
         {"text": "已提交补贴复核材料", "files": [SimpleUploadedFile("复核.pdf", PDF)]},
@@ -140,7 +145,10 @@ def test_a_file_written_before_a_later_one_failed_is_removed(
     monkeypatch.setattr(storage.os, "fsync", second_fails)
     response = api.as_user(personas["hrss_staff"]).post(
         url(assigned, "updates/"),
-        {"text": "两份材料", "files": [SimpleUploadedFile("一.pdf", PDF), SimpleUploadedFile("二.pdf", PDF)]},
+        {
+            "text": "两份材料",
+            "files": [SimpleUploadedFile("一.pdf", PDF), SimpleUploadedFile("二.pdf", PDF)],
+        },
         format="multipart",
     )
     assert response.status_code == 503
@@ -184,7 +192,11 @@ def test_approving_minutes_on_the_web_says_why(client, secretariat, full_disk):
         secretariat,
         summary="会议听取了汇报。",
         decisions=[
-            {"text": "交市人社局", "department": "hrss", "due_date": timezone.localdate() + timedelta(days=9)}
+            {
+                "text": "交市人社局",
+                "department": "hrss",
+                "due_date": timezone.localdate() + timedelta(days=9),
+            }
         ],
     )
     client.force_login(secretariat)
