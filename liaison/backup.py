@@ -278,9 +278,10 @@ def check_minutes_pdfs() -> list[str]:
     mismatches = []
     media_root = Path(settings.MEDIA_ROOT)
     for minutes in Minutes.objects.filter(approved_at__isnull=False).exclude(pdf=""):
-        path = media_root / minutes.pdf.name
+        name = str(minutes.pdf.name)
+        path = media_root / name
         if not path.is_file():
-            mismatches.append(f"{minutes.pdf.name}: missing")
+            mismatches.append(f"{name}: missing")
         elif sha256_of(path) != minutes.pdf_sha256:
-            mismatches.append(f"{minutes.pdf.name}: SHA-256 differs")
+            mismatches.append(f"{name}: SHA-256 differs")
     return mismatches
