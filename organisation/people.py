@@ -17,6 +17,8 @@ from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from liaison.text import MESSAGE as CONTROL_MESSAGE
+from liaison.text import find_control
 from organisation import passwords
 from organisation.models import Department, IndustryChain, User
 from organisation.roles import assign_role, is_administrator
@@ -158,6 +160,9 @@ def check(
             letter = get_column_letter(index + 1) if index is not None else ""
             errors.append(RowError(_number, key, letter, message))
 
+        for key in columns:
+            if find_control(cell(key)) is not None:
+                error(key, str(CONTROL_MESSAGE))
         username, role_text = cell("username"), cell("role")
         chain_text, department_text, email = cell("chain"), cell("department"), cell("email")
         if not username:
