@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from audit.log import record
 from audit.models import Event
+from meetings.archive import archive_mismatch
 from organisation.tokens import revocation_reason
 
 
@@ -74,4 +75,15 @@ def token_revoked(sender, instance, **kwargs):
         Event.TOKEN_REVOKED,
         obj=instance.user,
         detail=revocation_reason() or "吊销",
+    )
+
+
+@receiver(archive_mismatch)
+def minutes_pdf_refused(sender, minutes, request=None, found="", **kwargs):
+    """An approved minutes PDF that no longer matches its SHA-256 was refused (meetings/archive.py)."""
+    record(
+        Event.DOWNLOAD,
+        request,
+        obj=minutes,
+        detail=f"refused: {minutes.pdf.name} SHA-256 {found}, recorded {minutes.pdf_sha256}",
     )

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent, Event
 from meetings.models import MeetingState
 from meetings.services import approve_minutes, save_minutes, set_attendance
 from tests.meetings.conftest import make_meeting
@@ -52,6 +53,8 @@ def test_an_altered_pdf_is_refused_and_logged(client, leader, held, secretariat,
     assert response["Content-Type"].startswith("text/html")
     assert "校验未通过" in response.content.decode() and "SHA-256" in response.content.decode()
     assert held.minutes.pdf_sha256 in caplog.text and "refused" in caplog.text
+    row = AuditEvent.objects.get(event=Event.DOWNLOAD, detail__startswith="refused")
+    assert row.user == leader and row.object_id == str(held.minutes.pk)
 
 
 def test_a_missing_pdf_is_refused_too(client, leader, held, secretariat, caplog):
