@@ -32,6 +32,9 @@ HELPERS = (
     "liaison.access",
     "liaison.api.errors",
     "liaison.api.pagination",
+    "liaison.text",
+    "liaison.storage",
+    "liaison.middleware",
 )
 SHELL = "liaison (shell)"
 BASE = {"organisation", "liaison.helpers"}
