@@ -11,8 +11,15 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run setup test test-only system-packages test-system-packages lint lint-types lint-migrations typecheck-all demo messages bench
 
+# `make run HOST=0.0.0.0 PORT=8080` serves the demo to phones on the LAN.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LOOPBACK := 127.0.0.1,localhost
+# Served beyond the loopback, requests carry the machine's LAN address as their Host: accept any (demo only).
+run: export DJANGO_ALLOWED_HOSTS ?= $(if $(filter 127.0.0.1 localhost,$(HOST)),$(LOOPBACK),*)
+
 run: setup demo
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 setup: system-packages $(VENV)/.installed messages
 	$(PY) manage.py migrate --noinput -v0
@@ -53,8 +60,10 @@ bench:
 	$(PY) scripts/bench_pdf.py
 
 # Debian packages: installed when missing (as root, or through sudo); elsewhere we say what to install.
+# The print fonts: FandolFang (仿宋) copied out of texlive-lang-chinese into printing/static/print/fonts.
 system-packages:
 	@bash scripts/ensure-debian-packages.sh $(DEBIAN_PACKAGES)
+	@bash scripts/ensure-print-fonts.sh
 
 test-system-packages:
 	@bash scripts/ensure-debian-packages.sh $(TEST_DEBIAN_PACKAGES)
