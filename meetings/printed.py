@@ -51,6 +51,21 @@ def _person(person: dict[str, Any], *, with_note: bool = False) -> str:
     return f"{text}，{note}" if note else text
 
 
+def decision_note(decision: dict[str, Any], *, status: bool = False) -> str:
+    """"（责任单位：…；完成时限：…；关联问题：…）" with only the parts the decision has: no
+    "责任单位：—" for a decision without a department."""
+    issue = decision.get("issue")
+    issue_number = decision.get("issue_number") or (issue or {}).get("number")
+    parts = [
+        ("责任单位", decision.get("department")),
+        ("完成时限", cn_date(decision.get("due_date"))),
+        ("关联问题", issue_number),
+        ("当前情况", decision.get("status_label") if status else None),
+    ]
+    shown = "；".join(f"{label}：{value}" for label, value in parts if value)
+    return f"（{shown}）" if shown else ""
+
+
 def minutes_context(doc: dict[str, Any], fingerprint: str) -> dict[str, Any]:
     summary = paragraphs(doc.get("summary"))
     items = [
@@ -63,7 +78,7 @@ def minutes_context(doc: dict[str, Any], fingerprint: str) -> dict[str, Any]:
         for i, item in enumerate(doc.get("items") or [], start=1)
     ]
     decisions = [
-        {**d, "label": i, "due_label": cn_date(d.get("due_date"))}
+        {**d, "label": i, "due_label": cn_date(d.get("due_date")), "note": decision_note(d)}
         for i, d in enumerate(doc.get("decisions") or [], start=1)
     ]
     attendance_doc = doc.get("attendance") or {}
@@ -104,7 +119,12 @@ def agenda_context(doc: dict[str, Any]) -> dict[str, Any]:
             "paragraphs": paragraphs(item.get("notes")),
             "issues": [_issue(x) for x in item.get("issues") or []],
             "decisions": [
-                {**d, "due_label": cn_date(d.get("due_date"))} for d in item.get("decisions") or []
+                {
+                    **d,
+                    "due_label": cn_date(d.get("due_date")),
+                    "note": decision_note(d, status=True),
+                }
+                for d in item.get("decisions") or []
             ],
             "report": figures_for_print(item["report"]) if item.get("report") else None,
         }
@@ -159,6 +179,7 @@ def render_minutes_pdf(doc: dict[str, Any]) -> bytes:
         timestamp=fixed_timestamp(doc.get("approved_at"), meeting.get("scheduled_at")),
         attachments=[("minutes.json", canonical_json(doc), "会议纪要（结构化数据）")],
         archival=True,
+        even_pages="colophon_alone",
     )
 
 
