@@ -52,7 +52,7 @@ def _person(person: dict[str, Any], *, with_note: bool = False) -> str:
 
 
 def decision_note(decision: dict[str, Any], *, status: bool = False) -> str:
-    """"（责任单位：…；完成时限：…；关联问题：…）" with only the parts the decision has: no
+    """ "（责任单位：…；完成时限：…；关联问题：…）" with only the parts the decision has: no
     "责任单位：—" for a decision without a department."""
     issue = decision.get("issue")
     issue_number = decision.get("issue_number") or (issue or {}).get("number")

@@ -284,3 +284,20 @@ def make_year_of_issues(
         Issue.objects.filter(pk=issue.pk).update(**changes)
         issues.append(issue)
     return list(Issue.objects.filter(pk__in=[i.pk for i in issues]))
+
+
+def bbox_lines(pdf: bytes) -> list[list[tuple[float, float, float, float, str]]]:
+    """Per page, the lines of text as (xMin, yMin, xMax, yMax, text) in points from the top
+    left corner of the page (``pdftotext -bbox-layout``)."""
+    pages = []
+    for page in _tool("pdftotext", pdf, "-bbox-layout").split("<page ")[1:]:
+        lines = []
+        for m in re.finditer(
+            r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>',
+            page,
+            re.S,
+        ):
+            text = "".join(re.findall(r">([^<]+)</word>", m.group(5)))
+            lines.append((*map(float, m.groups()[:4]), text))
+        pages.append(lines)
+    return pages
