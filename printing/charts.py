@@ -9,6 +9,7 @@ renderer's fetcher accepts.
 from __future__ import annotations
 
 import base64
+import unicodedata
 from typing import Any, NamedTuple
 
 import pygal
@@ -67,6 +68,14 @@ _COMMON = {
 }
 
 
+def wide_text_excess(labels: list[str], font_size: float) -> float:
+    """What pygal's estimate of a label's width (0.6 em a character) misses for the widest of
+    ``labels``: a Chinese character is a full em. Added to the margin on the labels' side,
+    the first character of 市市场监管局 is no longer cut off."""
+    wide = [sum(unicodedata.east_asian_width(ch) in "WF" for ch in label) for label in labels]
+    return 0.4 * font_size * max(wide, default=0) + font_size / 2
+
+
 def data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
@@ -90,8 +99,11 @@ def by_chain(rows: list[dict[str, Any]]) -> Chart:
 
 def department_on_time(rows: list[dict[str, Any]]) -> Chart:
     shown = [r for r in rows if r["assigned"]]
-    chart = _chart(pygal.HorizontalBar, "departments", range=(0, 100))
-    chart.x_labels = [r["name"] for r in reversed(shown)]
+    names = [r["name"] for r in reversed(shown)]
+    # the department names stand left of the bars: room for the longest one, whole
+    margin_left = _COMMON["margin"] + wide_text_excess(names, PRINT_STYLE.label_font_size)
+    chart = _chart(pygal.HorizontalBar, "departments", range=(0, 100), margin_left=margin_left)
+    chart.x_labels = names
     chart.add("按时办理率", [round((r["on_time_rate"] or 0) * 100, 1) for r in reversed(shown)])
     return Chart(chart.render(), [])
 
