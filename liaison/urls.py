@@ -41,3 +41,9 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
 ]
+
+# The product's own error pages (DESIGN "Public API"): liaison.views and templates/4xx|500.html.
+handler400 = "liaison.views.bad_request"
+handler403 = "liaison.views.permission_denied"
+handler404 = "liaison.views.page_not_found"
+handler500 = "liaison.views.server_error"

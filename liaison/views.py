@@ -1,6 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.i18n import JavaScriptCatalog
 
 from issues.home import work_for
@@ -18,3 +23,49 @@ class AdminJavaScriptCatalog(JavaScriptCatalog):
 
     def get_paths(self, packages):
         return [*super().get_paths(packages), *map(str, settings.LOCALE_PATHS)]
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form's token no longer matches (signed in again in another tab,
+    signed out, a page left open too long). Say so in the person's language and offer the way
+    back, where the browser usually still holds what was typed; Django's page says neither."""
+    referer = request.headers.get("referer", "")
+    back_url = (
+        referer
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        else ""
+    )
+    context = {"back_url": back_url, "no_cookie": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "403_csrf.html", context, status=403)
+
+
+# handler400/403/404/500 (liaison.urls): the pages are templates/400.html … 500.html; under
+# /api/ the answer is JSON in the API's error shape, as a program expects.
+def _api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception):
+    if _api(request):
+        return JsonResponse({"detail": _("请求有误。")}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if _api(request):
+        return JsonResponse({"detail": str(exception) or _("您无权执行此操作。")}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if _api(request):
+        return JsonResponse({"detail": _("未找到。")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _api(request):
+        return JsonResponse({"detail": _("系统出现错误，请稍后重试。")}, status=500)
+    return defaults.server_error(request)
