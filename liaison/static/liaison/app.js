@@ -12,6 +12,15 @@
     }
   });
 
+  // [data-history-back] buttons (error pages): back to the page the person came from, where the
+  // browser usually still holds what they typed.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-history-back]") : null;
+    if (button) {
+      window.history.back();
+    }
+  });
+
   // [data-once] buttons: a slow phone network must not file the same thing twice — one tap,
   // one submission.
   document.addEventListener("submit", function (event) {
