@@ -10,6 +10,15 @@ fonts=(FandolFang-Regular.otf)
 missing=()
 for font in "${fonts[@]}"; do [ -s "$dest/$font" ] || missing+=("$font"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
+# A copy kept per machine spares every fresh clone (CI) the 50 MB download.
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/liaison-fonts"
+mkdir -p "$dest"
+still=()
+for font in "${missing[@]}"; do
+  if [ -s "$cache/$font" ]; then install -m 0644 "$cache/$font" "$dest/$font"; else still+=("$font"); fi
+done
+missing=("${still[@]+"${still[@]}"}")
+[ ${#missing[@]} -eq 0 ] && exit 0
 warn() { echo "print fonts: $* - documents print in the kai fallback face" >&2; exit 0; }
 command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || warn "not a Debian system"
 tmp="$(mktemp -d)"
@@ -27,4 +36,5 @@ for font in "${missing[@]}"; do
   found="$(find "$tmp/root" -name "$font" -print -quit)"
   [ -n "$found" ] || warn "$font not in the package"
   install -m 0644 "$found" "$dest/$font"
+  mkdir -p "$cache" && install -m 0644 "$found" "$cache/$font" || true
 done
