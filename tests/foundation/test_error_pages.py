@@ -74,7 +74,7 @@ def test_stale_form_says_what_happened_and_offers_back(software_officer):
     html = response.content.decode()
     assert response.status_code == 403
     assert "页面已过期，请刷新后重新提交" in html
-    assert "返回上一页" in html and "history.back()" in html
+    assert "返回上一页" in html and "data-history-back" in html  # app.js goes back (no inline JS)
     assert f'href="http://testserver{url}"' in html  # the form page again, freshly loaded
     assert "CSRF验证失败" not in html and "禁止访问" not in html  # not Django's page
 
