@@ -18,8 +18,9 @@ LOOPBACK := 127.0.0.1,localhost
 # Served beyond the loopback, requests carry the machine's LAN address as their Host: accept any (demo only).
 run: export DJANGO_ALLOWED_HOSTS ?= $(if $(filter 127.0.0.1 localhost,$(HOST)),$(LOOPBACK),*)
 
+# The server and one background worker (e-mail, webhooks); one Ctrl-C stops both.
 run: setup demo
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 $(PY) scripts/run_with_worker.py $(HOST):$(PORT)
 
 setup: system-packages $(VENV)/.installed messages
 	$(PY) manage.py migrate --noinput -v0

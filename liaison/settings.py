@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     # Top of the layout first; imports run downwards (DESIGN "Layout").
     "liaison",
@@ -268,9 +270,27 @@ if _email_url:
     elif _parsed.scheme == "locmem":
         EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "liaison@localhost")
-# Seconds an SMTP connect or reply may take: a server that accepts and never answers must not
-# hold a request (and a worker) for long; the failure is logged by notifications.notify.
+# Mail is sent by a background task; a mail server that hangs costs the worker this long.
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# The address links in e-mails and webhooks point to; `check --deploy` requires it with
+# DEBUG off (notifications/checks.py).
+LIAISON_BASE_URL = os.environ.get(
+    "LIAISON_BASE_URL", "http://127.0.0.1:8000" if (DEBUG or TESTING) else ""
+)
+
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): the database
+# backend keeps each task in the same transaction as the change that enqueues it; workers
+# are `manage.py db_worker` processes (`make run` starts one beside the server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Delivery of e-mail and webhooks: tries, and the first wait (doubled after each failure).
+LIAISON_DELIVERY_ATTEMPTS = int(os.environ.get("LIAISON_DELIVERY_ATTEMPTS", "8"))
+LIAISON_DELIVERY_BACKOFF = int(os.environ.get("LIAISON_DELIVERY_BACKOFF", "60"))
+
+# Webhooks are only ever called on these hosts (the administrator's list; the public group
+# robots of 企业微信 and 钉钉 by default, a 政务微信 intranet host is added here).
+LIAISON_WEBHOOK_HOSTS = env_list("LIAISON_WEBHOOK_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com")
+LIAISON_WEBHOOK_TIMEOUT = float(os.environ.get("LIAISON_WEBHOOK_TIMEOUT", "5"))
 
 # Security: with DEBUG off, HTTPS unless DJANGO_HTTPS=0 (a plain-HTTP intranet).
 HTTPS = (not DEBUG) and (not TESTING) and env_bool("DJANGO_HTTPS", True)
@@ -374,3 +394,5 @@ LOGGING = {
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tasks run as they are enqueued; tests of the worker switch to the database backend.
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

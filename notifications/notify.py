@@ -1,28 +1,27 @@
 """Sending a notification: one in-app row per recipient, and the same text by e-mail.
 
-Everything here runs after the change it reports has committed (the issue signal is sent
-on commit), so a failing mail server never rolls back a transition; it is logged instead.
+Nothing here talks to a mail server: an e-mail is a `Delivery` row and a background task
+(notifications/tasks.py), written in the same transaction as the in-app rows, so a mail
+server that is down or hangs never slows or fails the request; the task retries it.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import smtplib
 import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from notifications.models import Notification
+from notifications import tasks, webhooks
+from notifications.models import Delivery, Notification, NotificationPreference, Webhook
 from organisation.models import OfficerTerm, User
 
-log = logging.getLogger(__name__)
 _state = threading.local()
 
 
@@ -101,8 +100,11 @@ def meeting_url(meeting) -> str:
 
 
 def absolute(url: str) -> str:
-    base = getattr(settings, "LIAISON_BASE_URL", "") or os.environ.get("LIAISON_BASE_URL", "")
-    return (base.rstrip("/") + url) if base else url
+    """Links in e-mails and webhooks point at LIAISON_BASE_URL (required with DEBUG off)."""
+    base = settings.LIAISON_BASE_URL
+    if not url or "://" in url or not base:
+        return url
+    return base.rstrip("/") + url
 
 
 # --- send ----------------------------------------------------------------------------
@@ -119,51 +121,103 @@ def notify(
     extra: dict | None = None,
     email: bool = True,
 ) -> list[Notification]:
-    """Create the in-app notifications and send the e-mails; returns what was created."""
+    """Create the in-app notifications and queue the e-mails, all in one transaction.
+
+    People who chose the daily digest get no mail now: `digest.send_digests` tells them.
+    """
     people = [p for p in people if p is not None]
     if is_muted() or not people:
         return []
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=person,
-                kind=kind,
-                text=text,
-                url=url,
-                issue=issue,
-                actor=actor,
-                **(extra or {}),
+    with transaction.atomic():
+        rows = Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=person,
+                    kind=kind,
+                    text=text,
+                    url=url,
+                    issue=issue,
+                    actor=actor,
+                    **(extra or {}),
+                )
+                for person in people
+            ]
+        )
+        if email:
+            digest_ids = wants_digest(people)
+            queue_emails(
+                [p for p in people if p.pk not in digest_ids], text, [(text, url)], event=kind
             )
-            for person in people
-        ]
-    )
-    if email:
-        send_emails([p.email for p in people if p.email], text, url)
     return rows
 
 
-def send_emails(addresses: list[str], text: str, url: str, subject: str = "") -> int:
-    if not addresses:
+def wants_digest(people: Iterable[User]) -> set[int]:
+    return set(
+        NotificationPreference.objects.filter(
+            person__in=[p.pk for p in people], daily_digest=True
+        ).values_list("person_id", flat=True)
+    )
+
+
+def queue_emails(
+    people: Iterable[User],
+    subject: str,
+    lines: list[tuple[str, str]],
+    *,
+    intro: str = "",
+    event: str = "",
+) -> int:
+    """One `Delivery` (and its task) per person with an address; returns how many were queued.
+
+    `lines` are (text, url) pairs; the mail has a plain-text and an HTML part.
+    """
+    people = [p for p in people if p.email]
+    if not people:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        subject = "【助链联动】" + (subject or text.split("。")[0][:60])
-        body = text
-        if url:
-            body += "\n\n" + translation.gettext("查看详情：") + absolute(url)
-        body += "\n\n" + translation.gettext("（本邮件由助链联动工作平台自动发送，请勿直接回复。）")
-    try:
-        connection = get_connection()
-        messages = [
-            EmailMessage(
-                subject, body, settings.DEFAULT_FROM_EMAIL, [address], connection=connection
-            )
-            for address in addresses
-        ]
-        # One message per person: addresses of other departments are not disclosed.
-        return connection.send_messages(messages) or 0
-    except (smtplib.SMTPException, OSError) as exc:  # refused, down, hung (EMAIL_TIMEOUT)
-        log.error("could not send notification e-mail to %d recipients: %r", len(addresses), exc)
+        context = {
+            "intro": intro,
+            "lines": [{"text": text, "url": absolute(url)} for text, url in lines],
+        }
+        subject = "【助链联动】" + subject.split("。")[0][:60]
+        text = render_to_string("notifications/email/message.txt", context)
+        html = render_to_string("notifications/email/message.html", context)
+    with transaction.atomic():
+        deliveries = Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    channel=Delivery.Channel.EMAIL,
+                    event=event,
+                    recipient=person,
+                    address=person.email,
+                    subject=subject[:200],
+                    text=text,
+                    html=html,
+                )
+                for person in people
+            ]
+        )
+        return tasks.enqueue(deliveries)
+
+
+def announce(event: str, text: str, url: str = "", *, issues=(), meeting=None) -> int:
+    """Queue one webhook call per active hook that wants `event`; returns how many."""
+    if is_muted():
         return 0
-    except Exception:  # a mail outage must not break the work it reports (logged below)
-        log.exception("could not send notification e-mail to %d recipients", len(addresses))
+    hooks = [hook for hook in Webhook.objects.filter(is_active=True) if hook.wants(event)]
+    if not hooks:
         return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        payload = webhooks.event_object(
+            event, text, absolute(url), issues=issues, meeting=meeting, link=absolute
+        )
+    with transaction.atomic():
+        deliveries = Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    channel=Delivery.Channel.WEBHOOK, event=event, webhook=hook, payload=payload
+                )
+                for hook in hooks
+            ]
+        )
+        return tasks.enqueue(deliveries)

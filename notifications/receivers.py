@@ -3,6 +3,11 @@
 An issue's notices are data in `issues.transitions` (`Transition.notify`, `RAISE_NOTICE`):
 an audience and a text. Here they are addressed and sent. Agenda published → the
 participants. The person who acted is never told about their own action.
+
+The signals are sent once the change has committed; each receiver writes its in-app rows,
+its e-mail and webhook deliveries and their tasks in one transaction of its own (see
+notifications/tasks.py). Webhooks get raise, assign/reassign, return, agenda published and
+minutes approved (and overdue from send_reminders).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone, translation
@@ -20,9 +26,17 @@ from issues.models import Issue
 from issues.signals import issue_transitioned
 from issues.transitions import RAISE_NOTICE, TRANSITIONS, Audience, Notice
 from liaison.formats import cn_date
-from meetings.signals import agenda_published
+from meetings.signals import agenda_published, meeting_changed
 from notifications import notify as n
-from notifications.models import Kind
+from notifications.models import Kind, WebhookEvent
+
+# Transitions a webhook can ask for (DESIGN: raise, assign, return; a reassign is an assign).
+WEBHOOK_EVENTS = {
+    "raise": WebhookEvent.RAISE,
+    "assign": WebhookEvent.ASSIGN,
+    "reassign": WebhookEvent.ASSIGN,
+    "return": WebhookEvent.RETURN,
+}
 
 
 def notice_for(name: str) -> Notice | None:
@@ -86,7 +100,13 @@ def on_issue_transitioned(sender, issue, name, user=None, from_state="", reason=
         if text is None:
             return
         people = issue_recipients(issue, name, user)
-        n.notify(people, name, text, url=n.issue_url(issue), issue=issue, actor=user)
+        # In-app rows, e-mails and webhook calls of one event: all queued or none.
+        with transaction.atomic():
+            n.notify(
+                people, name, text, url=n.issue_url(issue), issue=issue, actor=user
+            )
+            if name in WEBHOOK_EVENTS:
+                n.announce(WEBHOOK_EVENTS[name], text, n.issue_url(issue), issues=[issue])
 
 
 # --- meetings ------------------------------------------------------------------------
@@ -123,11 +143,23 @@ def on_agenda_published(sender, meeting, user=None, **kwargs):
             "where": meeting.location or _("另行通知"),
         }
         people = meeting_participants(meeting, user)
-        n.notify(
-            people,
-            Kind.AGENDA_PUBLISHED.value,
-            text,
-            url=n.meeting_url(meeting),
-            actor=user,
-            extra={"meeting": meeting},
-        )
+        with transaction.atomic():
+            n.notify(
+                people,
+                Kind.AGENDA_PUBLISHED.value,
+                text,
+                url=n.meeting_url(meeting),
+                actor=user,
+                extra={"meeting": meeting},
+            )
+            n.announce(WebhookEvent.AGENDA_PUBLISHED, text, n.meeting_url(meeting), meeting=meeting)
+
+
+@receiver(meeting_changed, dispatch_uid="notifications.minutes_approved")
+def on_minutes_approved(sender, meeting, operation, user=None, **kwargs):
+    """Approved minutes go to the webhooks only (nobody is told in the app today)."""
+    if operation != "approve_minutes" or n.is_muted():
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("%(title)s纪要已审定。") % {"title": meeting.title or str(meeting)}
+        n.announce(WebhookEvent.MINUTES_APPROVED, text, n.meeting_url(meeting), meeting=meeting)

@@ -1,7 +1,8 @@
 """Daily reminders of deadlines: due soon and overdue, as `issues.deadlines` defines them.
 
 Department staff get one in-app notification per issue and one e-mail listing them all;
-the secretariat gets one summary a day. A `Reminder` row per issue, kind and day (unique)
+the secretariat gets one summary a day; webhooks that want `overdue` get one message listing
+the overdue issues. Every e-mail and webhook call is a background task (notifications/tasks.py). A `Reminder` row per issue, kind and day (unique)
 makes a second run on the same day send nothing; the next day sends again.
 """
 
@@ -20,7 +21,7 @@ from issues.deadlines import WARNING_DAYS
 from issues.models import Issue, today
 from liaison.formats import cn_date
 from notifications import notify as n
-from notifications.models import Kind, Reminder
+from notifications.models import Kind, Reminder, WebhookEvent
 from organisation.models import User
 
 
@@ -77,7 +78,8 @@ def send_reminders(on: date | None = None) -> Result:
     candidates = [(issue, Reminder.Kind.OVERDUE) for issue in handled.overdue(on)] + [
         (issue, Reminder.Kind.DUE_SOON) for issue in handled.due_soon(on)
     ]
-    with translation.override(settings.LANGUAGE_CODE):
+    # One transaction: the day's reminder rows, notifications and deliveries all or none.
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         claimed = [(issue, kind) for issue, kind in candidates if _claim(issue, kind, on)]
         if not claimed:
             return result
@@ -101,19 +103,15 @@ def send_reminders(on: date | None = None) -> Result:
 
         result.emails += _digest_to_department_staff(lines_by_person)
         result.notifications += _summary_to_secretariat(claimed, on, result)
+        _overdue_to_webhooks(result, on)
     return result
 
 
 def _digest_to_department_staff(lines_by_person) -> int:
     sent = 0
     for person, lines in lines_by_person.items():
-        if not person.email:
-            continue
-        body = "\n".join(
-            f"{i}. {text}\n   {n.absolute(url)}" for i, (text, url) in enumerate(lines, 1)
-        )
         subject = _("办理时限提醒：%(count)d项问题") % {"count": len(lines)}
-        sent += n.send_emails([person.email], body, "", subject=subject)
+        sent += n.queue_emails([person], subject, lines, intro=subject + "。", event="reminder")
     return sent
 
 
@@ -130,11 +128,18 @@ def _summary_to_secretariat(claimed, on: date, result: Result) -> int:
     kind = Kind.OVERDUE if result.overdue else Kind.DUE_SOON
     url = "/issues/?overdue=true" if result.overdue else "/issues/?state=assigned"
     rows = n.notify(people, kind.value, text, url=url, email=False)
-    details = "\n".join(
-        f"{i}. {_line(issue, k, on)}\n   {n.absolute(n.issue_url(issue))}"
-        for i, (issue, k) in enumerate(claimed, 1)
-    )
-    result.emails += n.send_emails(
-        [p.email for p in people if p.email], text + "\n\n" + details, "", subject=text.rstrip("。")
+    details = [(_line(issue, k, on), n.issue_url(issue)) for issue, k in claimed]
+    result.emails += n.queue_emails(
+        people, text.rstrip("。"), details, intro=text, event="reminder"
     )
     return len(rows)
+
+
+def _overdue_to_webhooks(result: Result, on: date) -> None:
+    if not result.overdue:
+        return
+    text = _("%(date)s已超期问题%(count)d项。") % {
+        "date": cn_date(on),
+        "count": len(result.overdue),
+    }
+    n.announce(WebhookEvent.OVERDUE, text, "/issues/?overdue=true", issues=result.overdue)

@@ -11,7 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from notifications.models import Notification
+from notifications.digest import set_daily_digest
+from notifications.models import Notification, NotificationPreference
 
 # --- notifications ---------------------------------------------------------------------
 
@@ -28,6 +29,9 @@ def notification_list(request):
         {
             "page": page,
             "only_unread": request.GET.get("unread") == "true",
+            "daily_digest": NotificationPreference.objects.filter(
+                person=request.user, daily_digest=True
+            ).exists(),
         },
     )
 
@@ -62,3 +66,13 @@ def notification_mark_read(request, pk: int):
         )
         else "notifications:list"
     )
+
+
+@login_required
+@require_POST
+def notification_digest(request):
+    """One e-mail a day instead of one per event (or back)."""
+    on = request.POST.get("daily_digest") == "on"
+    set_daily_digest(request.user, on)
+    messages.success(request, _("已改为每天一封汇总邮件。") if on else _("已改为每件事一封邮件。"))
+    return redirect("notifications:list")

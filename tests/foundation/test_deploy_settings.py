@@ -27,6 +27,7 @@ def manage(*args, **env):
 PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "liaison.example",
+    "LIAISON_BASE_URL": "https://liaison.example",  # required with DEBUG off
     "DJANGO_DEBUG": "",
 }
 

@@ -1,14 +1,20 @@
 from django.core.management.base import BaseCommand
 
+from notifications.digest import send_digests
 from notifications.reminders import send_reminders
 
 
 class Command(BaseCommand):
-    help = "发送办理时限提醒（3天内到期、已超期）：站内通知与邮件；同一天重复运行不会重复发送。"
+    help = (
+        "发送办理时限提醒（3天内到期、已超期）：站内通知与邮件；同一天重复运行不会重复发送。"
+        "随后发送选择“每日汇总邮件”人员的当日汇总。"
+    )
 
     def handle(self, *args, **options):
         result = send_reminders()
+        digests = send_digests()
         self.stdout.write(
             f"overdue: {len(result.overdue)}, due soon: {len(result.due_soon)}, "
-            f"notifications: {result.notifications}, e-mails: {result.emails}"
+            f"notifications: {result.notifications}, e-mails: {result.emails}, "
+            f"digests: {digests}"
         )
