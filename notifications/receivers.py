@@ -102,9 +102,7 @@ def on_issue_transitioned(sender, issue, name, user=None, from_state="", reason=
         people = issue_recipients(issue, name, user)
         # In-app rows, e-mails and webhook calls of one event: all queued or none.
         with transaction.atomic():
-            n.notify(
-                people, name, text, url=n.issue_url(issue), issue=issue, actor=user
-            )
+            n.notify(people, name, text, url=n.issue_url(issue), issue=issue, actor=user)
             if name in WEBHOOK_EVENTS:
                 n.announce(WEBHOOK_EVENTS[name], text, n.issue_url(issue), issues=[issue])
 

@@ -84,6 +84,19 @@ def backoff(attempts: int) -> timedelta:
 
 def _retry_or_fail(delivery: Delivery, exc: Exception) -> str:
     error = f"{type(exc).__name__}: {exc}"[:2000]
+    what = (
+        f"notification e-mail to {delivery.address}"
+        if delivery.channel == Delivery.Channel.EMAIL
+        else f"webhook {delivery.webhook_id}"
+    )
+    # An error, not a warning: the far side is down or hangs (the operator should know).
+    log.error(
+        "could not send %s (attempt %d of %d): %s",
+        what,
+        delivery.attempts,
+        settings.LIAISON_DELIVERY_ATTEMPTS,
+        error,
+    )
     if delivery.attempts >= settings.LIAISON_DELIVERY_ATTEMPTS:
         log.warning("delivery %s failed for good: %s", delivery.pk, error)
         _finish(delivery, Delivery.State.FAILED, error)
