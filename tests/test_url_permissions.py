@@ -453,6 +453,10 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "302 405 405 405 405 405 405 405 405",
         "POST": "302 404 404 404 302 404 404 404 404",
     },
+    "notifications/digest/": {  # each person's own daily-digest switch
+        "GET": "302 405 405 405 405 405 405 405 405",
+        "POST": "302 302 302 302 302 302 302 302 302",
+    },
     "notifications/read-all/": {
         "GET": "302 405 405 405 405 405 405 405 405",
         "POST": "302 302 302 302 302 302 302 302 302",
