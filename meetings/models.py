@@ -18,7 +18,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from issues.models import Issue
-from liaison.history import TransitionFields
+from liaison.history import TransitionFields, save_transition
 from organisation.models import Department
 
 
@@ -37,6 +37,8 @@ class MeetingState(models.TextChoices):
 
 # A meeting "was held" once it reached either of these states (agenda rule P).
 HELD_STATES = (MeetingState.HELD, MeetingState.MINUTES_APPROVED)
+# The agenda went out with the meeting's number on it.
+PUBLISHED_STATES = (MeetingState.AGENDA_PUBLISHED, *HELD_STATES)
 
 
 class Section(models.TextChoices):
@@ -130,9 +132,11 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("会议")
         verbose_name_plural = _("会议")
         constraints = [
+            # Numbers are unique among the meetings in the sequence (`Meeting.in_sequence`).
             models.UniqueConstraint(
                 fields=["year", "number"],
-                condition=Q(kind="regular"),
+                condition=Q(kind="regular")
+                & (~Q(state="cancelled") | Q(agenda_published_at__isnull=False)),
                 name="regular_meeting_number_per_year",
             ),
             # One annual joint meeting a year; a cancelled one may be replaced.
@@ -156,15 +160,31 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
             self.title_is_custom = True  # a title given at creation is kept as given
         year = timezone.localdate(self.scheduled_at).year
         numbered_wrongly = bool(self.number) != self.is_regular
-        if self._state.adding or year != self.year or numbered_wrongly:
-            return self._save_with_number(year, *args, **kwargs)
-        if not self.title_is_custom:
-            self.title = self.generated_title()
-        return super().save(*args, **kwargs)
+        if not self._state.adding and not numbered_wrongly and year == self.year:
+            if self.is_regular and self._date_or_sequence_changed():
+                with transaction.atomic():
+                    super().save(*args, **kwargs)
+                    self._renumber_years({year})
+                return None
+            if not self.title_is_custom:
+                self.title = self.generated_title()
+            return super().save(*args, **kwargs)
+        return self._save_with_number(year, *args, **kwargs)
+
+    def _date_or_sequence_changed(self) -> bool:
+        """Whether this save may move meetings of its year: its date, or leaving the
+        sequence (cancelled before its agenda was published)."""
+        stored = (
+            Meeting.objects.filter(pk=self.pk)
+            .values_list("scheduled_at", "state", "agenda_published_at")
+            .first()
+        )
+        return stored != (self.scheduled_at, self.state, self.agenda_published_at)
 
     def _save_with_number(self, year: int, *args, **kwargs):
-        """Give a regular meeting the next number of its year; retry if someone took it."""
+        """Save under a provisional number (the next free one), then put the year in date order."""
         adding = self._state.adding
+        old_year = None if adding else self.year
         self.year = year
         for _attempt in range(5):
             if self.kind == Kind.REGULAR:
@@ -182,7 +202,9 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
                 self.title = self.generated_title()
             try:
                 with transaction.atomic():
-                    return super().save(*args, **kwargs)
+                    super().save(*args, **kwargs)
+                    self._renumber_years({year, old_year} - {None})
+                    return None
             except IntegrityError:
                 if self.kind == Kind.ANNUAL:
                     raise
@@ -191,7 +213,28 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
                     self._state.adding = True
         raise IntegrityError("could not allocate a meeting number")
 
+    def _renumber_years(self, years) -> None:
+        for y in sorted(years):
+            renumber_regular_meetings(y)
+        if self.is_regular:
+            self.number, self.title = (
+                Meeting.objects.filter(pk=self.pk).values_list("number", "title").get()
+            )
+
     # --- numbering and title ------------------------------------------------------------
+
+    @property
+    def number_is_fixed(self) -> bool:
+        """A published agenda carries the number: from then on it never changes."""
+        return self.agenda_published_at is not None or self.state in PUBLISHED_STATES
+
+    @property
+    def in_sequence(self) -> bool:
+        """Counted in its year's numbering: every regular meeting but one cancelled before
+        its agenda went out (the later ones then move up). Mirrors the unique constraint."""
+        return self.is_regular and (
+            self.state != MeetingState.CANCELLED or self.agenda_published_at is not None
+        )
 
     @property
     def date(self):
@@ -236,7 +279,22 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
             raise ValidationError({"agenda": [_("请先生成或添加议程，再发布。")]})
         self.agenda_published_at = timezone.now()
 
-    @transition(field=state, source=MeetingState.AGENDA_PUBLISHED, target=MeetingState.HELD)
+    def has_come(self) -> bool:
+        """Its Beijing date has come: a meeting is never marked held before it (it may be
+        recorded after the fact, so any past date is fine)."""
+        return timezone.localdate() >= self.date
+
+    def not_yet_message(self) -> str:
+        return _("会议定于%(date)s召开，当天或之后才能确认召开。") % {
+            "date": f"{self.date.year}年{self.date.month}月{self.date.day}日"
+        }
+
+    @transition(
+        field=state,
+        source=MeetingState.AGENDA_PUBLISHED,
+        target=MeetingState.HELD,
+        conditions=[has_come],
+    )
     def hold(self) -> None:
         self.held_at = timezone.now()
 
@@ -264,6 +322,51 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     @property
     def attendance_is_editable(self) -> bool:
         return self.state not in (MeetingState.MINUTES_APPROVED, MeetingState.CANCELLED)
+
+
+# Above any real number of meetings in a year: where numbers wait while others move.
+_PARKED = 30000
+
+
+def renumber_regular_meetings(year: int) -> None:
+    """Number the year's regular meetings in order of their dates (DESIGN "Meetings").
+
+    A number on a published agenda never changes; every other meeting in the sequence takes
+    the next number after the meetings dated before it that is not already fixed. So a
+    meeting added between two unpublished ones takes its place and the later ones move up,
+    while one added before a published meeting takes the next number no published meeting
+    holds (the dates and numbers then disagree once, visibly, instead of a printed 纪要
+    changing its number). Each moved meeting gets a history row saying from what to what.
+    """
+    meetings = list(
+        Meeting.objects.select_for_update()
+        .filter(kind=Kind.REGULAR, year=year)
+        .order_by("scheduled_at", "pk")
+    )
+    in_sequence = [m for m in meetings if m.in_sequence]
+    fixed = {m.number for m in in_sequence if m.number_is_fixed}
+    moves: list[tuple[Meeting, int]] = []
+    last = 0
+    for meeting in in_sequence:
+        if meeting.number_is_fixed:
+            last = max(last, meeting.number or 0)
+            continue
+        number = last + 1
+        while number in fixed:
+            number += 1
+        last = number
+        if meeting.number != number:
+            moves.append((meeting, number))
+    if not moves:
+        return
+    # Park the moving ones first: the unique constraint is checked row by row.
+    for n, (meeting, _number) in enumerate(moves, start=1):
+        Meeting.objects.filter(pk=meeting.pk).update(number=_PARKED + n)
+    for meeting, number in moves:
+        old = meeting.number
+        meeting.number = number
+        reason = f"第{old}次 → 第{number}次（按会议日期排序）"
+        save_transition(meeting, None, "renumber", meeting.state, reason)
 
 
 class AgendaItem(models.Model):
@@ -401,8 +504,40 @@ class ItemNote(models.Model):
 APPLIED_LABELS = {"assign": _("已交办"), "reassign": _("已改派")}
 
 
-class Decision(models.Model):
-    """议定事项: what the meeting decided; approval applies it to its issue."""
+class DecisionState(models.TextChoices):
+    """A decision without an issue is tracked on its own to 销号 (DESIGN "Meetings")."""
+
+    OPEN = "open", _("未办结")
+    REPORTED = "reported", _("已报办结")
+    CLOSED = "closed", _("已销号")
+
+
+# The state a decision with an issue shows: it follows the issue.
+FOLLOWING_ISSUE = "following_issue"
+FOLLOWING_ISSUE_LABEL = _("随问题办理")
+# Issue states in which a decision that follows its issue is done. Strings, not the issue
+# app's enum: the set of issue states grows (merged) and a decision only needs these three.
+ISSUE_DONE_STATES = ("verified", "merged", "withdrawn")
+
+
+class DecisionQuerySet(models.QuerySet):
+    def overdue_on(self, day) -> DecisionQuerySet:
+        """Past due and not done: still open, or following an issue that is not done."""
+        return self.filter(due_date__lt=day).filter(
+            Q(issue__isnull=True, state=DecisionState.OPEN)
+            | (Q(issue__isnull=False) & ~Q(issue__state__in=ISSUE_DONE_STATES))
+        )
+
+    def in_state(self, state: str) -> DecisionQuerySet:
+        if state == FOLLOWING_ISSUE:
+            return self.filter(issue__isnull=False)
+        return self.filter(issue__isnull=True, state=state)
+
+
+class Decision(ConcurrentTransitionMixin, models.Model):
+    """议定事项: what the meeting decided; approval applies it to its issue. Once the minutes
+    are approved it is tracked to 销号: with an issue it follows the issue; without one it has
+    its own small state machine (`meetings.transitions.DECISION_TRANSITIONS`)."""
 
     minutes = models.ForeignKey(
         Minutes, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("纪要")
@@ -417,6 +552,9 @@ class Decision(models.Model):
         related_name="decisions",
         verbose_name=_("责任部门"),
     )
+    co_departments = models.ManyToManyField(
+        Department, blank=True, related_name="co_decisions", verbose_name=_("协办部门")
+    )
     due_date = models.DateField(_("完成时限"), null=True, blank=True)
     issue = models.ForeignKey(
         Issue,
@@ -429,6 +567,31 @@ class Decision(models.Model):
     # What approval did to the issue: "assign", "reassign", or "" (recorded only).
     applied_transition = models.CharField(_("执行操作"), max_length=20, blank=True)
     applied_at = models.DateTimeField(_("执行时间"), null=True, blank=True)
+    state = FSMField(
+        _("落实状态"), default=DecisionState.OPEN, choices=DecisionState.choices, protected=True
+    )
+    report_text = models.TextField(_("办结情况"), blank=True)
+    reported_at = models.DateTimeField(_("报办结时间"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("报办结人"),
+    )
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("销号人"),
+    )
+
+    objects = DecisionQuerySet.as_manager()
+    history = HistoricalRecords(bases=[TransitionFields])
 
     class Meta:
         ordering = ["minutes", "order", "pk"]
@@ -446,3 +609,94 @@ class Decision(models.Model):
     @property
     def applied_label(self) -> str:
         return str(APPLIED_LABELS.get(self.applied_transition, ""))
+
+    # --- tracking to 销号 -------------------------------------------------------------------
+
+    @property
+    def tracking_state(self) -> str:
+        """open | reported | closed, or following_issue for a decision with an issue."""
+        return FOLLOWING_ISSUE if self.issue_id else self.state
+
+    @property
+    def tracking_label(self) -> str:
+        if self.issue_id:
+            return str(FOLLOWING_ISSUE_LABEL)
+        return str(DecisionState(self.state).label)
+
+    @property
+    def is_done(self) -> bool:
+        if self.issue_id:
+            return self.issue.state in ISSUE_DONE_STATES
+        return self.state == DecisionState.CLOSED
+
+    def is_overdue_on(self, day) -> bool:
+        if self.due_date is None or self.due_date >= day:
+            return False
+        if self.issue_id:
+            return not self.is_done
+        return self.state == DecisionState.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+    def is_tracked_alone(self) -> bool:
+        """Its own state machine runs: no issue, and the minutes are approved."""
+        return self.issue_id is None and self.minutes.approved_at is not None
+
+    # Transitions never save; meetings.decisions runs them under permission, with history.
+
+    @transition(
+        field=state,
+        source=DecisionState.OPEN,
+        target=DecisionState.REPORTED,
+        conditions=[is_tracked_alone],
+    )
+    def report(self, *, text: str, user) -> None:
+        self.report_text, self.reported_at, self.reported_by = text, timezone.now(), user
+
+    @transition(
+        field=state,
+        source=DecisionState.REPORTED,
+        target=DecisionState.CLOSED,
+        conditions=[is_tracked_alone],
+    )
+    def close(self, *, user) -> None:
+        self.closed_at, self.closed_by = timezone.now(), user
+
+    @transition(
+        field=state,
+        source=[DecisionState.REPORTED, DecisionState.CLOSED],
+        target=DecisionState.OPEN,
+        conditions=[is_tracked_alone],
+    )
+    def reopen(self, *, user) -> None:
+        self.closed_at = self.closed_by = None
+
+
+def decision_file_path(instance, filename: str) -> str:
+    return f"decisions/{instance.decision_id}/{filename}"
+
+
+class DecisionFile(models.Model):
+    """A file the lead department sends with its report (办结材料)."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="files", verbose_name=_("议定事项")
+    )
+    file = models.FileField(_("文件"), upload_to=decision_file_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小"))
+    content_type = models.CharField(_("类型"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("办结材料")
+        verbose_name_plural = _("办结材料")
+
+    def __str__(self) -> str:
+        return self.original_name

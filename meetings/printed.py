@@ -103,10 +103,25 @@ def minutes_context(doc: dict[str, Any], fingerprint: str) -> dict[str, Any]:
         "decisions": decisions,
         "attendance": attendance,
         "draft": not doc.get("approved_at"),
-        "issued_label": cn_date(doc.get("approved_at")) or meeting.get("date_label", ""),
+        "issued_label": cn_date(issued_on(doc.get("approved_at"), meeting.get("scheduled_at"))),
         # hex digits only: the value also goes into the page footer's CSS content
         "short_fingerprint": re.sub(r"[^0-9a-f]", "", str(fingerprint).lower())[:SHORT_FINGERPRINT],
     }
+
+
+def issued_on(approved_at: str | None, scheduled_at: str | None) -> str | None:
+    """The 印发 date: the approval's, never before the meeting's own date (minutes of a
+    meeting are not issued before it took place); the meeting's date while in draft."""
+    days = [cn_iso_day(v) for v in (approved_at, scheduled_at) if v]
+    return max(days) if days else None
+
+
+def cn_iso_day(value: str) -> str:
+    """The Beijing calendar day of an ISO date or datetime, as YYYY-MM-DD."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(BEIJING)
+    return moment.date().isoformat()
 
 
 def agenda_context(doc: dict[str, Any]) -> dict[str, Any]:

@@ -213,6 +213,9 @@ class DecisionInputSerializer(serializers.Serializer):
     department = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, help_text="department code"
     )
+    co_departments = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list, help_text="department codes"
+    )
     due_date = serializers.DateField(required=False, allow_null=True)
     issue = serializers.CharField(
         required=False,

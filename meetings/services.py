@@ -476,7 +476,7 @@ def save_minutes(
     decisions: list[dict] | None = None,
 ) -> Minutes:
     """Write the minutes: `summary`; `items` [{agenda_item, discussion}]; `decisions`
-    [{id?, text, department, due_date, issue}] replacing the list (rows keep their id when
+    [{id?, text, department, co_departments, due_date, issue}] replacing the list (rows keep their id when
     given one). Only while the agenda is published or the meeting held; 409 once approved.
     The history names the parts that changed; saving the same minutes again records nothing."""
     permit(user, "save_minutes", meeting)
@@ -528,11 +528,14 @@ DECISION_FIELDS = ("pk", "order", "text", "department_id", "due_date", "issue_id
 
 def _save_decisions(minutes: Minutes, rows: list[dict]) -> bool:
     """Replace the decisions by `rows`; True if the list changed."""
-    existing: dict[int | None, Decision] = {d.pk: d for d in minutes.decisions.all()}
+    existing: dict[int | None, Decision] = {
+        d.pk: d for d in minutes.decisions.prefetch_related("co_departments")
+    }
     before = [
-        tuple(getattr(d, f) for f in DECISION_FIELDS)
+        (*_decision_row(d), tuple(sorted(c.pk for c in d.co_departments.all())))
         for d in sorted(existing.values(), key=lambda d: (d.order, d.pk))
     ]
+    today = timezone.localdate()
     departments: dict[int | None, Department] = {d.pk: d for d in Department.objects.all()}
     departments_by_code = {d.code: d for d in departments.values()}
     refs = [
@@ -561,6 +564,14 @@ def _save_decisions(minutes: Minutes, rows: list[dict]) -> bool:
             issue = issues.get(_pk(issue) or str(issue).strip())
             if issue is None:
                 errors.append(prefix + _("相关问题不存在。"))
+        co_departments = []
+        for ref in row.get("co_departments") or []:
+            co = ref if isinstance(ref, Department) else None
+            co = co or departments.get(_pk(ref)) or departments_by_code.get(str(ref))
+            if co is None:
+                errors.append(prefix + _("协办部门“%(ref)s”不存在。") % {"ref": ref})
+            elif co != department and co not in co_departments:
+                co_departments.append(co)
         due_date = row.get("due_date")
         if isinstance(due_date, str) and due_date:
             try:
@@ -568,21 +579,34 @@ def _save_decisions(minutes: Minutes, rows: list[dict]) -> bool:
             except ValueError:
                 errors.append(prefix + _("完成时限格式无效。"))
                 due_date = None
+        if due_date and due_date < today:
+            errors.append(prefix + past_due_message(today))
         decision = existing.get(_pk(row.get("id"))) or Decision(minutes=minutes)
         decision.order, decision.text = n, text
         decision.department = department or None
         decision.due_date = due_date or None
         decision.issue = issue or None
-        kept.append(decision)
+        kept.append((decision, co_departments))
     if errors:
         raise ValidationError({"decisions": errors})
-    if [tuple(getattr(d, f) for f in DECISION_FIELDS) for d in kept] == before:
+    after = [(*_decision_row(d), tuple(sorted(c.pk for c in cos))) for d, cos in kept]
+    if after == before:
         return False
-    keep_ids = {d.pk for d in kept if d.pk}
+    keep_ids = {d.pk for d, _cos in kept if d.pk}
     minutes.decisions.exclude(pk__in=keep_ids).delete()
-    for decision in kept:
+    for decision, cos in kept:
         decision.save()
+        decision.co_departments.set(cos)
     return True
+
+
+def _decision_row(decision: Decision) -> tuple:
+    return tuple(getattr(decision, f) for f in DECISION_FIELDS)
+
+
+def past_due_message(today: date) -> str:
+    """A decision's due date is never in the past: said when the minutes are saved."""
+    return _("完成时限不能早于今天（%(today)s）。") % {"today": today.isoformat()}
 
 
 # --- approval -----------------------------------------------------------------------------------
@@ -696,8 +720,12 @@ def _lock(meeting: Meeting) -> Meeting:
 
 
 def _require_state_allows(meeting: Meeting, spec: MeetingTransitionSpec) -> None:
-    if not can_proceed(getattr(meeting, spec.method)):
-        raise MeetingConflict(_state_message(meeting, spec.label))
+    method = getattr(meeting, spec.method)
+    if can_proceed(method):
+        return
+    if spec.refusal and can_proceed(method, check_conditions=False):
+        raise MeetingConflict(getattr(meeting, spec.refusal)())
+    raise MeetingConflict(_state_message(meeting, spec.label))
 
 
 def _require_agenda_editable(meeting: Meeting) -> None:

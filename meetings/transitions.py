@@ -41,6 +41,8 @@ class MeetingTransitionSpec:
     confirm_button: Promise | None = None
     # Sent after commit besides `meeting_changed`: sender=Meeting, meeting=…, user=…
     signal: Signal | None = None
+    # A Meeting method that says why the state allows it but its conditions do not (a 409).
+    refusal: str | None = None
 
 
 MEETING_TRANSITIONS: dict[str, MeetingTransitionSpec] = {
@@ -64,6 +66,7 @@ MEETING_TRANSITIONS: dict[str, MeetingTransitionSpec] = {
             button=_("标记已召开"),
             done=_("已标记为已召开。"),
             recorded=_("已确认召开"),
+            refusal="not_yet_message",
         ),
         MeetingTransitionSpec(
             "approve_minutes",
@@ -116,6 +119,8 @@ EDITS: dict[str, EditSpec] = {
         EditSpec("remove_agenda_item", _("议题已删除")),
         EditSpec("set_attendance", _("出席情况已修改")),
         EditSpec("save_minutes", _("纪要已修改")),
+        # Not an act of its own: another meeting's date moved this one's number.
+        EditSpec("renumber", _("会议编号已调整")),
     ]
 }
 

@@ -24,6 +24,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_fsm import can_proceed
 
 from issues.deadlines import WARNING_DAYS
 from issues.models import State
@@ -158,6 +159,7 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
         "meeting": meeting,
         "can_change": can_change,
         "actions": _actions(meeting, request.user),
+        "waiting_actions": _waiting_actions(meeting, request.user),
         "agenda_editable": agenda_editable,
         "agenda_items": [
             _agenda_entry(meeting, item, n, agenda_editable, bound.get("edit_forms", {}))
@@ -234,6 +236,22 @@ def _actions(meeting: Meeting, user) -> list[MeetingTransitionSpec]:
     return [
         MEETING_TRANSITIONS[name] for name in services.available_meeting_transitions(meeting, user)
     ]
+
+
+def _waiting_actions(meeting: Meeting, user) -> list[dict]:
+    """Buttons the state allows but the day does not yet (hold before the meeting's date):
+    shown disabled, with why, rather than hidden without a word."""
+    waiting = []
+    for spec in MEETING_TRANSITIONS.values():
+        method = getattr(meeting, spec.method)
+        if (
+            spec.refusal
+            and user.has_perm(spec.permission, meeting)
+            and not can_proceed(method)
+            and can_proceed(method, check_conditions=False)
+        ):
+            waiting.append({"spec": spec, "why": getattr(meeting, spec.refusal)()})
+    return waiting
 
 
 HISTORY_ROWS = 50  # the latest operations; the admin keeps the whole history

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -86,7 +87,8 @@ def test_the_secretariat_runs_a_meeting_through_the_api(api, secretariat, softwa
     ]
     assert r.data[0]["organisation"] == "软件产业链联络员"
 
-    assert client.post(url + "transitions/hold/").data["state"] == "held"
+    with time_machine.travel(when, tick=True):  # held on its day
+        assert client.post(url + "transitions/hold/").data["state"] == "held"
     due = (timezone.localdate() + timedelta(days=20)).isoformat()
     r = client.put(
         url + "minutes/",

@@ -4,6 +4,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -95,24 +96,27 @@ def test_approval_applies_each_decision_by_the_issue_state(secretariat, held):
 def test_one_bad_decision_applies_nothing_and_names_the_decision(secretariat, held):
     first = make_issue("第一个问题")
     second = make_issue("第二个问题")
-    save_minutes(
-        held,
-        secretariat,
-        decisions=[
-            {
-                "text": "交市人社局",
-                "department": "hrss",
-                "due_date": in_days(10),
-                "issue": first.pk,
-            },
-            {
-                "text": "交市财政局，期限已过",
-                "department": "finance",
-                "due_date": in_days(-1),
-                "issue": second.pk,
-            },
-        ],
-    )
+    in_ten_days, yesterday = in_days(10), in_days(-1)
+    # Saved two days ago, when the second due date was still ahead: approval checks again.
+    with time_machine.travel(timezone.now() - timedelta(days=2)):
+        save_minutes(
+            held,
+            secretariat,
+            decisions=[
+                {
+                    "text": "交市人社局",
+                    "department": "hrss",
+                    "due_date": in_ten_days,
+                    "issue": first.pk,
+                },
+                {
+                    "text": "交市财政局，期限已过",
+                    "department": "finance",
+                    "due_date": yesterday,
+                    "issue": second.pk,
+                },
+            ],
+        )
     with pytest.raises(ValidationError) as error:
         approve_minutes(held, secretariat)
     assert error.value.message_dict["decisions"] == ["议定事项 2：办理时限不能早于今天。"]

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from issues.services import raise_issue
@@ -50,7 +51,9 @@ def advance(meeting, user, *, to: str):
     services.perform_meeting_transition(meeting, "publish_agenda", user)
     meeting.refresh_from_db()
     if to == "held":
-        services.perform_meeting_transition(meeting, "hold", user)
+        # A meeting is held on its date, never before: mark it held that day.
+        with time_machine.travel(meeting.scheduled_at, tick=True):
+            services.perform_meeting_transition(meeting, "hold", user)
         meeting.refresh_from_db()
     return meeting
 

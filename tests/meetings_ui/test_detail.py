@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from issues.models import today
 from issues.services import raise_issue
@@ -207,19 +209,22 @@ def test_follow_up_lists_the_last_meetings_decisions_with_their_state(
 ):
     earlier = services.create_meeting(secretariat, kind="regular", scheduled_at=at(-10))
     advance(earlier, secretariat, to="held")
-    services.save_minutes(
-        earlier,
-        secretariat,
-        decisions=[
-            {
-                "text": "由市人社局牵头办理人才补贴审核",
-                "department": Department.objects.get(code="hrss"),
-                "due_date": today() + timedelta(days=20),
-                "issue": raised_issue,
-            },
-            {"text": "秘书处汇总各链用工需求", "due_date": today() - timedelta(days=2)},
-        ],
-    )
+    real_today = today()
+    # Saved three days ago, when every due date was still ahead.
+    with time_machine.travel(timezone.now() - timedelta(days=3)):
+        services.save_minutes(
+            earlier,
+            secretariat,
+            decisions=[
+                {
+                    "text": "由市人社局牵头办理人才补贴审核",
+                    "department": Department.objects.get(code="hrss"),
+                    "due_date": real_today + timedelta(days=20),
+                    "issue": raised_issue,
+                },
+                {"text": "秘书处汇总各链用工需求", "due_date": real_today - timedelta(days=2)},
+            ],
+        )
     services.approve_minutes(earlier, secretariat)
     later = services.create_meeting(secretariat, kind="regular", scheduled_at=at(3))
     services.generate_agenda(later, secretariat)

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from issues.models import State, today
 from issues.services import raise_issue
@@ -190,24 +192,27 @@ def test_a_decision_that_cannot_apply_is_named_and_nothing_is_applied(
         description="说明",
     )
     advance(meeting, secretariat, to="held")
-    services.save_minutes(
-        meeting,
-        secretariat,
-        decisions=[
-            {
-                "text": "由市人社局办理",
-                "department": hrss,
-                "due_date": today() + timedelta(days=10),
-                "issue": raised_issue,
-            },
-            {
-                "text": "由市人社局尽快办理",
-                "department": hrss,
-                "due_date": today() - timedelta(days=1),
-                "issue": second,
-            },
-        ],
-    )
+    real_today = today()
+    # Saved three days ago, when every due date was still ahead.
+    with time_machine.travel(timezone.now() - timedelta(days=3)):
+        services.save_minutes(
+            meeting,
+            secretariat,
+            decisions=[
+                {
+                    "text": "由市人社局办理",
+                    "department": hrss,
+                    "due_date": real_today + timedelta(days=10),
+                    "issue": raised_issue,
+                },
+                {
+                    "text": "由市人社局尽快办理",
+                    "department": hrss,
+                    "due_date": real_today - timedelta(days=1),
+                    "issue": second,
+                },
+            ],
+        )
     client = signed_in(secretariat)
     response = client.post(f"/meetings/{meeting.pk}/transitions/approve_minutes/")
     assert response.status_code == 400
