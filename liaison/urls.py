@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("issues.urls")),
     path("", include("meetings.urls")),
     path("", include("meetings.ical_urls")),
+    path("", include("meetings.decision_urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
 ]

@@ -22,11 +22,18 @@ from meetings.models import (
     HELD_STATES,
     REGULAR_SECTIONS,
     Decision,
+    DecisionState,
     Kind,
     Meeting,
     Section,
     section_heading,
 )
+
+# What the follow-up section says of a decision tracked to 销号 that is no longer open.
+DECISION_FOLLOW_UP_LABELS = {
+    DecisionState.REPORTED: "已报办结，待销号",
+    DecisionState.CLOSED: "已销号",
+}
 
 
 @dataclass
@@ -75,11 +82,22 @@ def follow_up(previous: Meeting | None, on: date) -> tuple[list[dict], list[Issu
     """The decisions of `previous` with the current state of each, and their issues."""
     if previous is None:
         return [], []
+    # P's decisions, then those of earlier meetings of the kind that are tracked alone and not
+    # yet closed (销号): an open decision without an issue stays on the agenda until it is
+    # closed, and leaves it after (one with an issue is on the agenda through its issue).
+    carried = Decision.objects.filter(
+        minutes__meeting__kind=previous.kind,
+        minutes__meeting__scheduled_at__lt=previous.scheduled_at,
+        minutes__approved_at__isnull=False,
+        issue__isnull=True,
+    ).exclude(state=DecisionState.CLOSED)
     decisions = (
-        Decision.objects.filter(minutes__meeting=previous)
-        .select_related("department", "issue__department")
-        .order_by("order", "pk")
+        (Decision.objects.filter(minutes__meeting=previous) | carried)
+        .select_related("department", "issue__department", "minutes__meeting")
+        .order_by("-minutes__meeting__scheduled_at", "order", "pk")
     )
+    # P's own first (a stable sort keeps the rest latest meeting first).
+    decisions = sorted(decisions, key=lambda d: d.minutes.meeting_id != previous.pk)
     rows: list[dict[str, Any]] = []
     issues: list[Issue] = []
     for decision in decisions:
@@ -91,12 +109,21 @@ def follow_up(previous: Meeting | None, on: date) -> tuple[list[dict], list[Issu
             "due_date": decision.due_date.isoformat() if decision.due_date else None,
             "issue": None,
         }
+        if decision.minutes.meeting_id != previous.pk:
+            row["meeting"] = decision.minutes.meeting.title  # carried over from an earlier one
         issue = decision.issue
         if issue is not None:
             row["issue"] = snapshot(issue, on)
             row["status"] = issue.state
             row["status_label"] = str(State(issue.state).label)
             issues.append(issue)
+        elif decision.state != DecisionState.OPEN:
+            # Tracked to 销号 on its own: reported done, or closed (it then leaves follow-up
+            # at the next meeting after this one, see `follow_up_decisions`).
+            row["status"] = decision.state
+            row["status_label"] = str(DECISION_FOLLOW_UP_LABELS[decision.state])
+            if decision.report_text:
+                row["report"] = decision.report_text
         elif decision.due_date is None:
             row["status"], row["status_label"] = "no_deadline", "未定时限"
         elif decision.due_date < on:

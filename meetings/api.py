@@ -18,16 +18,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.access import RulePermission
+from meetings import decisions, services
 from meetings import serializers as s
-from meetings import services
 from meetings.models import Decision, ItemNote, Meeting
-from meetings.transitions import MEETING_TRANSITIONS
+from meetings.transitions import DECISION_TRANSITIONS, MEETING_TRANSITIONS
 
 DETAIL_PREFETCH = [
     "agenda_items",
     "attendance",
     Prefetch("minutes__item_notes", queryset=ItemNote.objects.select_related("agenda_item")),
-    Prefetch("minutes__decisions", queryset=Decision.objects.select_related("department", "issue")),
+    Prefetch(
+        "minutes__decisions",
+        queryset=Decision.objects.select_related("department", "issue").prefetch_related(
+            "co_departments"
+        ),
+    ),
 ]
 
 
@@ -157,3 +162,57 @@ class MinutesView(APIView):
             .prefetch_related(*DETAIL_PREFETCH[2:])
             .get(pk=pk)
         )
+
+
+# --- decisions tracked to 销号 ------------------------------------------------------------------
+
+
+@extend_schema(
+    summary="Decisions of approved minutes and where each stands (销号)",
+    parameters=[
+        OpenApiParameter("year", OpenApiTypes.INT, description="the meeting's year"),
+        OpenApiParameter("department", OpenApiTypes.STR, description="lead department code"),
+        OpenApiParameter("state", OpenApiTypes.STR, enum=list(decisions.TRACKING_STATES)),
+        OpenApiParameter("overdue", OpenApiTypes.BOOL),
+    ],
+)
+class DecisionList(generics.ListAPIView):
+    serializer_class = s.TrackedDecisionSerializer
+    filter_backends: list = []
+    # A role reads the decisions of approved minutes; without one, the list is refused.
+    permission_classes = [IsAuthenticated, RulePermission]
+    permission_required = "meetings.read"
+    permission_message = services.ROLE_MESSAGE
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return decisions.filter_decisions(
+            decisions.decisions_list(self.request.user),
+            year=params.get("year"),
+            department=params.get("department"),
+            state=params.get("state"),
+            overdue=params.get("overdue"),
+        )
+
+
+@extend_schema(
+    summary="Report a decision done (lead department), close it (销号) or reopen it (secretariat)",
+    parameters=[
+        OpenApiParameter(
+            "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(DECISION_TRANSITIONS)
+        )
+    ],
+    request=s.DecisionTransitionInputSerializer,
+    responses=s.TrackedDecisionSerializer,
+)
+class DecisionTransition(APIView):
+    def post(self, request, pk: int, name: str):
+        decision = decisions.decision_to_change(request.user, pk, name)
+        data = s.DecisionTransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        spec = DECISION_TRANSITIONS[name]
+        files = request.FILES.getlist("files") if spec.takes_files else []
+        decision = decisions.perform_decision_transition(
+            decision, name, request.user, text=data.validated_data[spec.field], files=files
+        )
+        return Response(s.TrackedDecisionSerializer(decision, context={"request": request}).data)

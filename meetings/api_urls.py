@@ -21,4 +21,10 @@ urlpatterns = [
         "meetings/<int:pk>/attendance/", api.AttendanceReplace.as_view(), name="meeting-attendance"
     ),
     path("meetings/<int:pk>/minutes/", api.MinutesView.as_view(), name="meeting-minutes"),
+    path("decisions/", api.DecisionList.as_view(), name="decision-list"),
+    path(
+        "decisions/<int:pk>/<str:name>/",
+        api.DecisionTransition.as_view(),
+        name="decision-transition",
+    ),
 ]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from issues.models import OPEN_STATES, Issue
-from meetings.models import AttendanceStatus, Kind, Section
+from meetings.models import AttendanceStatus, Kind, Section, past_due_message
 from organisation.models import Department, OfficerTerm
 
 
@@ -296,6 +296,12 @@ class DecisionRowForm(forms.Form):
     department = forms.TypedChoiceField(
         label=_("责任部门"), required=False, coerce=int, empty_value=None, widget=_select()
     )
+    co_departments = forms.TypedMultipleChoiceField(
+        label=_("协办部门（可选）"),
+        required=False,
+        coerce=int,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 3}),
+    )
     due_date = forms.DateField(label=_("完成时限"), required=False, widget=DateInput())
     issue = forms.CharField(
         label=_("相关问题（可选）"), required=False, max_length=220, widget=IssueSearchInput()
@@ -304,6 +310,14 @@ class DecisionRowForm(forms.Form):
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         _set_choices(self.fields["department"], departments)
+        _set_choices(self.fields["co_departments"], [c for c in departments if c[0]])
+
+    def clean_due_date(self):
+        """Never in the past: said here, next to the date, when the minutes are saved."""
+        due = self.cleaned_data.get("due_date")
+        if due and due < timezone.localdate():
+            raise forms.ValidationError(past_due_message(timezone.localdate()))
+        return due
 
     def clean_issue(self) -> int | None:
         """ "2024-0007 标题…" or just "2024-0007" → the issue's id."""

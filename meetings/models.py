@@ -520,6 +520,11 @@ FOLLOWING_ISSUE_LABEL = _("随问题办理")
 ISSUE_DONE_STATES = ("verified", "merged", "withdrawn")
 
 
+def past_due_message(today) -> str:
+    """A decision's due date is never in the past: said when the minutes are saved."""
+    return _("完成时限不能早于今天（%(today)s）。") % {"today": today.isoformat()}
+
+
 class DecisionQuerySet(models.QuerySet):
     def overdue_on(self, day) -> DecisionQuerySet:
         """Past due and not done: still open, or following an issue that is not done."""
@@ -689,7 +694,10 @@ class DecisionFile(models.Model):
     size = models.PositiveIntegerField(_("大小"))
     content_type = models.CharField(_("类型"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 

@@ -42,3 +42,21 @@ rules.add_perm("meetings.cancel", is_secretariat)
 # Who changed what in a meeting (its history on the meeting page): the secretariat's working
 # record; the admin keeps it for superusers too.
 rules.add_perm("meetings.read_history", is_secretariat)
+
+
+@rules.predicate
+def leads_the_decision(user: User, decision) -> bool:
+    """Staff of the decision's lead department (责任部门): they report it done."""
+    return bool(
+        decision is not None
+        and getattr(user, "role", None) == User.Role.DEPARTMENT
+        and user.department_id is not None
+        and user.department_id == decision.department_id
+    )
+
+
+# Decisions tracked to 销号 (meetings.transitions.DECISION_TRANSITIONS): the lead department
+# reports one done; the secretariat confirms it (销号) or sends it back.
+rules.add_perm("meetings.report_decision", leads_the_decision)
+rules.add_perm("meetings.close_decision", is_secretariat)
+rules.add_perm("meetings.reopen_decision", is_secretariat)

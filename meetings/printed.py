@@ -57,6 +57,8 @@ def decision_note(decision: dict[str, Any], *, status: bool = False) -> str:
     issue = decision.get("issue")
     issue_number = decision.get("issue_number") or (issue or {}).get("number")
     parts = [
+        # A follow-up row carried over from an earlier meeting names it (meetings.agenda).
+        ("议定会议", decision.get("meeting") if status else None),
         ("责任单位", decision.get("department")),
         ("完成时限", cn_date(decision.get("due_date"))),
         ("关联问题", issue_number),

@@ -6,13 +6,29 @@ Departments travel by code, issues by id (the snapshot carries the number); `*_n
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from meetings.models import AgendaItem, Attendance, AttendanceStatus, Decision, Kind, Meeting
-from meetings.transitions import MEETING_TRANSITIONS, available_transitions
+from meetings.models import (
+    FOLLOWING_ISSUE,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Decision,
+    DecisionFile,
+    DecisionState,
+    Kind,
+    Meeting,
+)
+from meetings.transitions import (
+    DECISION_TRANSITIONS,
+    MEETING_TRANSITIONS,
+    available_decision_transitions,
+    available_transitions,
+)
 from meetings.versions import minutes_version
 
 
@@ -30,9 +46,18 @@ class AttendanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+TRACKING_CHOICES = [*DecisionState.values, FOLLOWING_ISSUE]
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     department: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True
+    )
+    co_departments: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    state = serializers.ChoiceField(
+        source="tracking_state", choices=TRACKING_CHOICES, read_only=True
     )
     department_name = serializers.CharField(source="department.name", read_only=True, default=None)
     issue_number = serializers.CharField(source="issue.number", read_only=True, default=None)
@@ -43,14 +68,76 @@ class DecisionSerializer(serializers.ModelSerializer):
             "id",
             "text",
             "department",
+            "co_departments",
             "due_date",
             "issue",
+            "state",
             "number",
             "department_name",
             "issue_number",
             "applied_transition",
         ]
         read_only_fields = fields
+
+
+class DecisionFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DecisionFile
+        fields = ["id", "original_name", "size", "content_type", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, record) -> str:
+        return reverse("decisions:file", args=[record.decision_id, record.pk])
+
+
+class TrackedDecisionSerializer(DecisionSerializer):
+    """A decision of approved minutes as `GET /api/v1/decisions/` lists it (DESIGN)."""
+
+    meeting = serializers.IntegerField(source="minutes.meeting_id", read_only=True)
+    meeting_title = serializers.CharField(source="minutes.meeting.title", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    state_label = serializers.CharField(source="tracking_label", read_only=True)
+    files = DecisionFileSerializer(many=True, read_only=True)
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta(DecisionSerializer.Meta):
+        fields = [
+            "id",
+            "meeting",
+            "text",
+            "department",
+            "co_departments",
+            "due_date",
+            "issue",
+            "state",
+            "is_overdue",
+            "number",
+            "meeting_title",
+            "department_name",
+            "issue_number",
+            "state_label",
+            "report_text",
+            "reported_at",
+            "closed_at",
+            "files",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(DECISION_TRANSITIONS)))
+    )
+    def get_available_transitions(self, decision) -> list[str]:
+        request = self.context.get("request")
+        return available_decision_transitions(decision, request.user) if request else []
+
+
+class DecisionTransitionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, default="", label=_("办结情况"))
+    reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("原因"))
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 def minutes_data(meeting: Meeting) -> dict:

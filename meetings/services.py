@@ -43,6 +43,7 @@ from meetings.models import (
     MeetingState,
     Minutes,
     Section,
+    past_due_message,
 )
 from meetings.printed import render_minutes_pdf
 from meetings.signals import meeting_changed
@@ -602,11 +603,6 @@ def _save_decisions(minutes: Minutes, rows: list[dict]) -> bool:
 
 def _decision_row(decision: Decision) -> tuple:
     return tuple(getattr(decision, f) for f in DECISION_FIELDS)
-
-
-def past_due_message(today: date) -> str:
-    """A decision's due date is never in the past: said when the minutes are saved."""
-    return _("完成时限不能早于今天（%(today)s）。") % {"today": today.isoformat()}
 
 
 # --- approval -----------------------------------------------------------------------------------

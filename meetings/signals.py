@@ -11,3 +11,7 @@ meeting_changed = Signal()
 
 # The agenda was published (besides `meeting_changed`): sender=Meeting, meeting=…, user=….
 agenda_published = Signal()
+
+# A decision tracked to 销号 changed state (report, close, reopen): sender=Decision,
+# decision=…, user=who, transition=its name in DECISION_TRANSITIONS, reason=the text given.
+decision_changed = Signal()

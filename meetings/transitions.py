@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import rules
 from django.dispatch import Signal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -137,4 +138,81 @@ def available_transitions(meeting: Meeting, user) -> list[str]:
         name
         for name, spec in MEETING_TRANSITIONS.items()
         if user.has_perm(spec.permission, meeting) and can_proceed(getattr(meeting, spec.method))
+    ]
+
+
+# --- decisions tracked to 销号 ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionTransitionSpec:
+    """One transition of a decision without an issue (open → reported → closed, or back)."""
+
+    name: str
+    method: str  # the @transition method on Decision
+    label: Promise
+    permission: str  # the rules permission (meetings.permissions)
+    field: str  # the input that becomes the history reason: "text" or "reason"
+    field_label: Promise
+    field_required: bool
+    button: Promise
+    done: Promise
+    recorded: Promise
+    css: str = "btn-primary"
+    takes_files: bool = False
+
+
+DECISION_TRANSITIONS: dict[str, DecisionTransitionSpec] = {
+    spec.name: spec
+    for spec in [
+        DecisionTransitionSpec(
+            "report",
+            "report",
+            _("报告办结"),
+            "meetings.report_decision",
+            field="text",
+            field_label=_("办结情况"),
+            field_required=True,
+            button=_("报告办结"),
+            done=_("已报告办结，待秘书处销号。"),
+            recorded=_("责任部门报告办结"),
+            takes_files=True,
+        ),
+        DecisionTransitionSpec(
+            "close",
+            "close",
+            _("销号"),
+            "meetings.close_decision",
+            field="reason",
+            field_label=_("销号意见"),
+            field_required=False,
+            button=_("确认销号"),
+            done=_("议定事项已销号。"),
+            recorded=_("秘书处确认销号"),
+            css="btn-success",
+        ),
+        DecisionTransitionSpec(
+            "reopen",
+            "reopen",
+            _("退回重办"),
+            "meetings.reopen_decision",
+            field="reason",
+            field_label=_("退回原因"),
+            field_required=True,
+            button=_("退回重办"),
+            done=_("议定事项已退回责任部门重办。"),
+            recorded=_("秘书处退回重办"),
+            css="btn-outline-danger",
+        ),
+    ]
+}
+
+
+def available_decision_transitions(decision, user) -> list[str]:
+    """The buttons this person may press on `decision` now: by the rule and the state."""
+    return [
+        name
+        for name, spec in DECISION_TRANSITIONS.items()
+        if rules.has_perm(spec.permission, user, decision)
+        and can_proceed(getattr(decision, spec.method))
     ]

@@ -147,7 +147,11 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
     minutes = Minutes.objects.filter(meeting=meeting).select_related("approved_by").first()
     notes = dict(minutes.item_notes.values_list("agenda_item_id", "discussion")) if minutes else {}
     decisions = (
-        list(minutes.decisions.select_related("department", "issue").order_by("order", "pk"))
+        list(
+            minutes.decisions.select_related("department", "issue")
+            .prefetch_related("co_departments")
+            .order_by("order", "pk")
+        )
         if minutes
         else []
     )
@@ -218,6 +222,7 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
                     "id": d.pk,
                     "text": d.text,
                     "department": d.department_id,
+                    "co_departments": [c.pk for c in d.co_departments.all()],
                     "due_date": d.due_date,
                     "issue": issue_label(d.issue) if d.issue_id else "",
                 }
@@ -587,6 +592,7 @@ def save_minutes(request, pk):
             "id": row.get("id"),
             "text": row["text"],
             "department": row.get("department"),
+            "co_departments": row.get("co_departments") or [],
             "due_date": row.get("due_date"),
             "issue": row.get("issue"),
         }

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from issues.filters import IssueFilter
 from issues.models import Issue, IssueUpdate, State, today
+from meetings.models import DecisionState
 from reports.cells import SafeSheet
 
 DATE_FORMAT = "yyyy-mm-dd"  # ISO in exports (JOURNEYS "How the pages should feel")
@@ -123,6 +124,8 @@ DECISION_COLUMNS = [
     ("问题标题", 30),
     ("当前状态", 10),
     ("是否逾期", 9),
+    ("办结情况", 30),
+    ("销号日期", 12),
 ]
 
 
@@ -137,10 +140,13 @@ def decisions_workbook(decisions) -> bytes:
         if issue is not None:
             state = str(states.get(issue.state, issue.state))
             late = issue.is_overdue_on(on)
+        elif decision.state != DecisionState.OPEN:
+            # Tracked alone to 销号: reported by its department, or closed by the secretariat.
+            state, late = decision.tracking_label, decision.is_overdue_on(on)
         else:
-            # A decision without an issue: only its own deadline says where it stands.
+            # Still open: its own deadline says where it stands.
             state = _("已过时限") if decision.due_date and decision.due_date < on else _("未到时限")
-            late = bool(decision.due_date and decision.due_date < on)
+            late = decision.is_overdue_on(on)
         sheet.append(
             [
                 meeting.title,
@@ -153,6 +159,8 @@ def decisions_workbook(decisions) -> bytes:
                 issue.title if issue else "",
                 state,
                 _("是") if late else _("否"),
+                decision.report_text,
+                _date(sheet, decision.closed_at),
             ]
         )
     return _save(workbook)
