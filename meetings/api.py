@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.access import RulePermission
-from meetings import decisions, services
+from meetings import decision_views, decisions, services
 from meetings import serializers as s
 from meetings.models import Decision, ItemNote, Meeting
 from meetings.transitions import DECISION_TRANSITIONS, MEETING_TRANSITIONS
@@ -182,7 +182,7 @@ class DecisionList(generics.ListAPIView):
     # A role reads the decisions of approved minutes; without one, the list is refused.
     permission_classes = [IsAuthenticated, RulePermission]
     permission_required = "meetings.read"
-    permission_message = services.ROLE_MESSAGE
+    permission_message = decision_views.READ_MESSAGE
 
     def get_queryset(self):
         params = self.request.query_params
