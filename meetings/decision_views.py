@@ -8,6 +8,7 @@ Thin views: `meetings.decisions` fetches (404), permits (403) and runs the trans
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -27,8 +28,8 @@ READ_MESSAGE = gettext_lazy("您没有查看议定事项的权限。")
 FILTERS = ("year", "department", "state", "overdue")
 
 
+@permission_required("meetings.read", message=READ_MESSAGE)  # a list: 403 without a role
 @require_GET
-@permission_required("meetings.read", message=READ_MESSAGE)
 def decision_list(request):
     return _render(request)
 
@@ -80,8 +81,8 @@ def _render(request, status: int = 200, bound: dict | None = None):
     )
 
 
+@login_required  # one decision: 404 for what the person may not see (decision_for)
 @require_POST
-@permission_required("meetings.read", message=READ_MESSAGE)
 def decision_transition(request, pk, name):
     decision = decisions.decision_to_change(request.user, pk, name)  # 404, then 403
     spec = DECISION_TRANSITIONS[name]
@@ -107,8 +108,8 @@ def _refuse(request, message: str, status: int, pk: int, text: str):
     return _render(request, status, {"pk": pk, "text": text, "message": message})
 
 
+@login_required
 @require_GET
-@permission_required("meetings.read", message=READ_MESSAGE)
 def decision_file(request, pk, file_pk):
     decision = decisions.decision_for(request.user, pk)
     record = get_object_or_404(DecisionFile, pk=file_pk, decision=decision)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
@@ -29,7 +30,7 @@ from django.utils import timezone
 
 from issues.attachments import store_attachment
 from issues.models import today
-from meetings.models import Kind
+from meetings.models import Decision, DecisionFile, Kind, Minutes
 from meetings.services import add_agenda_item, create_meeting, generate_agenda
 from notifications.models import Notification
 from organisation.models import User
@@ -103,6 +104,25 @@ def build_world() -> dict:
     )
     generate_agenda(meeting, people["secretariat"])
     item = add_agenda_item(meeting, people["secretariat"], title="其他事项")
+    # Approved minutes of a past meeting with one decision led by hrss, without an issue,
+    # open, and a file its department sent: the decisions pages and API act on it.
+    decided = create_meeting(
+        people["secretariat"],
+        kind=Kind.REGULAR,
+        scheduled_at=timezone.now() - timedelta(days=20),
+        location="市总工会三楼会议室",
+    )
+    decision = Decision.objects.create(
+        minutes=Minutes.objects.create(meeting=decided, approved_at=timezone.now()),
+        order=1,
+        text="秘书处会同市人社局汇总各链用工需求",
+        department=people["hrss_staff"].department,
+        due_date=today() + timedelta(days=10),
+    )
+    decision_file = DecisionFile(
+        decision=decision, original_name="台账.txt", size=6, uploaded_by=people["hrss_staff"]
+    )
+    decision_file.file.save("台账.txt", ContentFile(b"ledger"), save=True)
     notification = Notification.objects.create(
         recipient=people["hrss_staff"],
         kind="assigned",
@@ -117,6 +137,8 @@ def build_world() -> dict:
         "meeting": meeting,
         "item": item,
         "notification": notification,
+        "decision": decision,
+        "decision_file": decision_file,
     }
 
 
@@ -143,6 +165,8 @@ def sample_kwargs(route: str, w: dict) -> dict:
         values |= {"pk": w["meeting"].pk, "name": "cancel"}
     if route.startswith(("notifications/", "api/v1/notifications/")):
         values["pk"] = w["notification"].pk
+    if route.startswith(("decisions/", "api/v1/decisions/")):
+        values |= {"pk": w["decision"].pk, "name": "report", "file_pk": w["decision_file"].pk}
     return values
 
 
@@ -298,6 +322,16 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "401 405 405 405 405 405 405 405 405",
         "POST": "401 403 403 403 403 403 200 403 404",
     },
+    "api/v1/decisions/": {
+        # a list: 403 without a role
+        "GET": "401 200 200 200 200 200 200 200 403",
+        "POST": "401 405 405 405 405 405 405 405 403",
+    },
+    # name=report on hrss's open decision: only hrss may, and its empty report is a 400.
+    "api/v1/decisions/<int:pk>/<str:name>/": {
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "POST": "401 403 403 403 400 403 403 403 404",
+    },
     "api/v1/meetings/<int:pk>/attendance/": {
         "GET": "401 405 405 405 405 405 405 405 405",
         "POST": "401 405 405 405 405 405 405 405 405",
@@ -418,6 +452,19 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "meetings/<int:pk>/minutes.pdf": {
         # gap: draft minutes are the secretariat's and leaders' (DESIGN "Security"): 404 for the others
+        "GET": "302 200 200 200 200 200 200 200 404",
+        "POST": "302 405 405 405 405 405 405 405 405",
+    },
+    "decisions/": {
+        # a list: 403 without a role
+        "GET": "302 200 200 200 200 200 200 200 403",
+        "POST": "302 405 405 405 405 405 405 405 403",
+    },
+    "decisions/<int:pk>/<slug:name>/": {
+        "GET": "302 405 405 405 405 405 405 405 405",
+        "POST": "302 403 403 403 400 403 403 403 404",
+    },
+    "decisions/<int:pk>/files/<int:file_pk>/": {
         "GET": "302 200 200 200 200 200 200 200 404",
         "POST": "302 405 405 405 405 405 405 405 405",
     },
