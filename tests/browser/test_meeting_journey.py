@@ -2,9 +2,10 @@
 and the decision shows on the issue it concerns."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,8 +21,10 @@ def _media_in_tmp(settings, tmp_path):
 
 
 def test_secretariat_runs_a_meeting_and_the_decision_assigns_the_issue(
-    sign_in, live_server, secretariat, software_officer, hrss_staff
+    sign_in, live_server, secretariat, software_officer, hrss_staff, settings
 ):
+    # The session outlives the night before the meeting (the journey travels to its day).
+    settings.SESSION_COOKIE_AGE = 3 * 24 * 3600
     issue = raise_issue(
         software_officer,
         chain=IndustryChain.objects.get(code="software"),
@@ -80,8 +83,13 @@ def test_secretariat_runs_a_meeting_and_the_decision_assigns_the_issue(
     expect(page.get_by_role("alert")).to_contain_text("纪要已保存")
 
     # After: mark it held and approve the minutes (a confirmation first).
-    page.get_by_role("button", name="标记已召开").click()
-    expect(page.get_by_test_id("meeting-state")).to_have_text("已召开")
+    # Never held before its date: the day comes (the button waits until then).
+    expect(page.get_by_role("button", name="标记已召开")).to_be_disabled()
+    held_on = datetime.combine(tomorrow, time(16), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(held_on, tick=True):
+        page.reload()
+        page.get_by_role("button", name="标记已召开").click()
+        expect(page.get_by_test_id("meeting-state")).to_have_text("已召开")
     page.locator("summary", has_text="审定纪要").click()
     page.get_by_role("button", name="确认审定").click()
     expect(page.get_by_test_id("minutes-approved")).to_have_text("纪要已审定")
