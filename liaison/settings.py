@@ -378,6 +378,8 @@ SPECTACULAR_SETTINGS = {
         "SatisfactionValueEnum": ["satisfied", "basically_satisfied"],
         "IssueTransitionEnum": "issues.transitions.TRANSITIONS",
         "MeetingTransitionEnum": "meetings.transitions.MEETING_TRANSITIONS",
+        "DecisionStateEnum": "meetings.serializers.TRACKING_CHOICES",
+        "DecisionTransitionEnum": "meetings.transitions.DECISION_TRANSITIONS",
     },
 }
 
