@@ -152,7 +152,7 @@ def perform_decision_transition(
 def _require_state_allows(decision: Decision, spec: DecisionTransitionSpec) -> None:
     if can_proceed(getattr(decision, spec.method)):
         return
-    if decision.issue_id is not None:
+    if decision.issue is not None:
         raise DecisionConflict(
             _("该议定事项随相关问题 %(number)s 办理，问题办结即视为落实，无需单独%(action)s。")
             % {"number": decision.issue.number, "action": spec.label}
@@ -184,7 +184,8 @@ def _store(decision: Decision, upload, user) -> DecisionFile:
 
 def _discard(stored: list[DecisionFile]) -> None:
     for record in stored:
-        record.file.storage.delete(record.file.name)
+        if record.file.name:
+            record.file.storage.delete(record.file.name)
 
 
 def history_of(decision: Decision) -> list:

@@ -293,7 +293,8 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=MeetingState.AGENDA_PUBLISHED,
         target=MeetingState.HELD,
-        conditions=[has_come],
+        # django-fsm types conditions over Model; these read the meeting's own fields.
+        conditions=[has_come],  # type: ignore[list-item]
     )
     def hold(self) -> None:
         self.held_at = timezone.now()
@@ -630,7 +631,7 @@ class Decision(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_done(self) -> bool:
-        if self.issue_id:
+        if self.issue is not None:
             return self.issue.state in ISSUE_DONE_STATES
         return self.state == DecisionState.CLOSED
 
@@ -655,7 +656,7 @@ class Decision(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=DecisionState.OPEN,
         target=DecisionState.REPORTED,
-        conditions=[is_tracked_alone],
+        conditions=[is_tracked_alone],  # type: ignore[list-item]  # (see hold)
     )
     def report(self, *, text: str, user) -> None:
         self.report_text, self.reported_at, self.reported_by = text, timezone.now(), user
@@ -664,7 +665,7 @@ class Decision(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=DecisionState.REPORTED,
         target=DecisionState.CLOSED,
-        conditions=[is_tracked_alone],
+        conditions=[is_tracked_alone],  # type: ignore[list-item]  # (see hold)
     )
     def close(self, *, user) -> None:
         self.closed_at, self.closed_by = timezone.now(), user
@@ -673,7 +674,7 @@ class Decision(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[DecisionState.REPORTED, DecisionState.CLOSED],
         target=DecisionState.OPEN,
-        conditions=[is_tracked_alone],
+        conditions=[is_tracked_alone],  # type: ignore[list-item]  # (see hold)
     )
     def reopen(self, *, user) -> None:
         self.closed_at = self.closed_by = None
