@@ -9,7 +9,7 @@ DEBIAN_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 libpango
 TEST_DEBIAN_PACKAGES := chromium poppler-utils
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run setup test test-only system-packages test-system-packages lint lint-types lint-migrations typecheck-all demo messages bench
+.PHONY: run setup test test-only system-packages test-system-packages lint lint-types lint-migrations typecheck-all demo messages bench bench-scale
 
 # `make run HOST=0.0.0.0 PORT=8080` serves the demo to phones on the LAN.
 HOST ?= 127.0.0.1
@@ -59,6 +59,12 @@ typecheck-all:
 
 bench:
 	$(PY) scripts/bench_pdf.py
+
+# Not part of CI: every page's server time at 1k and 100k issues on PostgreSQL (databases of
+# its own, created and dropped). `make bench-scale SIZES=1k,100k,1m BENCH_ARGS=--explain`.
+SIZES ?= 1k,100k
+bench-scale:
+	STATIC_ROOT=/tmp/liaison-bench-static $(PY) scripts/bench_scale.py --sizes $(SIZES) $(BENCH_ARGS)
 
 # Debian packages: installed when missing (as root, or through sudo); elsewhere we say what to install.
 # The print fonts: FandolFang (仿宋) copied out of texlive-lang-chinese into printing/static/print/fonts.
