@@ -64,7 +64,7 @@ bench:
 # its own, created and dropped). `make bench-scale SIZES=1k,100k,1m BENCH_ARGS=--explain`.
 SIZES ?= 1k,100k
 bench-scale:
-	STATIC_ROOT=/tmp/liaison-bench-static $(PY) scripts/bench_scale.py --sizes $(SIZES) $(BENCH_ARGS)
+	$(PY) scripts/bench_scale.py --sizes $(SIZES) $(BENCH_ARGS)
 
 # Debian packages: installed when missing (as root, or through sudo); elsewhere we say what to install.
 # The print fonts: FandolFang (仿宋) copied out of texlive-lang-chinese into printing/static/print/fonts.

@@ -8,10 +8,11 @@ for the other roles). Thin views: the work is in `figures`, `dashboard`, `ledger
 from __future__ import annotations
 
 from datetime import date
+from typing import IO
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,8 +99,9 @@ def dashboard(request):
 # --- ledgers ---------------------------------------------------------------------------
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=ledgers.XLSX)
+def _xlsx(content: IO[bytes], filename: str) -> FileResponse:
+    # Streamed from the spooled file in blocks (Content-Length known); the response closes it.
+    response = FileResponse(content, content_type=ledgers.XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
 

@@ -55,7 +55,7 @@ def ledger(software_officer, ai_officer, automotive_officer, secretariat, hrss_s
 def sheet_rows(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     return sheet, rows[0], rows[1:]
 
@@ -122,3 +122,19 @@ def test_query_count_is_flat(client, software_officer, secretariat, hrss_staff):
             rows = sheet_rows(client.get("/issues/export.xlsx"))[2]
         counts.append(len(queries))
     assert len(rows) == 27 and counts[0] == counts[1], counts
+
+
+def test_the_ledger_is_streamed_from_a_file_with_its_length_and_name(
+    client, ledger, secretariat, monkeypatch
+):
+    # A ledger larger than the spool is zipped to disk, never held whole in memory: the
+    # download still carries its length (a browser's progress bar) and its name.
+    monkeypatch.setattr("reports.ledgers.SPOOL_BYTES", 1024)
+    client.force_login(secretariat)
+    response = client.get("/issues/export.xlsx")
+    assert response.streaming
+    body = b"".join(response.streaming_content)
+    assert int(response["Content-Length"]) == len(body)
+    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''issues-")
+    rows = list(load_workbook(BytesIO(body)).active.iter_rows(values_only=True))
+    assert rows[0] == tuple(HEADERS) and len(rows) == 4
