@@ -40,7 +40,9 @@ class Period:
 def dashboard_figures(user, period: Period, *, on: date | None = None) -> dict[str, Any]:
     on = on or today()
     visible = Issue.objects.visible_to(user)
-    figures = period_figures(period.start, period.end, on=on, issues=visible)
+    # No ORDER BY: the figures are sums, and the model's default ordering made PostgreSQL sort
+    # the whole cohort (an external merge on disk at 100k issues) before counting it.
+    figures = period_figures(period.start, period.end, on=on, issues=visible.order_by())
     if not user.has_perm("reports.view_everything"):
         for key in SLICED_ROWS:
             figures[key] = [row for row in figures[key] if row["raised"]]

@@ -34,6 +34,7 @@ import time
 import types
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +137,7 @@ def generate(count: int, seed: int = 2025) -> dict:
     first_day = date(YEAR - 2, 1, 1)
     span = (TODAY - first_day).days
     sequences: dict[int, int] = {}
-    written = {"issues": 0, "history": 0, "notes": 0, "involvements": 0}
+    written: dict[str, float] = {"issues": 0, "history": 0, "notes": 0, "involvements": 0}
 
     def history_row(issue, step, when, user, name, from_state, reason=""):
         row = History(
@@ -159,7 +160,13 @@ def generate(count: int, seed: int = 2025) -> dict:
         )
         age = (TODAY - raised_on).days
         # Older issues are mostly settled, as in a working mechanism; unknown states get a share.
-        weights = {"raised": 3, "assigned": 8, "resolved": 4, "verified": 20, "withdrawn": 2}
+        weights: dict[str, float] = {
+            "raised": 3,
+            "assigned": 8,
+            "resolved": 4,
+            "verified": 20,
+            "withdrawn": 2,
+        }
         if age > 90:
             weights = {"raised": 0.3, "assigned": 1.5, "resolved": 0.5, "verified": 40}
         state = rng.choices(states, [weights.get(s.value, 1) for s in states])[0]
@@ -442,7 +449,7 @@ def mount_floor() -> None:
     from django.urls import clear_url_caches, include, path  # noqa: PLC0415
 
     module = types.ModuleType("bench_urls")
-    module.urlpatterns = [
+    module.urlpatterns = [  # type: ignore[attr-defined]
         path("bench/floor/", floor_view),
         path("", include(settings.ROOT_URLCONF)),
     ]
@@ -537,7 +544,7 @@ def measure(ids: dict, runs: int, only: str = "") -> dict:
     for role, user in users.items():
         clients[role] = Client()
         clients[role].force_login(user)
-    results = {"select_1_ms": select_one(runs), "pages": []}
+    results: dict[str, Any] = {"select_1_ms": select_one(runs), "pages": []}
     for name, role, method, url in pages(ids):
         if only and only not in name:
             continue
