@@ -99,9 +99,27 @@ def dashboard(request):
 # --- ledgers ---------------------------------------------------------------------------
 
 
+class LedgerResponse(FileResponse):
+    """Streamed from the spooled file in blocks (Content-Length known); closing closes the file.
+
+    A server sends `streaming_content`; `content` still reads the whole file for a caller that
+    asks for it (Django's test client, scripts), as it did when ledgers were built in memory.
+    """
+
+    def __init__(self, file: IO[bytes], **kwargs):
+        super().__init__(file, **kwargs)
+        self.ledger_file = file  # `file_to_stream` is gone once a wrapper replaces the stream
+
+    @property
+    def content(self) -> bytes:  # type: ignore[override]
+        self.ledger_file.seek(0)
+        data = self.ledger_file.read()
+        self.ledger_file.seek(0)
+        return data
+
+
 def _xlsx(content: IO[bytes], filename: str) -> FileResponse:
-    # Streamed from the spooled file in blocks (Content-Length known); the response closes it.
-    response = FileResponse(content, content_type=ledgers.XLSX)
+    response = LedgerResponse(content, content_type=ledgers.XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
 

@@ -55,7 +55,7 @@ def ledger(software_officer, ai_officer, automotive_officer, secretariat, hrss_s
 def sheet_rows(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     return sheet, rows[0], rows[1:]
 

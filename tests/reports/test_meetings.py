@@ -128,7 +128,7 @@ def test_decisions_ledger_of_a_year(client, software_officer, secretariat, leade
     client.force_login(leader)
     response = client.get("/meetings/decisions/2024.xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("会议", "会议日期", "序号", "议定事项")
     assert sheet.freeze_panes == "A2"
