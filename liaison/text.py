@@ -10,7 +10,8 @@ One check, installed once per layer:
   text as typed;
 - the API and every query string: `liaison.middleware.ControlCharacterMiddleware`, a 400
   naming the field before any view or database sees the text;
-- the people importer: `organisation.people` checks each cell with `find_control`.
+- the people importer: `organisation.people` checks each cell with `find_control`;
+- the few views that read one text straight from the POST: `require_clean`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ def find_control(text: str) -> str | None:
 def no_control_characters(value) -> None:
     if isinstance(value, str) and find_control(value) is not None:
         raise ValidationError(MESSAGE, code="control_character")
+
+
+def require_clean(**fields: str) -> None:
+    """For a view that reads a text straight from the POST: 400 naming the field, as forms do."""
+    bad = {name: [MESSAGE] for name, value in fields.items() if find_control(value or "")}
+    if bad:
+        raise ValidationError(bad)
 
 
 def install_form_validator() -> None:

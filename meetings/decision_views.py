@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from liaison.access import permission_required
+from liaison.text import require_clean
 from meetings import decisions
 from meetings.models import FOLLOWING_ISSUE_LABEL, DecisionFile, DecisionState
 from meetings.transitions import DECISION_TRANSITIONS, available_decision_transitions
@@ -89,6 +90,7 @@ def decision_transition(request, pk, name):
     text = request.POST.get(spec.field, "")
     files = request.FILES.getlist("files") if spec.takes_files else []
     try:
+        require_clean(**{spec.field: text})
         decisions.perform_decision_transition(decision, name, request.user, text=text, files=files)
     except PermissionDenied as exc:
         return _refuse(request, str(exc), 403, pk, text)

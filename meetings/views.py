@@ -32,6 +32,7 @@ from liaison.access import permission_required
 from liaison.formats import cn_date, cn_numeral
 from liaison.forms import add_service_errors
 from liaison.storage import StorageUnavailable
+from liaison.text import require_clean
 from meetings import services
 from meetings.archive import ArchiveMismatch, verified_pdf
 from meetings.documents import agenda_document, minutes_document
@@ -410,14 +411,15 @@ def meeting_transition(request, pk, name):
     field = MEETING_TRANSITIONS[name].reason_field
     reason = request.POST.get(field, "").strip() if field else ""
     version = request.POST.get("version")  # the minutes the approver saw (hidden field)
-    return _run(
-        request,
-        meeting,
-        lambda: services.perform_meeting_transition(
+
+    def act() -> None:
+        if field:
+            require_clean(**{field: reason})
+        services.perform_meeting_transition(
             meeting, name, request.user, reason=reason, version=version
-        ),
-        str(MEETING_TRANSITIONS[name].done),
-    )
+        )
+
+    return _run(request, meeting, act, str(MEETING_TRANSITIONS[name].done))
 
 
 @login_required
@@ -582,6 +584,10 @@ def save_minutes(request, pk):
     item_ids = list(meeting.agenda_items.values_list("pk", flat=True))
     notes = {pk: request.POST.get(f"note-{pk}", "") for pk in item_ids}
     bound = {"minutes_form": form, "decision_formset": formset, "notes": notes}
+    try:
+        require_clean(**{f"note-{pk}": text for pk, text in notes.items()})
+    except ValidationError as exc:
+        return _refuse(request, meeting, "；".join(_messages(exc)), 400, bound)
     if not (form.is_valid() and formset.is_valid()):
         _mark_invalid(form)
         for row in formset:

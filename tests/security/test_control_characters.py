@@ -2,13 +2,15 @@
 a 400 naming the field wherever text enters: the API, the web forms, the importer, the minutes,
 and query parameters (a NUL in a code must not reach PostgreSQL, which answers it with 500)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from issues.models import Issue
-from meetings.models import MeetingState
+from meetings.models import ItemNote, MeetingState
 from organisation.people import ImportFailed, check
 from tests.issues_ui.test_new_issue import URL, _data
 from tests.meetings.conftest import make_meeting
@@ -136,3 +138,34 @@ def test_nul_in_a_code_never_reaches_postgresql(api, secretariat):
     for name in ("chain", "category", "department", "union", "involved"):
         response = api.as_user(secretariat).get(f"/api/v1/issues/?{name}=x%00y")
         assert response.status_code == 400, name
+
+
+def test_a_cancel_reason_read_straight_from_the_post(client, secretariat):
+    meeting = make_meeting(timezone.localdate() + timedelta(days=7))
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("meetings:transition", args=[meeting.pk, "cancel"]),
+        {"reason": "场地另有安排" + WORD_LINE_BREAK},
+    )
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.PLANNED  # nothing happened
+
+
+def test_an_item_note_of_the_minutes(client, secretariat):
+    meeting = make_meeting(timezone.localdate(), state=MeetingState.HELD)
+    item = meeting.agenda_items.create(order=1, section="other", title="其他事项")
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("meetings:minutes", args=[meeting.pk]),
+        {
+            "summary": "会议听取了汇报",
+            f"note-{item.pk}": "讨论了园区通勤" + WORD_LINE_BREAK,
+            "decisions-TOTAL_FORMS": "0",
+            "decisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode()
+    assert not ItemNote.objects.filter(agenda_item=item).exists()  # nothing saved
