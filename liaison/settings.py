@@ -207,6 +207,18 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Rendered documents (the annual report) are kept until their figures change (reports.cached).
+# On files beside the media, so every app process of a scale-out shares them as it shares
+# MEDIA_ROOT; no Redis needed. The tests keep them in memory, per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "documents": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(MEDIA_ROOT / ".cache" / "documents"),
+        "TIMEOUT": 7 * 24 * 3600,  # a stale stamp's entry is never read again: let it go
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
 STORAGES = {
     # Written to a temporary name, then moved: no truncated file on a full disk (liaison/storage.py).
     "default": {"BACKEND": "liaison.storage.SafeFileSystemStorage"},
@@ -395,6 +407,7 @@ LOGGING = {
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    CACHES["documents"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Tasks run as they are enqueued; tests of the worker switch to the database backend.
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

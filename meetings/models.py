@@ -120,6 +120,10 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     agenda_generated_at = models.DateTimeField(_("议程生成时间"), null=True, blank=True)
     agenda_published_at = models.DateTimeField(_("议程发布时间"), null=True, blank=True)
+    # The published agenda, rendered once when it is published (services.publish): downloads
+    # read this file. A draft agenda has none and is rendered on each download.
+    agenda_pdf = models.FileField(_("议程PDF"), upload_to="agendas/%Y/", max_length=200, blank=True)
+    agenda_pdf_sha256 = models.CharField(_("议程PDF SHA-256"), max_length=64, blank=True)
     held_at = models.DateTimeField(_("确认召开时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

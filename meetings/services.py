@@ -30,8 +30,9 @@ from issues.models import Issue, State
 from issues.services import TransitionConflict, perform_transition
 from liaison.access import Conflict, require
 from liaison.history import save_transition, save_with_history
+from liaison.storage import atomic_with_files
 from meetings.agenda import build_agenda, snapshot
-from meetings.documents import minutes_document
+from meetings.documents import agenda_document, minutes_document
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -45,7 +46,7 @@ from meetings.models import (
     Section,
     past_due_message,
 )
-from meetings.printed import render_minutes_pdf
+from meetings.printed import render_agenda_pdf, render_minutes_pdf
 from meetings.signals import meeting_changed
 from meetings.transitions import (
     EDITS,
@@ -170,7 +171,7 @@ def update_meeting(meeting: Meeting, user, **fields) -> Meeting:
     unknown = set(fields) - set(HEAD_FIELDS)
     if unknown:
         raise ValueError(f"cannot update {unknown}")
-    with transaction.atomic():
+    with atomic_with_files():  # a published agenda's new file goes if the change rolls back
         locked = _lock(meeting)
         if locked.state in (MeetingState.MINUTES_APPROVED, MeetingState.CANCELLED):
             raise MeetingConflict(
@@ -188,6 +189,8 @@ def update_meeting(meeting: Meeting, user, **fields) -> Meeting:
         changed = [
             label for name, label in HEAD_FIELDS.items() if getattr(locked, name) != before[name]
         ]
+        if changed and locked.agenda_pdf:  # a published agenda prints the new time or place
+            _store_agenda_pdf(locked)
         record(locked, user, "edit", in_house_list(changed))
     return locked
 
@@ -204,16 +207,35 @@ def perform_meeting_transition(
     if name == "approve_minutes":
         return approve_minutes(meeting, user, version=version)
     try:
-        with transaction.atomic():
+        # the published agenda's file is removed again if the transaction rolls back
+        with atomic_with_files():
             locked = _lock(meeting)
             _require_state_allows(locked, spec)
             from_state = locked.state
             method = getattr(locked, spec.method)
             method(**{spec.reason_field: reason}) if spec.reason_field else method()
+            if name == "publish_agenda":
+                _store_agenda_pdf(locked)
             record(locked, user, name, reason, from_state=from_state)
     except ConcurrentTransition as exc:
         raise MeetingConflict(_("该会议刚刚被他人更改，请刷新页面后再试。")) from exc
     return locked
+
+
+def _store_agenda_pdf(meeting: Meeting) -> str:
+    """Render the published agenda once and keep it with its SHA-256; returns the file's name.
+    The file it replaces (the agenda of a meeting moved after publishing) goes on commit."""
+    previous = meeting.agenda_pdf.name
+    pdf = render_agenda_pdf(agenda_document(meeting))
+    meeting.agenda_pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    # the storage writes a temporary file and gives it its name once complete (liaison.storage)
+    meeting.agenda_pdf.save(
+        f"agenda-{meeting.pk}-{meeting.agenda_pdf_sha256[:12]}.pdf", ContentFile(pdf), save=False
+    )
+    name = meeting.agenda_pdf.name
+    if previous and previous != name:
+        transaction.on_commit(lambda: default_storage.delete(previous))
+    return name
 
 
 # --- the agenda -----------------------------------------------------------------------------

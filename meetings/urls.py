@@ -27,4 +27,6 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes/", views.save_minutes, name="minutes"),
     path("meetings/<int:pk>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
     path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("meetings/<int:pk>/agenda.docx", views.agenda_docx, name="agenda_docx"),
+    path("meetings/<int:pk>/minutes.docx", views.minutes_docx, name="minutes_docx"),
 ]

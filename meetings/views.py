@@ -33,7 +33,7 @@ from liaison.formats import cn_date, cn_numeral
 from liaison.forms import add_service_errors
 from liaison.storage import StorageUnavailable
 from liaison.text import require_clean
-from meetings import services
+from meetings import docx_documents, services
 from meetings.archive import ArchiveMismatch, verified_pdf
 from meetings.documents import agenda_document, minutes_document
 from meetings.forms import (
@@ -53,6 +53,7 @@ from meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingState,
 from meetings.printed import render_agenda_pdf, render_minutes_pdf
 from meetings.transitions import MEETING_TRANSITIONS, MeetingTransitionSpec, operation_label
 from meetings.versions import minutes_version
+from printing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 
 PAST_PAGE_SIZE = 20
 
@@ -627,11 +628,41 @@ def save_minutes(request, pk):
 @login_required
 @require_GET
 def agenda_pdf(request, pk):
+    """A published agenda: the file stored when it was published, byte for byte. A draft:
+    rendered now."""
     meeting = services.meeting_for(request.user, pk)
+    if meeting.agenda_pdf:
+        response = FileResponse(meeting.agenda_pdf.open("rb"), content_type="application/pdf")
+        response["Content-Disposition"] = _inline(f"{meeting.title}议程.pdf")
+        response["X-Content-SHA256"] = meeting.agenda_pdf_sha256
+        return response
     if not meeting.agenda_items.exists():
         raise Http404(_("该会议尚无议程。"))
     pdf = render_agenda_pdf(agenda_document(meeting))
     return _pdf_response(pdf, f"{meeting.title}议程.pdf")
+
+
+@login_required
+@require_GET
+def agenda_docx(request, pk):
+    """The agenda to revise in WPS or Word, from the same snapshot as its PDF."""
+    meeting = services.meeting_for(request.user, pk)
+    if not meeting.agenda_items.exists():
+        raise Http404(_("该会议尚无议程。"))
+    return _docx_response(
+        docx_documents.agenda_docx(agenda_document(meeting)), f"{meeting.title}议程.docx"
+    )
+
+
+@login_required
+@require_GET
+def minutes_docx(request, pk):
+    """The minutes to revise before 印发; a draft's name says 草稿 as its PDF does."""
+    meeting = services.meeting_for(request.user, pk)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    draft = minutes is None or not minutes.is_approved
+    docx = docx_documents.minutes_docx(minutes_document(meeting, minutes=minutes))
+    return _docx_response(docx, f"{meeting.title}纪要{'（草稿）' if draft else ''}.docx")
 
 
 @login_required
@@ -657,6 +688,12 @@ def minutes_pdf(request, pk):
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = _inline(filename)
+    return response
+
+
+def _docx_response(docx: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(docx, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("reports/", views.report_index, name="index"),
     path("reports/annual/<int:year>.pdf", views.annual_report_pdf, name="annual"),
+    path("reports/annual/<int:year>.docx", views.annual_report_docx, name="annual_docx"),
     path("issues/export.xlsx", views.issues_export, name="issues_export"),
     path("meetings/decisions/<int:year>.xlsx", views.decisions_export, name="decisions_export"),
 ]

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -21,9 +22,12 @@ from django.views.decorators.http import require_GET
 from issues.models import Issue, today
 from liaison.access import permission_required
 from meetings.models import Decision
+from printing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 from reports import dashboard as board
 from reports import ledgers
 from reports.annual import render_annual_report_pdf
+from reports.annual_docx import annual_report_docx as annual_report_docx_bytes
+from reports.cached import cached_document
 from reports.figures import Period
 
 FIRST_YEAR = 2024  # the mechanism was set up in 2024 (the eleven measures)
@@ -53,13 +57,32 @@ def report_index(request):
 
 @read_annual
 def annual_report_pdf(request, year: int):
-    if year < FIRST_YEAR or year > today().year:
-        raise Http404(_("没有该年度的报告。"))
-    pdf = render_annual_report_pdf(year)
+    """Rendered once per state of the figures (`reports.cached`): unchanged figures, a cache read."""
+    _require_report_year(year)
+    pdf, hit = cached_document("pdf", year, lambda: render_annual_report_pdf(year))
     response = HttpResponse(pdf, content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="annual-report-{year}.pdf"'
+    response["X-Cache"] = "hit" if hit else "miss"
     return response
+
+
+@read_annual
+def annual_report_docx(request, year: int):
+    """The annual report for leaders to mark up in WPS or Word, cached like its PDF."""
+    _require_report_year(year)
+    docx, hit = cached_document("docx", year, lambda: annual_report_docx_bytes(year))
+    response = HttpResponse(docx, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{year}年度助链联动工作报告.docx"
+    )
+    response["X-Cache"] = "hit" if hit else "miss"
+    return response
+
+
+def _require_report_year(year: int) -> None:
+    if year < FIRST_YEAR or year > today().year:
+        raise Http404(_("没有该年度的报告。"))
 
 
 # --- dashboard -------------------------------------------------------------------------
