@@ -27,7 +27,7 @@ LEAGUE_HEADERS = (
     "当前逾期",
     "满意率",
 )
-KPI_HEADERS = (
+KPI_LABELS = (
     "提出问题（件）",
     "已办理（件）",
     "已核实办结（件）",
@@ -149,22 +149,21 @@ def issues_table(out: GovDocument, issues: list[dict[str, Any]]) -> None:
 
 def figures_tables(out: GovDocument, figures: dict[str, Any]) -> None:
     """The key numbers, then the league table of departments, as ``print/_figures.html``."""
-    totals = figures.get("totals") or {}
-    out.table(
-        KPI_HEADERS,
-        [
-            (
-                totals.get("raised", 0),
-                totals.get("resolved", 0),
-                totals.get("verified", 0),
-                totals.get("on_time_label", "—"),
-                totals.get("mean_days_label", "—"),
-                totals.get("satisfaction_label", "—"),
-            )
-        ],
-    )
+    key_figures(out, figures.get("totals") or {})
     if figures.get("by_department"):
         league_table(out, figures["by_department"])
+
+
+def key_figures(out: GovDocument, totals: dict[str, Any]) -> None:
+    values = (
+        totals.get("raised", 0),
+        totals.get("resolved", 0),
+        totals.get("verified", 0),
+        totals.get("on_time_label", "—"),
+        totals.get("mean_days_label", "—"),
+        totals.get("satisfaction_label", "—"),
+    )
+    out.key_figures(list(zip(values, KPI_LABELS, strict=True)))
 
 
 def figures_table(out: GovDocument, label: str, rows: list[dict[str, Any]]) -> None:

@@ -316,7 +316,10 @@ class GovDocument:
         for cell, text in zip(head.cells, headers, strict=True):
             self._cell(cell, str(text), size=size, face=HEI[0], centre=True)
         for values in rows:
-            cells = table.add_row().cells
+            row = table.add_row()
+            # a row never breaks across pages, as in the PDF
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # noqa: SLF001
+            cells = row.cells
             for n, (cell, value) in enumerate(zip(cells, values, strict=True)):
                 self._cell(cell, "" if value is None else str(value), size=size, right=n in numeric)
         if widths_mm:
@@ -325,6 +328,19 @@ class GovDocument:
                     cell.width = Mm(width)
         self.doc.add_paragraph().paragraph_format.line_spacing = Pt(8)  # air below the table
         return table
+
+    def key_figures(self, figures: Sequence[tuple[object, str]]) -> None:
+        """A row of key numbers, each in 黑体 above its label, as the PDF's ``.kpis`` row."""
+        table = self.doc.add_table(rows=1, cols=len(figures))
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, (value, label) in zip(table.rows[0].cells, figures, strict=True):
+            p = cell.paragraphs[0]
+            p.paragraph_format.first_line_indent = Pt(0)
+            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            self._run(p, str(value), size=Pt(18), face=HEI[0]).add_break()
+            self._run(p, label, size=TABLE_SIZE)
+        self.doc.add_paragraph().paragraph_format.line_spacing = Pt(8)
 
     def _cell(self, cell, text: str, *, size: Pt, face=None, centre=False, right=False) -> None:
         p = cell.paragraphs[0]

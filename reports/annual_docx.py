@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from meetings.docx_documents import AUTHOR, KPI_HEADERS, figures_table, league_table
+from meetings.docx_documents import AUTHOR, figures_table, key_figures, league_table
 from printing.docx import GovDocument
 from printing.render import BEIJING
 from reports.annual import annual_report_context
@@ -33,19 +33,7 @@ def annual_report_docx(year: int, *, on=None) -> bytes:
         f"{totals['on_time_label']}，平均办理{totals['mean_days_label']}天，满意率"
         f"{totals['satisfaction_label']}；目前逾期未办结{totals['overdue_now']}件。"
     )
-    out.table(
-        KPI_HEADERS,
-        [
-            (
-                totals["raised"],
-                totals["resolved"],
-                totals["verified"],
-                totals["on_time_label"],
-                totals["mean_days_label"],
-                totals["satisfaction_label"],
-            )
-        ],
-    )
+    key_figures(out, totals)
     trend = context["charts"][0]
     out.centred(f"{trend['label']}　{trend['caption']}")
     month_limit = on_date.strftime("%Y-%m")

@@ -421,6 +421,11 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "302 200 200 200 200 200 200 200 404",
         "POST": "302 405 405 405 405 405 405 405 405",
     },
+    "meetings/<int:pk>/agenda.docx": {
+        # the same access as agenda.pdf (and the same gap)
+        "GET": "302 200 200 200 200 200 200 200 404",
+        "POST": "302 405 405 405 405 405 405 405 405",
+    },
     "meetings/<int:pk>/agenda/generate/": {
         "GET": "302 405 405 405 405 405 405 405 405",
         "POST": "302 403 403 403 403 403 302 403 404",
@@ -465,6 +470,11 @@ TABLE: dict[str, dict[str, str]] = {
         "POST": "302 403 403 403 400 403 403 403 404",
     },
     "decisions/<int:pk>/files/<int:file_pk>/": {
+        "GET": "302 200 200 200 200 200 200 200 404",
+        "POST": "302 405 405 405 405 405 405 405 405",
+    },
+    "meetings/<int:pk>/minutes.docx": {
+        # the same access as minutes.pdf (and the same gap)
         "GET": "302 200 200 200 200 200 200 200 404",
         "POST": "302 405 405 405 405 405 405 405 405",
     },
@@ -513,6 +523,10 @@ TABLE: dict[str, dict[str, str]] = {
         "POST": "302 405 405 405 405 405 405 405 405",
     },
     "reports/annual/<int:year>.pdf": {
+        "GET": "302 403 403 403 403 403 200 200 403",
+        "POST": "302 405 405 405 405 405 405 405 405",
+    },
+    "reports/annual/<int:year>.docx": {
         "GET": "302 403 403 403 403 403 200 200 403",
         "POST": "302 405 405 405 405 405 405 405 405",
     },
