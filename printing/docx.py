@@ -22,11 +22,11 @@ from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
-from lxml import etree
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -182,7 +182,7 @@ class GovDocument:
             font.append(charset)
             root.append(font)
         # a plain part of the template (python-docx has no font-table API): its bytes replaced
-        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)  # noqa: SLF001
+        part._blob = serialize_part_xml(root)  # noqa: SLF001
 
     def _page_numbers(self) -> None:
         """ "— 1 —" at 4号: odd pages at the right, even at the left, one character in."""
