@@ -207,14 +207,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Rendered documents (the annual report) are kept until their figures change (reports.cached).
-# On files beside the media, so every app process of a scale-out shares them as it shares
-# MEDIA_ROOT; no Redis needed. The tests keep them in memory, per process.
+# Rendered documents (the annual report) are kept until their figures change (reports.cached),
+# as files: no Redis needed. Outside MEDIA_ROOT (never served); a scale-out points
+# DOCUMENT_CACHE_DIR at storage every app process shares, as it does MEDIA_ROOT. The tests
+# keep them in memory, per process.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "documents": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(MEDIA_ROOT / ".cache" / "documents"),
+        "LOCATION": os.environ.get("DOCUMENT_CACHE_DIR", str(BASE_DIR / ".cache" / "documents")),
         "TIMEOUT": 7 * 24 * 3600,  # a stale stamp's entry is never read again: let it go
         "OPTIONS": {"MAX_ENTRIES": 200},
     },

@@ -1,11 +1,14 @@
 """Reports rendered once per state of their figures: kept in the ``documents`` cache under a
-key made of a cheap "last change" stamp, so a download when nothing changed is a cache read.
+key made of a cheap "last change" stamp, so a download when nothing changed is a cache read
+and not one database query.
 
-The stamp: today's date (overdue figures and "数据截至" move with it), the number of issues and
-the latest ``Issue.updated_at`` (every transition and edit saves the issue), a counter bumped
-whenever reference data the report names changes (unions, chains, departments, measures, the
-working-day calendar), and a digest of the print templates and stylesheet (a new layout is a
-new document). Two aggregate queries, whatever the number of issues.
+The stamp: today's date (overdue figures and "数据截至" move with it), a change counter bumped
+whenever an issue is saved or deleted (every transition, edit and raise saves the issue) or
+reference data the report names changes (unions, chains, departments, measures, the working-day
+calendar), and a digest of the print code and templates (a new layout is a new document). The
+counter lives in the same cache, so every app process sharing the cache's folder sees it; when
+it is missing (evicted, cleared) a new one is set, so a lost counter costs a rendering, never a
+stale report. Bulk ``QuerySet.update()`` sends no signal: the code never changes issues that way.
 """
 
 from __future__ import annotations
@@ -18,14 +21,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 
 from issues.models import Issue, today
 from organisation.models import CalendarDay, Department, IndustryChain, IndustryUnion, Measure
 
 CACHE = "documents"
-VERSION_KEY = "figures:reference-version"
+VERSION_KEY = "figures:change-counter"
 REFERENCE_MODELS = (IndustryUnion, IndustryChain, Department, Measure, CalendarDay)
 
 
@@ -34,10 +36,11 @@ def documents_cache():
 
 
 def figures_stamp() -> str:
-    figures = Issue.objects.order_by().aggregate(n=Count("pk"), last=Max("updated_at"))
-    last = figures["last"].isoformat() if figures["last"] else "-"
-    version = documents_cache().get(VERSION_KEY, 0)
-    return f"{today().isoformat()}|{figures['n']}|{last}|{version}|{_layout_digest()}"
+    store = documents_cache()
+    version = store.get(VERSION_KEY)
+    if version is None:
+        version = _bump()
+    return f"{today().isoformat()}|{version}|{_layout_digest()}"
 
 
 def cached_document(kind: str, year: int, render: Callable[[], bytes]) -> tuple[bytes, bool]:
@@ -77,14 +80,20 @@ def _layout_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-def _reference_changed(**kwargs) -> None:
-    """A renamed department is a new report: bump the counter in the stamp."""
-    documents_cache().set(VERSION_KEY, time.time_ns(), timeout=None)
+def _bump() -> int:
+    version = time.time_ns()
+    documents_cache().set(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def _figures_changed(**kwargs) -> None:
+    """A saved issue or a renamed department is a new report: bump the counter in the stamp."""
+    _bump()
 
 
 def connect_receivers() -> None:
-    for model in REFERENCE_MODELS:
-        post_save.connect(_reference_changed, sender=model, dispatch_uid=f"report-stamp-{model}")
+    for model in (Issue, *REFERENCE_MODELS):
+        post_save.connect(_figures_changed, sender=model, dispatch_uid=f"report-stamp-{model}")
         post_delete.connect(
-            _reference_changed, sender=model, dispatch_uid=f"report-stamp-del-{model}"
+            _figures_changed, sender=model, dispatch_uid=f"report-stamp-del-{model}"
         )
