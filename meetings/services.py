@@ -222,9 +222,9 @@ def perform_meeting_transition(
     return locked
 
 
-def _store_agenda_pdf(meeting: Meeting) -> str:
-    """Render the published agenda once and keep it with its SHA-256; returns the file's name.
-    The file it replaces (the agenda of a meeting moved after publishing) goes on commit."""
+def _store_agenda_pdf(meeting: Meeting) -> None:
+    """Render the published agenda once and keep it with its SHA-256 (the row is saved by the
+    caller, in the same transaction). The file it replaces (the agenda of a meeting moved after publishing) goes on commit."""
     previous = meeting.agenda_pdf.name
     pdf = render_agenda_pdf(agenda_document(meeting))
     meeting.agenda_pdf_sha256 = hashlib.sha256(pdf).hexdigest()
@@ -232,10 +232,8 @@ def _store_agenda_pdf(meeting: Meeting) -> str:
     meeting.agenda_pdf.save(
         f"agenda-{meeting.pk}-{meeting.agenda_pdf_sha256[:12]}.pdf", ContentFile(pdf), save=False
     )
-    name = meeting.agenda_pdf.name
-    if previous and previous != name:
+    if previous and previous != meeting.agenda_pdf.name:
         transaction.on_commit(lambda: default_storage.delete(previous))
-    return name
 
 
 # --- the agenda -----------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def test_a_publication_that_rolls_back_leaves_no_file(
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.PLANNED and not meeting.agenda_pdf
     assert stored_files(settings) == []
-    assert not list(Path(settings.MEDIA_ROOT).rglob(".tmp-*"))
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.part"))  # nor a half-written one
 
 
 @pytest.mark.django_db(transaction=True)
