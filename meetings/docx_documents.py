@@ -55,9 +55,7 @@ def agenda_docx(doc: dict[str, Any]) -> bytes:
         for para in item["paragraphs"]:
             out.paragraph(para)
         for n, d in enumerate(item["decisions"], start=1):
-            out.paragraph(
-                f"{n}.{d['text']}（{_decision_terms(d, d.get('issue'))}；当前情况：{d.get('status_label') or '—'}）"
-            )
+            out.paragraph(f"{n}.{d['text']}{d['note']}")
         if item["report"]:
             figures_tables(out, item["report"])
         if item["issues"]:
@@ -107,26 +105,19 @@ def minutes_docx(doc: dict[str, Any]) -> bytes:
 
     out.heading(f"{context['sections']['decisions']}、议定事项", 1)
     for d in context["decisions"]:
-        out.paragraph(
-            f"{d['label']}.{d.get('text', '')}（{_decision_terms(d, d.get('issue_number'))}）"
-        )
+        out.paragraph(f"{d['label']}.{d.get('text', '')}{d['note']}")
     if not context["decisions"]:
         out.paragraph("（无议定事项）", muted=True)
 
     out.paragraph()
     for block in context["attendance"]:
         out.hanging(f"{block['label']}：", "、".join(block["people"]) or "无")
+    # the 版记: the fingerprint line, then the 印发 line on the last rule
     out.paragraph()
     out.rule()
-    out.sides(AUTHOR, f"{context['issued_label']}印发")
     out.paragraph(f"纪要指纹：{context['short_fingerprint']}")
+    out.sides(AUTHOR, f"{context['issued_label']}印发")
     return out.to_bytes()
-
-
-def _decision_terms(d: dict[str, Any], issue: Any) -> str:
-    number = issue.get("number") if isinstance(issue, dict) else issue
-    terms = f"责任单位：{d.get('department') or '—'}；完成时限：{d.get('due_label') or '—'}"
-    return terms + (f"；关联问题：{number}" if number else "")
 
 
 def issues_table(out: GovDocument, issues: list[dict[str, Any]]) -> None:
