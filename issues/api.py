@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Prefetch
+from django.db.models import Case, F, Prefetch, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -28,9 +28,10 @@ from rest_framework.views import APIView
 
 from issues import serializers as s
 from issues.attachments import attachment_response, store_attachment, validate_upload
+from issues.deadlines import overdue_q, today
 from issues.filters import IssueFilter
 from issues.models import Attachment, Issue, IssueUpdate
-from issues.permissions import may_post_update
+from issues.permissions import may_file, may_post_update
 from issues.services import (
     check_transition,
     issue_for,
@@ -44,8 +45,17 @@ from liaison.storage import atomic_with_files
 ORDERING = OpenApiParameter(
     "ordering",
     OpenApiTypes.STR,
-    description="raised_at, due_date or number; prefix - for descending",
-    enum=["raised_at", "-raised_at", "due_date", "-due_date", "number", "-number"],
+    description="raised_at, due_date or number; prefix - for descending; -days_overdue: "
+    "the most overdue first (overdue issues by due date, then the others)",
+    enum=[
+        "raised_at",
+        "-raised_at",
+        "due_date",
+        "-due_date",
+        "number",
+        "-number",
+        "-days_overdue",
+    ],
 )
 
 
@@ -56,6 +66,11 @@ class StableOrdering(OrderingFilter):
     """
 
     def filter_queryset(self, request, queryset, view):
+        if request.query_params.get(self.ordering_param) == "-days_overdue":
+            # Working days overdue fall as the due date rises: among overdue issues the order
+            # of `due_date` ascending is exactly that of `days_overdue` descending.
+            late = Case(When(overdue_q(today()), then=Value(0)), default=Value(1))
+            return queryset.order_by(late, F("due_date").asc(nulls_last=True), "-raised_at", "-pk")
         ordering = self.get_ordering(request, queryset, view) or []
         terms = [
             F(term[1:]).desc(nulls_last=True)
@@ -85,11 +100,12 @@ class IssueList(generics.ListCreateAPIView):
     ordering = ["-raised_at", "-pk"]
 
     def get_queryset(self):
-        return Issue.objects.visible_to(self.request.user).with_related()
+        return Issue.objects.visible_to(self.request.user).with_related().with_co_departments()
 
     def create(self, request, *args, **kwargs):
-        # Only officers ever file: anyone else hears "not for your role" before any field check.
-        if not request.user.chain_ids:
+        # Officers and the secretariat (代录) file: anyone else hears "not for your role"
+        # before any field check.
+        if not may_file(request.user):
             raise PermissionDenied(_("只有产业链的在任联络员可以提出问题。"))
         data = s.IssueCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -109,6 +125,9 @@ class IssueDetail(generics.RetrieveAPIView):
 
 
 class IssueTransition(APIView):
+    # JSON, or multipart when a resolution carries reply letters (`files`).
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
     @extend_schema(
         summary="Take one transition of the state machine",
         description=", ".join(TRANSITIONS) + "; the body carries that transition's inputs.",
@@ -178,7 +197,7 @@ class IssueUpdates(generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         issue = issue_for(request.user, self.kwargs["pk"])
         if not may_post_update(request.user, issue):
-            raise PermissionDenied(_("只有承办部门和秘书处可以填写办理进展。"))
+            raise PermissionDenied(_("只有承办部门、协办部门、秘书处和领导可以填写意见。"))
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         uploads = data.validated_data.get("files", [])

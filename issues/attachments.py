@@ -123,8 +123,9 @@ def validate_upload(uploaded_file) -> None:
         )
 
 
-def store_attachment(issue, uploaded_file, user, update=None) -> Attachment:
-    """Validate and save `uploaded_file` as an attachment of `issue` (and of `update`)."""
+def store_attachment(issue, uploaded_file, user, update=None, *, reply=False) -> Attachment:
+    """Validate and save `uploaded_file` as an attachment of `issue` (and of `update`);
+    `reply`: a reply letter (回复函) sent with a resolution."""
     validate_upload(uploaded_file)
     name = os.path.basename(uploaded_file.name or "")[:200]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -132,6 +133,7 @@ def store_attachment(issue, uploaded_file, user, update=None) -> Attachment:
     attachment = Attachment(
         issue=issue,
         update=update,
+        reply=reply,
         original_name=name,
         size=uploaded_file.size,
         content_type=content_type,

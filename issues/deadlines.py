@@ -1,4 +1,5 @@
-"""Deadlines and escalation: the one definition of overdue, warning, days overdue and 督导事项.
+"""Deadlines and escalation: the one definition of overdue, warning, days overdue, 超时未签收
+and 督导事项.
 
 Each rule is written here twice, side by side so that the two cannot drift: as a `Q` for
 querysets (`IssueQuerySet.overdue` …) and as a function of an issue's values for code that
@@ -6,20 +7,26 @@ holds model instances, `values()` rows or agenda snapshots (`Issue.is_overdue_on
 `tests/issues_api/test_deadline_rules.py` checks that both answer alike.
 
 Every rule takes the reference date `on`, a Beijing date (`today()` is the usual one).
-Days are calendar days; when DESIGN's working-day calendar is counted, it is counted here.
+Spans are counted in working days of `organisation.calendar` (the deadlines of DESIGN
+"The bottleneck state machine"): the 签收 window, "due within 3 working days" and
+`days_overdue`. Overdue itself is a date comparison: due_date before today.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from issues.states import HANDLING_STATES, OPEN_STATES
+from issues.states import HANDLING_STATES, OPEN_STATES, State
+from organisation.calendar import add_working_days, working_days_between
 
-WARNING_DAYS = 3  # "yellow" when due within this many days (today included)
-ESCALATION_OVERDUE_DAYS = 30  # 督导事项: open and overdue by more than this many days …
+WARNING_DAYS = 3  # "yellow" when due within this many working days (today included)
+# 督导事项: open and overdue by more than this many days - calendar days, as DESIGN words it
+# ("overdue by more than 30 days"), unlike `days_overdue`, which counts working days …
+ESCALATION_OVERDUE_DAYS = 30
 ESCALATION_REOPENS = 2  # … or reopened at least this many times
 
 
@@ -28,55 +35,99 @@ def today() -> date:
     return timezone.localdate()
 
 
+def accept_days() -> int:
+    return settings.LIAISON_ACCEPT_DAYS
+
+
+def default_due_date(category, on: date | None = None) -> date:
+    """`default_days` working days from `on` (today): assign without a date, and reopen."""
+    return add_working_days(on or today(), category.default_days)
+
+
+def accept_by(assigned_at: datetime) -> date:
+    """The last day to sign (签收) for an issue assigned at `assigned_at`."""
+    return add_working_days(timezone.localdate(assigned_at), accept_days())
+
+
 # --- as queryset filters ------------------------------------------------------------------
 
 
-def overdue_q(on: date, *, by_more_than: int = 0) -> Q:
-    """Handled by a department and past its due date on `on` (by more than `by_more_than` days)."""
-    return Q(state__in=HANDLING_STATES, due_date__lt=on - timedelta(days=by_more_than))
+def overdue_q(on: date, *, by_more_than: int | None = None) -> Q:
+    """Handled by a department and past its due date on `on`; with `by_more_than=n`, its
+    `days_overdue` (working days) is greater than n."""
+    if by_more_than is None:
+        return Q(state__in=HANDLING_STATES, due_date__lt=on)
+    # working_days_between(due, on) > n  ⟺  due is before the (n+1)-th working day ≤ on.
+    cutoff = add_working_days(on + timedelta(days=1), -(by_more_than + 1))
+    return Q(state__in=HANDLING_STATES, due_date__lt=cutoff)
+
+
+def unacknowledged_q(on: date) -> Q:
+    """超时未签收: assigned and not signed for within the 签收 window of its assignment."""
+    # accept_by(d) < on  ⟺  d is before the `accept_days()`-th working day before `on`.
+    cutoff = add_working_days(on, -accept_days())
+    return Q(state=State.ASSIGNED, assigned_at__isnull=False, assigned_at__date__lt=cutoff)
 
 
 def due_soon_q(on: date) -> Q:
-    """Handled by a department and due within `WARNING_DAYS` days of `on`: the yellow light."""
+    """Handled by a department and due within `WARNING_DAYS` working days of `on`: yellow."""
     return Q(
         state__in=HANDLING_STATES,
         due_date__gte=on,
-        due_date__lte=on + timedelta(days=WARNING_DAYS),
+        due_date__lte=add_working_days(on, WARNING_DAYS),
     )
+
+
+def red_q(on: date) -> Q:
+    return overdue_q(on) | unacknowledged_q(on)
+
+
+def yellow_q(on: date) -> Q:
+    """Due soon, and not red for a 签收 not given in time."""
+    return due_soon_q(on) & ~unacknowledged_q(on)
 
 
 def escalated_q(on: date) -> Q:
     """督导事项 on `on`: open, and overdue by more than 30 days or reopened twice or more."""
     # DESIGN's third reason, "a 督办 notice unanswered past its reply-by date", joins this
     # `|` (and `is_escalated` below) when supervision notices exist.
-    reasons = overdue_q(on, by_more_than=ESCALATION_OVERDUE_DAYS) | Q(
-        reopen_count__gte=ESCALATION_REOPENS
+    long_overdue = Q(
+        state__in=HANDLING_STATES,
+        due_date__lt=on - timedelta(days=ESCALATION_OVERDUE_DAYS),
     )
+    reasons = long_overdue | Q(reopen_count__gte=ESCALATION_REOPENS)
     return Q(state__in=OPEN_STATES) & reasons
 
 
 # --- as functions of an issue's values ------------------------------------------------------
 
 
+def is_overdue(state: str, due_date: date | None, on: date) -> bool:
+    return state in HANDLING_STATES and due_date is not None and due_date < on
+
+
 def days_overdue(state: str, due_date: date | None, on: date) -> int:
-    """Days past the due date on `on`; 0 when not overdue."""
-    if state in HANDLING_STATES and due_date is not None and due_date < on:
-        return (on - due_date).days
+    """Working days past the due date on `on`; 0 when not overdue."""
+    if is_overdue(state, due_date, on):
+        assert due_date is not None
+        return working_days_between(due_date, on)
     return 0
 
 
-def is_overdue(state: str, due_date: date | None, on: date) -> bool:
-    return days_overdue(state, due_date, on) > 0
+def is_unacknowledged(state: str, assigned_at: datetime | None, on: date) -> bool:
+    return state == State.ASSIGNED and assigned_at is not None and accept_by(assigned_at) < on
 
 
-def warning(state: str, due_date: date | None, on: date) -> str | None:
-    """`red` when overdue, `yellow` when due within `WARNING_DAYS` days, else None."""
-    if is_overdue(state, due_date, on):
+def warning(
+    state: str, due_date: date | None, on: date, assigned_at: datetime | None = None
+) -> str | None:
+    """`red` when overdue or 超时未签收, `yellow` when due within `WARNING_DAYS` working days."""
+    if is_overdue(state, due_date, on) or is_unacknowledged(state, assigned_at, on):
         return "red"
     if (
         state in HANDLING_STATES
         and due_date is not None
-        and due_date <= on + timedelta(days=WARNING_DAYS)
+        and due_date <= add_working_days(on, WARNING_DAYS)
     ):
         return "yellow"
     return None
@@ -89,7 +140,7 @@ def escalation_reasons(
     if state not in OPEN_STATES:
         return frozenset()
     reasons = set()
-    if days_overdue(state, due_date, on) > ESCALATION_OVERDUE_DAYS:
+    if is_overdue(state, due_date, on) and (on - due_date).days > ESCALATION_OVERDUE_DAYS:
         reasons.add("overdue")
     if reopen_count >= ESCALATION_REOPENS:
         reasons.add("reopened")

@@ -409,6 +409,7 @@ def seed(accounts, rng, stdout) -> None:
                 description=f"{company}等企业反映：{template.description}",
             )
         _live(_Life(issue, start, now, rng), template, accounts, departments, rng)
+    _merge_a_duplicate(accounts.secretariat)
     counts = {state.label: Issue.objects.filter(state=state).count() for state in State}
     stdout.write("issues: " + "，".join(f"{label} {n}" for label, n in counts.items()))
 
@@ -448,6 +449,9 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
         department = other
     staff = accounts.staff[department.code]
     stuck = fate > 0.9  # a hard one: still with the department, often past its deadline
+    if fate > 0.96 or not life.step(0, 2):
+        return  # not signed for yet (超时未签收, for the oldest)
+    life.act("accept", staff, note="已签收，正在研究办理。")
     for text in rng.sample(NOTES, rng.randint(0, 3 if not stuck else 2)):
         if not life.step(3, 12):
             return
@@ -461,6 +465,9 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
             due_date=life.clock.date() + timedelta(days=rng.randint(20, 40)),
             reason="部门申请延期，经研究同意调整办理时限。",
         )
+        if not life.step(0, 2):
+            return
+        life.act("accept", staff)
     if not life.step(5, 40):
         return
     life.act("resolve", staff, resolution=RESOLUTIONS[template.category])
@@ -468,6 +475,9 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
         if not life.step(3, 10):
             return
         life.act("reopen", _officer_of(life.issue), reason=rng.choice(REOPEN_REASONS))
+        if not life.step(0, 2):
+            return
+        life.act("accept", staff, note="已重新签收。")
         if not life.step(7, 25):
             return
         life.act(
@@ -475,14 +485,40 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
             staff,
             resolution=RESOLUTIONS[template.category] + "针对企业反馈，已进一步落实到位。",
         )
-    if not life.step(2, 12):
-        return
+    if 0.30 <= fate < 0.36 or not life.step(2, 12):
+        return  # the officer has not rated it yet
     life.act(
         "verify",
         _officer_of(life.issue),
         satisfaction="satisfied" if rng.random() < 0.7 else "basically_satisfied",
         note=rng.choice(VERIFY_NOTES),
     )
+
+
+def _merge_a_duplicate(secretariat) -> None:
+    """合并重复件: the newest issue still waiting to be assigned, filed again for its chain."""
+    duplicate = (
+        Issue.objects.filter(state__in=[State.RAISED, State.ASSIGNED], return_count=0)
+        .order_by("-state", "-raised_at")  # raised first
+        .first()
+    )
+    if duplicate is None:
+        return
+    original = (
+        Issue.objects.filter(chain_id=duplicate.chain_id)
+        .exclude(pk=duplicate.pk)
+        .exclude(state=State.MERGED)
+        .order_by("raised_at")
+        .first()
+    )
+    if original is not None:
+        perform_transition(
+            duplicate,
+            "merge",
+            secretariat,
+            duplicate_of=original,
+            reason=f"与 {original.number} 反映的是同一类问题，合并办理。",
+        )
 
 
 def _officer_of(issue: Issue) -> User:

@@ -1,10 +1,12 @@
 """The issue list's filters, shared by the web list, the API and the Excel ledger."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from issues.deadlines import overdue_q, today
+from issues.deadlines import escalated_q, overdue_q, today, unacknowledged_q
 from issues.models import Issue, State
 from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
 
@@ -46,7 +48,19 @@ class IssueFilter(django_filters.FilterSet):
         label=_("提出日期至"),
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
+    involved = extend_schema_field(OpenApiTypes.STR)(
+        django_filters.ModelChoiceFilter(
+            to_field_name="code",
+            queryset=Department.objects.all(),
+            method="filter_involved",
+            label=_("主办或协办部门"),
+        )
+    )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已超期"))
+    unacknowledged = django_filters.BooleanFilter(
+        method="filter_unacknowledged", label=_("超时未签收")
+    )
+    escalated = django_filters.BooleanFilter(method="filter_escalated", label=_("督导事项"))
     q = django_filters.CharFilter(method="filter_text", label=_("搜索"))
 
     class Meta:
@@ -61,9 +75,27 @@ class IssueFilter(django_filters.FilterSet):
             "year",
             "raised_from",
             "raised_to",
+            "involved",
             "overdue",
+            "unacknowledged",
+            "escalated",
             "q",
         ]
+
+    def filter_involved(self, queryset, name, value):
+        return queryset.involving(value) if value else queryset
+
+    def filter_unacknowledged(self, queryset, name, value):
+        return self._by(queryset, unacknowledged_q(today()), value)
+
+    def filter_escalated(self, queryset, name, value):
+        return self._by(queryset, escalated_q(today()), value)
+
+    @staticmethod
+    def _by(queryset, condition, value):
+        if value is None:
+            return queryset
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

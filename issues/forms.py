@@ -9,7 +9,7 @@ built from its input serializer (`issues.transitions`), so the web and the API t
 from __future__ import annotations
 
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -17,6 +17,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from issues.attachments import validate_upload
+from issues.permissions import is_secretariat
+from issues.states import Source
 from issues.transitions import TRANSITIONS
 from liaison.forms import SerializerForm, form_for_serializer
 from organisation.models import IndustryChain, IssueCategory, Measure
@@ -96,9 +98,19 @@ class IssueForm(forms.Form):
     # the class, so the two never meet; only the type checker sees them side by side.
     files = MultipleFileField(label=_("照片或文件"))  # type: ignore[assignment]
 
+    # Only for the secretariat filing on a chain's behalf (代录): how it heard of the issue.
+    source = forms.ChoiceField(
+        label=_("来源"),
+        choices=Source.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        chains = user.current_chains()
+        on_behalf = is_secretariat.test(user)
+        if not on_behalf:
+            del self.fields["source"]
+        chains = IndustryChain.objects.all() if on_behalf else user.current_chains()
         chain_field = cast(forms.ModelChoiceField, self.fields["chain"])
         chain_field.queryset = chains
         chain_list = list(chains)
@@ -110,10 +122,10 @@ class IssueForm(forms.Form):
 
     def issue_fields(self) -> dict:
         data = self.cleaned_data
-        return {
-            key: data[key]
-            for key in ("chain", "title", "description", "category", "measure", "company")
-        }
+        keys = ["chain", "title", "description", "category", "measure", "company"]
+        if "source" in self.fields:
+            keys.append("source")
+        return {key: data[key] for key in keys}
 
 
 class UpdateForm(forms.Form):
@@ -129,6 +141,6 @@ def _transition_form_class(name: str) -> type[SerializerForm]:
     return form_for_serializer(TRANSITIONS[name].inputs, name)
 
 
-def transition_form(name: str, data: QueryDict | None = None) -> SerializerForm:
+def transition_form(name: str, data: QueryDict | None = None, files: Any = None) -> SerializerForm:
     """The web form of transition `name`: the fields of its input serializer, prefixed by name."""
-    return _transition_form_class(name)(data, prefix=name)
+    return _transition_form_class(name)(data, files, prefix=name)

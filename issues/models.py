@@ -32,9 +32,10 @@ from issues.permissions import (
     FSMRule,
     is_current_officer_of_chain,
     is_secretariat,
+    is_staff_of_current_department,
     is_staff_of_handling_department,
 )
-from issues.states import OPEN_STATES, Satisfaction, State
+from issues.states import OPEN_STATES, Outcome, Role, Satisfaction, Source, State
 from liaison.history import TransitionFields
 from organisation.models import Department, IndustryChain, IssueCategory, Measure
 
@@ -42,6 +43,8 @@ from organisation.models import Department, IndustryChain, IssueCategory, Measur
 __all__ = [
     "OPEN_STATES",
     "Attachment",
+    "Outcome",
+    "Source",
     "Issue",
     "IssueDepartment",
     "IssueQuerySet",
@@ -63,16 +66,22 @@ class IssueQuerySet(models.QuerySet):
         if user.is_officer:
             return self.filter(chain__union_id__in=user.union_ids)
         if user.is_department_staff:
+            # Lead or co-department, now or before: who was involved keeps seeing it.
             involved = IssueDepartment.objects.filter(department_id=user.department_id)
             return self.filter(pk__in=involved.values("issue_id"))
         return self.none()
+
+    def involving(self, department) -> IssueQuerySet:
+        """Led by `department` now, or with it as a co-department (协办) now."""
+        co = IssueDepartment.objects.filter(department=department, role=Role.CO, active=True)
+        return self.filter(Q(department=department) | Q(pk__in=co.values("issue_id")))
 
     def open(self) -> IssueQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
     # The deadline rules of `issues.deadlines`; `on` is the reference date (default today).
 
-    def overdue(self, on: date | None = None, *, by_more_than: int = 0) -> IssueQuerySet:
+    def overdue(self, on: date | None = None, *, by_more_than: int | None = None) -> IssueQuerySet:
         """Past the due date on `on`; `by_more_than=n`: `days_overdue` greater than n."""
         return self.filter(deadlines.overdue_q(on or today(), by_more_than=by_more_than))
 
@@ -82,10 +91,14 @@ class IssueQuerySet(models.QuerySet):
     def warning(self, level: str, on: date | None = None) -> IssueQuerySet:
         """The issues whose `warning` on `on` is `level` (`red` or `yellow`)."""
         if level == "red":
-            return self.overdue(on)
+            return self.filter(deadlines.red_q(on or today()))
         if level == "yellow":
-            return self.due_soon(on)
+            return self.filter(deadlines.yellow_q(on or today()))
         raise ValueError(f"unknown warning level {level!r}")
+
+    def unacknowledged(self, on: date | None = None) -> IssueQuerySet:
+        """超时未签收 on `on`."""
+        return self.filter(deadlines.unacknowledged_q(on or today()))
 
     def escalated(self, on: date | None = None) -> IssueQuerySet:
         """督导事项 on `on`."""
@@ -93,6 +106,15 @@ class IssueQuerySet(models.QuerySet):
 
     def with_related(self) -> IssueQuerySet:
         return self.select_related("chain__union", "category", "measure", "department", "raised_by")
+
+    def with_co_departments(self) -> IssueQuerySet:
+        """Prefetch the co-departments now (`Issue.co_department_list` reads them): one query."""
+        rows = IssueDepartment.objects.filter(role=Role.CO, active=True).select_related(
+            "department"
+        )
+        return self.prefetch_related(
+            models.Prefetch("involvements", queryset=rows, to_attr="co_involvements")
+        )
 
 
 class Issue(ConcurrentTransitionMixin, models.Model):
@@ -102,6 +124,9 @@ class Issue(ConcurrentTransitionMixin, models.Model):
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("问题描述"))
     company = models.CharField(_("涉及企业"), max_length=200, blank=True)
+    # How the secretariat heard of an issue it filed for a chain (代录); blank when the
+    # chain's officer filed it.
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, blank=True)
     chain = models.ForeignKey(
         IndustryChain, on_delete=models.PROTECT, related_name="issues", verbose_name=_("产业链")
     )
@@ -126,6 +151,7 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("承办部门"),
     )
     due_date = models.DateField(_("办理时限"), null=True, blank=True)
+    outcome = models.CharField(_("办理结论"), max_length=10, choices=Outcome.choices, blank=True)
     resolution = models.TextField(_("办理结果"), blank=True)
     satisfaction = models.CharField(
         _("满意度"), max_length=20, choices=Satisfaction.choices, blank=True
@@ -139,9 +165,18 @@ class Issue(ConcurrentTransitionMixin, models.Model):
     raised_at = models.DateTimeField(_("提出时间"), default=timezone.now)
     first_assigned_at = models.DateTimeField(_("首次交办时间"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("合并至"),
+    )
     return_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("重新办理次数"), default=0)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -160,21 +195,32 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="issue_number_per_year"),
             models.CheckConstraint(
-                name="assigned_has_department_and_due_date",
-                condition=~Q(state="assigned")
+                name="handled_has_department_and_due_date",
+                condition=~Q(state__in=["assigned", "accepted"])
                 | Q(department__isnull=False, due_date__isnull=False),
             ),
             models.CheckConstraint(
-                name="raised_or_withdrawn_has_no_department",
-                condition=~Q(state__in=["raised", "withdrawn"]) | Q(department__isnull=True),
+                name="accepted_has_accepted_at",
+                condition=~Q(state="accepted") | Q(accepted_at__isnull=False),
             ),
             models.CheckConstraint(
-                name="resolved_has_resolution",
-                condition=~Q(state__in=["resolved", "verified"]) | ~Q(resolution=""),
+                name="unassigned_has_no_department",
+                condition=~Q(state__in=["raised", "withdrawn", "merged"])
+                | Q(department__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="resolved_has_outcome_and_resolution",
+                condition=~Q(state__in=["resolved", "verified"])
+                | (~Q(resolution="") & Q(outcome__in=["solved", "explained"])),
             ),
             models.CheckConstraint(
                 name="verified_has_satisfaction",
-                condition=~Q(state="verified") | ~Q(satisfaction=""),
+                condition=~Q(state="verified")
+                | Q(satisfaction__in=["satisfied", "basically_satisfied", "dissatisfied"]),
+            ),
+            models.CheckConstraint(
+                name="merged_has_duplicate_of",
+                condition=~Q(state="merged") | Q(duplicate_of__isnull=False),
             ),
         ]
         indexes = [
@@ -223,8 +269,11 @@ class Issue(ConcurrentTransitionMixin, models.Model):
     def is_overdue_on(self, on: date | None = None) -> bool:
         return deadlines.is_overdue(self.state, self.due_date, on or today())
 
+    def is_unacknowledged_on(self, on: date | None = None) -> bool:
+        return deadlines.is_unacknowledged(self.state, self.assigned_at, on or today())
+
     def warning_on(self, on: date | None = None) -> str | None:
-        return deadlines.warning(self.state, self.due_date, on or today())
+        return deadlines.warning(self.state, self.due_date, on or today(), self.assigned_at)
 
     def is_escalated_on(self, on: date | None = None) -> bool:
         return deadlines.is_escalated(self.state, self.due_date, self.reopen_count, on or today())
@@ -238,9 +287,61 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         return self.days_overdue_on()
 
     @property
+    def is_unacknowledged(self) -> bool:
+        return self.is_unacknowledged_on()
+
+    @property
+    def accept_by(self) -> date | None:
+        """The last day to sign (签收) while the issue waits for it."""
+        if self.state == State.ASSIGNED and self.assigned_at:
+            return deadlines.accept_by(self.assigned_at)
+        return None
+
+    @property
     def warning(self) -> str | None:
-        """`red` when overdue, `yellow` when due within three days, else None."""
+        """`red` when overdue or 超时未签收, `yellow` when due within 3 working days."""
         return self.warning_on()
+
+    # --- who is involved (主办 and 协办) ---------------------------------------------------
+
+    # Set by assign/reassign (a list, maybe empty) when the co-departments change; None: as is.
+    pending_co_departments: list[Department] | None = None
+
+    def co_department_list(self) -> list[Department]:
+        """The co-departments (协办) now, in code order (prefetch `co_involvements` to share)."""
+        rows = getattr(self, "co_involvements", None)
+        if rows is None:
+            rows = self.involvements.filter(role=Role.CO, active=True).select_related("department")
+        return sorted((row.department for row in rows), key=lambda d: d.code)
+
+    def record_involvements(self) -> None:
+        """Write who is involved after a transition: the lead, the co-departments it named.
+
+        Called by `issues.services` after the transition's method (methods never save).
+        A department once involved keeps its row (it keeps seeing the issue), inactive.
+        """
+        rows = {row.department_id: row for row in self.involvements.all()}
+        if self.pending_co_departments is not None:
+            co_ids = {d.pk for d in self.pending_co_departments}
+        else:
+            co_ids = {pk for pk, row in rows.items() if row.role == Role.CO and row.active}
+        wanted: dict[int, str] = {}
+        if self.department_id is not None:
+            wanted = dict.fromkeys(co_ids, Role.CO)
+            wanted[self.department_id] = Role.LEAD
+        for pk, row in rows.items():
+            role, active = wanted.get(pk, row.role), pk in wanted
+            if (row.role, row.active) != (role, active):
+                row.role, row.active = role, active
+                row.save(update_fields=["role", "active"])
+        IssueDepartment.objects.bulk_create(
+            [
+                IssueDepartment(issue=self, department_id=pk, role=role)
+                for pk, role in wanted.items()
+                if pk not in rows
+            ]
+        )
+        self.pending_co_departments = None
 
     @property
     def days_to_resolve(self) -> int | None:
@@ -259,16 +360,27 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         target=State.ASSIGNED,
         permission=FSMRule(is_secretariat),
     )
-    def assign(self, *, department: Department, due_date: date, note: str = "") -> None:
+    def assign(
+        self,
+        *,
+        department: Department,
+        due_date: date | None = None,
+        co_departments: list[Department] | None = None,
+        note: str = "",
+    ) -> None:
         _require_department(department)
+        if due_date is None:
+            due_date = deadlines.default_due_date(self.category)
         _require_future_due_date(due_date)
+        self.pending_co_departments = _co_departments(department, co_departments or [])
         self.department, self.due_date = department, due_date
         self.assigned_at = timezone.now()
+        self.accepted_at = None
         self.first_assigned_at = self.first_assigned_at or self.assigned_at
 
     @transition(
         field=state,
-        source=State.ASSIGNED,
+        source=[State.ASSIGNED, State.ACCEPTED],
         target=State.ASSIGNED,
         permission=FSMRule(is_secretariat),
     )
@@ -277,6 +389,7 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         *,
         department: Department | None = None,
         due_date: date | None = None,
+        co_departments: list[Department] | None = None,
         reason: str = "",
     ) -> None:
         # What equals the current value is no change: a reassign that changes nothing is refused
@@ -285,35 +398,71 @@ class Issue(ConcurrentTransitionMixin, models.Model):
             department = None
         if due_date is not None and due_date == self.due_date:
             due_date = None
-        if department is None and due_date is None:
+        lead = department or self.department
+        if co_departments is not None:
+            co_departments = _co_departments(lead, co_departments)
+            current = {d.pk for d in self.co_department_list()}
+            if {d.pk for d in co_departments} == current:
+                co_departments = None
+        elif department is not None:
+            # The new lead stops being a co-department; the others stay.
+            kept = [d for d in self.co_department_list() if d.pk != department.pk]
+            if len(kept) != len(self.co_department_list()):
+                co_departments = kept
+        if department is None and due_date is None and co_departments is None:
             raise ValidationError({"department": [_("请指定新的承办部门或新的办理时限。")]})
         if due_date is not None:
             _require_future_due_date(due_date)
             self.due_date = due_date
         if department is not None:
             self.department = department
-            self.assigned_at = timezone.now()
+        self.pending_co_departments = co_departments
+        # Back to 待签收: the (new) lead signs again, with a fresh 签收 window.
+        self.assigned_at = timezone.now()
+        self.accepted_at = None
 
     @transition(
         field=state,
         source=State.ASSIGNED,
+        target=State.ACCEPTED,
+        permission=FSMRule(is_staff_of_current_department),
+    )
+    def accept(self, *, note: str = "") -> None:
+        self.accepted_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[State.ASSIGNED, State.ACCEPTED],
         target=State.RAISED,
         permission=FSMRule(is_staff_of_handling_department),
     )
     def return_to_secretariat(self, *, reason: str) -> None:
         _require_text("reason", reason, _("退回须说明理由。"))
         self.department, self.due_date = None, None
-        self.assigned_at = None
+        self.assigned_at = self.accepted_at = None
+        self.pending_co_departments = []
         self.return_count += 1
 
     @transition(
         field=state,
-        source=State.ASSIGNED,
+        source=State.ACCEPTED,
         target=State.RESOLVED,
-        permission=FSMRule(is_staff_of_handling_department),
+        permission=FSMRule(is_staff_of_current_department),
     )
-    def resolve(self, *, resolution: str) -> None:
-        _require_text("resolution", resolution, _("请填写办理结果。"))
+    def resolve(
+        self, *, resolution: str, outcome: str = Outcome.SOLVED, files: list | None = None
+    ) -> None:
+        # `files` (回复函) are stored by the service once the transition is saved.
+        outcome = outcome or Outcome.SOLVED  # a form left unchosen: DESIGN's default
+        if outcome not in Outcome.values:
+            raise ValidationError({"outcome": [_("请选择已解决或已答复。")]})
+        message = (
+            _("已答复须说明无法解决的理由。")
+            if outcome == Outcome.EXPLAINED
+            else _("请填写办理结果。")
+        )
+        _require_text("resolution", resolution, message)
+        self.outcome = outcome
         self.resolution = resolution.strip()
         self.resolved_at = timezone.now()
 
@@ -325,7 +474,9 @@ class Issue(ConcurrentTransitionMixin, models.Model):
     )
     def verify(self, *, satisfaction: str, note: str = "") -> None:
         if satisfaction not in Satisfaction.values:
-            raise ValidationError({"satisfaction": _("请选择满意或基本满意。")})
+            raise ValidationError({"satisfaction": [_("请选择满意、基本满意或不满意。")]})
+        if satisfaction == Satisfaction.DISSATISFIED:
+            _require_text("note", note, _("不满意须说明理由。"))
         self.satisfaction = satisfaction
         self.verified_at = timezone.now()
 
@@ -336,10 +487,15 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         permission=FSMRule(is_current_officer_of_chain),
     )
     def reopen(self, *, reason: str) -> None:
-        # The department keeps the issue; its earlier resolution stays in the history.
+        # 重办: the department keeps the issue, signs for it again, and gets a fresh time limit
+        # (never its old, expired one); its earlier resolution stays in the history.
         _require_text("reason", reason, _("重新办理须说明理由。"))
         self.resolution = ""
+        self.outcome = ""
         self.resolved_at = None
+        self.due_date = deadlines.default_due_date(self.category)
+        self.assigned_at = timezone.now()
+        self.accepted_at = None
         self.reopen_count += 1
 
     @transition(
@@ -351,6 +507,51 @@ class Issue(ConcurrentTransitionMixin, models.Model):
     def withdraw(self, *, reason: str) -> None:
         _require_text("reason", reason, _("撤回须说明理由。"))
         self.closed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[State.RAISED, State.ASSIGNED, State.ACCEPTED],
+        target=State.MERGED,
+        permission=FSMRule(is_secretariat),
+    )
+    def merge(self, *, duplicate_of: Any, reason: str = "") -> None:
+        original = _find_issue(duplicate_of)
+        if original is None:
+            raise ValidationError({"duplicate_of": [_("没有这个问题，请填写原问题的编号。")]})
+        if original.pk == self.pk:
+            raise ValidationError({"duplicate_of": [_("不能合并到问题本身。")]})
+        if original.state == State.MERGED:
+            raise ValidationError(
+                {
+                    "duplicate_of": [
+                        _("问题 %(number)s 本身已被合并，请合并到它所并入的问题。")
+                        % {"number": original.number}
+                    ]
+                }
+            )
+        self.duplicate_of = original
+        self.department, self.due_date = None, None
+        self.assigned_at = self.accepted_at = None
+        self.pending_co_departments = []
+        self.closed_at = timezone.now()
+
+
+def _find_issue(value: Any) -> Issue | None:
+    """An issue by its id (12) or its number (2026-0012), as the API and the form give it."""
+    if isinstance(value, Issue):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return Issue.objects.filter(pk=int(text)).first()
+    return Issue.objects.filter(number=text).first()
+
+
+def _co_departments(lead: Department | None, co: list[Department]) -> list[Department]:
+    if lead is not None and any(d.pk == lead.pk for d in co):
+        raise ValidationError({"co_departments": [_("主办部门不能同时是协办部门。")]})
+    return list({d.pk: d for d in co}.values())
 
 
 def _require_text(field: str, value: str | None, message) -> None:
@@ -371,12 +572,18 @@ def _require_future_due_date(due_date) -> None:
 
 
 class IssueDepartment(models.Model):
-    """Every department an issue was ever assigned to: such staff keep seeing it."""
+    """Every department an issue was ever given to, as lead (主办) or co-department (协办).
+
+    Such staff keep seeing it; `active` says whether the department is involved now (the
+    lead is also `Issue.department`), `role` its part now or, when inactive, at the end.
+    """
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="involvements")
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="involvements"
     )
+    role = models.CharField(_("角色"), max_length=4, choices=Role.choices, default=Role.LEAD)
+    active = models.BooleanField(_("当前参与"), default=True)
     first_assigned_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -391,7 +598,14 @@ class IssueDepartment(models.Model):
 
 
 class IssueUpdate(models.Model):
-    """A progress note (办理进展) by the department's staff or the secretariat."""
+    """A note on an issue: progress (办理进展) by the lead department or the secretariat, a
+    co-department's opinion (协办意见), or a leader's instruction (批示). Its kind follows
+    the author's role."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("办理进展")
+        CO_DEPARTMENT = "co_department", _("协办意见")
+        INSTRUCTION = "instruction", _("领导批示")
 
     issue = models.ForeignKey(
         Issue, on_delete=models.CASCADE, related_name="updates", verbose_name=_("问题")
@@ -401,6 +615,16 @@ class IssueUpdate(models.Model):
         on_delete=models.PROTECT,
         related_name="issue_updates",
         verbose_name=_("填写人"),
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.PROGRESS)
+    # The department a co-department note speaks for (its author's department then).
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("部门"),
     )
     text = models.TextField(_("进展"))
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
@@ -434,6 +658,8 @@ class Attachment(models.Model):
         verbose_name=_("办理进展"),
     )
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    # A reply letter (回复函) sent with a resolution, rather than a file of the filing.
+    reply = models.BooleanField(_("回复函"), default=False)
     original_name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小"))
     content_type = models.CharField(_("类型"), max_length=100, blank=True)

@@ -61,12 +61,42 @@ def is_staff_of_current_department(user: User, issue) -> bool:
     )
 
 
-# Progress notes come from whoever handles the issue now; a department that returned it is done.
-rules.add_rule("issues.post_update", is_staff_of_current_department | is_secretariat)
+@rules.predicate
+def is_leader(user: User) -> bool:
+    return getattr(user, "role", None) == User.Role.LEADER
+
+
+@rules.predicate
+def is_co_department_staff(user: User, issue) -> bool:
+    """Staff of a department that is a co-department (协办) of the issue now."""
+    if getattr(user, "role", None) != User.Role.DEPARTMENT or not user.department_id:
+        return False
+    if issue.department_id is None or issue.department_id == user.department_id:
+        return False
+    return issue.involvements.filter(
+        department_id=user.department_id, role="co", active=True
+    ).exists()
+
+
+# Progress notes come from whoever handles the issue now (the lead, a co-department, the
+# secretariat); a department that returned it is done. A leader's note is an instruction (批示).
+rules.add_rule(
+    "issues.post_update",
+    is_staff_of_current_department | is_co_department_staff | is_secretariat | is_leader,
+)
 
 
 def may_raise(user: User, chain) -> bool:
-    return getattr(user, "role", None) == User.Role.OFFICER and chain.pk in user.chain_ids
+    """The chain's current officer, or the secretariat on the chain's behalf (代录)."""
+    role = getattr(user, "role", None)
+    if role == User.Role.SECRETARIAT:
+        return True
+    return role == User.Role.OFFICER and chain.pk in user.chain_ids
+
+
+def may_file(user: User) -> bool:
+    """May this person file issues at all (for some chain)?"""
+    return bool(getattr(user, "chain_ids", None)) or is_secretariat.test(user)
 
 
 def may_post_update(user: User, issue) -> bool:

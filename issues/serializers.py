@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from issues.models import Attachment, Issue, IssueUpdate, Satisfaction
+from issues.models import Attachment, Issue, IssueUpdate, Outcome, Satisfaction, Source
 from issues.services import available_transitions
 from issues.transitions import TRANSITIONS
 from organisation.models import IndustryChain, IssueCategory, Measure
@@ -41,8 +41,16 @@ class IssueSerializer(serializers.ModelSerializer):
     raised_by = serializers.CharField(source="raised_by.username", read_only=True)
     raised_by_name = serializers.CharField(source="raised_by.display_name", read_only=True)
     satisfaction = serializers.SerializerMethodField()
+    outcome = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField()
+    co_departments = serializers.SerializerMethodField()
     is_overdue = serializers.BooleanField(read_only=True)
+    days_overdue = serializers.IntegerField(read_only=True)
+    is_unacknowledged = serializers.BooleanField(read_only=True)
     warning = serializers.SerializerMethodField()
+    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True)
+    extension_count = serializers.SerializerMethodField()
+    notice_count = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
 
     class Meta:
@@ -56,19 +64,28 @@ class IssueSerializer(serializers.ModelSerializer):
             "union",
             "category",
             "measure",
+            "company",
+            "source",
             "state",
             "department",
+            "co_departments",
             "due_date",
+            "accepted_at",
             "is_overdue",
+            "days_overdue",
+            "is_unacknowledged",
             "warning",
             "raised_by",
             "raised_at",
+            "outcome",
             "resolution",
             "satisfaction",
             "verified_at",
+            "duplicate_of",
+            "extension_count",
+            "notice_count",
             "available_transitions",
             # Extras for display: not part of DESIGN's contract, never needed to act.
-            "company",
             "chain_name",
             "union_name",
             "category_name",
@@ -89,6 +106,27 @@ class IssueSerializer(serializers.ModelSerializer):
     def get_satisfaction(self, issue) -> str | None:
         return issue.satisfaction or None
 
+    @extend_schema_field(serializers.ChoiceField(choices=Outcome.values, allow_null=True))
+    def get_outcome(self, issue) -> str | None:
+        return issue.outcome or None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Source.values, allow_null=True))
+    def get_source(self, issue) -> str | None:
+        """How the secretariat heard of an issue it filed (代录); null when the officer filed it."""
+        return issue.source or None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_co_departments(self, issue) -> list[str]:
+        return [d.code for d in issue.co_department_list()]
+
+    def get_extension_count(self, issue) -> int:
+        """Approved extension requests (延期申请): none until they exist."""
+        return getattr(issue, "extension_count", 0)
+
+    def get_notice_count(self, issue) -> int:
+        """Supervision notices (催办/督办) issued: none until they exist."""
+        return 0
+
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=list(TRANSITIONS)))
     )
@@ -98,7 +136,7 @@ class IssueSerializer(serializers.ModelSerializer):
 
 
 class IssueCreateSerializer(serializers.Serializer):
-    """What an officer files: `{title, description, chain, category, measure?, company?}`."""
+    """What is filed: `{title, description, chain, category, measure?, company?, source?}`."""
 
     title = serializers.CharField(max_length=200, label=_("标题"))
     description = serializers.CharField(label=_("问题描述"))
@@ -125,6 +163,13 @@ class IssueCreateSerializer(serializers.Serializer):
     company = serializers.CharField(
         max_length=200, required=False, allow_blank=True, label=_("涉及企业")
     )
+    source = serializers.ChoiceField(
+        choices=Source.choices,
+        required=False,
+        allow_blank=True,
+        label=_("来源"),
+        help_text="how the secretariat heard of it when it files for a chain (代录)",
+    )
 
 
 # --- history and progress notes -------------------------------------------------------
@@ -140,7 +185,8 @@ class HistorySerializer(serializers.Serializer):
     from_state = serializers.SerializerMethodField()
     # Plain strings in the schema: the state enum is named once, on the issue.
     to_state = serializers.CharField(
-        source="state", help_text="raised, assigned, resolved, verified, withdrawn"
+        source="state",
+        help_text="raised, assigned, accepted, resolved, verified, withdrawn, merged",
     )
     reason = serializers.CharField(source="history_change_reason", default="")
     department = serializers.CharField(source="department.code", default=None)
@@ -165,7 +211,16 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Attachment
-        fields = ["id", "name", "size", "content_type", "uploaded_by", "uploaded_at", "url"]
+        fields = [
+            "id",
+            "name",
+            "size",
+            "content_type",
+            "uploaded_by",
+            "uploaded_at",
+            "reply",
+            "url",
+        ]
         read_only_fields = fields
 
     def get_url(self, attachment) -> str:
@@ -207,7 +262,20 @@ class UpdateSerializer(serializers.ModelSerializer):
         help_text="multipart/form-data: one `files` part per file",
     )
 
+    department = serializers.CharField(source="department.code", read_only=True, default=None)
+
     class Meta:
         model = IssueUpdate
-        fields = ["id", "author", "author_name", "text", "created_at", "attachments", "files"]
-        read_only_fields = ["id", "author", "author_name", "created_at", "attachments"]
+        fields = [
+            "id",
+            "author",
+            "author_name",
+            "kind",
+            "department",
+            "text",
+            "created_at",
+            "attachments",
+            "files",
+        ]
+        read_only_fields = ["id", "author", "author_name", "kind", "department", "created_at"]
+        read_only_fields += ["attachments"]

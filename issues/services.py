@@ -14,8 +14,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, has_transition_perm
 
-from issues.models import Issue, IssueDepartment, IssueUpdate, State
-from issues.permissions import may_post_update, may_raise
+from issues.attachments import store_attachment, validate_upload
+from issues.models import Issue, IssueUpdate, Source, State
+from issues.permissions import (
+    is_co_department_staff,
+    is_leader,
+    is_secretariat,
+    may_post_update,
+    may_raise,
+)
 from issues.signals import issue_transitioned
 from issues.transitions import TRANSITIONS, Transition
 from liaison.access import Conflict
@@ -44,13 +51,20 @@ def available_transitions(issue: Issue, user: Any) -> list[str]:
 
 
 def raise_issue(user: Any, **fields: Any) -> Issue:
+    """File an issue: the chain's officer, or the secretariat for any chain (代录, with `source`)."""
     chain = fields["chain"]
     if not may_raise(user, chain):
         raise PermissionDenied(_("只有该产业链的在任联络员可以提出问题。"))
+    fields["source"] = fields.get("source") or ""
+    on_behalf = is_secretariat.test(user)
     with transaction.atomic():
         issue = Issue(raised_by=user, **fields)
         save_transition(issue, user, "raise", "", "")
         _announce(issue, "raise", user, "", "")
+        if on_behalf:
+            # The chain's officer hears that the secretariat filed for the chain.
+            source = Source(issue.source).label if issue.source else _("秘书处")
+            _announce(issue, "raise_for", user, "", str(source))
         return issue
 
 
@@ -80,6 +94,16 @@ def perform_transition(
     `reason_override` lets a meeting decision name the meeting in the history reason.
     """
     spec = check_transition(issue, name, user)
+    # Files (a reply letter with a resolution) are checked before anything is written.
+    files = list(inputs.pop("files", None) or [])
+    errors = []
+    for upload in files:
+        try:
+            validate_upload(upload)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"files": errors})
     try:
         with transaction.atomic():
             # Lock the row: a second person acting at once waits, then sees the new state.
@@ -99,10 +123,9 @@ def perform_transition(
                 else inputs.get(spec.reason_field or "", "")
             )
             save_transition(locked, user, name, from_state, reason or "")
-            if locked.department_id:
-                IssueDepartment.objects.get_or_create(
-                    issue=locked, department_id=locked.department_id
-                )
+            locked.record_involvements()
+            for upload in files:
+                store_attachment(locked, upload, user, reply=True)
             _announce(locked, name, user, from_state, reason or "")
     except ConcurrentTransition as exc:
         # Raised by save() when the state changed under us (caught outside atomic()).
@@ -128,13 +151,35 @@ def _conflict_message(issue: Issue, spec: Transition) -> str:
     }
 
 
+def update_kind(user: Any, issue: Issue) -> str:
+    """A note's kind follows its author's role: 批示 by a leader, 协办意见 by a co-department."""
+    if is_leader.test(user):
+        return IssueUpdate.Kind.INSTRUCTION
+    if is_co_department_staff.test(user, issue):
+        return IssueUpdate.Kind.CO_DEPARTMENT
+    return IssueUpdate.Kind.PROGRESS
+
+
 def post_update(issue: Issue, user: Any, text: str) -> IssueUpdate:
     if not may_post_update(user, issue):
-        raise PermissionDenied(_("只有承办部门和秘书处可以填写办理进展。"))
+        raise PermissionDenied(_("只有承办部门、协办部门、秘书处和领导可以填写意见。"))
     if not (text or "").strip():
         raise ValidationError({"text": [_("请填写进展内容。")]})
+    kind = update_kind(user, issue)
     with transaction.atomic():
-        return IssueUpdate.objects.create(issue=issue, author=user, text=text.strip())
+        update = IssueUpdate.objects.create(
+            issue=issue,
+            author=user,
+            text=text.strip(),
+            kind=kind,
+            department_id=user.department_id if kind == IssueUpdate.Kind.CO_DEPARTMENT else None,
+        )
+        # The lead hears of a co-department's note; the lead and the secretariat of a 批示.
+        if kind == IssueUpdate.Kind.CO_DEPARTMENT:
+            _announce(issue, "co_department_note", user, issue.state, update.text)
+        elif kind == IssueUpdate.Kind.INSTRUCTION:
+            _announce(issue, "instruction", user, issue.state, update.text)
+        return update
 
 
 def issue_for(user: Any, pk: Any) -> Issue:

@@ -54,7 +54,7 @@ _COHORT_FIELDS = (
     "resolved_at",
     "raised_at",
 )
-_HELD_STATES = {State.ASSIGNED, State.RESOLVED, State.VERIFIED}
+_HELD_STATES = {State.ASSIGNED, State.ACCEPTED, State.RESOLVED, State.VERIFIED}
 
 
 def annual_figures(year: int, *, on: date | None = None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from django_fsm import can_proceed
 from rest_framework import serializers
 
 from issues.models import Issue
-from issues.states import Satisfaction
+from issues.states import Outcome, Satisfaction
 from organisation.models import Department
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class Audience(StrEnum):
     """Who a notice goes to (the person who acted is never told)."""
 
     DEPARTMENT = "department"  # staff of the department the issue is with after the change
+    CO_DEPARTMENTS = "co_departments"  # staff of the co-departments (协办) after the change
     CHAIN_OFFICER = "chain_officer"  # the chain's current officer
     SECRETARIAT = "secretariat"
 
@@ -125,20 +126,40 @@ def _department(
     )
 
 
+def _co_departments(label: StrOrPromise) -> serializers.ManyRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Department.objects.all(),
+        many=True,
+        required=False,
+        label=label,
+        error_messages={"does_not_exist": _("没有代码为“{value}”的部门。")},
+    )
+
+
 class AssignInput(serializers.Serializer):
-    department = _department(_("承办部门"), required=True)
+    department = _department(_("主办部门"), required=True)
+    co_departments = _co_departments(_("协办部门"))
+    # Left out: the category's `default_days` working days from today.
     due_date = serializers.DateField(
-        label=_("办理时限"), error_messages={"required": _("请填写办理时限。")}
+        label=_("办理时限"),
+        required=False,
+        help_text=_("不填则按问题类别的默认工作日数计算。"),
     )
     note = _optional_text(_("交办意见"))
 
 
 class ReassignInput(serializers.Serializer):
-    # Both optional: what is left out stays as it is (the model refuses a change of nothing).
-    department = _department(_("新的承办部门"), required=False, empty_label=_("（不变）"))
+    # All optional: what is left out stays as it is (the model refuses a change of nothing).
+    department = _department(_("新的主办部门"), required=False, empty_label=_("（不变）"))
+    co_departments = _co_departments(_("协办部门"))
     due_date = serializers.DateField(label=_("新的办理时限"), required=False)
     # Optional in the API since v1 (DESIGN's table says required; clients rely on it).
     reason = _optional_text(_("改派理由"))
+
+
+class AcceptInput(serializers.Serializer):
+    note = _optional_text(_("签收意见"))
 
 
 class ReturnInput(serializers.Serializer):
@@ -146,7 +167,23 @@ class ReturnInput(serializers.Serializer):
 
 
 class ResolveInput(serializers.Serializer):
-    resolution = _required_text(_("办理结果"), _("请填写办理结果。"), rows=4)
+    outcome = serializers.ChoiceField(
+        choices=[
+            (Outcome.SOLVED, _("已解决")),
+            (Outcome.EXPLAINED, _("已答复（无法解决，说明理由）")),
+        ],
+        default=Outcome.SOLVED,
+        label=_("办理结论"),
+        error_messages={"invalid_choice": _("请选择已解决或已答复。")},
+        style={"base_template": "radio.html"},
+    )
+    resolution = _required_text(_("办理结果或答复理由"), _("请填写办理结果。"), rows=4)
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        label=_("回复函"),
+        help_text="multipart/form-data: one `files` part per file",
+    )
 
 
 class VerifyInput(serializers.Serializer):
@@ -154,20 +191,33 @@ class VerifyInput(serializers.Serializer):
         choices=Satisfaction.choices,
         label=_("满意度"),
         error_messages={
-            "required": _("请选择满意或基本满意。"),
-            "invalid_choice": _("请选择满意或基本满意。"),
+            "required": _("请选择满意、基本满意或不满意。"),
+            "invalid_choice": _("请选择满意、基本满意或不满意。"),
         },
         style={"base_template": "radio.html"},
     )
-    note = _optional_text(_("核实意见"))
+    note = _optional_text(_("评价意见（不满意须说明理由）"))
 
 
 class ReopenInput(serializers.Serializer):
-    reason = _required_text(_("重新办理的理由"), _("重新办理须说明理由。"))
+    reason = _required_text(_("重办理由"), _("重新办理须说明理由。"))
 
 
 class WithdrawInput(serializers.Serializer):
     reason = _required_text(_("撤回理由"), _("撤回须说明理由。"))
+
+
+class MergeInput(serializers.Serializer):
+    # The original's id, as DESIGN names it; its number (2026-0012) is taken too (the form).
+    duplicate_of = serializers.CharField(
+        label=_("合并到（原问题编号）"),
+        error_messages={
+            "required": _("请填写原问题的编号。"),
+            "blank": _("请填写原问题的编号。"),
+        },
+        help_text="the original issue's id (its number is accepted too)",
+    )
+    reason = _optional_text(_("合并理由"))
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -180,6 +230,47 @@ RAISE_NOTICE = Notice(
     text=_("%(chain)s产业链提出新问题 %(issue)s，待交办。"),
 )
 
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happens to an issue and is announced, but is not a transition."""
+
+    name: str  # the notification's kind, and the `name` of `issue_transitioned`
+    label: StrOrPromise
+    notify: Notice
+
+
+# 代录 (the secretariat files for a chain), a co-department's note, a leader's 批示.
+EVENTS: dict[str, Event] = {
+    e.name: e
+    for e in [
+        Event(
+            "raise_for",
+            _("代录问题"),
+            Notice(
+                audience=(Audience.CHAIN_OFFICER, Audience.SECRETARIAT),
+                text=_("秘书处已为%(chain)s产业链代录问题 %(issue)s（来源：%(reason)s），待交办。"),
+            ),
+        ),
+        Event(
+            "co_department_note",
+            _("协办意见"),
+            Notice(
+                audience=(Audience.DEPARTMENT,),
+                text=_("协办部门%(who)s就问题 %(issue)s 提出意见：%(reason)s"),
+            ),
+        ),
+        Event(
+            "instruction",
+            _("领导批示"),
+            Notice(
+                audience=(Audience.DEPARTMENT, Audience.SECRETARIAT),
+                text=_("%(who)s对问题 %(issue)s 作出批示：%(reason)s"),
+            ),
+        ),
+    ]
+}
+
 _TABLE = [
     Transition(
         name="assign",
@@ -189,8 +280,8 @@ _TABLE = [
         reason_field="note",
         button=1,
         notify=Notice(
-            audience=(Audience.DEPARTMENT,),
-            text=_("问题 %(issue)s 已交办%(dept)s，办理时限%(due)s。"),
+            audience=(Audience.DEPARTMENT, Audience.CO_DEPARTMENTS),
+            text=_("问题 %(issue)s 已交办%(dept)s，办理时限%(due)s，请及时签收。"),
         ),
     ),
     Transition(
@@ -199,10 +290,22 @@ _TABLE = [
         label=_("改派"),
         inputs=ReassignInput,
         reason_field="reason",
-        button=4,
+        button=5,
         notify=Notice(
-            audience=(Audience.DEPARTMENT,),
-            text=_("问题 %(issue)s 已改派%(dept)s，办理时限%(due)s。"),
+            audience=(Audience.DEPARTMENT, Audience.CO_DEPARTMENTS),
+            text=_("问题 %(issue)s 已改派%(dept)s，办理时限%(due)s，请重新签收。"),
+        ),
+    ),
+    Transition(
+        name="accept",
+        method="accept",
+        label=_("签收"),
+        inputs=AcceptInput,
+        reason_field="note",
+        button=2,
+        notify=Notice(
+            audience=(Audience.SECRETARIAT,),
+            text=_("问题 %(issue)s 已由%(who)s签收。"),
         ),
     ),
     Transition(
@@ -211,7 +314,7 @@ _TABLE = [
         label=_("退回"),
         inputs=ReturnInput,
         reason_field="reason",
-        button=6,
+        button=7,
         notify=Notice(
             audience=(Audience.CHAIN_OFFICER, Audience.SECRETARIAT),
             text=_("问题 %(issue)s 被%(who)s退回，理由：%(reason)s"),
@@ -220,33 +323,33 @@ _TABLE = [
     Transition(
         name="resolve",
         method="resolve",
-        label=_("办结"),
+        label=_("报结"),
         inputs=ResolveInput,
         reason_field="resolution",
-        button=2,
+        button=3,
         notify=Notice(
             audience=(Audience.CHAIN_OFFICER, Audience.SECRETARIAT),
-            text=_("问题 %(issue)s 已由%(who)s办结，请核实。"),
+            text=_("问题 %(issue)s 已由%(who)s报结，请评价。"),
         ),
     ),
     Transition(
         name="verify",
         method="verify",
-        label=_("核实"),
+        label=_("评价"),
         inputs=VerifyInput,
         reason_field="note",
-        button=3,
+        button=4,
     ),
     Transition(
         name="reopen",
         method="reopen",
-        label=_("重新办理"),
+        label=_("重办"),
         inputs=ReopenInput,
         reason_field="reason",
-        button=5,
+        button=6,
         notify=Notice(
             audience=(Audience.DEPARTMENT,),
-            text=_("问题 %(issue)s 被联络员要求重新办理，理由：%(reason)s"),
+            text=_("问题 %(issue)s 被联络员要求重新办理，办理时限%(due)s，理由：%(reason)s"),
         ),
     ),
     Transition(
@@ -255,7 +358,19 @@ _TABLE = [
         label=_("撤回"),
         inputs=WithdrawInput,
         reason_field="reason",
-        button=7,
+        button=8,
+    ),
+    Transition(
+        name="merge",
+        method="merge",
+        label=_("合并"),
+        inputs=MergeInput,
+        reason_field="reason",
+        button=9,
+        notify=Notice(
+            audience=(Audience.CHAIN_OFFICER,),
+            text=_("问题 %(issue)s 与 %(original)s 重复，已合并办理。"),
+        ),
     ),
 ]
 

@@ -28,7 +28,7 @@ from issues.attachments import attachment_response, storage_message, store_attac
 from issues.filters import IssueFilter
 from issues.forms import IssueForm, UpdateForm, transition_form
 from issues.models import Attachment, Issue, IssueUpdate, State
-from issues.permissions import may_post_update
+from issues.permissions import may_file, may_post_update
 from issues.services import (
     TransitionConflict,
     available_transitions,
@@ -89,7 +89,7 @@ def issue_list(request):
             "sorts": SORT_LABELS,
             "query": query.urlencode(),
             "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
-            "may_raise": bool(request.user.chain_ids),
+            "may_raise": may_file(request.user),
         },
     )
 
@@ -122,7 +122,7 @@ def _style_filter_form(form) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_new(request):
-    if not request.user.is_officer or not request.user.chain_ids:
+    if not may_file(request.user):
         raise PermissionDenied(_("只有产业链的在任联络员可以提出问题。"))
     form = IssueForm(request.POST or None, request.FILES or None, user=request.user)
     status = 400 if form.is_bound else 200
@@ -167,20 +167,26 @@ def _detail_context(request, issue, *, bound=None, update_form=None) -> dict:
                 "open": bool(bound and bound[0] == name),
             }
         )
-    updates = (
+    notes = list(
         IssueUpdate.objects.filter(issue=issue)
-        .select_related("author")
+        .select_related("author", "department")
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk"))
         )
     )
     can_update = may_post_update(user, issue)
+    files = [a for a in issue.attachments.all() if a.update_id is None]
     return {
         "issue": issue,
         "version": version_of(issue),
         "transitions": offered,
-        "attachments": [a for a in issue.attachments.all() if a.update_id is None],
-        "updates": updates,
+        "attachments": [a for a in files if not a.reply],
+        "replies": [a for a in files if a.reply],
+        # 批示 above the progress notes (DESIGN "The bottleneck state machine", leader instructions).
+        "instructions": [u for u in notes if u.kind == IssueUpdate.Kind.INSTRUCTION],
+        "updates": [u for u in notes if u.kind != IssueUpdate.Kind.INSTRUCTION],
+        "co_departments": issue.co_department_list() if issue.department_id else [],
+        "duplicates": list(issue.duplicates.only("pk", "number")),
         "timeline": timeline(issue),
         "can_update": can_update,
         "update_form": update_form or (UpdateForm(prefix="update") if can_update else None),
@@ -228,7 +234,7 @@ def issue_transition(request, pk, name):
     if name not in TRANSITIONS:
         raise Http404
     issue = issue_for(request.user, pk)
-    form = transition_form(name, data=request.POST)
+    form = transition_form(name, data=request.POST, files=request.FILES)
     status = 400
     if _is_stale(request, issue):
         # The page was read before someone else changed the issue: do not act on old facts.
@@ -236,7 +242,11 @@ def issue_transition(request, pk, name):
         status = 409
     elif form.is_valid():
         try:
-            perform_transition(issue, name, request.user, **form.inputs())
+            inputs = form.inputs()
+            if name == "reassign" and not inputs.get("co_departments"):
+                # Nothing chosen in the form's list: the co-departments stay as they are.
+                inputs.pop("co_departments", None)
+            perform_transition(issue, name, request.user, **inputs)
         except PermissionDenied as exc:
             messages.error(request, str(exc) or _("您无权执行此操作。"))
             status = 403

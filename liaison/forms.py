@@ -39,6 +39,23 @@ class DateInput(forms.DateInput):
         return super().get_context(name, value, attrs)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input: cleaned to a list (maybe empty)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        kwargs["required"] = False
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in files]
+
+
 class SerializerForm(forms.Form):
     """A form whose fields mirror an input serializer's; `inputs()` is what the service takes."""
 
@@ -72,6 +89,11 @@ def _form_field(field: drf.Field) -> forms.Field:
         "required": field.required and not getattr(field, "allow_blank", False),
         "error_messages": _messages(field),
     }
+    if field.default is not drf.empty and not callable(field.default):
+        options["initial"] = field.default
+    if isinstance(field, drf.ListField) and isinstance(field.child, drf.FileField):
+        # A list of uploads (e.g. reply letters); the service checks each file.
+        return MultipleFileField(**options)
     if isinstance(field, relations.ManyRelatedField):
         return forms.ModelMultipleChoiceField(
             queryset=_queryset(field.child_relation),

@@ -154,6 +154,10 @@ LIAISON_LOCKOUT_MINUTES = int(os.environ.get("LIAISON_LOCKOUT_MINUTES", "15"))
 LIAISON_SESSION_IDLE_MINUTES = int(os.environ.get("LIAISON_SESSION_IDLE_MINUTES", "480"))
 LIAISON_SESSION_MAX_DAYS = 7  # at most a week after sign-in, however active
 LIAISON_TOKEN_DAYS = int(os.environ.get("LIAISON_TOKEN_DAYS", "30"))
+# Work orders (DESIGN "The bottleneck state machine"): the 签收 window in working days, and
+# how many extension requests (延期申请) may be approved per issue.
+LIAISON_ACCEPT_DAYS = int(os.environ.get("LIAISON_ACCEPT_DAYS", "1"))
+LIAISON_MAX_EXTENSIONS = int(os.environ.get("LIAISON_MAX_EXTENSIONS", "3"))
 # Behind a reverse proxy: the request header that carries the client address (e.g.
 # HTTP_X_REAL_IP); unset, the audit log and the lockout read REMOTE_ADDR.
 LIAISON_CLIENT_IP_HEADER = os.environ.get("LIAISON_CLIENT_IP_HEADER", "")
@@ -388,7 +392,11 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "notifications.models.kind_choices",
         "SatisfactionEnum": "issues.models.Satisfaction",
         # the same values without labels (issues/serializers.py's read-only field)
-        "SatisfactionValueEnum": ["satisfied", "basically_satisfied"],
+        "SatisfactionValueEnum": ["satisfied", "basically_satisfied", "dissatisfied"],
+        "OutcomeEnum": "issues.states.Outcome",
+        "OutcomeValueEnum": ["solved", "explained"],
+        "SourceEnum": "issues.states.Source",
+        "SourceValueEnum": ["phone", "visit", "meeting", "letter"],
         "IssueTransitionEnum": "issues.transitions.TRANSITIONS",
         "MeetingTransitionEnum": "meetings.transitions.MEETING_TRANSITIONS",
         "DecisionStateEnum": "meetings.serializers.TRACKING_CHOICES",

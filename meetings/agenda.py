@@ -145,7 +145,7 @@ class _Once:
     def take(self, issues) -> list[dict[str, Any]]:
         taken = []
         for issue in issues:
-            if issue.pk in self.seen or issue.state == State.WITHDRAWN:
+            if issue.pk in self.seen or issue.state in (State.WITHDRAWN, State.MERGED):
                 continue
             self.seen.add(issue.pk)
             taken.append(snapshot(issue, self.on))
@@ -171,7 +171,8 @@ def build_regular(meeting: Meeting) -> list[DraftItem]:
         Section.RETURNED: issues.filter(
             state=State.RAISED, first_assigned_at__isnull=False, raised_at__lt=cutoff
         ),
-        Section.OVERDUE: issues.overdue(d).order_by("due_date", "pk"),
+        # Overdue (assigned or accepted) and 超时未签收: the red light on the meeting day.
+        Section.OVERDUE: issues.warning("red", d).order_by("due_date", "pk"),
         Section.AWAITING_VERIFICATION: issues.filter(state=State.RESOLVED).order_by(
             "resolved_at", "pk"
         ),

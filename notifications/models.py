@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from issues.transitions import TRANSITIONS
+from issues.transitions import EVENTS, TRANSITIONS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -33,6 +33,7 @@ def kind_choices() -> list[tuple[str, StrOrPromise]]:
     return [
         (Kind.RAISE.value, Kind.RAISE.label),
         *[(t.name, t.label) for t in TRANSITIONS.values() if t.notify],
+        *[(e.name, e.label) for e in EVENTS.values()],
         *[(k.value, k.label) for k in (Kind.DUE_SOON, Kind.OVERDUE, Kind.AGENDA_PUBLISHED)],
     ]
 

@@ -22,9 +22,9 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from issues.models import Issue
+from issues.models import Issue, IssueDepartment
 from issues.signals import issue_transitioned
-from issues.transitions import RAISE_NOTICE, TRANSITIONS, Audience, Notice
+from issues.transitions import EVENTS, RAISE_NOTICE, TRANSITIONS, Audience, Notice
 from liaison.formats import cn_date
 from meetings.signals import agenda_published, meeting_changed
 from notifications import notify as n
@@ -43,6 +43,8 @@ def notice_for(name: str) -> Notice | None:
     """The notice of `name` (a transition, or "raise"), or None if nobody is told."""
     if name == Kind.RAISE:
         return RAISE_NOTICE
+    if name in EVENTS:
+        return EVENTS[name].notify
     transition = TRANSITIONS.get(name)
     return transition.notify if transition else None
 
@@ -63,6 +65,11 @@ class _Placeholders:
             "due": lambda: cn_date(issue.due_date),
             "who": lambda: self.user.display_name if self.user else _("系统"),
             "reason": lambda: self.reason,
+            "original": lambda: (
+                f"{issue.duplicate_of.number}「{issue.duplicate_of.title}」"
+                if issue.duplicate_of_id
+                else ""
+            ),
         }
         return values[key]()
 
@@ -78,6 +85,16 @@ def issue_message(issue: Issue, name: str, user: Any, reason: str) -> str | None
 AUDIENCES: dict[Audience, Callable[[Issue], Q | None]] = {
     Audience.DEPARTMENT: lambda issue: (
         n.department_staff(issue.department_id) if issue.department_id else None
+    ),
+    Audience.CO_DEPARTMENTS: lambda issue: (
+        Q(
+            role="department",
+            department_id__in=IssueDepartment.objects.filter(
+                issue=issue, role="co", active=True
+            ).values("department_id"),
+        )
+        if issue.department_id
+        else None
     ),
     Audience.CHAIN_OFFICER: lambda issue: n.chain_officer(issue.chain_id),
     Audience.SECRETARIAT: lambda issue: n.secretariat(),

@@ -24,6 +24,18 @@ def file_issue(
     )
 
 
+def accept(issue: Issue, staff: User) -> Issue:
+    """签收 by the lead department's staff: what must happen before it may resolve."""
+    return perform_transition(issue, "accept", staff)
+
+
+def accept_and_resolve(issue: Issue, staff: User, resolution: str = "已办结", **inputs) -> Issue:
+    """签收 then 报结: an assigned issue resolved by its lead department."""
+    return perform_transition(
+        accept(issue, staff), "resolve", staff, resolution=resolution, **inputs
+    )
+
+
 def assign(issue: Issue, secretariat: User, department: str = "hrss", days: int = 10) -> Issue:
     return perform_transition(
         issue,

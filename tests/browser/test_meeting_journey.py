@@ -110,5 +110,5 @@ def test_secretariat_runs_a_meeting_and_the_decision_assigns_the_issue(
     page.get_by_test_id("decisions").get_by_role("link", name=issue.number).click()
     expect(page.get_by_test_id("number")).to_have_text(issue.number)
     expect(page.get_by_test_id("department")).to_have_text("市人力资源和社会保障局")
-    expect(page.locator("header")).to_contain_text("办理中")
+    expect(page.locator("header")).to_contain_text("待签收")  # the department signs next
     expect(page.get_by_test_id("timeline")).to_contain_text(title)

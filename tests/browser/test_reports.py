@@ -13,7 +13,9 @@ def test_leader_opens_the_dashboard_and_sees_the_charts(
     sign_in, live_server, leader, software_officer, secretariat, hrss_staff
 ):
     issue = assign(file_issue(software_officer), secretariat)
-    perform_transition(issue, "resolve", hrss_staff, resolution="已办结")
+    perform_transition(
+        perform_transition(issue, "accept", hrss_staff), "resolve", hrss_staff, resolution="已办结"
+    )
     assign(file_issue(software_officer, title="人才公寓"), secretariat)
     file_issue(software_officer, title="新问题")
 

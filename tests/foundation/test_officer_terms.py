@@ -85,7 +85,10 @@ def test_open_issues_follow_the_chain_not_the_person(software_officer, secretari
         note="请市人社局研究办理",
     )
     issue = perform_transition(
-        issue, "resolve", hrss_staff, resolution="已开通应届生落户绿色通道。"
+        perform_transition(issue, "accept", hrss_staff),
+        "resolve",
+        hrss_staff,
+        resolution="已开通应届生落户绿色通道。",
     )
 
     successor = make_user("zhou", "", name="周新")

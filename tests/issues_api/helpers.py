@@ -6,7 +6,17 @@ from datetime import timedelta
 
 from issues.models import Issue, State, today
 from issues.services import perform_transition, raise_issue
-from organisation.models import Department, IndustryChain, IssueCategory
+from organisation.models import Department, IndustryChain, IssueCategory, User
+from tests.conftest import make_user
+
+
+def _an_original() -> int:
+    """Another issue to merge into: filed for 软件 by the secretariat (代录)."""
+    clerk = User.objects.filter(role=User.Role.SECRETARIAT).order_by("pk").first()
+    if clerk is None:
+        clerk = make_user("merge-clerk", User.Role.SECRETARIAT)
+    return file_issue(clerk, title="高级测试工程师招聘困难（原件）", source="phone").pk
+
 
 # A valid body for each transition, as a client program would send it.
 VALID_INPUTS = {
@@ -19,22 +29,26 @@ VALID_INPUTS = {
         "due_date": (today() + timedelta(days=20)).isoformat(),
         "reason": "延期办理",
     },
+    "accept": lambda: {"note": "已签收，正在研究"},
     "return": lambda: {"reason": "不属于本部门职责"},
     "resolve": lambda: {"resolution": "已协调人才补贴申报，企业已获批"},
     "verify": lambda: {"satisfaction": "satisfied", "note": "企业满意"},
     "reopen": lambda: {"reason": "企业反映补贴仍未到账"},
     "withdraw": lambda: {"reason": "企业已自行解决"},
+    "merge": lambda: {"duplicate_of": _an_original(), "reason": "与原问题重复"},
 }
 
 # The state each transition starts from (DESIGN's table).
 SOURCE_STATE = {
     "assign": State.RAISED,
     "reassign": State.ASSIGNED,
+    "accept": State.ASSIGNED,
     "return": State.ASSIGNED,
-    "resolve": State.ASSIGNED,
+    "resolve": State.ACCEPTED,
     "verify": State.RESOLVED,
     "reopen": State.RESOLVED,
     "withdraw": State.RAISED,
+    "merge": State.RAISED,
 }
 
 
@@ -60,6 +74,10 @@ def bring_to(
         return issue
     if state == State.WITHDRAWN:
         return perform_transition(issue, "withdraw", officer, reason="企业已自行解决")
+    if state == State.MERGED:
+        return perform_transition(
+            issue, "merge", secretariat, duplicate_of=_an_original(), reason="重复"
+        )
     issue = perform_transition(
         issue,
         "assign",
@@ -68,6 +86,9 @@ def bring_to(
         due_date=today() + timedelta(days=10),
     )
     if state == State.ASSIGNED:
+        return issue
+    issue = perform_transition(issue, "accept", staff)
+    if state == State.ACCEPTED:
         return issue
     issue = perform_transition(issue, "resolve", staff, resolution="已协调解决")
     if state == State.RESOLVED:

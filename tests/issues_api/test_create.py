@@ -63,9 +63,10 @@ def test_the_state_cannot_be_chosen_by_the_client(api, software_officer):
 
 @pytest.mark.parametrize(
     "persona",
-    ["ai_officer", "automotive_officer", "hrss_staff", "secretariat", "leader", "outsider"],
+    ["ai_officer", "automotive_officer", "hrss_staff", "leader", "outsider"],
 )
 def test_only_the_chains_current_officer_may_file(api, personas, persona):
+    # (The secretariat files for any chain since DESIGN's 代录: tests/issues_api/test_workorder.py.)
     response = api.as_user(personas[persona]).post("/api/v1/issues/", BODY, format="json")
     assert response.status_code == 403
     assert response.json()["detail"]

@@ -19,7 +19,9 @@ from tests.issues_api.helpers import file_issue
 pytestmark = pytest.mark.django_db
 
 START = date(2026, 3, 2)  # the day the issues are assigned
-DAY = date(2026, 5, 4)  # the reference date the expectations below are written for
+# The reference date the expectations below are written for: a Monday of the 劳动节 holiday
+# (2026-05-01 … 05-05), so that working days and calendar days part ways.
+DAY = date(2026, 5, 4)
 
 
 def _at(day: date):
@@ -43,6 +45,7 @@ def issues(personas):
         "late_30": -30,
         "late_31": -31,
         "late_45": -45,
+        "late_60": -60,
     }
     made = {}
     with _at(START):
@@ -55,23 +58,33 @@ def issues(personas):
                 department=hrss,
                 due_date=DAY + timedelta(days=days),
             )
+            # Signed for at once: the 签收 window is tested apart (test_workorder.py).
+            made[name] = perform_transition(made[name], "accept", staff)
         resolved = perform_transition(
             file_issue(officer), "assign", clerk, department=hrss, due_date=DAY - timedelta(40)
         )
         made["resolved_long_ago_due"] = perform_transition(
-            resolved, "resolve", staff, resolution="已办结"
+            perform_transition(resolved, "accept", staff), "resolve", staff, resolution="已办结"
         )
         twice = perform_transition(
             file_issue(officer), "assign", clerk, department=hrss, due_date=DAY + timedelta(20)
         )
         for _round in range(2):
-            twice = perform_transition(twice, "resolve", staff, resolution="已办结")
+            twice = perform_transition(
+                perform_transition(twice, "accept", staff), "resolve", staff, resolution="已办结"
+            )
             twice = perform_transition(twice, "reopen", officer, reason="仍未解决")
-        made["reopened_twice"] = twice
+        # (Each reopen gives a fresh default time limit; this one is moved on, so that the
+        # issue is escalated for its reopens only.)
+        made["reopened_twice"] = perform_transition(
+            twice, "reassign", clerk, due_date=DAY + timedelta(20)
+        )
         verified = perform_transition(
             file_issue(officer), "assign", clerk, department=hrss, due_date=DAY - timedelta(40)
         )
-        verified = perform_transition(verified, "resolve", staff, resolution="已办结")
+        verified = perform_transition(
+            perform_transition(verified, "accept", staff), "resolve", staff, resolution="已办结"
+        )
         made["verified"] = perform_transition(verified, "verify", officer, satisfaction="satisfied")
         made["withdrawn"] = perform_transition(
             file_issue(officer), "withdraw", officer, reason="重复"
@@ -86,11 +99,33 @@ def _names(issues, queryset):
 
 def test_the_rules_on_the_reference_date(issues):
     qs = Issue.objects.all()
-    assert _names(issues, qs.overdue(DAY)) == {"late_1", "late_30", "late_31", "late_45"}
-    assert _names(issues, qs.warning("yellow", DAY)) == {"due_in_3", "due_today"}
-    assert _names(issues, qs.overdue(DAY, by_more_than=30)) == {"late_31", "late_45"}
-    assert _names(issues, qs.escalated(DAY)) == {"late_31", "late_45", "reopened_twice"}
-    assert issues["late_31"].days_overdue_on(DAY) == 31
+    assert _names(issues, qs.overdue(DAY)) == {
+        "late_1",
+        "late_30",
+        "late_31",
+        "late_45",
+        "late_60",
+    }
+    # Within 3 working days of a holiday Monday: Wednesday to Friday (05-06 … 05-08).
+    assert _names(issues, qs.warning("yellow", DAY)) == {"due_in_4", "due_in_3", "due_today"}
+    assert _names(issues, qs.overdue(DAY, by_more_than=17)) == {
+        "late_30",
+        "late_31",
+        "late_45",
+        "late_60",
+    }
+    assert _names(issues, qs.overdue(DAY, by_more_than=30)) == {"late_60"}
+    # 督导事项 counts calendar days ("overdue by more than 30 days").
+    assert _names(issues, qs.escalated(DAY)) == {
+        "late_31",
+        "late_45",
+        "late_60",
+        "reopened_twice",
+    }
+    # Working days: 清明 (04-06) and 劳动节 (05-01 … 05-04) do not count.
+    assert issues["late_31"].days_overdue_on(DAY) == 18
+    assert issues["late_1"].days_overdue_on(DAY) == 0, "due on a holiday Sunday, today a holiday"
+    assert issues["late_1"].is_overdue_on(DAY), "yet past its date"
     assert issues["due_today"].days_overdue_on(DAY) == 0
     assert issues["resolved_long_ago_due"].warning_on(DAY) is None
     reasons = {
@@ -103,7 +138,8 @@ def test_the_rules_on_the_reference_date(issues):
 
 def test_today_is_the_default_reference_date(issues):
     with _at(DAY):
-        assert issues["late_1"].is_overdue and issues["late_1"].days_overdue == 1
+        assert issues["late_1"].is_overdue and issues["late_1"].days_overdue == 0
+        assert issues["late_30"].days_overdue == 18
         assert issues["due_in_3"].warning == "yellow"
         assert issues["late_31"].is_escalated_on()
         assert set(Issue.objects.overdue()) == set(Issue.objects.overdue(DAY))

@@ -17,16 +17,26 @@ DESIGN_FIELDS = {
     "union",
     "category",
     "measure",
+    "company",
+    "source",
     "state",
     "department",
+    "co_departments",
     "due_date",
+    "accepted_at",
     "is_overdue",
+    "days_overdue",
+    "is_unacknowledged",
     "warning",
     "raised_by",
     "raised_at",
+    "outcome",
     "resolution",
     "satisfaction",
     "verified_at",
+    "duplicate_of",
+    "extension_count",
+    "notice_count",
     "available_transitions",
 }
 
@@ -77,6 +87,7 @@ def test_available_transitions_are_the_ones_this_person_may_take_now(api, person
     ] == [
         "assign",
         "withdraw",
+        "merge",
     ]
 
 

@@ -13,7 +13,7 @@ FIELDS = {"at", "user", "transition", "from_state", "to_state", "reason", "depar
 
 
 def test_the_whole_journey_reads_back_in_order(api, personas, issue_in):
-    issue = issue_in(State.RESOLVED)  # raise, assign, resolve
+    issue = issue_in(State.RESOLVED)  # raise, assign, accept, resolve
     issue = perform_transition(
         issue, "reopen", personas["software_officer"], reason="补贴仍未到账，" * 200
     )
@@ -25,15 +25,16 @@ def test_the_whole_journey_reads_back_in_order(api, personas, issue_in):
     assert [(r["transition"], r["from_state"], r["to_state"], r["user"]) for r in rows] == [
         ("raise", None, "raised", "zhang"),
         ("assign", "raised", "assigned", "wang"),
-        ("resolve", "assigned", "resolved", "li"),
+        ("accept", "assigned", "accepted", "li"),
+        ("resolve", "accepted", "resolved", "li"),
         ("reopen", "resolved", "assigned", "zhang"),
         ("return", "assigned", "raised", "li"),
     ]
-    assert rows[2]["reason"] == "已协调解决"
-    assert rows[3]["reason"] == "补贴仍未到账，" * 200, "reasons are unbounded text"
-    assert rows[3]["department"] == "hrss" and rows[3]["due_date"], "reopen keeps the department"
-    assert rows[4]["department"] is None and rows[4]["due_date"] is None, "return clears both"
-    assert rows[0]["at"] <= rows[1]["at"] <= rows[4]["at"]
+    assert rows[3]["reason"] == "已协调解决"
+    assert rows[4]["reason"] == "补贴仍未到账，" * 200, "reasons are unbounded text"
+    assert rows[4]["department"] == "hrss" and rows[4]["due_date"], "reopen keeps the department"
+    assert rows[5]["department"] is None and rows[5]["due_date"] is None, "return clears both"
+    assert rows[0]["at"] <= rows[1]["at"] <= rows[5]["at"]
 
 
 def test_transitions_through_the_api_record_the_reason(api, personas, issue_in):
@@ -78,7 +79,9 @@ def test_listeners_hear_each_accepted_transition_once_after_commit(
         wang = api.as_user(personas["secretariat"])
         with django_capture_on_commit_callbacks(execute=True):
             wang.post(
-                url(issue, "transitions/assign/"), {"department": "hrss"}, format="json"
+                url(issue, "transitions/assign/"),
+                {"department": "hrss", "due_date": "2000-01-01"},
+                format="json",
             )  # 400
             api.as_user(personas["leader"]).post(
                 url(issue, "transitions/withdraw/"), {"reason": "x"}, format="json"

@@ -9,6 +9,7 @@ from django_fsm import can_proceed
 
 from issues.models import Issue, State, today
 from issues.services import TRANSITIONS, TransitionConflict, perform_transition
+from organisation.calendar import add_working_days
 from organisation.models import Department
 from tests.issues_api.helpers import VALID_INPUTS, fresh, url
 
@@ -26,7 +27,7 @@ def post(api, user, issue, name, body):
     ("body", "field"),
     [
         ({"due_date": "2099-01-01"}, "department"),
-        ({"department": "hrss"}, "due_date"),
+        # (No due date is no longer an error: DESIGN's default_days apply, test_workorder.py.)
         ({"department": "atlantis", "due_date": "2099-01-01"}, "department"),
         ({"department": "hrss", "due_date": "next week"}, "due_date"),
     ],
@@ -128,7 +129,7 @@ def test_withdrawn_has_no_department(api, personas, issue_in):
 
 
 def test_resolve_needs_a_resolution(api, personas, issue_in):
-    issue = issue_in(State.ASSIGNED)
+    issue = issue_in(State.ACCEPTED)
     response = post(api, personas["hrss_staff"], issue, "resolve", {})
     assert response.status_code == 400
     assert response.json() == {"resolution": ["请填写办理结果。"]}
@@ -139,7 +140,7 @@ def test_verify_needs_a_satisfaction(api, personas, issue_in, body):
     issue = issue_in(State.RESOLVED)
     response = post(api, personas["software_officer"], issue, "verify", body)
     assert response.status_code == 400
-    assert response.json() == {"satisfaction": ["请选择满意或基本满意。"]}
+    assert response.json() == {"satisfaction": ["请选择满意、基本满意或不满意。"]}
 
 
 def test_verify_basically_satisfied(api, personas, issue_in):
@@ -155,15 +156,15 @@ def test_verify_basically_satisfied(api, personas, issue_in):
 # --- reopen keeps the department ------------------------------------------------------------
 
 
-def test_reopen_keeps_the_department_and_due_date(api, personas, issue_in):
+def test_reopen_keeps_the_department_with_a_fresh_due_date(api, personas, issue_in):
     issue = issue_in(State.RESOLVED)
-    before = fresh(issue)
     response = post(api, personas["software_officer"], issue, "reopen", {"reason": "补贴仍未到账"})
     assert response.status_code == 200
     body = response.json()
     assert body["state"] == "assigned"
     assert body["department"] == "hrss"
-    assert body["due_date"] == before.due_date.isoformat()
+    # 重办: the category's default_days working days from today, not the old due date.
+    assert body["due_date"] == add_working_days(today(), 10).isoformat()
     assert body["resolution"] == "", "the old resolution lives on in the history only"
     assert fresh(issue).reopen_count == 1
 
@@ -178,7 +179,7 @@ def test_reopen_needs_a_reason(api, personas, issue_in):
 # --- verified and withdrawn are final ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("state", [State.VERIFIED, State.WITHDRAWN])
+@pytest.mark.parametrize("state", [State.VERIFIED, State.WITHDRAWN, State.MERGED])
 def test_final_states_are_final(issue_in, state):
     issue = fresh(issue_in(state))
     assert not [

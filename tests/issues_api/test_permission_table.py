@@ -18,19 +18,30 @@ pytestmark = pytest.mark.django_db
 
 OK, FORBIDDEN, HIDDEN, CONFLICT = 200, 403, 404, 409
 
-#            assign     reassign   return     resolve    verify     reopen     withdraw
+F, H = FORBIDDEN, HIDDEN
+#                     assign reassign accept return resolve verify reopen withdraw merge
 EXPECTED = {
-    "software_officer": [FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK],
-    "ai_officer": [FORBIDDEN] * 7,
-    "automotive_officer": [HIDDEN] * 7,
-    # A raised issue never assigned to hrss is invisible to li (assign, withdraw).
-    "hrss_staff": [HIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, HIDDEN],
-    "housing_staff": [HIDDEN] * 7,
-    "secretariat": [OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
-    "leader": [FORBIDDEN] * 7,
-    "outsider": [HIDDEN] * 7,
+    "software_officer": [F, F, F, F, F, OK, OK, OK, F],
+    "ai_officer": [F] * 9,
+    "automotive_officer": [H] * 9,
+    # A raised issue never assigned to hrss is invisible to li (assign, withdraw, merge).
+    "hrss_staff": [H, F, OK, OK, OK, F, F, H, H],
+    "housing_staff": [H] * 9,
+    "secretariat": [OK, OK, F, F, F, F, F, OK, OK],
+    "leader": [F] * 9,
+    "outsider": [H] * 9,
 }
-NAMES = ["assign", "reassign", "return", "resolve", "verify", "reopen", "withdraw"]
+NAMES = [
+    "assign",
+    "reassign",
+    "accept",
+    "return",
+    "resolve",
+    "verify",
+    "reopen",
+    "withdraw",
+    "merge",
+]
 CASES = [
     pytest.param(persona, name, statuses[i], id=f"{persona}-{name}")
     for persona, statuses in EXPECTED.items()
@@ -95,6 +106,7 @@ def test_a_department_that_returned_or_lost_the_issue_may_no_longer_act(api, per
     )
     assert li.post(url(issue, "updates/"), {"text": "进展"}, format="json").status_code == FORBIDDEN
     ma = api.as_user(personas["housing_staff"])
+    perform_transition(fresh(issue), "accept", personas["housing_staff"])  # the new lead signs
     assert (
         ma.post(
             url(issue, "transitions/resolve/"), {"resolution": "已办"}, format="json"
@@ -110,8 +122,15 @@ def test_a_department_that_returned_or_lost_the_issue_may_no_longer_act(api, per
         ("secretariat", State.RESOLVED, "reassign"),
         ("secretariat", State.VERIFIED, "withdraw"),
         ("hrss_staff", State.RESOLVED, "resolve"),
+        ("hrss_staff", State.ASSIGNED, "resolve"),  # 签收 comes first
+        ("hrss_staff", State.ACCEPTED, "accept"),
+        ("hrss_staff", State.RESOLVED, "return"),
+        ("secretariat", State.RESOLVED, "merge"),
+        ("secretariat", State.MERGED, "merge"),
+        ("secretariat", State.MERGED, "assign"),
         ("hrss_staff", State.VERIFIED, "return"),
         ("software_officer", State.ASSIGNED, "verify"),
+        ("software_officer", State.ACCEPTED, "reopen"),
         ("software_officer", State.VERIFIED, "reopen"),
         ("software_officer", State.WITHDRAWN, "withdraw"),
     ],

@@ -31,40 +31,49 @@ PERSONAS = [
 ]
 SOURCES = {
     "assign": {State.RAISED},
-    "reassign": {State.ASSIGNED},
-    "return": {State.ASSIGNED},
-    "resolve": {State.ASSIGNED},
+    "reassign": {State.ASSIGNED, State.ACCEPTED},
+    "accept": {State.ASSIGNED},
+    "return": {State.ASSIGNED, State.ACCEPTED},
+    "resolve": {State.ACCEPTED},
     "verify": {State.RESOLVED},
     "reopen": {State.RESOLVED},
     "withdraw": {State.RAISED},
+    "merge": {State.RAISED, State.ASSIGNED, State.ACCEPTED},
 }
 TARGET = {
     "assign": State.ASSIGNED,
     "reassign": State.ASSIGNED,
+    "accept": State.ACCEPTED,
     "return": State.RAISED,
     "resolve": State.RESOLVED,
     "verify": State.VERIFIED,
     "reopen": State.ASSIGNED,
     "withdraw": State.WITHDRAWN,
+    "merge": State.MERGED,
 }
+ENDINGS = {"withdraw", "merge"}  # they end the story: drawn only from the uniform half
 DEPARTMENTS = {"hrss_staff": "hrss", "housing_staff": "housing"}
 RIGHT_PEOPLE = {
     "assign": ["secretariat"],
     "reassign": ["secretariat"],
+    "accept": list(DEPARTMENTS),
     "return": list(DEPARTMENTS),
     "resolve": list(DEPARTMENTS),
     "verify": ["software_officer"],
     "reopen": ["software_officer"],
     "withdraw": ["software_officer", "secretariat"],
+    "merge": ["secretariat"],
 }
 
 
 def allowed(persona: str, name: str, department: str | None) -> bool:
     """The "who" column of DESIGN "The bottleneck state machine", for a 软件 issue whose department is `department`."""
-    if name in {"assign", "reassign"}:
+    if name in {"assign", "reassign", "merge"}:
         return persona == "secretariat"
-    if name in {"return", "resolve"}:
+    if name == "return":
         return persona in DEPARTMENTS and department in (None, DEPARTMENTS[persona])
+    if name in {"accept", "resolve"}:  # the lead department now, never one it left
+        return persona in DEPARTMENTS and department == DEPARTMENTS[persona]
     if name in {"verify", "reopen"}:
         return persona == "software_officer"
     return persona in {"software_officer", "secretariat"}  # withdraw
@@ -93,20 +102,35 @@ def inputs(draw, name: str):
             body["due_date"] = today() + timedelta(days=draw(st.integers(0, 60)))
         return True, body
     if name == "verify":
+        level = draw(st.sampled_from(["satisfied", "basically_satisfied", "dissatisfied"]))
+        if valid:
+            return True, {"satisfaction": level, "note": text}
+        # A level that does not exist, or 不满意 without saying why.
+        return False, draw(
+            st.sampled_from([{"satisfaction": "meh"}, {"satisfaction": "dissatisfied"}])
+        )
+    if name == "accept":
+        return True, {"note": draw(st.sampled_from(["", text]))}
+    if name == "merge":
+        # The original is filed before the story starts (ORIGINAL); itself or nothing is refused.
         return valid, {
-            "satisfaction": draw(st.sampled_from(["satisfied", "basically_satisfied"]))
-            if valid
-            else "meh"
+            "duplicate_of": ORIGINAL if valid else draw(st.sampled_from([SELF, "999999"])),
+            "reason": text,
         }
-    field = "resolution" if name == "resolve" else "reason"
-    return valid, {field: text if valid else "  "}
+    if name == "resolve":
+        outcome = draw(st.sampled_from(["solved", "explained"]))
+        return valid, {"outcome": outcome, "resolution": text if valid else "  "}
+    return valid, {"reason": text if valid else "  "}
+
+
+ORIGINAL, SELF = "original", "self"  # placeholders for the ids, filled in by the test
 
 
 @st.composite
 def steps(draw, state: str):
     # Half the time a transition the state allows, so that issues travel far through the machine.
     # (Withdraw, which ends the story, only from the uniform half.)
-    possible = [n for n, sources in SOURCES.items() if state in sources and n != "withdraw"]
+    possible = [n for n, sources in SOURCES.items() if state in sources and n not in ENDINGS]
     possible = possible or list(SOURCES)
     name = draw(st.one_of(st.sampled_from(list(SOURCES)), st.sampled_from(possible)))
     valid, body = draw(inputs(name))
@@ -116,12 +140,19 @@ def steps(draw, state: str):
 
 
 def check_invariants(issue: Issue) -> None:
+    if issue.state in {State.ASSIGNED, State.ACCEPTED}:
+        assert issue.department_id and issue.due_date and issue.due_date >= issue.assigned_at.date()
     if issue.state == State.ASSIGNED:
-        assert issue.department_id and issue.due_date
-    if issue.state in {State.RAISED, State.WITHDRAWN}:
+        assert issue.accepted_at is None, "the lead has not signed (again) yet"
+    if issue.state == State.ACCEPTED:
+        assert issue.accepted_at
+    if issue.state in {State.RAISED, State.WITHDRAWN, State.MERGED}:
         assert issue.department_id is None and issue.due_date is None
+        assert not issue.involvements.filter(active=True).exists()
+    if issue.state == State.MERGED:
+        assert issue.duplicate_of_id and issue.duplicate_of_id != issue.pk
     if issue.state in {State.RESOLVED, State.VERIFIED}:
-        assert issue.resolution and issue.department_id
+        assert issue.resolution and issue.department_id and issue.outcome
     if issue.state == State.VERIFIED:
         assert issue.satisfaction and issue.verified_at
     if issue.department_id:
@@ -139,7 +170,9 @@ def check_invariants(issue: Issue) -> None:
 @given(data=st.data())
 def test_random_transitions_keep_every_invariant(personas, data):
     departments = {d.code: d for d in Department.objects.filter(code__in=["hrss", "housing"])}
+    original = file_issue(personas["software_officer"], title="原件")
     issue = file_issue(personas["software_officer"])
+    ids = {ORIGINAL: str(original.pk), SELF: str(issue.pk)}
     state, department, accepted = State.RAISED, None, 0
     # The copy a slow person read one step ago, with what it said then.
     old_copy, old_state, old_department, changed_since = (
@@ -158,6 +191,8 @@ def test_random_transitions_keep_every_invariant(personas, data):
         persona, name, valid, body = data.draw(steps(seen_state))
         user = personas[persona]
         kwargs = {k: departments[v] if k == "department" else v for k, v in body.items()}
+        if "duplicate_of" in kwargs:
+            kwargs["duplicate_of"] = ids.get(kwargs["duplicate_of"], kwargs["duplicate_of"])
         if name == "reassign" and valid:
             # A reassign that repeats the current department and due date changes nothing: refused.
             due = Issue.objects.values_list("due_date", flat=True).get(pk=issue.pk)

@@ -32,11 +32,13 @@ def test_the_schema_of_the_issues_endpoints_builds_cleanly():
     assert set(names["schema"]["enum"]) == {
         "assign",
         "reassign",
+        "accept",
         "return",
         "resolve",
         "verify",
         "reopen",
         "withdraw",
+        "merge",
     }
 
 

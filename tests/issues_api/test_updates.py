@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
         ("secretariat", 201),
         ("software_officer", 403),
         ("ai_officer", 403),
-        ("leader", 403),
+        ("leader", 201),  # a leader's note is an instruction (批示)
         ("automotive_officer", 404),
         ("housing_staff", 404),
         ("outsider", 404),

@@ -51,5 +51,8 @@ def assigned(raised, secretariat):
 @pytest.fixture
 def resolved(assigned, hrss_staff):
     return perform_transition(
-        assigned, "resolve", hrss_staff, resolution="已组织专场招聘会，补贴已发放。"
+        perform_transition(assigned, "accept", hrss_staff),
+        "resolve",
+        hrss_staff,
+        resolution="已组织专场招聘会，补贴已发放。",
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from issues.models import Issue, today
 from issues.services import perform_transition, post_update
+from organisation.calendar import working_days_between
 
 from .conftest import assign, file_issue
 
@@ -38,7 +39,7 @@ def test_the_officer_reads_her_issue(client, raised, software_officer):
     [
         ("software_officer", {"withdraw"}),
         ("ai_officer", set()),  # same union: sees it, may not act on another chain's issue
-        ("secretariat", {"assign", "withdraw"}),
+        ("secretariat", {"assign", "withdraw", "merge"}),
         ("leader", set()),
     ],
 )
@@ -51,8 +52,8 @@ def test_buttons_on_a_raised_issue(client, raised, persona, expected, request):
     "persona, expected",
     [
         ("software_officer", set()),
-        ("hrss_staff", {"resolve", "return"}),
-        ("secretariat", {"reassign"}),
+        ("hrss_staff", {"accept", "return"}),  # 签收 before anything else
+        ("secretariat", {"reassign", "merge"}),
         ("leader", set()),
     ],
 )
@@ -100,17 +101,19 @@ def test_the_timeline_reads_every_step_in_chinese(
     for text in [
         "提出",
         "交办",
-        "办结",
-        "核实",
+        "签收",
+        "报结",
+        "评价",
         "王芳",
         "李强",
         "张敏",
         "请市人社局牵头办理",
         "已组织专场招聘会",
         "企业表示满意",
-        "待交办 → 办理中",
-        "办理中 → 待核实",
-        "待核实 → 已办结",
+        "待交办 → 待签收",
+        "待签收 → 办理中",
+        "办理中 → 待评价",
+        "待评价 → 已办结",
         "承办：市人力资源和社会保障局",
     ]:
         assert text in timeline, text
@@ -126,7 +129,8 @@ def test_dates_read_in_chinese(client, assigned, secretariat):
 def test_an_overdue_issue_shows_the_red_light(client, assigned, secretariat):
     Issue.objects.filter(pk=assigned.pk).update(due_date=today() - timedelta(days=2))
     _response, html = _page(client, secretariat, assigned)
-    assert "已超期 2 天" in html
+    days = working_days_between(today() - timedelta(days=2), today())
+    assert f"已超期 {days} 个工作日" in html
     assert "light-red" in html
 
 
@@ -138,7 +142,9 @@ def test_progress_notes_show_with_their_author(client, assigned, hrss_staff, sof
 
 
 @pytest.mark.parametrize(
-    "persona, shown", [("hrss_staff", True), ("secretariat", True), ("leader", False)]
+    # A leader's note is an instruction (批示).
+    "persona, shown",
+    [("hrss_staff", True), ("secretariat", True), ("leader", True)],
 )
 def test_the_note_form_is_offered_to_the_department_and_the_secretariat(
     client, assigned, persona, shown, request

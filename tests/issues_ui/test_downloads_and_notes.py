@@ -103,7 +103,9 @@ def test_a_note_with_a_bad_file_is_refused_and_kept(client, assigned, hrss_staff
 
 
 @pytest.mark.parametrize(
-    "persona, status", [("software_officer", 403), ("leader", 403), ("housing_staff", 404)]
+    # (A leader may: an instruction, 批示.)
+    "persona, status",
+    [("software_officer", 403), ("housing_staff", 404)],
 )
 def test_others_may_not_post_notes(client, assigned, persona, status, request):
     client.force_login(request.getfixturevalue(persona))

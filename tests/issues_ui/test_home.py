@@ -27,7 +27,12 @@ def _section(html, testid) -> str:
 
 def test_the_officer_sees_what_waits_for_her(client, software_officer, secretariat, hrss_staff):
     to_verify = assign(file_issue(software_officer, title="待核实的问题"), secretariat)
-    perform_transition(to_verify, "resolve", hrss_staff, resolution="已解决")
+    perform_transition(
+        perform_transition(to_verify, "accept", hrss_staff),
+        "resolve",
+        hrss_staff,
+        resolution="已解决",
+    )
     returned = assign(file_issue(software_officer, title="被退回的问题"), secretariat)
     perform_transition(returned, "return", hrss_staff, reason="非本部门职责")
     late = assign(file_issue(software_officer, title="超期的问题"), secretariat)
@@ -45,7 +50,9 @@ def test_the_officer_does_not_see_another_chains_work(
     client, software_officer, ai_officer, secretariat, hrss_staff
 ):
     other = assign(file_issue(ai_officer, chain="ai", title="人工智能的问题"), secretariat)
-    perform_transition(other, "resolve", hrss_staff, resolution="已解决")
+    perform_transition(
+        perform_transition(other, "accept", hrss_staff), "resolve", hrss_staff, resolution="已解决"
+    )
     assert "人工智能的问题" not in _section(_home(client, software_officer), "to-verify")
 
 

@@ -74,6 +74,7 @@ def test_a_past_due_date_is_refused_next_to_the_field_and_input_kept(client, rai
 def test_the_department_resolves_then_the_officer_verifies(
     client, assigned, hrss_staff, software_officer
 ):
+    assert _post(client, hrss_staff, assigned, "accept", {}).status_code == 302  # 签收 first
     response = _post(
         client,
         hrss_staff,
@@ -92,7 +93,7 @@ def test_the_department_resolves_then_the_officer_verifies(
     )
     assigned.refresh_from_db()
     assert assigned.state == "verified" and assigned.satisfaction == "basically_satisfied"
-    assert "已核实" in response.content.decode()
+    assert "已评价" in response.content.decode()  # DESIGN's act: 评价
 
 
 def test_the_department_returns_with_a_reason(client, assigned, hrss_staff):
@@ -191,17 +192,18 @@ def test_a_stale_page_is_a_conflict_and_keeps_the_input(client, assigned, hrss_s
     perform_transition(
         assigned, "reassign", secretariat, due_date=today() + timedelta(days=40), reason="延期"
     )
+    # (Returning, which is still offered after the move; resolving waits for 签收 now.)
     response = _post(
         client,
         hrss_staff,
         assigned,
-        "resolve",
-        {"version": version, "resolve-resolution": "已办结，详见附件"},
+        "return",
+        {"version": version, "return-reason": "不属于本部门职责，详见附件"},
     )
     assert response.status_code == 409
     html = response.content.decode()
     assert "该问题刚刚被他人更改" in html
-    assert "已办结，详见附件" in html
+    assert "不属于本部门职责，详见附件" in html
     assigned.refresh_from_db()
     assert assigned.state == "assigned"
 

@@ -56,6 +56,7 @@ def make_issue(
         changes["due_date"] = due_date or raised_on + timedelta(days=30)
     if state in (State.RESOLVED, State.VERIFIED):
         changes["resolution"] = "已协调解决。"
+        changes["outcome"] = "solved"
         changes["resolved_at"] = at(raised_on + timedelta(days=10))
     if state == State.VERIFIED:
         changes["satisfaction"] = "satisfied"

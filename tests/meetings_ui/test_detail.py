@@ -230,7 +230,9 @@ def test_follow_up_lists_the_last_meetings_decisions_with_their_state(
     services.generate_agenda(later, secretariat)
     page = signed_in(secretariat).get(f"/meetings/{later.pk}/").content.decode()
     follow_up = page[page.index("一、上次会议议定事项落实情况") : page.index("二、新提出问题")]
-    assert "由市人社局牵头办理人才补贴审核" in follow_up and "办理中" in follow_up
+    assert (
+        "由市人社局牵头办理人才补贴审核" in follow_up and "待签收" in follow_up
+    )  # the assigned label
     assert f'href="/issues/{raised_issue.pk}/"' in follow_up
     assert "秘书处汇总各链用工需求" in follow_up and "已过完成时限" in follow_up
     assert earlier.title in follow_up

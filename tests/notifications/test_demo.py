@@ -22,7 +22,12 @@ def test_seed_is_idempotent_and_mutes_the_replayed_history():
         file_issue(officer, title="新提出的问题")
         assigned = assign(file_issue(officer, title="已交办的问题"), clerk)
         resolved = assign(file_issue(officer, title="已办结的问题"), clerk, department="housing")
-        perform_transition(resolved, "resolve", accounts.staff["housing"], resolution="已协调")
+        perform_transition(
+            perform_transition(resolved, "accept", accounts.staff["housing"]),
+            "resolve",
+            accounts.staff["housing"],
+            resolution="已协调",
+        )
         demo.seed(accounts, random.Random(1), StringIO())
     assert not n.is_muted()
     kinds = {
@@ -43,5 +48,10 @@ def test_seed_is_idempotent_and_mutes_the_replayed_history():
         demo.seed(accounts, random.Random(1), StringIO())
     assert Notification.objects.count() == count and assigned.pk
     # After seeding, transitions notify again.
-    perform_transition(assigned, "resolve", accounts.staff["hrss"], resolution="已办结")
+    perform_transition(
+        perform_transition(assigned, "accept", accounts.staff["hrss"]),
+        "resolve",
+        accounts.staff["hrss"],
+        resolution="已办结",
+    )
     assert Notification.objects.count() > count

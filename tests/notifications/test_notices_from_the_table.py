@@ -49,7 +49,12 @@ def test_the_text_fills_the_notices_placeholders(personas):
 def test_the_audience_of_the_table_is_who_is_told(personas):
     issue = assign(file_issue(personas["software_officer"]), personas["secretariat"])
     Notification.objects.all().delete()
-    perform_transition(issue, "resolve", personas["hrss_staff"], resolution="已协调解决")
+    perform_transition(
+        perform_transition(issue, "accept", personas["hrss_staff"]),
+        "resolve",
+        personas["hrss_staff"],
+        resolution="已协调解决",
+    )
     told = set(
         Notification.objects.filter(kind="resolve").values_list("recipient__username", flat=True)
     )

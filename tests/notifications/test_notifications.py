@@ -73,7 +73,10 @@ def test_return_tells_the_chain_officer_and_the_secretariat_not_the_department(p
 def test_resolve_tells_officer_and_secretariat(people):
     issue = assign(file_issue(people["software_officer"]), people["secretariat"])
     perform_transition(
-        issue, "resolve", people["hrss_staff"], resolution="已协调补贴审核，三日内到账"
+        perform_transition(issue, "accept", people["hrss_staff"]),
+        "resolve",
+        people["hrss_staff"],
+        resolution="已协调补贴审核，三日内到账",
     )
     assert told("resolve") == {"zhang", "wang", "zhao"}
     # ai_officer is in the same union but not the chain's officer.
@@ -82,7 +85,12 @@ def test_resolve_tells_officer_and_secretariat(people):
 
 def test_reopen_tells_the_department(people):
     issue = assign(file_issue(people["software_officer"]), people["secretariat"])
-    issue = perform_transition(issue, "resolve", people["hrss_staff"], resolution="已办结")
+    issue = perform_transition(
+        perform_transition(issue, "accept", people["hrss_staff"]),
+        "resolve",
+        people["hrss_staff"],
+        resolution="已办结",
+    )
     mail.outbox.clear()
     perform_transition(issue, "reopen", people["software_officer"], reason="企业反映补贴仍未到账")
     assert told("reopen") == {"li", "li2"}
@@ -91,7 +99,12 @@ def test_reopen_tells_the_department(people):
 
 def test_secretariat_who_raises_nothing_else_is_not_told_and_verify_tells_nobody(people):
     issue = assign(file_issue(people["software_officer"]), people["secretariat"])
-    issue = perform_transition(issue, "resolve", people["hrss_staff"], resolution="已办结")
+    issue = perform_transition(
+        perform_transition(issue, "accept", people["hrss_staff"]),
+        "resolve",
+        people["hrss_staff"],
+        resolution="已办结",
+    )
     before = Notification.objects.count()
     perform_transition(issue, "verify", people["software_officer"], satisfaction="satisfied")
     assert Notification.objects.count() == before
@@ -110,7 +123,12 @@ def test_no_email_for_people_without_an_address(people):
 def test_a_former_officer_is_not_told(people):
     issue = assign(file_issue(people["software_officer"]), people["secretariat"])
     successor = make_user("qian", User.Role.OFFICER, chain="software", name="钱多")
-    perform_transition(issue, "resolve", people["hrss_staff"], resolution="已办结")
+    perform_transition(
+        perform_transition(issue, "accept", people["hrss_staff"]),
+        "resolve",
+        people["hrss_staff"],
+        resolution="已办结",
+    )
     assert "qian" in told("resolve") and "zhang" not in told("resolve")
     assert successor.notifications.count() == 1
 

@@ -40,7 +40,12 @@ def issues(software_officer, secretariat, hrss_staff, housing_staff, leader):
         )  # due 6th
         later = assign(file_issue(software_officer, title="研发用房租金"), secretariat, days=30)
         done = assign(file_issue(software_officer, title="已办结的问题"), secretariat, days=2)
-        perform_transition(done, "resolve", hrss_staff, resolution="已办结")
+        perform_transition(
+            perform_transition(done, "accept", hrss_staff),
+            "resolve",
+            hrss_staff,
+            resolution="已办结",
+        )
     Notification.objects.all().delete()
     mail.outbox.clear()
     return {"soon": soon, "late": late, "later": later}

@@ -272,6 +272,7 @@ def make_year_of_issues(
             # resolved at late evening Beijing time: the date must be taken in Beijing, not UTC
             changes |= {
                 "resolution": "已解决",
+                "outcome": "solved",
                 "resolved_at": at(assigned_on + timedelta(days=rng.randint(1, 60)), 23),
             }
         if state == State.VERIFIED:

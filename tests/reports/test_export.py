@@ -42,12 +42,8 @@ def ledger(software_officer, ai_officer, automotive_officer, secretariat, hrss_s
     b = assign(
         file_issue(ai_officer, chain="ai", title="算法人才落户"), secretariat, department="housing"
     )
-    perform_transition(
-        b,
-        "resolve",
-        b.department.staff.create(username="m2", role="department"),
-        resolution="已办结",
-    )
+    m2 = b.department.staff.create(username="m2", role="department")
+    perform_transition(perform_transition(b, "accept", m2), "resolve", m2, resolution="已办结")
     file_issue(automotive_officer, chain="automotive", title="焊工培训")
     return a
 
@@ -68,14 +64,14 @@ def test_headers_frozen_row_widths_and_real_dates(client, ledger, secretariat):
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
     (row,) = [r for r in rows if r[0] == ledger.number]
     assert row[1] == "测试工程师招聘难" and row[2] == "市电子信息科技工会" and row[3] == "软件"
-    assert row[6] == "办理中" and row[7] == "市人力资源和社会保障局"
+    assert row[6] == "待签收" and row[7] == "市人力资源和社会保障局"
     assert isinstance(row[8], dt.datetime) and isinstance(row[9], dt.datetime)
     assert row[9].date() == ledger.due_date and row[10] is None and row[12] == "否"
     assert row[14] == "补贴已进入复核"
     cell = sheet.cell(row=2, column=9)
     assert cell.is_date and cell.number_format == "yyyy-mm-dd"
     resolved = [r for r in rows if r[1] == "算法人才落户"][0]
-    assert resolved[6] == "待核实" and isinstance(resolved[10], dt.datetime) and resolved[11] == 0
+    assert resolved[6] == "待评价" and isinstance(resolved[10], dt.datetime) and resolved[11] == 0
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ def test_decisions_ledger_of_a_year(client, software_officer, secretariat, leade
     first, second = rows[1], rows[2]
     assert first[0] == held.title and first[1].date() == dt.date(2024, 5, 10)
     assert (
-        first[4] == "市人力资源和社会保障局" and first[6] == issue.number and first[8] == "办理中"
+        first[4] == "市人力资源和社会保障局" and first[6] == issue.number and first[8] == "待签收"
     )
     assert second[8] == ("已过时限" if dt.date(2024, 6, 1) < today() else "未到时限")
     assert client.get("/meetings/decisions/2024.xlsx").status_code == 200
