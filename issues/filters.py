@@ -1,10 +1,10 @@
 """The issue list's filters, shared by the web list, the API and the Excel ledger."""
 
 import django_filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from issues.deadlines import escalated_q, overdue_q, today, unacknowledged_q
 from issues.models import Issue, State
