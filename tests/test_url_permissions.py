@@ -280,7 +280,8 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "api/v1/issues/": {
         "GET": "401 200 200 200 200 200 200 200 200",
-        "POST": "401 400 400 400 403 403 403 403 403",
+        # officers and the secretariat (代录) file
+        "POST": "401 400 400 400 403 403 400 403 403",
     },
     "api/v1/issues/<int:pk>/": {
         "GET": "401 200 200 404 200 404 200 200 404",
@@ -300,7 +301,8 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "api/v1/issues/<int:pk>/updates/": {
         "GET": "401 200 200 404 200 404 200 200 404",
-        "POST": "401 403 403 404 400 404 400 403 404",
+        # a leader's note is an instruction (批示)
+        "POST": "401 403 403 404 400 404 400 400 404",
     },
     "api/v1/me/": {
         "GET": "401 200 200 200 200 200 200 200 200",
@@ -399,9 +401,10 @@ TABLE: dict[str, dict[str, str]] = {
         "POST": "302 405 405 405 405 405 405 405 405",
     },
     "issues/new/": {
-        "GET": "302 200 200 200 403 403 403 403 403",
+        # officers and the secretariat (代录)
+        "GET": "302 200 200 200 403 403 200 403 403",
         # gap: the form comes back with 200, not 400
-        "POST": "302 200 200 200 403 403 403 403 403",
+        "POST": "302 200 200 200 403 403 200 403 403",
     },
     "meetings.ics": {
         "GET": "401 200 200 200 200 200 200 200 403",

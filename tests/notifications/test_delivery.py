@@ -18,7 +18,7 @@ from notifications import tasks
 from notifications.models import Delivery
 from organisation.models import User
 from organisation.roles import assign_role
-from tests.issue_helpers import assign, file_issue
+from tests.issue_helpers import accept, assign, file_issue
 
 from .conftest import connections, run_worker
 
@@ -92,8 +92,8 @@ def test_mail_has_text_and_html_parts_with_absolute_links(
 def test_a_hung_mail_server_leaves_the_request_fast_and_the_delivery_retried(
     client, task_queue, hung_mail_server, software_officer, secretariat, hrss_staff
 ):
-    issue = assign(file_issue(software_officer), secretariat)
-    run_worker()  # the raise and assign mails: they time out against the hung server
+    issue = accept(assign(file_issue(software_officer), secretariat), hrss_staff)
+    run_worker()  # the raise, assign and accept mails: they time out against the hung server
     connections(hung_mail_server)
     Delivery.objects.all().delete()
 

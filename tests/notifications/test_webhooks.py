@@ -44,7 +44,7 @@ def test_an_assignment_reaches_each_robot_in_its_format(
     (wecom,) = receiver.bodies("/wecom")
     assert wecom["msgtype"] == "markdown" and set(wecom["markdown"]) == {"content"}
     content = wecom["markdown"]["content"]
-    for fact in (issue.number, issue.title, "办理中", "市人社局", "办理时限", link):
+    for fact in (issue.number, issue.title, "待签收", "市人社局", "办理时限", link):
         assert fact in content, fact
 
     raised, assigned = receiver.bodies("/dingtalk")
@@ -60,7 +60,7 @@ def test_an_assignment_reaches_each_robot_in_its_format(
         "number": issue.number,
         "title": issue.title,
         "state": "assigned",
-        "state_label": "办理中",
+        "state_label": "待签收",  # assigned: waiting for 签收
         "department": "市人社局",
         "due_date": issue.due_date.isoformat(),
         "url": link,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from issues.models import Issue, State
+from organisation.calendar import is_working_day
 from reports.annual import OPEN_PROBLEMS_SHOWN
 from tests.printing.helpers import flat_text, make_year_of_issues
 
@@ -81,6 +82,7 @@ def test_reports_in_the_menu_for_those_who_may_read_them(db, client, personas, p
 @pytest.mark.parametrize("count", [10, 150])
 def test_annual_pdf_query_count_is_flat(db, client, leader, django_assert_max_num_queries, count):
     make_year_of_issues(YEAR, count, seed=count)
+    is_working_day(timezone.localdate())  # the working-day calendar: read once per process
     client.force_login(leader)
     # session, user, then the figures: cohort, resolutions by month, open issues, unions,
     # chains with their union, departments, measures; and the security audit row of the

@@ -10,6 +10,7 @@ from django.utils import timezone
 from issues.models import Issue, State
 from issues.services import perform_transition
 from issues.stats import annual_figures, period_figures
+from organisation.calendar import is_working_day
 from tests.issue_helpers import assign, file_issue
 from tests.printing.helpers import at, make_year_of_issues
 
@@ -128,7 +129,12 @@ def test_on_time_uses_the_beijing_date(software_officer, secretariat, hrss_staff
     with time_machine.travel(at(due - timedelta(days=10), 9), tick=False):
         issue = assign(file_issue(software_officer), secretariat, days=10)  # due on the 30th
     with time_machine.travel(at(due, 23) + timedelta(minutes=30), tick=False):
-        perform_transition(issue, "resolve", hrss_staff, resolution="已解决")
+        perform_transition(
+            perform_transition(issue, "accept", hrss_staff),
+            "resolve",
+            hrss_staff,
+            resolution="已解决",
+        )
     assert Issue.objects.get().due_date == due
     totals = annual_figures(YEAR, on=ON)["totals"]
     assert totals["resolved_on_time"] == 1
@@ -159,6 +165,7 @@ def test_figures_are_json(year_issues):
 @pytest.mark.parametrize("count", [10, 200])
 def test_query_count_flat_in_data_size(db, django_assert_max_num_queries, count):
     make_year_of_issues(YEAR, count, seed=count)
+    is_working_day(ON)  # the working-day calendar is read once per process, not per request
     # cohort, resolutions by month, open issues, unions, chains (+union), departments, measures
     with django_assert_max_num_queries(7):
         annual_figures(YEAR, on=ON)

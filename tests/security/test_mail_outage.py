@@ -45,7 +45,7 @@ def down_server(smtp):
 @pytest.fixture
 def handled(personas):
     return bring_to(
-        State.ASSIGNED,
+        State.ACCEPTED,  # signed for: the department may resolve
         officer=personas["software_officer"],
         secretariat=personas["secretariat"],
         staff=personas["hrss_staff"],
