@@ -140,7 +140,11 @@ def escalation_reasons(
     if state not in OPEN_STATES:
         return frozenset()
     reasons = set()
-    if is_overdue(state, due_date, on) and (on - due_date).days > ESCALATION_OVERDUE_DAYS:
+    if (
+        due_date is not None
+        and is_overdue(state, due_date, on)
+        and (on - due_date).days > ESCALATION_OVERDUE_DAYS
+    ):
         reasons.add("overdue")
     if reopen_count >= ESCALATION_REOPENS:
         reasons.add("reopened")

@@ -42,13 +42,16 @@ class IssueSerializer(serializers.ModelSerializer):
     raised_by_name = serializers.CharField(source="raised_by.display_name", read_only=True)
     satisfaction = serializers.SerializerMethodField()
     outcome = serializers.SerializerMethodField()
-    source = serializers.SerializerMethodField()
+    # DESIGN names the field `source`; the stubs type DRF's own Field.source as a string.
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]
     co_departments = serializers.SerializerMethodField()
     is_overdue = serializers.BooleanField(read_only=True)
     days_overdue = serializers.IntegerField(read_only=True)
     is_unacknowledged = serializers.BooleanField(read_only=True)
     warning = serializers.SerializerMethodField()
-    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True)
+    duplicate_of: serializers.PrimaryKeyRelatedField[Issue] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     extension_count = serializers.SerializerMethodField()
     notice_count = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
@@ -163,7 +166,7 @@ class IssueCreateSerializer(serializers.Serializer):
     company = serializers.CharField(
         max_length=200, required=False, allow_blank=True, label=_("涉及企业")
     )
-    source = serializers.ChoiceField(
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # (see IssueSerializer)
         choices=Source.choices,
         required=False,
         allow_blank=True,

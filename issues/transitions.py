@@ -126,7 +126,7 @@ def _department(
     )
 
 
-def _co_departments(label: StrOrPromise) -> serializers.ManyRelatedField:
+def _co_departments(label: StrOrPromise) -> serializers.Field:
     return serializers.SlugRelatedField(
         slug_field="code",
         queryset=Department.objects.all(),

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from issues.models import Issue, State
+from issues.states import HANDLING_STATES
 from issues.services import TransitionConflict, perform_transition
 from liaison.access import Conflict, require
 from liaison.history import save_transition, save_with_history
@@ -671,7 +672,7 @@ def approve_minutes(meeting: Meeting, user, *, version: str | None = None) -> Me
 
 
 def _apply_decision(meeting: Meeting, decision: Decision, user, now) -> None:
-    """raised → assign, assigned → reassign, anything else is recorded only."""
+    """raised → assign, assigned or accepted → reassign, anything else is recorded only."""
     if decision.issue_id is None:
         return
     prefix = _("议定事项 %(n)s：") % {"n": decision.number}
@@ -689,7 +690,7 @@ def _apply_decision(meeting: Meeting, decision: Decision, user, now) -> None:
                 note=decision.text,
             )
             decision.applied_transition = "assign"
-        elif issue.state == State.ASSIGNED:
+        elif issue.state in HANDLING_STATES:
             changes: dict[str, Any] = {}
             if decision.department_id and decision.department_id != issue.department_id:
                 changes["department"] = decision.department

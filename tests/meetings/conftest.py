@@ -49,11 +49,14 @@ def make_issue(
     issue = Issue(**fields)
     issue.save()
     changes = {"state": state}
-    if state in (State.ASSIGNED, State.RESOLVED, State.VERIFIED) or returned:
+    with_department = (State.ASSIGNED, State.ACCEPTED, State.RESOLVED, State.VERIFIED)
+    if state in with_department or returned:
         changes["first_assigned_at"] = at(raised_on + timedelta(days=1))
-    if state in (State.ASSIGNED, State.RESOLVED, State.VERIFIED):
+    if state in with_department:
         changes["department"] = Department.objects.get(code=department)
         changes["due_date"] = due_date or raised_on + timedelta(days=30)
+    if state == State.ACCEPTED:
+        changes["accepted_at"] = at(raised_on + timedelta(days=2))
     if state in (State.RESOLVED, State.VERIFIED):
         changes["resolution"] = "已协调解决。"
         changes["outcome"] = "solved"

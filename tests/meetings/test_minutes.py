@@ -93,6 +93,32 @@ def test_approval_applies_each_decision_by_the_issue_state(secretariat, held):
     assert row.transition == "reassign" and held.title in row.history_change_reason
 
 
+def test_a_decision_on_an_accepted_issue_reassigns_it(secretariat, held):
+    """办理中 (signed for) is handled like 待签收: the new lead department must sign again."""
+    accepted = make_issue("已签收的问题", state=State.ACCEPTED, due_date=in_days(5))
+    save_minutes(
+        held,
+        secretariat,
+        summary="会议研究了一个问题。",
+        decisions=[
+            {
+                "text": "改由市住房保障局办理",
+                "department": "housing",
+                "due_date": in_days(15),
+                "issue": accepted.pk,
+            }
+        ],
+    )
+    approve_minutes(held, secretariat)
+    accepted.refresh_from_db()
+    assert (accepted.state, accepted.department.code, accepted.due_date) == (
+        State.ASSIGNED,
+        "housing",
+        in_days(15),
+    )
+    assert Decision.objects.get().applied_transition == "reassign"
+
+
 def test_one_bad_decision_applies_nothing_and_names_the_decision(secretariat, held):
     first = make_issue("第一个问题")
     second = make_issue("第二个问题")
