@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from issues.models import Issue, State
-from issues.states import HANDLING_STATES
 from issues.services import TransitionConflict, perform_transition
+from issues.states import HANDLING_STATES
 from liaison.access import Conflict, require
 from liaison.history import save_transition, save_with_history
 from liaison.storage import atomic_with_files
