@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import mimetypes
 import os
+from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
@@ -123,13 +125,26 @@ def validate_upload(uploaded_file) -> None:
         )
 
 
+class StoredFile(Protocol):
+    """What a download needs of a stored upload (an issue's attachment, a decision's file)."""
+
+    file: FieldFile
+    original_name: str
+    content_type: str
+
+
+def upload_name_and_type(uploaded_file) -> tuple[str, str]:
+    """The name to show (never a path) and the type to store of an upload, rewound for saving."""
+    name = os.path.basename(uploaded_file.name or "")[:200]
+    uploaded_file.seek(0)
+    return name, mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
 def store_attachment(issue, uploaded_file, user, update=None, *, reply=False) -> Attachment:
     """Validate and save `uploaded_file` as an attachment of `issue` (and of `update`);
     `reply`: a reply letter (回复函) sent with a resolution."""
     validate_upload(uploaded_file)
-    name = os.path.basename(uploaded_file.name or "")[:200]
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    uploaded_file.seek(0)
+    name, content_type = upload_name_and_type(uploaded_file)
     attachment = Attachment(
         issue=issue,
         update=update,
@@ -144,7 +159,7 @@ def store_attachment(issue, uploaded_file, user, update=None, *, reply=False) ->
     return attachment
 
 
-def attachment_response(attachment: Attachment) -> FileResponse:
+def attachment_response(attachment: StoredFile) -> FileResponse:
     """The file as a download: `Content-Disposition: attachment`, its stored type (never an
     active one such as HTML or SVG), `nosniff`, and a sandbox should a browser open it anyway."""
     try:

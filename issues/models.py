@@ -639,10 +639,14 @@ class IssueUpdate(models.Model):
         return f"{self.issue.number} · {self.created_at:%Y-%m-%d}"
 
 
-def attachment_path(instance: Attachment, filename: str) -> str:
-    # The stored name is random: user file names never become paths on disk.
+def random_upload_name(folder: str, filename: str) -> str:
+    """Where an upload is stored: a random name, so user file names never become paths."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"attachments/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+    return f"{folder}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return random_upload_name("attachments", filename)
 
 
 class Attachment(models.Model):

@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from issues.attachments import attachment_response
 from liaison.access import permission_required
 from liaison.text import require_clean
 from meetings import decisions
@@ -115,16 +115,4 @@ def _refuse(request, message: str, status: int, pk: int, text: str):
 def decision_file(request, pk, file_pk):
     decision = decisions.decision_for(request.user, pk)
     record = get_object_or_404(DecisionFile, pk=file_pk, decision=decision)
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    # Always a download, never rendered inline: an uploaded file cannot run in our origin.
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=record.original_name,
-        content_type=record.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(record)  # a download, never active content (issues/attachments)

@@ -9,9 +9,6 @@ which transition, from where, why) → `decision_changed` after commit.
 
 from __future__ import annotations
 
-import mimetypes
-import os
-
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from issues.attachments import validate_upload
+from issues.attachments import upload_name_and_type, validate_upload
 from liaison.access import Conflict
 from liaison.history import save_transition
+from liaison.storage import atomic_with_files
 from meetings.models import (
     FOLLOWING_ISSUE,
     Decision,
@@ -119,9 +117,9 @@ def perform_decision_transition(
             validate_upload(upload)
         except ValidationError as exc:
             raise ValidationError({"files": exc.messages}) from exc
-    stored: list[DecisionFile] = []
     try:
-        with transaction.atomic():
+        # A file saved here is removed again if the transaction rolls back (liaison/storage.py).
+        with atomic_with_files():
             locked = (
                 Decision.objects.select_related("minutes", "issue")
                 .select_for_update(of=("self",))
@@ -134,18 +132,15 @@ def perform_decision_transition(
             method = getattr(locked, spec.method)
             method(text=text, user=user) if name == "report" else method(user=user)
             save_transition(locked, user, name, from_state, text)
-            stored = [_store(locked, upload, user) for upload in files]
+            for upload in files:
+                _store(locked, upload, user)
             transaction.on_commit(
                 lambda: decision_changed.send(
                     sender=Decision, decision=locked, user=user, transition=name, reason=text
                 )
             )
     except ConcurrentTransition as exc:
-        _discard(stored)
         raise DecisionConflict(_("该议定事项刚刚被他人更改，请刷新页面后再试。")) from exc
-    except Exception:
-        _discard(stored)  # rolled back: no file without its row
-        raise
     return decision_for(user, locked.pk) if rules.has_perm("meetings.read", user) else locked
 
 
@@ -168,24 +163,17 @@ def _require_state_allows(decision: Decision, spec: DecisionTransitionSpec) -> N
 
 
 def _store(decision: Decision, upload, user) -> DecisionFile:
-    name = os.path.basename(upload.name or "")[:200]
-    upload.seek(0)
+    name, content_type = upload_name_and_type(upload)
     record = DecisionFile(
         decision=decision,
         original_name=name,
         size=upload.size,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        content_type=content_type,
         uploaded_by=user,
     )
     record.file.save(name, upload, save=False)
     record.save()
     return record
-
-
-def _discard(stored: list[DecisionFile]) -> None:
-    for record in stored:
-        if record.file.name:
-            record.file.storage.delete(record.file.name)
 
 
 def history_of(decision: Decision) -> list:

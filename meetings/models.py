@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from issues.models import Issue
+from issues.models import Issue, random_upload_name
 from liaison.history import TransitionFields, save_transition
 from organisation.models import Department
 
@@ -685,7 +685,7 @@ class Decision(ConcurrentTransitionMixin, models.Model):
 
 
 def decision_file_path(instance, filename: str) -> str:
-    return f"decisions/{instance.decision_id}/{filename}"
+    return random_upload_name("decisions", filename)
 
 
 class DecisionFile(models.Model):

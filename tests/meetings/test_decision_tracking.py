@@ -238,6 +238,18 @@ def test_the_page_reports_closes_and_serves_the_files(hrss_staff, secretariat, c
     assert again.status_code == 409 and "已销号" in again.content.decode()
 
 
+def test_a_report_file_is_stored_like_any_attachment(hrss_staff, api):
+    """A random name on disk: the sender's file name never becomes a path."""
+    d = decision()
+    r = api.as_user(hrss_staff).post(
+        f"{API}{d.pk}/report/", {"text": "已办结", "files": [pdf_file("../../etc/办结报告.pdf")]}
+    )
+    assert r.status_code == 200, r.data
+    record = Decision.objects.get(pk=d.pk).files.get()
+    assert record.original_name == "办结报告.pdf"
+    assert record.file.name.startswith("decisions/") and "办结报告" not in record.file.name
+
+
 def test_the_page_refuses_a_department_that_does_not_lead(housing_staff, outsider, client):
     d = decision()
     client.force_login(housing_staff)
