@@ -49,6 +49,8 @@ __all__ = [
     "IssueDepartment",
     "IssueQuerySet",
     "IssueUpdate",
+    "ExtensionRequest",
+    "SupervisionNotice",
     "Satisfaction",
     "State",
     "attachment_path",
@@ -627,6 +629,16 @@ class IssueUpdate(models.Model):
         verbose_name=_("部门"),
     )
     text = models.TextField(_("进展"))
+    # The supervision notice this note answers (DESIGN: a notice is answered when the lead
+    # department posts a progress note that names it).
+    notice = models.ForeignKey(
+        "SupervisionNotice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("答复的督办通知"),
+    )
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -683,3 +695,138 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ExtensionRequest(models.Model):
+    """A lead department's request for a later due date (延期申请) on an accepted issue.
+
+    One pending request per issue at a time (a partial unique constraint); the secretariat
+    approves (the issue's due date moves, history row `extend`) or rejects it (history row
+    `extension_rejected`); a pending request lapses when the issue leaves `accepted`.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已同意")
+        REJECTED = "rejected", _("未同意")
+        LAPSED = "lapsed", _("已失效")
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("问题")
+    )
+    due_date = models.DateField(_("申请延至"))
+    # The due date when the request was made, so the history reads "from … to …".
+    previous_due_date = models.DateField(_("原办理时限"))
+    reason = models.TextField(_("延期理由"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="extension_requests",
+        verbose_name=_("申请人"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="extension_requests",
+        verbose_name=_("申请部门"),
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extension_decisions",
+        verbose_name=_("审批人"),
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    note = models.TextField(_("审批意见"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue"],
+                condition=Q(state="pending"),
+                name="one_pending_extension_per_issue",
+            ),
+            models.CheckConstraint(
+                name="decided_extension_has_decider",
+                condition=Q(state__in=["pending", "lapsed"])
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.issue.number} → {self.due_date:%Y-%m-%d}"
+
+
+class SupervisionNotice(models.Model):
+    """A 催办单 or 督办单 for one issue and its lead department, numbered per year and kind
+    (催办〔2026〕12号). Issued by the secretariat by hand, or by `send_reminders`
+    (`automatic`, with the overdue spell it belongs to, so one spell never gets two
+    automatic notices of the same kind)."""
+
+    class Kind(models.TextChoices):
+        URGE = "urge", _("催办")
+        SUPERVISE = "supervise", _("督办")
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.PROTECT, related_name="notices", verbose_name=_("问题")
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"), editable=False)
+    sequence = models.PositiveIntegerField(_("序号"), editable=False)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("承办部门"),
+    )
+    text = models.TextField(_("通知内容"))
+    issued_at = models.DateTimeField(_("发出时间"), default=timezone.now)
+    reply_by = models.DateField(_("答复期限"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_notices",
+        verbose_name=_("签发人"),
+    )
+    automatic = models.BooleanField(_("自动发出"), default=False)
+    # The due date that was missed (the overdue spell) for automatic notices.
+    overdue_since = models.DateField(_("超期起算"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+        verbose_name = _("督办通知")
+        verbose_name_plural = _("督办通知")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "sequence"], name="notice_number_per_year_and_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["issue", "kind", "overdue_since"],
+                condition=Q(automatic=True),
+                name="one_automatic_notice_per_overdue_spell",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["department", "issued_at"]),
+            models.Index(fields=["kind", "reply_by"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"{self.get_kind_display()}〔{self.year}〕{self.sequence}号"
