@@ -39,6 +39,7 @@ from issues.services import (
     post_update,
     raise_issue,
 )
+from issues.similar import similar_issues
 from issues.transitions import TRANSITIONS
 from liaison.storage import atomic_with_files
 
@@ -155,6 +156,23 @@ class IssueTransition(APIView):
         perform_transition(issue, name, request.user, **data.validated_data)
         fresh = issue_for(request.user, pk)
         return Response(s.IssueSerializer(fresh, context={"request": request}).data)
+
+
+class SimilarIssues(APIView):
+    """While filing: open issues whose title looks like the one typed (可能重复)."""
+
+    @extend_schema(
+        summary="Up to 5 open issues visible to you whose title looks like `title`, best first",
+        description="Never withdrawn, merged or verified ones; a title under 2 characters "
+        "answers []. `chain` (a chain code) narrows to that chain.",
+        parameters=[s.SimilarQuerySerializer],
+        responses={200: s.SimilarIssueSerializer(many=True)},
+    )
+    def get(self, request):
+        query = s.SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        matches = similar_issues(request.user, **query.validated_data)
+        return Response(s.SimilarIssueSerializer(matches, many=True).data)
 
 
 @extend_schema(summary="The issue's history, oldest first")

@@ -6,6 +6,7 @@ from issues import api
 
 urlpatterns = [
     path("issues/", api.IssueList.as_view(), name="issue-list"),
+    path("issues/similar/", api.SimilarIssues.as_view(), name="issue-similar"),
     path("issues/<int:pk>/", api.IssueDetail.as_view(), name="issue-detail"),
     path(
         "issues/<int:pk>/transitions/<str:name>/",

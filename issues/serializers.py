@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from issues.models import Attachment, Issue, IssueUpdate, Outcome, Satisfaction, Source
+from issues.models import Attachment, Issue, IssueUpdate, Outcome, Satisfaction, Source, State
 from issues.services import available_transitions
 from issues.transitions import TRANSITIONS
 from organisation.models import IndustryChain, IssueCategory, Measure
+
+STATE_LABELS = dict(State.choices)
 
 
 class IssueSerializer(serializers.ModelSerializer):
@@ -282,3 +284,36 @@ class UpdateSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "author", "author_name", "kind", "department", "created_at"]
         read_only_fields += ["attachments"]
+
+
+# --- similar issues while filing (可能重复) -------------------------------------------------
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    """The query string of GET /api/v1/issues/similar/: the title typed so far, the chain."""
+
+    title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", trim_whitespace=True
+    )
+    chain = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=IndustryChain.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages={"does_not_exist": _("没有代码为“{value}”的产业链。")},
+    )
+
+
+class SimilarIssueSerializer(serializers.Serializer):
+    """One open issue that looks like the title (`issues.similar.Match`)."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.SerializerMethodField()  # for display, as on the issue
+    score = serializers.FloatField(help_text="0–1: the share of the titles' character bigrams")
+
+    def get_state_label(self, match) -> str:
+        return str(STATE_LABELS[match.state])

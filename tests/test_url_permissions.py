@@ -304,6 +304,11 @@ TABLE: dict[str, dict[str, str]] = {
         # a leader's note is an instruction (批示)
         "POST": "401 403 403 404 400 404 400 400 404",
     },
+    # Open issues like a title, among those the caller may see (none for the outsider).
+    "api/v1/issues/similar/": {
+        "GET": "401 200 200 200 200 200 200 200 200",
+        "POST": "401 405 405 405 405 405 405 405 405",
+    },
     "api/v1/me/": {
         "GET": "401 200 200 200 200 200 200 200 200",
         "POST": "401 405 405 405 405 405 405 405 405",
