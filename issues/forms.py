@@ -14,6 +14,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from issues.attachments import validate_upload
@@ -63,15 +64,37 @@ def _select():
     return forms.Select(attrs={"class": "form-select"})
 
 
+class ChainSelect(forms.Select):
+    """The chain `<select>`, each option carrying the chain's code (`data-code`): the similar
+    issues endpoint, asked while the title is typed, takes the chain by code."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        chain = getattr(value, "instance", None)
+        if chain is not None:
+            option["attrs"]["data-code"] = chain.code
+        return option
+
+
 class IssueForm(forms.Form):
     chain = forms.ModelChoiceField(
-        label=_("产业链"), queryset=IndustryChain.objects.none(), empty_label=None, widget=_select()
+        label=_("产业链"),
+        queryset=IndustryChain.objects.none(),
+        empty_label=None,
+        widget=ChainSelect(attrs={"class": "form-select"}),
     )
     title = forms.CharField(
         label=_("标题"),
         max_length=200,
         widget=forms.TextInput(
-            attrs={"class": "form-control", "placeholder": _("一句话说明难点堵点")}
+            attrs={
+                "class": "form-control",
+                "placeholder": _("一句话说明难点堵点"),
+                "autocomplete": "off",
+                # similar.js: as the title is typed, ask for open issues like it (可能重复).
+                "data-similar": reverse_lazy("api:issue-similar"),
+                "data-similar-list": "similar",
+            }
         ),
     )
     description = forms.CharField(label=_("问题描述"), widget=_text(6))

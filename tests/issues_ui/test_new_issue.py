@@ -33,7 +33,8 @@ def test_the_officer_sees_the_form_with_her_chain_preselected(client, software_o
     html = response.content.decode()
     assert "提出问题" in html
     chain = IndustryChain.objects.get(code="software")
-    assert f'<option value="{chain.pk}" selected>软件</option>' in html
+    # The option carries the chain's code for the similar-issues lookup (similar.js).
+    assert f'<option value="{chain.pk}" selected data-code="software">软件</option>' in html
     # Only her own chain is offered.
     assert "人工智能" not in html
 
@@ -117,3 +118,13 @@ def test_a_former_officer_may_not_file(client, software_officer):
 def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_form_has_the_similar_issues_hint_and_its_script(client, secretariat):
+    """代录 too: the secretariat's form carries the same hint, for whichever chain is chosen."""
+    client.force_login(secretariat)
+    html = client.get(URL).content.decode()
+    assert 'data-similar="/api/v1/issues/similar/"' in html
+    assert 'id="similar"' in html and "可能重复" in html
+    assert 'data-code="ai"' in html
+    assert "liaison/similar.js" in html
