@@ -114,6 +114,14 @@ def days_overdue(state: str, due_date: date | None, on: date) -> int:
     return 0
 
 
+def days_left(state: str, due_date: date | None, on: date) -> int | None:
+    """Working days from `on` to the due date (0: due today), while a department holds the
+    issue and it is not overdue; None otherwise. "剩余 N 个工作日" in the department's inbox."""
+    if state not in HANDLING_STATES or due_date is None or due_date < on:
+        return None
+    return working_days_between(on, due_date)
+
+
 def is_unacknowledged(state: str, assigned_at: datetime | None, on: date) -> bool:
     return state == State.ASSIGNED and assigned_at is not None and accept_by(assigned_at) < on
 

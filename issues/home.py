@@ -6,12 +6,14 @@ of data as with a week of it.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 
-from issues.deadlines import overdue_q
-from issues.models import Issue, State, today
-from issues.states import HANDLING_STATES
+from issues import deadlines
+from issues.deadlines import overdue_q, unacknowledged_q
+from issues.models import Issue, IssueDepartment, State, today
+from issues.states import HANDLING_STATES, Role
+from issues.views import version_of
 from organisation.models import Department
 
 LIST_SIZE = 20
@@ -47,25 +49,54 @@ def _officer(user) -> dict:
 
 
 def _department(user) -> dict:
-    # Sorting by due date puts the overdue ones (earliest dates) first.
-    assigned = (
-        Issue.objects.with_related()
-        .filter(department_id=user.department_id, state__in=HANDLING_STATES)
-        .order_by("due_date", "raised_at")
-    )
-    inbox = list(assigned[: INBOX_SIZE + 1])
+    """The department's inbox (JOURNEYS 2): 待签收 first, with the day to sign by; then what
+    it leads (主办, 办理中) by due date, so the overdue come first; then what it co-handles
+    (协办). Each list is one query of at most `INBOX_SIZE` (+1, to say there are more)."""
     on = today()
-    for issue in inbox:
-        since = issue.assigned_at or issue.raised_at
-        issue.age_days = (on - timezone.localdate(since)).days if since else 0
+    department = user.department
+    ours = Issue.objects.with_related().filter(department_id=user.department_id)
+    late_to_sign = Case(When(unacknowledged_q(on), then=Value(0)), default=Value(1))
+    to_accept = ours.filter(state=State.ASSIGNED).order_by(
+        late_to_sign, "due_date", "assigned_at", "pk"
+    )
+    handling = ours.filter(state=State.ACCEPTED).order_by("due_date", "assigned_at", "pk")
+    co_handling = (
+        Issue.objects.with_related()
+        .filter(state__in=HANDLING_STATES)
+        .filter(
+            pk__in=IssueDepartment.objects.filter(
+                department_id=user.department_id, role=Role.CO, active=True
+            ).values("issue_id")
+        )
+        .order_by("due_date", "pk")
+    )
+    sections = {
+        "to_accept": _inbox_rows(to_accept, on),
+        "handling": _inbox_rows(handling, on),
+        "co_handling": _inbox_rows(co_handling, on),
+    }
     return {
         "role": "department",
-        "inbox": inbox[:INBOX_SIZE],
-        "inbox_more": len(inbox) > INBOX_SIZE,
+        "code": department.code if department else "",
+        **{name: rows for name, (rows, _more) in sections.items()},
+        **{f"{name}_more": more for name, (_rows, more) in sections.items()},
         "awaiting": Issue.objects.filter(
             department_id=user.department_id, state=State.RESOLVED
         ).count(),
     }
+
+
+def _inbox_rows(queryset, on) -> tuple[list[Issue], bool]:
+    """At most `INBOX_SIZE` issues, each with what its row says: how long ago it was given
+    (calendar days), the day to sign by, and working days overdue or left."""
+    rows = list(queryset[: INBOX_SIZE + 1])
+    for issue in rows:
+        since = issue.assigned_at or issue.raised_at
+        issue.age_days = (on - timezone.localdate(since)).days if since else 0
+        issue.late_days = deadlines.days_overdue(issue.state, issue.due_date, on)
+        issue.left_days = deadlines.days_left(issue.state, issue.due_date, on)
+        issue.version = version_of(issue)  # the one-tap 签收 acts on what the row showed
+    return rows[:INBOX_SIZE], len(rows) > INBOX_SIZE
 
 
 def _secretariat(user) -> dict:
