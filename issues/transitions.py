@@ -177,7 +177,10 @@ class ResolveInput(serializers.Serializer):
         error_messages={"invalid_choice": _("请选择已解决或已答复。")},
         style={"base_template": "radio.html"},
     )
-    resolution = _required_text(_("办理结果或答复理由"), _("请填写办理结果。"), rows=4)
+    # One message for both outcomes: the field is checked before the outcome is looked at.
+    resolution = _required_text(
+        _("办理结果或答复理由"), _("请填写办理结果；已答复的，须说明无法解决的理由。"), rows=4
+    )
     files = serializers.ListField(
         child=serializers.FileField(),
         required=False,

@@ -132,7 +132,7 @@ def test_resolve_needs_a_resolution(api, personas, issue_in):
     issue = issue_in(State.ACCEPTED)
     response = post(api, personas["hrss_staff"], issue, "resolve", {})
     assert response.status_code == 400
-    assert response.json() == {"resolution": ["请填写办理结果。"]}
+    assert response.json() == {"resolution": ["请填写办理结果；已答复的，须说明无法解决的理由。"]}
 
 
 @pytest.mark.parametrize("body", [{}, {"satisfaction": "unhappy"}, {"satisfaction": ""}])
