@@ -57,9 +57,7 @@ class IssueFactory(factory.django.DjangoModelFactory):
     outcome = factory.LazyAttribute(
         lambda o: "solved" if o.state in (State.RESOLVED, State.VERIFIED) else ""
     )
-    satisfaction = factory.LazyAttribute(
-        lambda o: "satisfied" if o.state == State.VERIFIED else ""
-    )
+    satisfaction = factory.LazyAttribute(lambda o: "satisfied" if o.state == State.VERIFIED else "")
 
 
 def bulk_issues(n: int, raised_by, *, departments=("hrss", "housing", "miit")) -> list[Issue]:

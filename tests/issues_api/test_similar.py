@@ -137,7 +137,10 @@ def test_one_function_answers_for_both_databases(personas):
     officer = personas["software_officer"]
     issue = file_issue(officer, title="软件企业测试工程师招聘难")
     (match,) = similar_issues(officer, "软件企业测试工程师招聘困难")
-    assert (match.id, match.score) == (issue.pk, round(score(issue.title, "软件企业测试工程师招聘困难"), 2))
+    assert (match.id, match.score) == (
+        issue.pk,
+        round(score(issue.title, "软件企业测试工程师招聘困难"), 2),
+    )
 
 
 @pytest.mark.postgres

@@ -42,16 +42,20 @@ def test_the_resolve_form_asks_solved_or_answered(client, accepted, hrss_staff):
     assert 'type="file"' in form and "multiple" in form
 
 
-def test_an_answer_without_its_reason_is_refused_and_keeps_the_choice(
-    client, accepted, hrss_staff
-):
+def test_an_answer_without_its_reason_is_refused_and_keeps_the_choice(client, accepted, hrss_staff):
     response = _post(
-        client, hrss_staff, accepted, "resolve", {"resolve-outcome": "explained", "resolve-resolution": " "}
+        client,
+        hrss_staff,
+        accepted,
+        "resolve",
+        {"resolve-outcome": "explained", "resolve-resolution": " "},
     )
     assert response.status_code == 400
     form = _form(response.content.decode(), "resolve")
     assert "已答复的，须说明无法解决的理由。" in form
-    explained = re.search(r'<input type="radio" name="resolve-outcome" value="explained"[^>]*>', form)
+    explained = re.search(
+        r'<input type="radio" name="resolve-outcome" value="explained"[^>]*>', form
+    )
     assert "checked" in explained.group(0)
 
 
@@ -94,7 +98,9 @@ def test_dissatisfied_needs_a_note_says_so_and_keeps_what_was_typed(
     assert response.status_code == 400
     form = _form(response.content.decode(), "verify")
     assert "不满意须说明理由。" in form
-    dissatisfied = re.search(r'<input type="radio" name="verify-satisfaction" value="dissatisfied"[^>]*>', form)
+    dissatisfied = re.search(
+        r'<input type="radio" name="verify-satisfaction" value="dissatisfied"[^>]*>', form
+    )
     assert "checked" in dissatisfied.group(0)
     resolved.refresh_from_db()
     assert resolved.state == State.RESOLVED

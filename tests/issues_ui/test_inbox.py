@@ -81,7 +81,10 @@ def test_each_to_sign_shows_its_deadline_and_late_ones_are_red_and_first(
     assert section.index("超时的问题") < section.index("按时的问题")
     deadline = on_time.accept_by
     assert deadline == add_working_days(today(), 1)  # LIAISON_ACCEPT_DAYS, in working days
-    assert f"签收期限：<span data-testid=\"accept-by\">{deadline.year}年{deadline.month}月{deadline.day}日" in section
+    assert (
+        f'签收期限：<span data-testid="accept-by">{deadline.year}年{deadline.month}月{deadline.day}日'
+        in section
+    )
     late_row = _row(section, "超时的问题")
     assert 'class="text-danger fw-semibold" data-testid="unacknowledged">超时未签收' in late_row
     assert "light-red" in late_row
@@ -91,7 +94,9 @@ def test_each_to_sign_shows_its_deadline_and_late_ones_are_red_and_first(
 def test_one_tap_signs_and_comes_back_to_the_inbox(client, hrss_staff, three):
     to_sign = three[0]
     html = _home(client, hrss_staff)
-    form = re.search(r'<form method="post" action="([^"]+)".*?</form>', _section(html, "to-accept"), re.S)
+    form = re.search(
+        r'<form method="post" action="([^"]+)".*?</form>', _section(html, "to-accept"), re.S
+    )
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(0)))
     assert form.group(1) == reverse("issues:transition", args=[to_sign.pk, "accept"])
     response = client.post(form.group(1), fields, follow=True)
@@ -108,7 +113,9 @@ def test_a_stale_tap_is_refused(client, hrss_staff, secretariat, three):
     """The secretariat changed the issue after the inbox was read: 409, nothing signed."""
     to_sign = three[0]
     html = _home(client, hrss_staff)
-    form = re.search(r'<form method="post" action="([^"]+)".*?</form>', _section(html, "to-accept"), re.S)
+    form = re.search(
+        r'<form method="post" action="([^"]+)".*?</form>', _section(html, "to-accept"), re.S
+    )
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(0)))
     perform_transition(
         to_sign, "reassign", secretariat, due_date=today() + timedelta(days=30), reason="延长时限"

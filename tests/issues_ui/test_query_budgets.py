@@ -17,6 +17,7 @@ from .conftest import assign, file_issue
 
 pytestmark = pytest.mark.django_db
 
+
 def _count(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
