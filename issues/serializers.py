@@ -140,17 +140,23 @@ class IssueSerializer(serializers.ModelSerializer):
         return available_transitions(issue, request.user) if request else []
 
 
+def chain_field(**options) -> serializers.SlugRelatedField:
+    """A chain by its code, as filing and the similar-issues lookup take it."""
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=IndustryChain.objects.all(),
+        label=_("产业链"),
+        error_messages={"does_not_exist": _("没有代码为“{value}”的产业链。")},
+        **options,
+    )
+
+
 class IssueCreateSerializer(serializers.Serializer):
     """What is filed: `{title, description, chain, category, measure?, company?, source?}`."""
 
     title = serializers.CharField(max_length=200, label=_("标题"))
     description = serializers.CharField(label=_("问题描述"))
-    chain = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=IndustryChain.objects.all(),
-        label=_("产业链"),
-        error_messages={"does_not_exist": _("没有代码为“{value}”的产业链。")},
-    )
+    chain = chain_field()
     category = serializers.SlugRelatedField(
         slug_field="code",
         queryset=IssueCategory.objects.all(),
@@ -295,14 +301,7 @@ class SimilarQuerySerializer(serializers.Serializer):
     title = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", trim_whitespace=True
     )
-    chain = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=IndustryChain.objects.all(),
-        required=False,
-        allow_null=True,
-        default=None,
-        error_messages={"does_not_exist": _("没有代码为“{value}”的产业链。")},
-    )
+    chain = chain_field(required=False, allow_null=True, default=None)
 
 
 class SimilarIssueSerializer(serializers.Serializer):

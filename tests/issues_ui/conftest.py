@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from issues.models import Issue, today
 from issues.services import perform_transition, raise_issue
@@ -12,6 +13,20 @@ from organisation.models import Department, IndustryChain, IssueCategory
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def home_page(client, user) -> str:
+    """The home page of `user`, as HTML."""
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html, testid) -> str:
+    """The part of `html` from the element marked `data-testid=testid` to its section's end."""
+    start = html.index(f'data-testid="{testid}"')
+    return html[start : html.index("</section>", start)]
 
 
 def file_issue(

@@ -23,6 +23,11 @@ def _form(html, name) -> str:
     return html[start : html.index("</details>", start)]
 
 
+def _radio(form, name, value) -> str:
+    """The `<input type="radio">` of choice `value` in the form's field `name`."""
+    return re.search(rf'<input type="radio" name="{name}" value="{value}"[^>]*>', form).group(0)
+
+
 def _post(client, user, issue, name, data):
     client.force_login(user)
     return client.post(reverse("issues:transition", args=[issue.pk, name]), data)
@@ -36,8 +41,8 @@ def accepted(assigned, hrss_staff):
 def test_the_resolve_form_asks_solved_or_answered(client, accepted, hrss_staff):
     form = _form(_page(client, hrss_staff, accepted), "resolve")
     assert "已解决" in form and "已答复（无法解决，说明理由）" in form
-    solved = re.search(r'<input type="radio" name="resolve-outcome" value="solved"[^>]*>', form)
-    assert solved and "checked" in solved.group(0)  # DESIGN's default
+    solved = _radio(form, "resolve-outcome", "solved")
+    assert "checked" in solved  # DESIGN's default
     assert "办理结果或答复理由" in form and "回复函" in form
     assert 'type="file"' in form and "multiple" in form
 
@@ -53,10 +58,8 @@ def test_an_answer_without_its_reason_is_refused_and_keeps_the_choice(client, ac
     assert response.status_code == 400
     form = _form(response.content.decode(), "resolve")
     assert "已答复的，须说明无法解决的理由。" in form
-    explained = re.search(
-        r'<input type="radio" name="resolve-outcome" value="explained"[^>]*>', form
-    )
-    assert "checked" in explained.group(0)
+    explained = _radio(form, "resolve-outcome", "explained")
+    assert "checked" in explained
 
 
 def test_answered_with_a_reply_letter(client, accepted, hrss_staff):
@@ -98,10 +101,8 @@ def test_dissatisfied_needs_a_note_says_so_and_keeps_what_was_typed(
     assert response.status_code == 400
     form = _form(response.content.decode(), "verify")
     assert "不满意须说明理由。" in form
-    dissatisfied = re.search(
-        r'<input type="radio" name="verify-satisfaction" value="dissatisfied"[^>]*>', form
-    )
-    assert "checked" in dissatisfied.group(0)
+    dissatisfied = _radio(form, "verify-satisfaction", "dissatisfied")
+    assert "checked" in dissatisfied
     resolved.refresh_from_db()
     assert resolved.state == State.RESOLVED
 

@@ -3,26 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 
 from issues.models import Issue, today
 from issues.services import perform_transition
 
 from .conftest import assign, file_issue
+from .conftest import home_page as _home
+from .conftest import section as _section
 
 pytestmark = pytest.mark.django_db
-
-
-def _home(client, user) -> str:
-    client.force_login(user)
-    response = client.get(reverse("home"))
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def _section(html, testid) -> str:
-    start = html.index(f'data-testid="{testid}"')
-    return html[start : html.index("</section>", start)]
 
 
 def test_the_officer_sees_what_waits_for_her(client, software_officer, secretariat, hrss_staff):

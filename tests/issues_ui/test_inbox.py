@@ -15,20 +15,10 @@ from organisation.calendar import add_working_days
 from organisation.models import Department
 
 from .conftest import assign, file_issue
+from .conftest import home_page as _home
+from .conftest import section as _section
 
 pytestmark = pytest.mark.django_db
-
-
-def _home(client, user) -> str:
-    client.force_login(user)
-    response = client.get(reverse("home"))
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def _section(html, testid) -> str:
-    start = html.index(f'data-testid="{testid}"')
-    return html[start : html.index("</section>", start)]
 
 
 def _row(section, title) -> str:
@@ -161,3 +151,7 @@ def test_another_departments_work_is_not_in_the_inbox(client, housing_staff, thr
     assert "招聘补贴待签件" not in html and "技能培训在办件" not in html
     # housing leads 协办的问题 (to sign), hrss only helps.
     assert "人才公寓协办件" in _section(html, "to-accept")
+
+
+def test_resolved_ones_are_counted_under_the_lead_list(client, resolved, hrss_staff):
+    assert "另有 1 个问题已报结，等待联络员评价。" in _section(_home(client, hrss_staff), "handling")
