@@ -61,6 +61,28 @@ class IssueFilter(django_filters.FilterSet):
         method="filter_unacknowledged", label=_("超时未签收")
     )
     escalated = django_filters.BooleanFilter(method="filter_escalated", label=_("督导事项"))
+    # The agenda's sections link to the issues they list (meetings.agenda): a raised issue that
+    # was assigned once came back (退回); red is overdue or 超时未签收; verified in a period.
+    returned = django_filters.BooleanFilter(
+        field_name="first_assigned_at", lookup_expr="isnull", exclude=True, label=_("曾被退回")
+    )
+    warning = django_filters.ChoiceFilter(
+        choices=[("red", _("红灯")), ("yellow", _("黄灯"))],
+        method="filter_warning",
+        label=_("预警"),
+    )
+    verified_from = django_filters.DateFilter(
+        field_name="verified_at",
+        lookup_expr="date__gte",
+        label=_("办结日期自"),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    verified_to = django_filters.DateFilter(
+        field_name="verified_at",
+        lookup_expr="date__lte",
+        label=_("办结日期至"),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
     q = django_filters.CharFilter(method="filter_text", label=_("搜索"))
 
     class Meta:
@@ -79,6 +101,10 @@ class IssueFilter(django_filters.FilterSet):
             "overdue",
             "unacknowledged",
             "escalated",
+            "returned",
+            "warning",
+            "verified_from",
+            "verified_to",
             "q",
         ]
 
@@ -87,6 +113,9 @@ class IssueFilter(django_filters.FilterSet):
 
     def filter_unacknowledged(self, queryset, name, value):
         return self._by(queryset, unacknowledged_q(today()), value)
+
+    def filter_warning(self, queryset, name, value):
+        return queryset.warning(value, today()) if value else queryset
 
     def filter_escalated(self, queryset, name, value):
         return self._by(queryset, escalated_q(today()), value)

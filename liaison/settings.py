@@ -158,6 +158,9 @@ LIAISON_TOKEN_DAYS = int(os.environ.get("LIAISON_TOKEN_DAYS", "30"))
 # how many extension requests (延期申请) may be approved per issue.
 LIAISON_ACCEPT_DAYS = int(os.environ.get("LIAISON_ACCEPT_DAYS", "1"))
 LIAISON_MAX_EXTENSIONS = int(os.environ.get("LIAISON_MAX_EXTENSIONS", "3"))
+# Agendas at any scale (DESIGN "Meetings"): a section lists at most this many issues, the
+# most urgent first, and says how many more there are with a link to the full list.
+LIAISON_AGENDA_SECTION_LIMIT = int(os.environ.get("LIAISON_AGENDA_SECTION_LIMIT", "50"))
 # Behind a reverse proxy: the request header that carries the client address (e.g.
 # HTTP_X_REAL_IP); unset, the audit log and the lockout read REMOTE_ADDR.
 LIAISON_CLIENT_IP_HEADER = os.environ.get("LIAISON_CLIENT_IP_HEADER", "")

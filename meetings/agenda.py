@@ -9,9 +9,12 @@ published agenda never changes. Each issue appears in at most one section; withd
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from issues.models import OPEN_STATES, Issue, State
@@ -46,6 +49,10 @@ class DraftItem:
     decisions: list[dict[str, Any]] = field(default_factory=list)
     report: dict[str, Any] | None = None
     notes: str = ""
+    more_count: int = 0  # issues of the section beyond the limit (see `section_limit`)
+    # Issues taken off the section by hand that still belong in it (regeneration).
+    removed_issues: list[dict[str, Any]] = field(default_factory=list)
+    more_query: str = ""
 
 
 def start_of(day: date) -> datetime:
@@ -135,72 +142,151 @@ def follow_up(previous: Meeting | None, on: date) -> tuple[list[dict], list[Issu
     return rows, issues
 
 
-class _Once:
-    """Keeps each issue in the first section that lists it."""
+def section_limit() -> int:
+    """At most this many issues per section (`LIAISON_AGENDA_SECTION_LIMIT`, default 50)."""
+    return max(1, int(getattr(settings, "LIAISON_AGENDA_SECTION_LIMIT", 50)))
 
-    def __init__(self, on: date):
+
+@dataclass
+class SectionContent:
+    """What a section lists: `issues`, already in the order of urgency, each listed issue
+    once (`query`: a queryset, counted and cut at the limit; or a short list such as the
+    follow-up's issues), and the issue list's filters that show all of them (`filters`)."""
+
+    issues: Any
+    filters: list[tuple[str, str]] = field(default_factory=list)
+
+
+def list_query(filters: list[tuple[str, str]]) -> str:
+    """The query string of /issues/ (and /issues/export.xlsx) for a section's filters."""
+    return urlencode(filters)
+
+
+class _Once:
+    """Keeps each issue in the first section that lists it, at most `limit` per section.
+
+    The sections of one kind are disjoint by construction (states, dates; the annual
+    `open_problems` excludes the escalated ones in the query), so what remains to skip is a
+    short list: the follow-up's issues, those listed so far and those taken off by hand.
+    A section is counted and cut in the database: two queries, whatever the number of issues.
+    """
+
+    def __init__(self, on: date, removed: dict[str, set[int]] | None = None):
         self.seen: set[int] = set()
         self.on = on
+        self.removed = removed or {}
+        self.limit = section_limit()
 
-    def take(self, issues) -> list[dict[str, Any]]:
-        taken = []
-        for issue in issues:
-            if issue.pk in self.seen or issue.state in (State.WITHDRAWN, State.MERGED):
-                continue
-            self.seen.add(issue.pk)
-            taken.append(snapshot(issue, self.on))
-        return taken
+    def take(self, section: str, issues) -> tuple[list[dict], int, list[dict]]:
+        """(the snapshots listed, how many more there are, the issues taken off by hand that
+        still belong here) for `section`."""
+        removed = self.removed.get(section, set())
+        if isinstance(issues, QuerySet):
+            issues = issues.exclude(state__in=(State.WITHDRAWN, State.MERGED))
+            if self.seen:
+                issues = issues.exclude(pk__in=self.seen)
+            kept_off = list(issues.filter(pk__in=removed)) if removed else []
+            if removed:
+                issues = issues.exclude(pk__in=removed)
+            listed = list(issues[: self.limit])
+            total = len(listed) if len(listed) < self.limit else issues.count()
+        else:
+            candidates = [
+                i
+                for i in issues
+                if i.pk not in self.seen and i.state not in (State.WITHDRAWN, State.MERGED)
+            ]
+            kept_off = [i for i in candidates if i.pk in removed]
+            candidates = [i for i in candidates if i.pk not in removed]
+            listed, total = candidates[: self.limit], len(candidates)
+        self.seen.update(i.pk for i in listed)
+        self.seen.update(i.pk for i in kept_off)
+        return (
+            [snapshot(i, self.on) for i in listed],
+            total - len(listed),
+            [snapshot(i, self.on) for i in kept_off],
+        )
 
 
-def build_regular(meeting: Meeting) -> list[DraftItem]:
+def _before(day: date) -> str:
+    """The issue list's raised_to filter for "raised before D" (Beijing dates, inclusive)."""
+    return (day - timedelta(days=1)).isoformat()
+
+
+def build_regular(meeting: Meeting, removed=None) -> list[DraftItem]:
     d = meeting.date
     cutoff = start_of(d)
     previous = previous_held(meeting, Kind.REGULAR)
     since = start_of(previous.date) if previous else None
-    issues = Issue.objects.select_related("department").order_by("raised_at", "pk")
+    issues = Issue.objects.select_related("department")
 
     decisions, decided_issues = follow_up(previous, d)
     verified = issues.filter(state=State.VERIFIED, verified_at__lt=cutoff)
+    verified_filters = [("state", State.VERIFIED), ("verified_to", _before(d))]
     if since is not None:
         verified = verified.filter(verified_at__gte=since)
+        verified_filters.append(("verified_from", previous.date.isoformat()))
+    raised = [("state", State.RAISED), ("raised_to", _before(d))]
+    # The most urgent first: overdue ones by days overdue (the earliest due date first);
+    # every other section by how long it has waited (the oldest first).
     content = {
-        Section.FOLLOW_UP: decided_issues,
-        Section.NEW: issues.filter(
-            state=State.RAISED, first_assigned_at__isnull=True, raised_at__lt=cutoff
+        Section.FOLLOW_UP: SectionContent(decided_issues),
+        Section.NEW: SectionContent(
+            issues.filter(
+                state=State.RAISED, first_assigned_at__isnull=True, raised_at__lt=cutoff
+            ).order_by("raised_at", "pk"),
+            [*raised, ("returned", "false")],
         ),
-        Section.RETURNED: issues.filter(
-            state=State.RAISED, first_assigned_at__isnull=False, raised_at__lt=cutoff
+        Section.RETURNED: SectionContent(
+            issues.filter(
+                state=State.RAISED, first_assigned_at__isnull=False, raised_at__lt=cutoff
+            ).order_by("raised_at", "pk"),
+            [*raised, ("returned", "true")],
         ),
         # Overdue (assigned or accepted) and 超时未签收: the red light on the meeting day.
-        Section.OVERDUE: issues.warning("red", d).order_by("due_date", "pk"),
-        Section.AWAITING_VERIFICATION: issues.filter(state=State.RESOLVED).order_by(
-            "resolved_at", "pk"
+        Section.OVERDUE: SectionContent(
+            issues.warning("red", d).order_by(F("due_date").asc(nulls_last=True), "pk"),
+            [("warning", "red")],
         ),
-        Section.VERIFIED_SINCE_LAST: verified.order_by("verified_at", "pk"),
+        Section.AWAITING_VERIFICATION: SectionContent(
+            issues.filter(state=State.RESOLVED).order_by("resolved_at", "pk"),
+            [("state", State.RESOLVED)],
+        ),
+        Section.VERIFIED_SINCE_LAST: SectionContent(
+            verified.order_by("verified_at", "pk"), verified_filters
+        ),
     }
     note = f"{previous.title}（{cn_date(previous.date)}）议定事项" if previous else ""
-    return _draft_items(meeting, REGULAR_SECTIONS, content, decisions, note)
+    return _draft_items(meeting, REGULAR_SECTIONS, content, decisions, note, removed)
 
 
-def build_annual(meeting: Meeting) -> list[DraftItem]:
+def build_annual(meeting: Meeting, removed=None) -> list[DraftItem]:
     d = meeting.date
     cutoff = start_of(d)
-    open_at_d = (
-        Issue.objects.filter(state__in=OPEN_STATES, raised_at__lt=cutoff)
-        .select_related("department")
-        .order_by("raised_at", "pk")
+    open_at_d = Issue.objects.filter(state__in=OPEN_STATES, raised_at__lt=cutoff).select_related(
+        "department"
     )
+    escalated = open_at_d.escalated(d)
+    open_filters = [*(("state", s) for s in OPEN_STATES), ("raised_to", _before(d))]
     previous = previous_held(meeting, Kind.ANNUAL)
     decisions, decided_issues = follow_up(previous, d)
     report = annual_figures(meeting.year, on=d)
     content = {
-        Section.REPORT: [],
-        Section.ESCALATED: open_at_d.escalated(d),
-        Section.OPEN_PROBLEMS: open_at_d,  # "every other": _Once drops the escalated ones
-        Section.FOLLOW_UP: decided_issues,
+        Section.REPORT: SectionContent([]),
+        # 督导事项 are long overdue or reopened: the earliest due date first, then the oldest.
+        Section.ESCALATED: SectionContent(
+            escalated.order_by(F("due_date").asc(nulls_last=True), "raised_at", "pk"),
+            [*open_filters, ("escalated", "true")],
+        ),
+        # "every other issue open at D, oldest first"
+        Section.OPEN_PROBLEMS: SectionContent(
+            open_at_d.exclude(pk__in=escalated.values("pk")).order_by("raised_at", "pk"),
+            [*open_filters, ("escalated", "false")],
+        ),
+        Section.FOLLOW_UP: SectionContent(decided_issues),
     }
     note = f"{previous.title}议定事项" if previous else ""
-    items = _draft_items(meeting, ANNUAL_SECTIONS, content, decisions, note)
+    items = _draft_items(meeting, ANNUAL_SECTIONS, content, decisions, note, removed)
     for item in items:
         if item.section == Section.REPORT:
             item.report = report
@@ -209,15 +295,17 @@ def build_annual(meeting: Meeting) -> list[DraftItem]:
 
 
 def _draft_items(
-    meeting: Meeting, sections, content, decisions, follow_up_note: str
+    meeting: Meeting, sections, content, decisions, follow_up_note: str, removed=None
 ) -> list[DraftItem]:
     """The items in the kind's fixed order; an issue is listed only in the first section it fits."""
-    once = _Once(meeting.date)
+    once = _Once(meeting.date, removed)
     items = []
     for section in sections:
-        item = DraftItem(
-            section, section_heading(meeting.kind, section), once.take(content[section])
-        )
+        listed, more, kept_off = once.take(section, content[section].issues)
+        item = DraftItem(section, section_heading(meeting.kind, section), listed)
+        item.removed_issues = kept_off
+        item.more_count = more
+        item.more_query = list_query(content[section].filters) if more else ""
         if section == Section.FOLLOW_UP:
             item.decisions = decisions
             item.notes = follow_up_note
@@ -225,5 +313,8 @@ def _draft_items(
     return items
 
 
-def build_agenda(meeting: Meeting) -> list[DraftItem]:
-    return build_annual(meeting) if meeting.kind == Kind.ANNUAL else build_regular(meeting)
+def build_agenda(meeting: Meeting, removed: dict[str, set[int]] | None = None) -> list[DraftItem]:
+    """The agenda by DESIGN's rules; `removed`: per section, the issues taken off by hand."""
+    if meeting.kind == Kind.ANNUAL:
+        return build_annual(meeting, removed)
+    return build_regular(meeting, removed)

@@ -12,13 +12,12 @@ from datetime import datetime, time
 from typing import cast
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from issues.models import OPEN_STATES, Issue
-from meetings.models import AttendanceStatus, Kind, Section, past_due_message
-from organisation.models import Department, OfficerTerm
+from meetings.models import AttendanceStatus, Kind, Section, past_due_message, sections_for
+from organisation.models import Department
 
 
 def _text(rows: int = 3, **attrs):
@@ -132,8 +131,13 @@ class AgendaItemForm(forms.Form):
         widget=_input(list="open-issues", autocomplete="off"),
     )
 
-    def __init__(self, *args, editing: bool = False, generated: bool = False, **kwargs):
+    def __init__(
+        self, *args, editing: bool = False, generated: bool = False, kind=Kind.REGULAR, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        # Only the sections of this kind of meeting, and 其他事项 (meetings.services.sections_for).
+        allowed = set(sections_for(kind))
+        _set_choices(self.fields["section"], [c for c in Section.choices if c[0] in allowed])
         if editing:
             # An item keeps its section; a generated one also keeps its snapshot of issues.
             del self.fields["section"]
@@ -160,37 +164,6 @@ def issue_numbers(snapshot: list[dict]) -> str:
     return ", ".join(entry["number"] for entry in snapshot)
 
 
-def _person_label(user, chains: str = "") -> str:
-    """The name and, if known, the organisation; `chains`: the officer's chains, if any."""
-    organisation = _organisation_of(user, chains)
-    return f"{user.display_name}（{organisation}）" if organisation else user.display_name
-
-
-def _organisation_of(user, chains: str = "") -> str:
-    if user.department_id:
-        return user.department.name
-    if user.is_secretariat:
-        return "市总工会劳动和经济工作部"
-    return chains
-
-
-def people_choices() -> list[tuple[str, str]]:
-    """Everyone in the system with a role, for the attendance picker (two queries)."""
-    User = get_user_model()
-    users = list(
-        User.objects.filter(is_active=True)
-        .exclude(role="")
-        .select_related("department")
-        .order_by("role", "department__name", "name", "username")
-    )
-    chains: dict[int, list[str]] = {}
-    for term in OfficerTerm.objects.filter(ended_on__isnull=True).select_related("chain"):
-        chains.setdefault(term.officer_id, []).append(f"{term.chain.name}产业链联络员")
-    return [("", str(_("— 手动填写 —")))] + [
-        (str(u.pk), _person_label(u, "、".join(chains.get(u.pk, [])))) for u in users
-    ]
-
-
 class AttendanceRowForm(forms.Form):
     """One row: a person picked from the system, or a name and organisation typed in."""
 
@@ -199,11 +172,12 @@ class AttendanceRowForm(forms.Form):
     )
     name = forms.CharField(label=_("姓名"), max_length=60, required=False, widget=_input())
     organisation = forms.CharField(label=_("单位"), max_length=100, required=False, widget=_input())
+    # Radios, not a list: one click (or an arrow key) per change, all three always in view.
     status = forms.ChoiceField(
         label=_("出席情况"),
         choices=AttendanceStatus.choices,
         initial=AttendanceStatus.PRESENT,
-        widget=_select(),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     note = forms.CharField(
         label=_("备注"),
@@ -238,11 +212,28 @@ class BaseRowFormSet(forms.BaseFormSet):
 
     def filled_rows(self) -> list[dict]:
         """The rows that say something, in order; blank and deleted rows are dropped."""
+        return [self.forms[n].cleaned_data for n in self.filled_indices()]
+
+    def filled_indices(self) -> list[int]:
+        """The positions in the form of the rows `filled_rows` returns."""
         return [
-            f.cleaned_data
-            for f in self.forms
+            n
+            for n, f in enumerate(self.forms)
             if f.cleaned_data and not f.cleaned_data.get("DELETE") and _has_content(f.cleaned_data)
         ]
+
+    def error_messages(self) -> list[str]:
+        """Every row's errors in words, "第N行：…" (the workspace shows them by its status)."""
+        found = []
+        for n, form in enumerate(self.forms, start=1):
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                for error in errors:
+                    found.append(
+                        _("第%(n)s行：%(label)s%(error)s")
+                        % {"n": n, "label": f"{label}：" if label else "", "error": error}
+                    )
+        return found
 
 
 def _has_content(data: dict) -> bool:
@@ -256,15 +247,28 @@ AttendanceFormSet = cast(
 
 
 class MinutesForm(forms.Form):
-    summary = forms.CharField(label=_("会议概述"), required=False, widget=_text(4))
+    summary = forms.CharField(
+        label=_("会议概述"),
+        required=False,
+        widget=_text(4),
+        help_text=_(
+            "纪要正文由系统自动以“某年某月某日，某会议在某地召开。”开头，此处接着写会议内容"
+            "（如“会议听取了……”），不要重复时间、地点和会议名称。"
+        ),
+    )
+
+
+# The issue search suggests the newest open issues; any other is found by typing its number.
+# Bounded: at a province's scale a <datalist> of every open issue weighed tens of megabytes.
+SUGGESTED_ISSUES = 200
 
 
 def open_issues() -> list[tuple[str, str]]:
-    """(number, title) of every open issue, newest first: the suggestions of the issue search."""
+    """(number, title) of the newest open issues: the suggestions of the issue search."""
     return list(
         Issue.objects.filter(state__in=OPEN_STATES)
         .order_by("-year", "-sequence")
-        .values_list("number", "title")
+        .values_list("number", "title")[:SUGGESTED_ISSUES]
     )
 
 

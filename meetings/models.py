@@ -70,6 +70,12 @@ ANNUAL_SECTIONS = [Section.REPORT, Section.ESCALATED, Section.OPEN_PROBLEMS, Sec
 ANNUAL_FOLLOW_UP_HEADING = _("上年度联席会议议定事项落实情况")
 
 
+def sections_for(kind: str) -> list[str]:
+    """The sections a hand-made item of a meeting of this kind may go in: the kind's own and
+    其他事项 (an annual-only section on a regular agenda would print under a wrong heading)."""
+    return [*(ANNUAL_SECTIONS if kind == Kind.ANNUAL else REGULAR_SECTIONS), Section.OTHER]
+
+
 def section_heading(kind: str, section: str) -> str:
     """The Chinese heading of a section for a meeting of this kind."""
     if kind == Kind.ANNUAL and section == Section.FOLLOW_UP:
@@ -374,6 +380,14 @@ def renumber_regular_meetings(year: int) -> None:
         save_transition(meeting, None, "renumber", meeting.state, reason)
 
 
+class LiveAgendaItems(models.Manager):
+    """The agenda as it stands: items deleted by hand wait in the trash (`removed_at`) until
+    they are restored or the agenda is published, and appear nowhere else."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("会议")
@@ -392,9 +406,25 @@ class AgendaItem(models.Model):
     # The annual `report` item: the year's figures (issues.stats.annual_figures).
     report = models.JSONField(_("年度数据"), null=True, blank=True)
     generated = models.BooleanField(_("自动生成"), default=False)
+    # Hand edits of a generated item, kept when the agenda is regenerated (DESIGN "Meetings").
+    title_edited = models.BooleanField(_("名称已手工修改"), default=False)
+    notes_edited = models.BooleanField(_("说明已手工修改"), default=False)
+    # Issues taken off this item by hand ([snapshot + "position"]): they stay off when the
+    # agenda is regenerated and can be put back (undo) until it is published.
+    removed_issues = models.JSONField(_("已移出的问题"), default=list, blank=True)
+    # A long section lists its most urgent issues (LIAISON_AGENDA_SECTION_LIMIT) and says how
+    # many more there were at generation, with the issue list's query that shows them all.
+    more_count = models.PositiveIntegerField(_("未列出的问题数"), default=0)
+    more_query = models.CharField(_("完整清单的筛选条件"), max_length=300, blank=True)
+    # Deleted by hand (the trash): restorable until the agenda is published.
+    removed_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+
+    objects = LiveAgendaItems()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["meeting", "order", "pk"]
+        base_manager_name = "all_objects"
         verbose_name = _("议程事项")
         verbose_name_plural = _("议程事项")
 

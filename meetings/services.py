@@ -34,6 +34,7 @@ from liaison.history import save_transition, save_with_history
 from liaison.storage import atomic_with_files
 from meetings.agenda import build_agenda, snapshot
 from meetings.documents import agenda_document, minutes_document
+from meetings.participants import organisation_of, usual_participants
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -46,6 +47,7 @@ from meetings.models import (
     Minutes,
     Section,
     past_due_message,
+    sections_for,
 )
 from meetings.printed import render_agenda_pdf, render_minutes_pdf
 from meetings.signals import meeting_changed
@@ -241,31 +243,69 @@ def _store_agenda_pdf(meeting: Meeting) -> None:
 
 
 def generate_agenda(meeting: Meeting, user) -> list[AgendaItem]:
-    """(Re)build the agenda by DESIGN's rules; items added by hand are kept after them."""
+    """(Re)build the agenda by DESIGN's rules, keeping every hand edit.
+
+    The first generation lists the kind's sections, then the items added by hand. Regenerating
+    refreshes each generated section in place (its issues, decisions, figures) and keeps what
+    the secretariat did by hand: the order, edited titles and notes, issues taken off a
+    section (they stay off), sections deleted (they stay in the trash, refreshed, restorable)
+    and items added by hand. `hand_edits` lists them for the confirmation beforehand.
+    """
     permit(user, "generate_agenda", meeting)
     with transaction.atomic():
         locked = _lock(meeting)
         _require_agenda_editable(locked)
-        drafts = build_agenda(locked)
-        locked.agenda_items.filter(generated=True).delete()
-        manual = list(locked.agenda_items.order_by("order", "pk"))
-        items = AgendaItem.objects.bulk_create(
-            AgendaItem(
-                meeting=locked,
-                order=n,
-                section=d.section,
-                title=d.title,
-                notes=d.notes,
-                issues=d.issues,
-                decisions=d.decisions,
-                report=d.report,
-                generated=True,
+        existing = {
+            item.section: item
+            for item in AgendaItem.all_objects.filter(meeting=locked, generated=True).order_by(
+                "order", "pk"
             )
-            for n, d in enumerate(drafts, start=1)
-        )
-        for n, item in enumerate(manual, start=len(items) + 1):
-            item.order = n
-        AgendaItem.objects.bulk_update(manual, ["order"])
+        }
+        removed = {
+            section: {entry["id"] for entry in item.removed_issues}
+            for section, item in existing.items()
+        }
+        drafts = build_agenda(locked, removed)
+        if not existing:
+            manual = list(locked.agenda_items.order_by("order", "pk"))
+            items = AgendaItem.objects.bulk_create(
+                _item_from_draft(AgendaItem(meeting=locked, order=n, generated=True), d)
+                for n, d in enumerate(drafts, start=1)
+            )
+            for n, item in enumerate(manual, start=len(items) + 1):
+                item.order = n
+            AgendaItem.objects.bulk_update(manual, ["order"])
+        else:
+            last = max((i.order for i in locked.agenda_items.all()), default=0)
+            fresh, changed = [], []
+            for draft in drafts:
+                item = existing.pop(draft.section, None)
+                if item is None:  # a section this agenda never had: after the others
+                    last += 1
+                    fresh.append(
+                        _item_from_draft(
+                            AgendaItem(meeting=locked, order=last, generated=True), draft
+                        )
+                    )
+                    continue
+                # The taken-off issues that still belong in the section, snapshotted now
+                # (for undo); one that left it meanwhile, say verified, is not offered back.
+                position = {e["id"]: e.get("position", 0) for e in item.removed_issues}
+                item.removed_issues = [
+                    {**entry, "position": position.get(entry["id"], 0)}
+                    for entry in draft.removed_issues
+                ]
+                _item_from_draft(item, draft, keep_title=item.title_edited)
+                changed.append(item)
+            AgendaItem.objects.bulk_create(fresh)
+            AgendaItem.all_objects.bulk_update(
+                changed,
+                ["title", "notes", "issues", "decisions", "report", "removed_issues"]
+                + ["more_count", "more_query"],
+            )
+            AgendaItem.all_objects.filter(pk__in=[i.pk for i in existing.values()]).delete()
+            items = list(locked.agenda_items.order_by("order", "pk"))
+            manual = [i for i in items if not i.generated]
         locked.agenda_generated_at = timezone.now()
         record(
             locked,
@@ -273,11 +313,50 @@ def generate_agenda(meeting: Meeting, user) -> list[AgendaItem]:
             "generate_agenda",
             in_house_language(
                 _lazy("自动生成%(generated)s项，保留手工添加%(manual)s项"),
-                generated=len(items),
+                generated=len(drafts),
                 manual=len(manual),
             ),
         )
-    return items + manual
+    return list(locked.agenda_items.order_by("order", "pk"))
+
+
+def _item_from_draft(item: AgendaItem, draft, *, keep_title: bool = False) -> AgendaItem:
+    """Fill a generated item from its draft; edited notes (and a kept title) stay as typed."""
+    if not keep_title:
+        item.title = draft.title
+    if not item.notes_edited:
+        item.notes = draft.notes
+    item.section = draft.section
+    item.issues, item.decisions, item.report = draft.issues, draft.decisions, draft.report
+    item.more_count, item.more_query = draft.more_count, draft.more_query
+    return item
+
+
+def hand_edits(meeting: Meeting) -> list[str]:
+    """What the secretariat changed by hand in the draft agenda, in words: what regenerating
+    keeps (shown before it runs, so nobody wonders whether it overwrites them)."""
+    items = list(AgendaItem.all_objects.filter(meeting=meeting).order_by("order", "pk"))
+    if not any(i.generated for i in items):
+        return []
+    edits = []
+    for item in items:
+        if item.removed_at is not None:
+            if item.generated:
+                edits.append(_("已删除的部分“%(title)s”仍留在已删除中") % {"title": item.title})
+            continue
+        if not item.generated:
+            edits.append(_("手工添加的议题“%(title)s”") % {"title": item.title})
+            continue
+        if item.title_edited:
+            edits.append(_("“%(title)s”修改后的名称") % {"title": item.title})
+        if item.notes_edited:
+            edits.append(_("“%(title)s”修改后的说明") % {"title": item.title})
+        if item.removed_issues:
+            edits.append(
+                _("“%(title)s”中移出的%(n)s件问题仍不列入")
+                % {"title": item.title, "n": len(item.removed_issues)}
+            )
+    return edits
 
 
 def add_agenda_item(
@@ -293,8 +372,8 @@ def add_agenda_item(
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": [_("请填写议题。")]})
-    if section not in Section.values:
-        raise ValidationError({"section": [_("议程类别无效。")]})
+    if section not in sections_for(meeting.kind):
+        raise ValidationError({"section": [_("该类会议没有这个议程类别。")]})
     with transaction.atomic():
         locked = _lock(meeting)
         _require_agenda_editable(locked)
@@ -329,8 +408,11 @@ def update_agenda_item(
             if not title.strip():
                 raise ValidationError({"title": [_("请填写议题。")]})
             item.title = title.strip()
-        if notes is not None:
+        if notes is not None and notes.strip() != item.notes:
             item.notes = notes.strip()
+            item.notes_edited = item.generated  # kept when the agenda is regenerated
+        if item.title != old_title and item.generated:
+            item.title_edited = True
         if issue_ids is not None:
             item.issues = _snapshots(issue_ids)
         item.save()
@@ -342,14 +424,87 @@ def update_agenda_item(
 
 
 def remove_agenda_item(item: AgendaItem, user) -> None:
+    """Delete an item from the draft: it goes to the trash, restorable until publication."""
     permit(user, "remove_agenda_item", item.meeting)
     with transaction.atomic():
         meeting = _lock(item.meeting)
         _require_agenda_editable(meeting)
+        item = _live_item(meeting, item.pk)
         label = _item_label(item)
-        item.delete()
+        item.removed_at = timezone.now()
+        item.save(update_fields=["removed_at"])
         _renumber(meeting.agenda_items.order_by("order", "pk"))
         record(meeting, user, "remove_agenda_item", label)
+
+
+def restore_agenda_item(meeting: Meeting, user, item_pk) -> AgendaItem:
+    """Undo a deletion: the item comes back where it was (its place at deletion)."""
+    permit(user, "restore_agenda_item", meeting)
+    with transaction.atomic():
+        locked = _lock(meeting)
+        _require_agenda_editable(locked)
+        try:
+            item = AgendaItem.all_objects.select_for_update().get(
+                pk=_pk(item_pk), meeting=locked, removed_at__isnull=False
+            )
+        except AgendaItem.DoesNotExist:
+            raise MeetingConflict(_("该议题不在已删除的议题中，可能已被他人恢复。")) from None
+        live = list(locked.agenda_items.order_by("order", "pk"))
+        item.removed_at = None
+        live.insert(min(max(item.order - 1, 0), len(live)), item)
+        item.save(update_fields=["removed_at"])
+        _renumber(live)
+        record(locked, user, "restore_agenda_item", _item_label(item))
+        return item
+
+
+def remove_agenda_issue(item: AgendaItem, user, issue_pk) -> dict:
+    """Take one issue off an agenda item; it is kept aside (undo) and stays off when the
+    agenda is regenerated. Returns the snapshot taken off."""
+    permit(user, "remove_agenda_issue", item.meeting)
+    with transaction.atomic():
+        meeting = _lock(item.meeting)
+        _require_agenda_editable(meeting)
+        item = _live_item(meeting, item.pk)
+        position = next((n for n, e in enumerate(item.issues) if e["id"] == _pk(issue_pk)), None)
+        if position is None:
+            raise MeetingConflict(_("该问题已不在本议题中，可能已被他人移出。"))
+        entry = item.issues.pop(position)
+        item.removed_issues = [*item.removed_issues, {**entry, "position": position}]
+        item.save(update_fields=["issues", "removed_issues"])
+        record(meeting, user, "remove_agenda_issue", _issue_label(item, entry))
+        return entry
+
+
+def restore_agenda_issue(item: AgendaItem, user, issue_pk) -> dict:
+    """Undo `remove_agenda_issue`: the issue goes back to its place in the item."""
+    permit(user, "restore_agenda_issue", item.meeting)
+    with transaction.atomic():
+        meeting = _lock(item.meeting)
+        _require_agenda_editable(meeting)
+        item = _live_item(meeting, item.pk)
+        kept = [e for e in item.removed_issues if e["id"] == _pk(issue_pk)]
+        if not kept:
+            raise MeetingConflict(_("该问题不在已移出的问题中，可能已被他人放回。"))
+        entry = dict(kept[0])
+        position = entry.pop("position", len(item.issues))
+        item.removed_issues = [e for e in item.removed_issues if e["id"] != entry["id"]]
+        if entry["id"] not in item.issue_ids:
+            item.issues.insert(min(position, len(item.issues)), entry)
+        item.save(update_fields=["issues", "removed_issues"])
+        record(meeting, user, "restore_agenda_issue", _issue_label(item, entry))
+        return entry
+
+
+def _live_item(meeting: Meeting, item_pk) -> AgendaItem:
+    try:
+        return AgendaItem.objects.select_for_update().get(pk=item_pk, meeting=meeting)
+    except AgendaItem.DoesNotExist:
+        raise MeetingConflict(_("该议题已被删除，请刷新页面后再试。")) from None
+
+
+def _issue_label(item: AgendaItem, entry: dict) -> str:
+    return f"{_item_label(item)}：{entry.get('number', '')} {entry.get('title', '')}"
 
 
 def reorder_agenda(meeting: Meeting, user, item_ids: list[int]) -> None:
@@ -411,7 +566,7 @@ def set_attendance(meeting: Meeting, user, rows: list[dict]) -> list[Attendance]
             continue
         name = (row.get("name") or "").strip() or (person.display_name if person else "")
         organisation = (row.get("organisation") or "").strip() or (
-            _organisation_of(person) if person else ""
+            organisation_of(person) if person else ""
         )
         status = row.get("status") or AttendanceStatus.PRESENT
         note = (row.get("note") or "").strip()
@@ -460,6 +615,26 @@ def set_attendance(meeting: Meeting, user, rows: list[dict]) -> list[Attendance]
         return saved
 
 
+def fill_usual_attendance(meeting: Meeting, user) -> tuple[list[Attendance], list[str]]:
+    """Add the usual participants (`meetings.participants.usual_participants`) not yet on the
+    attendance list, as 出席, after the rows already there (which keep what was set). One step;
+    one history row. Returns the list and the departments on the agenda without an account."""
+    permit(user, "set_attendance", meeting)
+    usual, nobody = usual_participants(meeting)
+    with transaction.atomic():
+        locked = _lock(meeting)
+        current = list(locked.attendance.order_by("order", "pk"))
+        present = {a.user_id for a in current if a.user_id}
+        rows = [
+            {f: getattr(a, f) for f in ("user_id", "name", "organisation", "status", "note")}
+            for a in current
+        ]
+        for row in rows:
+            row["user"] = row.pop("user_id")
+        rows += [row for row in usual if row["user"].pk not in present]
+        return set_attendance(locked, user, rows), nobody
+
+
 def _pk(value) -> int | None:
     if isinstance(value, User):
         return value.pk
@@ -467,17 +642,6 @@ def _pk(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _organisation_of(person: User) -> str:
-    if person.department:
-        return person.department.name
-    if person.is_officer:
-        chains = "、".join(c.name for c in person.current_chains())
-        return f"{chains}产业链联络员" if chains else ""
-    if person.is_secretariat:
-        return "市总工会劳动和经济工作部"
-    return ""
 
 
 # --- minutes ----------------------------------------------------------------------------------

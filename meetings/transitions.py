@@ -118,6 +118,9 @@ EDITS: dict[str, EditSpec] = {
         EditSpec("edit_agenda_item", _("议题已修改")),
         EditSpec("reorder_agenda", _("议程顺序已调整")),
         EditSpec("remove_agenda_item", _("议题已删除")),
+        EditSpec("restore_agenda_item", _("议题已恢复")),
+        EditSpec("remove_agenda_issue", _("问题已移出议题")),
+        EditSpec("restore_agenda_issue", _("问题已放回议题")),
         EditSpec("set_attendance", _("出席情况已修改")),
         EditSpec("save_minutes", _("纪要已修改")),
         # Not an act of its own: another meeting's date moved this one's number.

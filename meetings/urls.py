@@ -23,7 +23,23 @@ urlpatterns = [
         views.delete_item,
         name="delete_item",
     ),
+    path(
+        "meetings/<int:pk>/agenda/items/<int:item_pk>/restore/",
+        views.restore_item,
+        name="restore_item",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/items/<int:item_pk>/issues/<int:issue_pk>/remove/",
+        views.remove_issue,
+        name="remove_issue",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/items/<int:item_pk>/issues/<int:issue_pk>/restore/",
+        views.restore_issue,
+        name="restore_issue",
+    ),
     path("meetings/<int:pk>/attendance/", views.save_attendance, name="attendance"),
+    path("meetings/<int:pk>/attendance/usual/", views.fill_attendance, name="fill_attendance"),
     path("meetings/<int:pk>/minutes/", views.save_minutes, name="minutes"),
     path("meetings/<int:pk>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
     path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,9 +47,9 @@ from meetings.forms import (
     issue_label,
     issue_numbers,
     open_issues,
-    people_choices,
 )
 from meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingState, Minutes
+from meetings.participants import people_choices
 from meetings.printed import render_agenda_pdf, render_minutes_pdf
 from meetings.transitions import MEETING_TRANSITIONS, MeetingTransitionSpec, operation_label
 from meetings.versions import minutes_version
@@ -171,7 +171,10 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
             _agenda_entry(meeting, item, n, agenda_editable, bound.get("edit_forms", {}))
             for n, item in enumerate(items, start=1)
         ],
-        "item_form": bound.get("item_form") or (AgendaItemForm() if agenda_editable else None),
+        "item_form": bound.get("item_form")
+        or (AgendaItemForm(kind=meeting.kind) if agenda_editable else None),
+        "trash": _trash(meeting) if agenda_editable else [],
+        "hand_edits": services.hand_edits(meeting) if agenda_editable else [],
         "open_issues": open_issues() if agenda_editable or minutes_editable else [],
         "edit_form": bound.get("edit_form")
         or (
@@ -200,7 +203,7 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
     if can_change and meeting.attendance_is_editable:
         context["attendance_formset"] = bound.get("attendance_formset") or AttendanceFormSet(
             prefix="attendance",
-            form_kwargs={"people": people_choices()},
+            form_kwargs={"people": _picker()},
             initial=[
                 {
                     "user": a.user_id,
@@ -232,6 +235,19 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
             ],
         )
     return context
+
+
+def _picker() -> list[tuple[str, str]]:
+    return [("", str(_("— 手动填写 —"))), *people_choices()]
+
+
+def _trash(meeting: Meeting) -> list[AgendaItem]:
+    """Items deleted from the draft agenda, restorable until it is published."""
+    return list(
+        AgendaItem.all_objects.filter(meeting=meeting, removed_at__isnull=False).order_by(
+            "-removed_at"
+        )
+    )
 
 
 def _head_editable(meeting: Meeting) -> bool:
@@ -283,7 +299,9 @@ def _agenda_entry(meeting, item: AgendaItem, n: int, editable: bool, edit_forms:
         "item": item,
         "ordinal": cn_numeral(n),
         "issues": [_issue_row(row) for row in item.issues],
+        "removed_issues": item.removed_issues if editable else [],
         "report": _report_tables(item.report) if item.report else None,
+        "more": more_link(item),
     }
     for decision in item.decisions:
         decision["due_label"] = cn_date(decision.get("due_date"))
@@ -292,6 +310,7 @@ def _agenda_entry(meeting, item: AgendaItem, n: int, editable: bool, edit_forms:
             prefix=f"item{item.pk}",
             editing=True,
             generated=item.generated,
+            kind=meeting.kind,
             initial={
                 "title": item.title,
                 "notes": item.notes,
@@ -299,6 +318,18 @@ def _agenda_entry(meeting, item: AgendaItem, n: int, editable: bool, edit_forms:
             },
         )
     return entry
+
+
+def more_link(item: AgendaItem) -> dict | None:
+    """"另有 N 件" of a long section: the full list and its ledger, by the same filters."""
+    if not item.more_count:
+        return None
+    query = f"?{item.more_query}" if item.more_query else ""
+    return {
+        "count": item.more_count,
+        "list": reverse("issues:list") + query,
+        "ledger": reverse("reports:issues_export") + query,
+    }
 
 
 def _issue_row(row: dict) -> dict:
@@ -377,8 +408,9 @@ def _meeting_to_change(request, pk, operation: str) -> Meeting:
     return services.meeting_to_change(request.user, pk, operation)
 
 
-def _run(request, meeting: Meeting, action, success: str, anchor: str = "", **bound):
-    """Run one service call; on success back to the page, else the page with why (400/403/409)."""
+def _run(request, meeting: Meeting, action, success, anchor: str = "", **bound):
+    """Run one service call; on success back to the page, else the page with why (400/403/409).
+    `success`: the message, or a function giving it once the call went through."""
     try:
         action()
     except PermissionDenied as exc:
@@ -389,7 +421,7 @@ def _run(request, meeting: Meeting, action, success: str, anchor: str = "", **bo
         return _refuse(request, meeting, "；".join(_messages(exc)), 400, bound)
     except StorageUnavailable as exc:  # e.g. the approved PDF could not be stored: nothing was
         return _refuse(request, meeting, str(exc.detail), 503, bound)
-    messages.success(request, success)
+    messages.success(request, success() if callable(success) else success)
     return redirect(
         reverse("meetings:detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else "")
     )
@@ -459,7 +491,7 @@ def generate_agenda(request, pk):
 @require_POST
 def add_item(request, pk):
     meeting = _meeting_to_change(request, pk, "add_agenda_item")
-    form = AgendaItemForm(request.POST)
+    form = AgendaItemForm(request.POST, kind=meeting.kind)
     if not form.is_valid():
         _mark_invalid(form)
         return _refuse(
@@ -493,7 +525,11 @@ def edit_item(request, pk, item_pk):
     meeting = _meeting_to_change(request, pk, "edit_agenda_item")
     item = _item_of(meeting, item_pk)
     form = AgendaItemForm(
-        request.POST, prefix=f"item{item.pk}", editing=True, generated=item.generated
+        request.POST,
+        prefix=f"item{item.pk}",
+        editing=True,
+        generated=item.generated,
+        kind=meeting.kind,
     )
     bound = {"edit_forms": {item.pk: form}}
     if not form.is_valid():
@@ -552,13 +588,83 @@ def delete_item(request, pk, item_pk):
 
 @login_required
 @require_POST
+def restore_item(request, pk, item_pk):
+    meeting = _meeting_to_change(request, pk, "restore_agenda_item")
+    item = get_object_or_404(AgendaItem.all_objects, pk=item_pk, meeting=meeting)
+    return _run(
+        request,
+        meeting,
+        lambda: services.restore_agenda_item(meeting, request.user, item.pk),
+        _("已恢复议题：%(title)s。") % {"title": item.title},
+        f"item-{item.pk}",
+    )
+
+
+@login_required
+@require_POST
+def remove_issue(request, pk, item_pk, issue_pk):
+    """Take one issue off an agenda item (1 click; put back with 撤销 on the same item)."""
+    meeting = _meeting_to_change(request, pk, "remove_agenda_issue")
+    item = _item_of(meeting, item_pk)
+    number = next((e["number"] for e in item.issues if e["id"] == issue_pk), "")
+    return _run(
+        request,
+        meeting,
+        lambda: services.remove_agenda_issue(item, request.user, issue_pk),
+        _("已将问题 %(number)s 移出“%(title)s”，可撤销。") % {"number": number, "title": item.title},
+        f"item-{item.pk}",
+    )
+
+
+@login_required
+@require_POST
+def restore_issue(request, pk, item_pk, issue_pk):
+    meeting = _meeting_to_change(request, pk, "restore_agenda_issue")
+    item = _item_of(meeting, item_pk)
+    number = next((e["number"] for e in item.removed_issues if e["id"] == issue_pk), "")
+    return _run(
+        request,
+        meeting,
+        lambda: services.restore_agenda_issue(item, request.user, issue_pk),
+        _("已将问题 %(number)s 放回“%(title)s”。") % {"number": number, "title": item.title},
+        f"item-{item.pk}",
+    )
+
+
+@login_required
+@require_POST
+def fill_attendance(request, pk):
+    """The usual participants in one step (then adjusted row by row)."""
+    meeting = _meeting_to_change(request, pk, "set_attendance")
+    result: dict = {}
+
+    def act() -> None:
+        result["rows"], result["nobody"] = services.fill_usual_attendance(meeting, request.user)
+
+    def done() -> str:
+        text = _("已填入常规参会人员，共%(n)s人，请逐一核对出席情况。") % {
+            "n": len(result["rows"])
+        }
+        if result["nobody"]:
+            text += _("以下部门没有人员账号，请手动添加：%(names)s。") % {
+                "names": "、".join(result["nobody"])
+            }
+        return text
+
+    return _run(request, meeting, act, done, "attendance")
+
+
+@login_required
+@require_POST
 def save_attendance(request, pk):
     meeting = _meeting_to_change(request, pk, "set_attendance")
     formset = AttendanceFormSet(
-        request.POST, prefix="attendance", form_kwargs={"people": people_choices()}
+        request.POST, prefix="attendance", form_kwargs={"people": _picker()}
     )
     bound = {"attendance_formset": formset}
     if not formset.is_valid():
+        if _autosaving(request):
+            return _autosave_refused(formset.error_messages(), 400)
         for form in formset:
             _mark_invalid(form)
         return _refuse(request, meeting, _("未能保存出席情况，请按提示修改。"), 400, bound)
@@ -566,6 +672,8 @@ def save_attendance(request, pk):
         {k: row.get(k) for k in ("user", "name", "organisation", "status", "note")}
         for row in formset.filled_rows()
     ]
+    if _autosaving(request):
+        return _autosave(lambda: services.set_attendance(meeting, request.user, rows))
     return _run(
         request,
         meeting,
@@ -588,8 +696,13 @@ def save_minutes(request, pk):
     try:
         require_clean(**{f"note-{pk}": text for pk, text in notes.items()})
     except ValidationError as exc:
+        if _autosaving(request):
+            return _autosave_refused(_messages(exc), 400)
         return _refuse(request, meeting, "；".join(_messages(exc)), 400, bound)
     if not (form.is_valid() and formset.is_valid()):
+        if _autosaving(request):
+            summary = [f"{form.fields[n].label}：{e}" for n, es in form.errors.items() for e in es]
+            return _autosave_refused(summary + formset.error_messages(), 400)
         _mark_invalid(form)
         for row in formset:
             _mark_invalid(row)
@@ -606,6 +719,24 @@ def save_minutes(request, pk):
         for row in formset.filled_rows()
     ]
     items = [{"agenda_item": pk, "discussion": text} for pk, text in notes.items()]
+    if _autosaving(request):
+        saved: dict = {}
+
+        def save() -> None:
+            saved["minutes"] = services.save_minutes(
+                meeting,
+                request.user,
+                summary=form.cleaned_data["summary"],
+                items=items,
+                decisions=decisions,
+            )
+
+        def decision_ids() -> dict:
+            # New rows got an id: the page keeps it, so the next save updates them in place.
+            ids = saved["minutes"].decisions.order_by("order", "pk").values_list("pk", flat=True)
+            return {"ids": dict(zip(map(str, formset.filled_indices()), ids, strict=False))}
+
+        return _autosave(save, decision_ids)
     return _run(
         request,
         meeting,
@@ -620,6 +751,32 @@ def save_minutes(request, pk):
         "minutes",
         **bound,
     )
+
+
+# --- the workspace's autosave -------------------------------------------------------------------
+
+
+def _autosaving(request) -> bool:
+    """The meeting page's script saves each part as it changes (header X-Autosave: 1) and
+    wants a short answer it can show ("已保存 14:32"), not the page."""
+    return request.headers.get("X-Autosave") == "1"
+
+
+def _autosave(action, extra=dict) -> JsonResponse:
+    """Run one save; answer {"saved_at": "HH:MM", …} or {"errors": […]} with 400/403/409."""
+    try:
+        action()
+    except PermissionDenied as exc:
+        return _autosave_refused([str(exc) or _("您无权执行此操作。")], 403)
+    except services.MeetingConflict as exc:
+        return _autosave_refused([str(exc)], 409)
+    except ValidationError as exc:
+        return _autosave_refused(_messages(exc), 400)
+    return JsonResponse({"saved_at": timezone.localtime().strftime("%H:%M"), **extra()})
+
+
+def _autosave_refused(errors: list[str], status: int) -> JsonResponse:
+    return JsonResponse({"errors": [str(e) for e in errors]}, status=status)
 
 
 # --- PDFs -------------------------------------------------------------------------------------
