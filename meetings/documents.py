@@ -66,6 +66,7 @@ def agenda_document(meeting: Meeting) -> dict[str, Any]:
                 "issues": _issue_rows(item),
                 "decisions": item.decisions,  # follow-up sections only (additive)
                 "report": item.report,
+                "more_count": item.more_count,  # beyond the section limit (additive)
             }
             for item in items
         ],

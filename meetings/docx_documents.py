@@ -62,6 +62,8 @@ def agenda_docx(doc: dict[str, Any]) -> bytes:
             issues_table(out, item["issues"])
         elif not item["report"] and not item["decisions"]:
             out.paragraph("（本项无待议问题）", muted=True)
+        if item["more_line"]:
+            out.paragraph(item["more_line"], muted=True)
     if not context["items"]:
         out.paragraph("（议程尚未生成）", muted=True)
     return out.to_bytes()

@@ -144,6 +144,7 @@ def agenda_context(doc: dict[str, Any]) -> dict[str, Any]:
                 for d in item.get("decisions") or []
             ],
             "report": figures_for_print(item["report"]) if item.get("report") else None,
+            "more_line": more_line(item.get("more_count"), len(item.get("issues") or [])),
         }
         for i, item in enumerate(doc.get("items") or [], start=1)
     ]
@@ -153,6 +154,13 @@ def agenda_context(doc: dict[str, Any]) -> dict[str, Any]:
         "time_label": _time_label(meeting.get("scheduled_at")),
         "items": items,
     }
+
+
+def more_line(more: int | None, listed: int) -> str:
+    """A long section lists its most urgent issues; the printed agenda says what it left out."""
+    if not more:
+        return ""
+    return f"以上按紧急程度列出前{listed}件，另有 {more} 件未列出，详见问题清单。"
 
 
 def _time_label(scheduled_at: str | None) -> str:

@@ -35,7 +35,18 @@ from meetings.versions import minutes_version
 class AgendaItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgendaItem
-        fields = ["id", "order", "section", "title", "issues", "notes", "decisions", "report"]
+        # more_count: the section's issues beyond LIAISON_AGENDA_SECTION_LIMIT (additive).
+        fields = [
+            "id",
+            "order",
+            "section",
+            "title",
+            "issues",
+            "notes",
+            "decisions",
+            "report",
+            "more_count",
+        ]
         read_only_fields = fields
 
 
