@@ -189,7 +189,9 @@ class _Once:
             if removed:
                 issues = issues.exclude(pk__in=removed)
             listed = list(issues[: self.limit])
-            total = len(listed) if len(listed) < self.limit else issues.count()
+            # Counted every time (not only when the limit is reached): the same queries for
+            # ten issues as for a million.
+            total = issues.count()
         else:
             candidates = [
                 i

@@ -222,7 +222,7 @@ class BaseRowFormSet(forms.BaseFormSet):
             if f.cleaned_data and not f.cleaned_data.get("DELETE") and _has_content(f.cleaned_data)
         ]
 
-    def error_messages(self) -> list[str]:
+    def row_errors(self) -> list[str]:
         """Every row's errors in words, "第N行：…" (the workspace shows them by its status)."""
         found = []
         for n, form in enumerate(self.forms, start=1):

@@ -664,7 +664,7 @@ def save_attendance(request, pk):
     bound = {"attendance_formset": formset}
     if not formset.is_valid():
         if _autosaving(request):
-            return _autosave_refused(formset.error_messages(), 400)
+            return _autosave_refused(formset.row_errors(), 400)
         for form in formset:
             _mark_invalid(form)
         return _refuse(request, meeting, _("未能保存出席情况，请按提示修改。"), 400, bound)
@@ -702,7 +702,7 @@ def save_minutes(request, pk):
     if not (form.is_valid() and formset.is_valid()):
         if _autosaving(request):
             summary = [f"{form.fields[n].label}：{e}" for n, es in form.errors.items() for e in es]
-            return _autosave_refused(summary + formset.error_messages(), 400)
+            return _autosave_refused(summary + formset.row_errors(), 400)
         _mark_invalid(form)
         for row in formset:
             _mark_invalid(row)

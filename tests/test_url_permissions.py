@@ -157,6 +157,7 @@ def sample_kwargs(route: str, w: dict) -> dict:
         "pk": w["issue"].pk,
         "attachment_pk": w["attachment"].pk,
         "item_pk": w["item"].pk,
+        "issue_pk": w["issue"].pk,
         "year": today().year,
         "name": "return",
         "direction": "up",
@@ -451,6 +452,24 @@ TABLE: dict[str, dict[str, str]] = {
         "POST": "302 403 403 403 403 403 302 403 404",
     },
     "meetings/<int:pk>/agenda/items/<int:item_pk>/move/<str:direction>/": {
+        "GET": "302 405 405 405 405 405 405 405 405",
+        "POST": "302 403 403 403 403 403 302 403 404",
+    },
+    "meetings/<int:pk>/agenda/items/<int:item_pk>/restore/": {
+        # the world's item is not in the trash: 409 for the secretariat
+        "GET": "302 405 405 405 405 405 405 405 405",
+        "POST": "302 403 403 403 403 403 409 403 404",
+    },
+    "meetings/<int:pk>/agenda/items/<int:item_pk>/issues/<int:issue_pk>/remove/": {
+        # the hand-made item lists no issue: 409 for the secretariat
+        "GET": "302 405 405 405 405 405 405 405 405",
+        "POST": "302 403 403 403 403 403 409 403 404",
+    },
+    "meetings/<int:pk>/agenda/items/<int:item_pk>/issues/<int:issue_pk>/restore/": {
+        "GET": "302 405 405 405 405 405 405 405 405",
+        "POST": "302 403 403 403 403 403 409 403 404",
+    },
+    "meetings/<int:pk>/attendance/usual/": {
         "GET": "302 405 405 405 405 405 405 405 405",
         "POST": "302 403 403 403 403 403 302 403 404",
     },
