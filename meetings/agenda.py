@@ -225,7 +225,7 @@ def build_regular(meeting: Meeting, removed=None) -> list[DraftItem]:
     decisions, decided_issues = follow_up(previous, d)
     verified = issues.filter(state=State.VERIFIED, verified_at__lt=cutoff)
     verified_filters = [("state", State.VERIFIED), ("verified_to", _before(d))]
-    if since is not None:
+    if previous is not None:
         verified = verified.filter(verified_at__gte=since)
         verified_filters.append(("verified_from", previous.date.isoformat()))
     raised = [("state", State.RAISED), ("raised_to", _before(d))]

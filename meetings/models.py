@@ -420,7 +420,8 @@ class AgendaItem(models.Model):
     removed_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
 
     objects = LiveAgendaItems()
-    all_objects = models.Manager()
+    # The trash included: restoring, regenerating, and the base manager (deletes, relations).
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
 
     class Meta:
         ordering = ["meeting", "order", "pk"]

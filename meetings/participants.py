@@ -41,7 +41,7 @@ def current_chain_names() -> dict[int, list[str]]:
 def organisation_of(user: User, chains: list[str] | None = None) -> str:
     """What a person attends for: the department, the chains as officer, the secretariat, the
     federation for a leader. `chains`: the officer's chain names if already read."""
-    if user.department_id:
+    if user.department is not None:
         return user.department.name
     if user.is_officer:
         if chains is None:
@@ -56,8 +56,10 @@ def organisation_of(user: User, chains: list[str] | None = None) -> str:
 
 def people_choices() -> list[tuple[str, str]]:
     """The attendance picker: "name（organisation）" of every participant (two queries)."""
-    users = participants().select_related("department").order_by(
-        "role", "department__name", "name", "username"
+    users = (
+        participants()
+        .select_related("department")
+        .order_by("role", "department__name", "name", "username")
     )
     chains = current_chain_names()
     choices = []
@@ -122,7 +124,7 @@ def usual_participants(meeting: Meeting) -> tuple[list[dict], list[str]]:
         if person is None:
             nobody.append(name)
         else:
-            add(person, department.name)
+            add(person, name)
 
     for person in people.filter(Q(role=User.Role.SECRETARIAT)).order_by("pk"):
         add(person, SECRETARIAT_ORGANISATION)

@@ -34,7 +34,6 @@ from liaison.history import save_transition, save_with_history
 from liaison.storage import atomic_with_files
 from meetings.agenda import build_agenda, snapshot
 from meetings.documents import agenda_document, minutes_document
-from meetings.participants import organisation_of, usual_participants
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -49,6 +48,7 @@ from meetings.models import (
     past_due_message,
     sections_for,
 )
+from meetings.participants import organisation_of, usual_participants
 from meetings.printed import render_agenda_pdf, render_minutes_pdf
 from meetings.signals import meeting_changed
 from meetings.transitions import (
@@ -277,17 +277,18 @@ def generate_agenda(meeting: Meeting, user) -> list[AgendaItem]:
             AgendaItem.objects.bulk_update(manual, ["order"])
         else:
             last = max((i.order for i in locked.agenda_items.all()), default=0)
-            fresh, changed = [], []
+            fresh: list[AgendaItem] = []
+            changed: list[AgendaItem] = []
             for draft in drafts:
-                item = existing.pop(draft.section, None)
-                if item is None:  # a section this agenda never had: after the others
-                    last += 1
+                if draft.section not in existing:
+                    last += 1  # a section this agenda never had: after the others
                     fresh.append(
                         _item_from_draft(
                             AgendaItem(meeting=locked, order=last, generated=True), draft
                         )
                     )
                     continue
+                item = existing.pop(draft.section)
                 # The taken-off issues that still belong in the section, snapshotted now
                 # (for undo); one that left it meanwhile, say verified, is not offered back.
                 position = {e["id"]: e.get("position", 0) for e in item.removed_issues}
@@ -445,7 +446,7 @@ def restore_agenda_item(meeting: Meeting, user, item_pk) -> AgendaItem:
         _require_agenda_editable(locked)
         try:
             item = AgendaItem.all_objects.select_for_update().get(
-                pk=_pk(item_pk), meeting=locked, removed_at__isnull=False
+                pk=_pk(item_pk) or 0, meeting=locked, removed_at__isnull=False
             )
         except AgendaItem.DoesNotExist:
             raise MeetingConflict(_("该议题不在已删除的议题中，可能已被他人恢复。")) from None

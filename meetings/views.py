@@ -321,7 +321,7 @@ def _agenda_entry(meeting, item: AgendaItem, n: int, editable: bool, edit_forms:
 
 
 def more_link(item: AgendaItem) -> dict | None:
-    """"另有 N 件" of a long section: the full list and its ledger, by the same filters."""
+    """ "另有 N 件" of a long section: the full list and its ledger, by the same filters."""
     if not item.more_count:
         return None
     query = f"?{item.more_query}" if item.more_query else ""
@@ -611,7 +611,8 @@ def remove_issue(request, pk, item_pk, issue_pk):
         request,
         meeting,
         lambda: services.remove_agenda_issue(item, request.user, issue_pk),
-        _("已将问题 %(number)s 移出“%(title)s”，可撤销。") % {"number": number, "title": item.title},
+        _("已将问题 %(number)s 移出“%(title)s”，可撤销。")
+        % {"number": number, "title": item.title},
         f"item-{item.pk}",
     )
 
@@ -642,9 +643,7 @@ def fill_attendance(request, pk):
         result["rows"], result["nobody"] = services.fill_usual_attendance(meeting, request.user)
 
     def done() -> str:
-        text = _("已填入常规参会人员，共%(n)s人，请逐一核对出席情况。") % {
-            "n": len(result["rows"])
-        }
+        text = _("已填入常规参会人员，共%(n)s人，请逐一核对出席情况。") % {"n": len(result["rows"])}
         if result["nobody"]:
             text += _("以下部门没有人员账号，请手动添加：%(names)s。") % {
                 "names": "、".join(result["nobody"])

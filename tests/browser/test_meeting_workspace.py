@@ -91,6 +91,7 @@ def test_attendance_in_one_step_one_issue_off_and_a_warning_before_leaving(
     expect(page.get_by_role("alert")).to_contain_text("共18人")
     expect(page.get_by_test_id("attendance-rows")).to_contain_text("联络员0")
     expect(page.get_by_test_id("attendance-rows")).to_contain_text("市总工会劳动和经济工作部")
+
     def row(name):
         return rows.filter(has=page.get_by_test_id("attendance-person").filter(has_text=name))
 
@@ -103,7 +104,11 @@ def test_attendance_in_one_step_one_issue_off_and_a_warning_before_leaving(
     assert clicks(page) - before == 3
     saved = dict(Attendance.objects.filter(meeting=meeting).values_list("name", "status"))
     assert len(saved) == 18
-    assert (saved["联系人2"], saved["联络员5"], saved["联络员0"]) == ("absent", "observer", "present")
+    assert (saved["联系人2"], saved["联络员5"], saved["联络员0"]) == (
+        "absent",
+        "observer",
+        "present",
+    )
     assert Attendance.objects.get(name="联系人2").note == "参加省厅培训"
 
     # The minutes, once the agenda is out: leaving before they are saved asks first.

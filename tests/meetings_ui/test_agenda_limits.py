@@ -52,7 +52,10 @@ def test_a_long_section_lists_the_most_overdue_and_says_how_many_more(
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert "另有 2 件未列出" in page
     link = more_link(overdue)
-    assert link["list"] == "/issues/?warning=red" and link["ledger"] == "/issues/export.xlsx?warning=red"
+    assert (
+        link["list"] == "/issues/?warning=red"
+        and link["ledger"] == "/issues/export.xlsx?warning=red"
+    )
     assert f'href="{link["list"]}"' in page
 
     listed = client.get(link["list"]).content.decode()

@@ -114,11 +114,15 @@ def test_minutes_autosave_keeps_the_new_decisions_ids(secretariat, meeting, sign
     data["decisions-1-id"] = str(decision.pk)
     data["decisions-1-text"] = "秘书处汇总各链用工需求"
     client.post(f"/meetings/{meeting.pk}/minutes/", data, **AUTOSAVE)
-    assert list(Decision.objects.values_list("pk", "text")) == [(decision.pk, "秘书处汇总各链用工需求")]
+    assert list(Decision.objects.values_list("pk", "text")) == [
+        (decision.pk, "秘书处汇总各链用工需求")
+    ]
     history = [r.transition for r in meeting.history.order_by("history_id")]
     assert history[-2:] == ["save_minutes", "save_minutes"]
     answer = client.post(
-        f"/meetings/{meeting.pk}/minutes/", {**data, "decisions-1-due_date": "2000-01-01"}, **AUTOSAVE
+        f"/meetings/{meeting.pk}/minutes/",
+        {**data, "decisions-1-due_date": "2000-01-01"},
+        **AUTOSAVE,
     )
     assert answer.status_code == 400 and "完成时限不能早于今天" in json.dumps(
         answer.json(), ensure_ascii=False
