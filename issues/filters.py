@@ -11,6 +11,17 @@ from issues.models import Issue, State
 from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
 
 
+def _day_filter(field: str, bound: str, label) -> django_filters.DateFilter:
+    """A Beijing date bound (`gte`/`lte`) on a moment (USE_TZ: __date converts in the current
+    time zone), with the browser's date picker."""
+    return django_filters.DateFilter(
+        field_name=field,
+        lookup_expr=f"date__{bound}",
+        label=label,
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 class IssueFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=State.choices, label=_("状态"))
     union = django_filters.ModelChoiceFilter(
@@ -35,19 +46,8 @@ class IssueFilter(django_filters.FilterSet):
         label=_("措施"),
     )
     year = django_filters.NumberFilter(field_name="year", label=_("年度"))
-    # Beijing dates of raised_at (USE_TZ: __date converts in the current time zone).
-    raised_from = django_filters.DateFilter(
-        field_name="raised_at",
-        lookup_expr="date__gte",
-        label=_("提出日期自"),
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
-    )
-    raised_to = django_filters.DateFilter(
-        field_name="raised_at",
-        lookup_expr="date__lte",
-        label=_("提出日期至"),
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
-    )
+    raised_from = _day_filter("raised_at", "gte", _("提出日期自"))
+    raised_to = _day_filter("raised_at", "lte", _("提出日期至"))
     involved = extend_schema_field(OpenApiTypes.STR)(
         django_filters.ModelChoiceFilter(
             to_field_name="code",
@@ -71,18 +71,8 @@ class IssueFilter(django_filters.FilterSet):
         method="filter_warning",
         label=_("预警"),
     )
-    verified_from = django_filters.DateFilter(
-        field_name="verified_at",
-        lookup_expr="date__gte",
-        label=_("办结日期自"),
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
-    )
-    verified_to = django_filters.DateFilter(
-        field_name="verified_at",
-        lookup_expr="date__lte",
-        label=_("办结日期至"),
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
-    )
+    verified_from = _day_filter("verified_at", "gte", _("办结日期自"))
+    verified_to = _day_filter("verified_at", "lte", _("办结日期至"))
     q = django_filters.CharFilter(method="filter_text", label=_("搜索"))
 
     class Meta:

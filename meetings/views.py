@@ -600,36 +600,46 @@ def restore_item(request, pk, item_pk):
     )
 
 
-@login_required
-@require_POST
-def remove_issue(request, pk, item_pk, issue_pk):
-    """Take one issue off an agenda item (1 click; put back with 撤销 on the same item)."""
-    meeting = _meeting_to_change(request, pk, "remove_agenda_issue")
+# Taking one issue off an agenda item (1 click) and putting it back (撤销, on the same item):
+# operation → the service, where the issue is found before, and the message.
+ISSUE_ACTIONS = {
+    "remove_agenda_issue": (
+        services.remove_agenda_issue,
+        "issues",
+        gettext_lazy("已将问题 %(number)s 移出“%(title)s”，可撤销。"),
+    ),
+    "restore_agenda_issue": (
+        services.restore_agenda_issue,
+        "removed_issues",
+        gettext_lazy("已将问题 %(number)s 放回“%(title)s”。"),
+    ),
+}
+
+
+def _issue_action(request, pk, item_pk, issue_pk, operation: str):
+    meeting = _meeting_to_change(request, pk, operation)
     item = _item_of(meeting, item_pk)
-    number = next((e["number"] for e in item.issues if e["id"] == issue_pk), "")
+    act, where, done = ISSUE_ACTIONS[operation]
+    number = next((e["number"] for e in getattr(item, where) if e["id"] == issue_pk), "")
     return _run(
         request,
         meeting,
-        lambda: services.remove_agenda_issue(item, request.user, issue_pk),
-        _("已将问题 %(number)s 移出“%(title)s”，可撤销。")
-        % {"number": number, "title": item.title},
+        lambda: act(item, request.user, issue_pk),
+        str(done) % {"number": number, "title": item.title},
         f"item-{item.pk}",
     )
+
+
+@login_required
+@require_POST
+def remove_issue(request, pk, item_pk, issue_pk):
+    return _issue_action(request, pk, item_pk, issue_pk, "remove_agenda_issue")
 
 
 @login_required
 @require_POST
 def restore_issue(request, pk, item_pk, issue_pk):
-    meeting = _meeting_to_change(request, pk, "restore_agenda_issue")
-    item = _item_of(meeting, item_pk)
-    number = next((e["number"] for e in item.removed_issues if e["id"] == issue_pk), "")
-    return _run(
-        request,
-        meeting,
-        lambda: services.restore_agenda_issue(item, request.user, issue_pk),
-        _("已将问题 %(number)s 放回“%(title)s”。") % {"number": number, "title": item.title},
-        f"item-{item.pk}",
-    )
+    return _issue_action(request, pk, item_pk, issue_pk, "restore_agenda_issue")
 
 
 @login_required
