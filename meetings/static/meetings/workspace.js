@@ -176,6 +176,9 @@
       })
       .then(function (html) {
         var page = new DOMParser().parseFromString(html, "text/html");
+        if (!page.getElementById(target)) {
+          throw new Error("not the meeting page"); // e.g. signed out meanwhile
+        }
         [target, "messages"].forEach(function (id) {
           var fresh = page.getElementById(id);
           var current = document.getElementById(id);
@@ -183,6 +186,7 @@
             current.replaceWith(document.importNode(fresh, true));
           }
         });
+        greet(document.getElementById(target));
         var alert = document.querySelector("#messages [role=alert]");
         if (alert) {
           alert.setAttribute("tabindex", "-1");
@@ -245,7 +249,11 @@
     }
   });
 
-  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
-    show(form, words(form, "idle"), "idle");
-  });
+  function greet(root) {
+    root.querySelectorAll("form[data-autosave]").forEach(function (form) {
+      show(form, words(form, "idle"), "idle");
+    });
+  }
+
+  greet(document);
 })();
