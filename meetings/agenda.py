@@ -157,6 +157,12 @@ class SectionContent:
     filters: list[tuple[str, str]] = field(default_factory=list)
 
 
+def sort_of(section: str) -> tuple[str, str]:
+    """The issue list's order that matches the section's: by due date where the section is
+    ordered by days overdue, else the oldest first (the list's `sort` values)."""
+    return ("sort", "due" if section in (Section.OVERDUE, Section.ESCALATED) else "raised")
+
+
 def list_query(filters: list[tuple[str, str]]) -> str:
     """The query string of /issues/ (and /issues/export.xlsx) for a section's filters."""
     return urlencode(filters)
@@ -307,7 +313,7 @@ def _draft_items(
         item = DraftItem(section, section_heading(meeting.kind, section), listed)
         item.removed_issues = kept_off
         item.more_count = more
-        item.more_query = list_query(content[section].filters) if more else ""
+        item.more_query = list_query([*content[section].filters, sort_of(section)]) if more else ""
         if section == Section.FOLLOW_UP:
             item.decisions = decisions
             item.notes = follow_up_note
