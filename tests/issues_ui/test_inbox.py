@@ -154,4 +154,6 @@ def test_another_departments_work_is_not_in_the_inbox(client, housing_staff, thr
 
 
 def test_resolved_ones_are_counted_under_the_lead_list(client, resolved, hrss_staff):
-    assert "另有 1 个问题已报结，等待联络员评价。" in _section(_home(client, hrss_staff), "handling")
+    assert "另有 1 个问题已报结，等待联络员评价。" in _section(
+        _home(client, hrss_staff), "handling"
+    )
