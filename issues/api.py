@@ -70,7 +70,9 @@ class StableOrdering(OrderingFilter):
         if request.query_params.get(self.ordering_param) == "-days_overdue":
             # Working days overdue fall as the due date rises: among overdue issues the order
             # of `due_date` ascending is exactly that of `days_overdue` descending.
-            late = Case(When(overdue_q(today()), then=Value(0)), default=Value(1))
+            # As of a past day (`issues.asof`), overdue on that day.
+            on = getattr(queryset, "as_of", None) or today()
+            late = Case(When(overdue_q(on), then=Value(0)), default=Value(1))
             return queryset.order_by(late, F("due_date").asc(nulls_last=True), "-raised_at", "-pk")
         ordering = self.get_ordering(request, queryset, view) or []
         terms = [

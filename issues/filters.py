@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from issues.deadlines import escalated_q, overdue_q, today, unacknowledged_q
+from issues import asof
+from issues.deadlines import escalated_q, overdue_q, red_q, today, unacknowledged_q, yellow_q
 from issues.models import Issue, State
 from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
 
@@ -61,11 +62,10 @@ class IssueFilter(django_filters.FilterSet):
         method="filter_unacknowledged", label=_("超时未签收")
     )
     escalated = django_filters.BooleanFilter(method="filter_escalated", label=_("督导事项"))
-    # The agenda's sections link to the issues they list (meetings.agenda): a raised issue that
-    # was assigned once came back (退回); red is overdue or 超时未签收; verified in a period.
-    returned = django_filters.BooleanFilter(
-        field_name="first_assigned_at", lookup_expr="isnull", exclude=True, label=_("曾被退回")
-    )
+    # 退回: handed back by its department, waiting for the secretariat (no department now);
+    # the agenda's sections link to the issues they list (meetings.agenda): red is overdue or
+    # 超时未签收; verified in a period.
+    returned = django_filters.BooleanFilter(method="filter_returned", label=_("已退回待交办"))
     warning = django_filters.ChoiceFilter(
         choices=[("red", _("红灯")), ("yellow", _("黄灯"))],
         method="filter_warning",
@@ -74,6 +74,15 @@ class IssueFilter(django_filters.FilterSet):
     verified_from = _day_filter("verified_at", "gte", _("办结日期自"))
     verified_to = _day_filter("verified_at", "lte", _("办结日期至"))
     q = django_filters.CharFilter(method="filter_text", label=_("搜索"))
+    # Not a narrowing: every other filter applies to the issues as they stood at the end of
+    # that day (`filter_queryset`), rebuilt from the history by `issues.asof`.
+    as_of = django_filters.DateFilter(
+        method="filter_as_of",
+        label=_("截至日期"),
+        validators=[asof.validate_as_of],
+        error_messages={"invalid": asof.INVALID_DATE},
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
 
     class Meta:
         model = Issue
@@ -96,19 +105,41 @@ class IssueFilter(django_filters.FilterSet):
             "verified_from",
             "verified_to",
             "q",
+            "as_of",
         ]
+
+    @property
+    def on(self):
+        """The day the deadline filters answer for: the as-of day, else today."""
+        return self.form.cleaned_data.get("as_of") or today()
+
+    def filter_queryset(self, queryset):
+        day = self.form.cleaned_data.get("as_of")
+        if day:
+            queryset = asof.issues_as_of(day, among=queryset)
+        return super().filter_queryset(queryset)
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset  # applied first, by filter_queryset
 
     def filter_involved(self, queryset, name, value):
         return queryset.involving(value) if value else queryset
 
     def filter_unacknowledged(self, queryset, name, value):
-        return self._by(queryset, unacknowledged_q(today()), value)
+        return self._by(queryset, unacknowledged_q(self.on), value)
+
+    def filter_returned(self, queryset, name, value):
+        returned = Q(state=State.RAISED, return_count__gt=0, department__isnull=True)
+        return self._by(queryset, returned, value)
 
     def filter_warning(self, queryset, name, value):
-        return queryset.warning(value, today()) if value else queryset
+        if not value:
+            return queryset
+        condition = red_q(self.on) if value == "red" else yellow_q(self.on)
+        return queryset.filter(condition)
 
     def filter_escalated(self, queryset, name, value):
-        return self._by(queryset, escalated_q(today()), value)
+        return self._by(queryset, escalated_q(self.on), value)
 
     @staticmethod
     def _by(queryset, condition, value):
@@ -119,7 +150,7 @@ class IssueFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = overdue_q(today())
+        overdue = overdue_q(self.on)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_text(self, queryset, name, value):

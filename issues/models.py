@@ -262,23 +262,29 @@ class Issue(ConcurrentTransitionMixin, models.Model):
     def union(self):
         return self.chain.union
 
-    # The deadline rules of `issues.deadlines`, on a reference date (default today); the
-    # properties are today's answer, for templates and the JSON.
+    # The deadline rules of `issues.deadlines`, on a reference date (default today, or the
+    # day an issue rebuilt from its history stood on, `issues.asof`); the properties are
+    # that default's answer, for templates and the JSON.
+
+    as_of: date | None = None  # set on the unsaved issues `issues.asof` rebuilds
+
+    def _on(self, on: date | None) -> date:
+        return on or self.as_of or today()
 
     def days_overdue_on(self, on: date | None = None) -> int:
-        return deadlines.days_overdue(self.state, self.due_date, on or today())
+        return deadlines.days_overdue(self.state, self.due_date, self._on(on))
 
     def is_overdue_on(self, on: date | None = None) -> bool:
-        return deadlines.is_overdue(self.state, self.due_date, on or today())
+        return deadlines.is_overdue(self.state, self.due_date, self._on(on))
 
     def is_unacknowledged_on(self, on: date | None = None) -> bool:
-        return deadlines.is_unacknowledged(self.state, self.assigned_at, on or today())
+        return deadlines.is_unacknowledged(self.state, self.assigned_at, self._on(on))
 
     def warning_on(self, on: date | None = None) -> str | None:
-        return deadlines.warning(self.state, self.due_date, on or today(), self.assigned_at)
+        return deadlines.warning(self.state, self.due_date, self._on(on), self.assigned_at)
 
     def is_escalated_on(self, on: date | None = None) -> bool:
-        return deadlines.is_escalated(self.state, self.due_date, self.reopen_count, on or today())
+        return deadlines.is_escalated(self.state, self.due_date, self.reopen_count, self._on(on))
 
     @property
     def is_overdue(self) -> bool:

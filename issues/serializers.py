@@ -137,7 +137,9 @@ class IssueSerializer(serializers.ModelSerializer):
     )
     def get_available_transitions(self, issue) -> list[str]:
         request = self.context.get("request")
-        return available_transitions(issue, request.user) if request else []
+        if request is None or issue.as_of:  # an issue as it stood on a past day: read-only
+            return []
+        return available_transitions(issue, request.user)
 
 
 def chain_field(**options) -> serializers.SlugRelatedField:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from issues import asof
 from issues.attachments import attachment_response, storage_message, store_attachment
 from issues.filters import IssueFilter
 from issues.forms import IssueForm, UpdateForm, transition_form
@@ -72,7 +73,17 @@ def issue_list(request):
     base = Issue.objects.visible_to(request.user).with_related()
     filterset = IssueFilter(request.GET or None, queryset=base)
     _style_filter_form(filterset.form)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    valid = filterset.is_bound and filterset.is_valid()
+    # A past day asked for: the list as it stood then, read-only. A bad day is refused (400,
+    # the error by the field, what was typed kept), never silently replaced by today.
+    as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_bound else None
+    as_of_refused = filterset.is_bound and "as_of" in filterset.errors
+    if valid:
+        queryset = filterset.qs
+    elif as_of:  # another filter is invalid (and ignored, as always): still that day's list
+        queryset = asof.issues_as_of(as_of, among=base)
+    else:
+        queryset = base
     sort = request.GET.get("sort", "-raised")
     if sort not in SORTS:
         sort = "-raised"
@@ -89,8 +100,10 @@ def issue_list(request):
             "sorts": SORT_LABELS,
             "query": query.urlencode(),
             "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
-            "may_raise": may_file(request.user),
+            "may_raise": may_file(request.user) and not as_of,
+            "as_of_banner": asof.banner(as_of) if as_of else "",
         },
+        status=400 if as_of_refused else 200,
     )
 
 

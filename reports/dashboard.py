@@ -66,7 +66,7 @@ def context(user, period: Period) -> dict:
     months = figures["monthly"]
     for row in months:
         row["label"] = f"{int(row['month'][5:])}月" if period.year else row["month"]
-        row["url"] = _month_url(row["month"])
+        row["url"] = _month_url(row["month"], period)
 
     svg = {
         "state": charts.horizontal_bars(
@@ -109,7 +109,7 @@ def context(user, period: Period) -> dict:
         "months": months,
         "charts": svg,
         "overdue_all_years": figures["overdue_all_years"],
-        "overdue_all_url": issue_list_url(None, overdue="true"),
+        "overdue_all_url": issue_list_url(None, overdue="true", **period.as_of_query),
         "export_url": export_url(period),
         "years": list(range(today().year, today().year - 6, -1)),
         "scope_is_everything": user.has_perm("reports.view_everything"),
@@ -128,6 +128,8 @@ def _links(row: dict, period: Period, key: str) -> None:
     row["overdue_url"] = issue_list_url(period, **{key: code, "overdue": "true"})
 
 
-def _month_url(month: str) -> str:
+def _month_url(month: str, period: Period) -> str:
     last = calendar.monthrange(int(month[:4]), int(month[5:]))[1]
-    return issue_list_url(None, raised_from=f"{month}-01", raised_to=f"{month}-{last:02d}")
+    return issue_list_url(
+        None, raised_from=f"{month}-01", raised_to=f"{month}-{last:02d}", **period.as_of_query
+    )

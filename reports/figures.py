@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from issues.asof import issues_as_of
 from issues.models import Issue, State, today
 from issues.stats import period_figures
 
@@ -24,6 +25,8 @@ class Period:
     start: date
     end: date
     year: int | None = None  # set when the period is a whole calendar year
+    # As of the end of this past day (`issues.asof`): the issues as they stood then.
+    as_of: date | None = None
 
     @classmethod
     def for_year(cls, year: int) -> Period:
@@ -31,15 +34,24 @@ class Period:
 
     @property
     def query(self) -> dict[str, str]:
-        """The issue-list filters that select this period's cohort."""
+        """The issue-list filters that select this period's cohort (as of its day)."""
         if self.year:
-            return {"year": str(self.year)}
-        return {"raised_from": self.start.isoformat(), "raised_to": self.end.isoformat()}
+            return {"year": str(self.year)} | self.as_of_query
+        return {
+            "raised_from": self.start.isoformat(),
+            "raised_to": self.end.isoformat(),
+        } | self.as_of_query
+
+    @property
+    def as_of_query(self) -> dict[str, str]:
+        return {"as_of": self.as_of.isoformat()} if self.as_of else {}
 
 
 def dashboard_figures(user, period: Period, *, on: date | None = None) -> dict[str, Any]:
-    on = on or today()
+    on = period.as_of or on or today()
     visible = Issue.objects.visible_to(user)
+    if period.as_of:  # the same figures over the issues as they stood then
+        visible = issues_as_of(period.as_of, among=visible)
     # No ORDER BY: the figures are sums, and the model's default ordering made PostgreSQL sort
     # the whole cohort (an external merge on disk at 100k issues) before counting it.
     figures = period_figures(period.start, period.end, on=on, issues=visible.order_by())

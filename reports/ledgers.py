@@ -14,6 +14,7 @@ from tempfile import SpooledTemporaryFile
 from typing import IO
 
 from django.db.models import OuterRef, Subquery
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -21,8 +22,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from issues import asof
 from issues.filters import IssueFilter
 from issues.models import Issue, IssueUpdate, State, today
+from liaison.formats import cn_date
 from meetings.models import DecisionState
 from reports.cells import SafeSheet
 
@@ -36,6 +39,8 @@ ISSUE_COLUMNS = [
     # (header, width)
     ("编号", 11),
     ("标题", 36),
+    ("问题描述", 50),
+    ("涉及企业", 20),
     ("产业工会", 22),
     ("产业链", 12),
     ("类别", 10),
@@ -47,36 +52,69 @@ ISSUE_COLUMNS = [
     ("办结日期", 12),
     ("办理天数", 9),
     ("是否超期", 9),
+    ("超期天数（工作日）", 11),
+    ("办理结果", 50),
     ("满意度", 9),
     ("最新进展", 50),
 ]
 
 
+class LedgerError(ValueError):
+    """The ledger cannot be made as asked (a bad `as_of`): the message says why."""
+
+
 def ledger_issues(user, params):
+    """The issues of the ledger: the list's filters (with `as_of`, as they stood that day),
+    and for department staff no issue handed back (退回) unless `returned` is asked for."""
     base = Issue.objects.visible_to(user).with_related()
-    filterset = IssueFilter(params or None, queryset=base)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    latest = IssueUpdate.objects.filter(issue=OuterRef("pk")).order_by("-created_at", "-pk")
-    return queryset.annotate(latest_update=Subquery(latest.values("text")[:1])).order_by(
-        "-raised_at", "-pk"
-    )
+    params = params.copy() if params else QueryDict(mutable=True)
+    if user.is_department_staff and "returned" not in params:
+        # Back with the secretariat, no department: not the department's business any more.
+        params["returned"] = "false"
+    filterset = IssueFilter(params, queryset=base)
+    if not filterset.is_valid() and "as_of" in filterset.errors:
+        raise LedgerError(" ".join(filterset.errors["as_of"]))
+    queryset = filterset.qs if filterset.is_valid() else base
+    day = getattr(queryset, "as_of", None)
+    notes = IssueUpdate.objects.filter(issue=OuterRef("id"))
+    if day:
+        notes = notes.filter(created_at__lt=asof.end_of(day))
+    latest = notes.order_by("-created_at", "-pk").values("text")[:1]
+    return queryset.annotate(latest_update=Subquery(latest)).order_by("-raised_at", "-id")
 
 
-def _sheet(workbook: Workbook, title: str, columns) -> object:
+def _sheet(workbook: Workbook, title: str, columns, heading: str = "") -> SafeSheet:
+    """A sheet with the column headers (and `heading`, a title row above them), frozen below
+    the headers and filterable by each column (`_finish` sets the filter's range)."""
     sheet = workbook.create_sheet(title)
     # Both must be set before the first row is written in write-only mode.
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "A3" if heading else "A2"
     for index, (_header, width) in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    last = get_column_letter(len(columns))
+    if heading:
+        cell = WriteOnlyCell(sheet, value=heading)
+        cell.font = Font(bold=True, size=16)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        sheet.append([cell])
+        sheet.merged_cells.add(f"A1:{last}1")  # written after the rows: any time before saving
+    sheet.print_title_rows = "2:2" if heading else "1:1"  # headers on every printed page
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
     cells = []
     for header, _width in columns:
         cell = WriteOnlyCell(sheet, value=_(header))
         cell.font, cell.fill = header_font, header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cells.append(cell)
     sheet.append(cells)
-    return SafeSheet(sheet)  # every text cell from here on: never a formula (reports/cells.py)
+    safe = SafeSheet(sheet)  # every text cell from here on: never a formula (reports/cells.py)
+    safe.header_row, safe.last_column = (2 if heading else 1), last
+    return safe
+
+
+def _finish(sheet: SafeSheet, rows: int) -> None:
+    """The autofilter over the headers and the `rows` written below them."""
+    sheet.auto_filter.ref = f"A{sheet.header_row}:{sheet.last_column}{sheet.header_row + rows}"
 
 
 def _date(sheet, value):
@@ -88,19 +126,23 @@ def _date(sheet, value):
     return cell
 
 
-def issues_workbook(issues) -> IO[bytes]:
-    """The ledger of `issues` as an xlsx file, rewound (the caller streams and closes it)."""
+def issues_workbook(issues, *, heading: str = "") -> IO[bytes]:
+    """The ledger of `issues` as an xlsx file, rewound (the caller streams and closes it).
+
+    Deadlines are those of the day the issues stand on: today, or the ledger's `as_of` day
+    (each rebuilt issue carries it)."""
     workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, _("问题台账"), ISSUE_COLUMNS)
+    sheet = _sheet(workbook, _("问题台账"), ISSUE_COLUMNS, heading)
     states = dict(State.choices)
-    on = today()
+    rows = 0
     for issue in issues.iterator(chunk_size=CHUNK_ROWS):
         measure = f"{issue.measure.number}. {issue.measure.title}" if issue.measure else ""
-        overdue = issue.is_overdue_on(on)
         sheet.append(
             [
                 issue.number,
                 issue.title,
+                issue.description,
+                issue.company,
                 issue.chain.union.name,
                 issue.chain.name,
                 issue.category.name,
@@ -111,12 +153,21 @@ def issues_workbook(issues) -> IO[bytes]:
                 _date(sheet, issue.due_date),
                 _date(sheet, issue.resolved_at),
                 issue.days_to_resolve,
-                _("是") if overdue else _("否"),
+                _("是") if issue.is_overdue else _("否"),
+                issue.days_overdue or None,
+                issue.resolution,
                 issue.get_satisfaction_display() if issue.satisfaction else "",
                 issue.latest_update or "",
             ]
         )
+        rows += 1
+    _finish(sheet, rows)
     return _save(workbook)
+
+
+def issues_heading(as_of: date | None) -> str:
+    """The title row: 难点堵点台账（截至2026年12月1日）."""
+    return _("难点堵点台账（截至%(day)s）") % {"day": cn_date(as_of or today())}
 
 
 DECISION_COLUMNS = [
@@ -135,12 +186,13 @@ DECISION_COLUMNS = [
 ]
 
 
-def decisions_workbook(decisions) -> IO[bytes]:
+def decisions_workbook(decisions, *, heading: str = "") -> IO[bytes]:
     """Every 议定事项 of a year: its meeting, department, due date and where it stands now."""
     workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, _("议定事项台账"), DECISION_COLUMNS)
+    sheet = _sheet(workbook, _("议定事项台账"), DECISION_COLUMNS, heading)
     states = dict(State.choices)
     on = today()
+    rows = 0
     for decision in decisions.iterator(chunk_size=CHUNK_ROWS):
         meeting, issue = decision.minutes.meeting, decision.issue
         if issue is not None:
@@ -169,6 +221,8 @@ def decisions_workbook(decisions) -> IO[bytes]:
                 _date(sheet, decision.closed_at),
             ]
         )
+        rows += 1
+    _finish(sheet, rows)
     return _save(workbook)
 
 

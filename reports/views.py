@@ -7,20 +7,24 @@ for the other roles). Thin views: the work is in `figures`, `dashboard`, `ledger
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import IO
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from issues import asof
 from issues.models import Issue, today
 from liaison.access import permission_required
+from liaison.downloads import content_disposition
+from liaison.formats import cn_date
 from meetings.models import Decision
 from printing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 from reports import dashboard as board
@@ -61,8 +65,11 @@ def annual_report_pdf(request, year: int):
     _require_report_year(year)
     pdf, hit = cached_document("pdf", year, lambda: render_annual_report_pdf(year))
     response = HttpResponse(pdf, content_type="application/pdf")
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="annual-report-{year}.pdf"'
+    response["Content-Disposition"] = content_disposition(
+        f"{year}年度工作报告.pdf",
+        attachment=bool(request.GET.get("download")),
+        fallback=f"annual-report-{year}.pdf",
+    )
     response["X-Cache"] = "hit" if hit else "miss"
     return response
 
@@ -73,8 +80,8 @@ def annual_report_docx(request, year: int):
     _require_report_year(year)
     docx, hit = cached_document("docx", year, lambda: annual_report_docx_bytes(year))
     response = HttpResponse(docx, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{year}年度助链联动工作报告.docx"
+    response["Content-Disposition"] = content_disposition(
+        f"{year}年度工作报告.docx", fallback=f"annual-report-{year}.docx"
     )
     response["X-Cache"] = "hit" if hit else "miss"
     return response
@@ -114,9 +121,17 @@ def _period(request) -> tuple[Period, list[str]]:
 @require_GET
 def dashboard(request):
     period, errors = _period(request)
+    status = 200
+    try:
+        period = replace(period, as_of=asof.parse_as_of(request.GET.get("as_of")))
+    except ValidationError as exc:  # refused, said so, and today's figures shown instead
+        errors.extend(exc.messages)
+        status = 400
     context = board.context(request.user, period)
     context["errors"] = errors
-    return render(request, "reports/dashboard.html", context)
+    context["as_of_value"] = request.GET.get("as_of", "")
+    context["as_of_banner"] = asof.banner(period.as_of) if period.as_of else ""
+    return render(request, "reports/dashboard.html", context, status=status)
 
 
 # --- ledgers ---------------------------------------------------------------------------
@@ -141,18 +156,26 @@ class LedgerResponse(FileResponse):
         return data
 
 
-def _xlsx(content: IO[bytes], filename: str) -> FileResponse:
+def _xlsx(content: IO[bytes], filename: str, fallback: str) -> FileResponse:
     response = LedgerResponse(content, content_type=ledgers.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition(filename, fallback=fallback)
     return response
 
 
 @permission_required("reports.export_issues")
 @require_GET
 def issues_export(request):
-    issues = ledgers.ledger_issues(request.user, request.GET)
-    stamp = today().strftime("%Y%m%d")
-    return _xlsx(ledgers.issues_workbook(issues), f"issues-{stamp}.xlsx")
+    """The ledger of the list's filters; `as_of`: as the issues stood at the end of that day."""
+    try:
+        issues = ledgers.ledger_issues(request.user, request.GET)
+    except ledgers.LedgerError as exc:
+        return render(request, "400.html", {"message": str(exc)}, status=400)
+    day = getattr(issues, "as_of", None) or today()
+    return _xlsx(
+        ledgers.issues_workbook(issues, heading=ledgers.issues_heading(day)),
+        f"台账-{cn_date(day)}.xlsx",
+        f"ledger-{day.isoformat()}.xlsx",
+    )
 
 
 # A ledger of meetings' decisions: for those who read meetings (meetings.permissions). Like
@@ -165,4 +188,9 @@ def decisions_export(request, year: int):
         .select_related("minutes__meeting", "department", "issue")
         .order_by("minutes__meeting__scheduled_at", "minutes__meeting_id", "order", "pk")
     )
-    return _xlsx(ledgers.decisions_workbook(decisions), f"decisions-{year}.xlsx")
+    heading = _("%(year)s年议定事项台账") % {"year": year}
+    return _xlsx(
+        ledgers.decisions_workbook(decisions, heading=heading),
+        f"{year}年议定事项台账.xlsx",
+        f"decisions-{year}.xlsx",
+    )
