@@ -44,9 +44,11 @@ HistoricalIssue = Issue.history.model
 INVALID_DATE = gettext_lazy("请输入有效的日期，格式为 YYYY-MM-DD。")
 
 # Issue fields a history row carries (all but `updated_at`, excluded from the history).
-_FIELDS = [f for f in Issue._meta.concrete_fields if f.attname in {
-    h.attname for h in HistoricalIssue._meta.concrete_fields
-}]
+_FIELDS = [
+    f
+    for f in Issue._meta.concrete_fields
+    if f.attname in {h.attname for h in HistoricalIssue._meta.concrete_fields}
+]
 _RELATIONS = [f.name for f in _FIELDS if f.is_relation]
 RELATED = ("chain__union", "category", "measure", "department", "raised_by")
 CHUNK = 1000  # rows turned into issues (and their co-departments fetched) at a time
@@ -89,9 +91,7 @@ def issues_as_of(day: date, *, among: QuerySet | None = None) -> AsOfQuerySet:
     rows = HistoricalIssue.objects.filter(history_date__lt=until)
     if connection.vendor == "postgresql":
         latest = (
-            rows.order_by("id", "-history_date", "-history_id")
-            .distinct("id")
-            .values("history_id")
+            rows.order_by("id", "-history_date", "-history_id").distinct("id").values("history_id")
         )
         current = Q(history_id__in=latest)
     else:

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from issues.models import Attachment
+from liaison.downloads import content_disposition
 from liaison.storage import StorageUnavailable
 
 # Types a browser would render as a page of ours (with scripts): whatever was stored, such a
@@ -168,9 +169,8 @@ def attachment_response(attachment: StoredFile) -> FileResponse:
         raise Http404(_("附件不存在。")) from exc
     stored = (attachment.content_type or "").split(";")[0].strip().lower()
     content_type = stored if stored and stored not in ACTIVE_TYPES else "application/octet-stream"
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=content_type
-    )
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(attachment.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

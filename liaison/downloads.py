@@ -12,7 +12,7 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-_UNSAFE_ASCII = re.compile(r'[^A-Za-z0-9._-]+')
+_UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def content_disposition(filename: str, *, attachment: bool = True, fallback: str = "") -> str:

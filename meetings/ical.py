@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from liaison.downloads import content_disposition
 from meetings.models import Meeting, MeetingState
 from organisation.models import User
 
@@ -45,7 +46,7 @@ def meetings_ics(request):
         )
     body = calendar_bytes(Meeting.objects.order_by("scheduled_at", "pk"), request)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    response["Content-Disposition"] = content_disposition("meetings.ics", attachment=False)
     return response
 
 

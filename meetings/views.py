@@ -20,7 +20,6 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -29,6 +28,7 @@ from django_fsm import can_proceed
 from issues.deadlines import WARNING_DAYS
 from issues.models import State
 from liaison.access import permission_required
+from liaison.downloads import content_disposition
 from liaison.formats import cn_date, cn_numeral
 from liaison.forms import add_service_errors
 from liaison.storage import StorageUnavailable
@@ -799,13 +799,15 @@ def agenda_pdf(request, pk):
     meeting = services.meeting_for(request.user, pk)
     if meeting.agenda_pdf:
         response = FileResponse(meeting.agenda_pdf.open("rb"), content_type="application/pdf")
-        response["Content-Disposition"] = _inline(f"{meeting.title}议程.pdf")
+        response["Content-Disposition"] = _inline(
+            f"{meeting.title}议程.pdf", f"agenda-{meeting.pk}.pdf"
+        )
         response["X-Content-SHA256"] = meeting.agenda_pdf_sha256
         return response
     if not meeting.agenda_items.exists():
         raise Http404(_("该会议尚无议程。"))
     pdf = render_agenda_pdf(agenda_document(meeting))
-    return _pdf_response(pdf, f"{meeting.title}议程.pdf")
+    return _pdf_response(pdf, f"{meeting.title}议程.pdf", f"agenda-{meeting.pk}.pdf")
 
 
 @login_required
@@ -816,7 +818,9 @@ def agenda_docx(request, pk):
     if not meeting.agenda_items.exists():
         raise Http404(_("该会议尚无议程。"))
     return _docx_response(
-        docx_documents.agenda_docx(agenda_document(meeting)), f"{meeting.title}议程.docx"
+        docx_documents.agenda_docx(agenda_document(meeting)),
+        f"{meeting.title}议程.docx",
+        f"agenda-{meeting.pk}.docx",
     )
 
 
@@ -828,7 +832,11 @@ def minutes_docx(request, pk):
     minutes = Minutes.objects.filter(meeting=meeting).first()
     draft = minutes is None or not minutes.is_approved
     docx = docx_documents.minutes_docx(minutes_document(meeting, minutes=minutes))
-    return _docx_response(docx, f"{meeting.title}纪要{'（草稿）' if draft else ''}.docx")
+    return _docx_response(
+        docx,
+        f"{meeting.title}纪要{'（草稿）' if draft else ''}.docx",
+        f"minutes-{meeting.pk}{'-draft' if draft else ''}.docx",
+    )
 
 
 @login_required
@@ -844,27 +852,29 @@ def minutes_pdf(request, pk):
             return render(request, "meetings/pdf_refused.html", {"meeting": meeting}, status=500)
         # The bytes just checked, not a second read of the file that could differ.
         response = FileResponse(io.BytesIO(content), content_type="application/pdf")
-        response["Content-Disposition"] = _inline(f"{meeting.title}纪要.pdf")
+        response["Content-Disposition"] = _inline(
+            f"{meeting.title}纪要.pdf", f"minutes-{meeting.pk}.pdf"
+        )
         response["X-Content-SHA256"] = minutes.pdf_sha256
         return response
     pdf = render_minutes_pdf(minutes_document(meeting, minutes=minutes))
-    return _pdf_response(pdf, f"{meeting.title}纪要（草稿）.pdf")
+    return _pdf_response(pdf, f"{meeting.title}纪要（草稿）.pdf", f"minutes-{meeting.pk}-draft.pdf")
 
 
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+def _pdf_response(pdf: bytes, filename: str, fallback: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = _inline(filename)
+    response["Content-Disposition"] = _inline(filename, fallback)
     return response
 
 
-def _docx_response(docx: bytes, filename: str) -> HttpResponse:
+def _docx_response(docx: bytes, filename: str, fallback: str) -> HttpResponse:
     response = HttpResponse(docx, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition(filename, fallback=fallback)
     return response
 
 
-def _inline(filename: str) -> str:
-    return content_disposition_header(False, filename) or "inline"
+def _inline(filename: str, fallback: str) -> str:
+    return content_disposition(filename, attachment=False, fallback=fallback)
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -188,9 +188,8 @@ def decisions_export(request, year: int):
         .select_related("minutes__meeting", "department", "issue")
         .order_by("minutes__meeting__scheduled_at", "minutes__meeting_id", "order", "pk")
     )
-    heading = _("%(year)s年议定事项台账") % {"year": year}
     return _xlsx(
-        ledgers.decisions_workbook(decisions, heading=heading),
+        ledgers.decisions_workbook(decisions),
         f"{year}年议定事项台账.xlsx",
         f"decisions-{year}.xlsx",
     )

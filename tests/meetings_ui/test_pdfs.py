@@ -25,7 +25,7 @@ def test_agenda_pdf_for_a_reader(secretariat, leader, meeting, raised_issue, sig
     response = signed_in(leader).get(f"/meetings/{meeting.pk}/agenda.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert body(response).startswith(b"%PDF-")
-    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
 
 
 def test_no_agenda_no_pdf(secretariat, meeting, signed_in):

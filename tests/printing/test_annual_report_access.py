@@ -1,6 +1,8 @@
 """The annual report: who may read it, the reports page, and reports of particular data
 (an empty year, a long open list, the query budget)."""
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -66,7 +68,10 @@ def test_post_is_not_allowed(client, leader):
 def test_download_button_sends_an_attachment(client, leader):
     client.force_login(leader)
     response = client.get(reverse("reports:annual", args=[YEAR]) + "?download=1")
-    assert response["Content-Disposition"] == f'attachment; filename="annual-report-{YEAR}.pdf"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="annual-report-{YEAR}.pdf"; '
+        f"filename*=UTF-8''{quote(f'{YEAR}年度工作报告.pdf')}"
+    )
 
 
 @pytest.mark.parametrize(

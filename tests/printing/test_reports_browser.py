@@ -27,7 +27,7 @@ def test_leader_downloads_the_annual_report(sign_in, leader):
     with page.expect_download() as download_info:
         row.get_by_role("link", name="下载").click()
     download = download_info.value
-    assert download.suggested_filename == f"annual-report-{year}.pdf"
+    assert download.suggested_filename == f"{year}年度工作报告.pdf"
     with open(download.path(), "rb") as f:
         pdf = f.read()
     assert pdf.startswith(b"%PDF")

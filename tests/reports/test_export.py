@@ -18,6 +18,8 @@ from tests.issue_helpers import assign, file_issue
 HEADERS = [
     "编号",
     "标题",
+    "问题描述",
+    "涉及企业",
     "产业工会",
     "产业链",
     "类别",
@@ -29,6 +31,8 @@ HEADERS = [
     "办结日期",
     "办理天数",
     "是否超期",
+    "超期天数（工作日）",
+    "办理结果",
     "满意度",
     "最新进展",
 ]
@@ -53,25 +57,30 @@ def sheet_rows(response):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    return sheet, rows[0], rows[1:]
+    assert rows[0][0].startswith("难点堵点台账（截至")  # the title row, above the headers
+    return sheet, rows[1], rows[2:]
 
 
 def test_headers_frozen_row_widths_and_real_dates(client, ledger, secretariat):
     client.force_login(secretariat)
     sheet, header, rows = sheet_rows(client.get("/issues/export.xlsx"))
     assert list(header) == HEADERS
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "A3"
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
+    col = {name: i for i, name in enumerate(HEADERS)}
     (row,) = [r for r in rows if r[0] == ledger.number]
-    assert row[1] == "测试工程师招聘难" and row[2] == "市电子信息科技工会" and row[3] == "软件"
-    assert row[6] == "待签收" and row[7] == "市人力资源和社会保障局"
-    assert isinstance(row[8], dt.datetime) and isinstance(row[9], dt.datetime)
-    assert row[9].date() == ledger.due_date and row[10] is None and row[12] == "否"
-    assert row[14] == "补贴已进入复核"
-    cell = sheet.cell(row=2, column=9)
+    assert row[1] == "测试工程师招聘难" and row[col["产业工会"]] == "市电子信息科技工会"
+    assert row[col["问题描述"]] == ledger.description and row[col["产业链"]] == "软件"
+    assert row[col["状态"]] == "待签收" and row[col["承办部门"]] == "市人力资源和社会保障局"
+    assert isinstance(row[col["提出日期"]], dt.datetime)
+    assert row[col["办理时限"]].date() == ledger.due_date and row[col["办结日期"]] is None
+    assert row[col["是否超期"]] == "否" and row[col["超期天数（工作日）"]] is None
+    assert row[col["最新进展"]] == "补贴已进入复核"
+    cell = sheet.cell(row=3, column=col["提出日期"] + 1)
     assert cell.is_date and cell.number_format == "yyyy-mm-dd"
     resolved = [r for r in rows if r[1] == "算法人才落户"][0]
-    assert resolved[6] == "待评价" and isinstance(resolved[10], dt.datetime) and resolved[11] == 0
+    assert resolved[col["状态"]] == "待评价" and resolved[col["办理结果"]] == "已办结"
+    assert isinstance(resolved[col["办结日期"]], dt.datetime) and resolved[col["办理天数"]] == 0
 
 
 @pytest.mark.parametrize(
@@ -131,6 +140,6 @@ def test_the_ledger_is_streamed_from_a_file_with_its_length_and_name(
     assert response.streaming
     body = b"".join(response.streaming_content)
     assert int(response["Content-Length"]) == len(body)
-    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''issues-")
+    assert response["Content-Disposition"].startswith('attachment; filename="ledger-')
     rows = list(load_workbook(BytesIO(body)).active.iter_rows(values_only=True))
-    assert rows[0] == tuple(HEADERS) and len(rows) == 4
+    assert rows[1] == tuple(HEADERS) and len(rows) == 5
