@@ -97,7 +97,9 @@ def issues_as_of(day: date, *, among: QuerySet | None = None) -> AsOfQuerySet:
     else:
         newest = rows.filter(id=OuterRef("id")).order_by("-history_date", "-history_id")
         current = Q(history_id=Subquery(newest.values("history_id")[:1]))
-    queryset = AsOfQuerySet(model=HistoricalIssue).filter(current).exclude(history_type="-")
+    queryset: AsOfQuerySet = (
+        AsOfQuerySet(model=HistoricalIssue).filter(current).exclude(history_type="-")
+    )
     if among is not None:
         queryset = queryset.filter(id__in=among.order_by().values("pk"))
     queryset.as_of = day
@@ -115,7 +117,7 @@ class AsOfQuerySet(QuerySet):
         self._iterable_class = _IssueIterable
 
     def _clone(self):
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]  # private to Django, absent from stubs
         clone.as_of = getattr(self, "as_of", None)
         return clone
 
@@ -164,6 +166,7 @@ class _IssueIterable(ModelIterable):
 
     def __iter__(self):
         queryset = self.queryset
+        assert isinstance(queryset, AsOfQuerySet)
         day = queryset.as_of
         annotations = list(queryset.query.annotations)
         rows = super().__iter__()
@@ -198,6 +201,6 @@ def _attach_co_departments(issues: list[Issue], day: date) -> None:
     for row in rows:
         by_issue[row.issue_id].append(row)
     for issue in issues:
-        issue.co_involvements = [
+        issue.co_involvements = [  # type: ignore[attr-defined]  # as with_co_departments
             row for row in by_issue[issue.pk] if row.department_id != issue.department_id
         ]
