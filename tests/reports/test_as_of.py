@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from issues.asof import issues_as_of
 from issues.models import Issue, today
-from issues.services import perform_transition
+from issues.services import perform_transition, post_update
 from liaison.formats import BEIJING
 from organisation.models import Department
 from tests.issue_helpers import file_issue
@@ -221,3 +221,17 @@ def test_query_count_is_flat(api, software_officer, ai_officer, secretariat, hrs
     few = queries()
     make(12)
     assert queries() <= few
+
+
+def test_the_ledger_shows_the_latest_note_of_that_day(client, story, secretariat, hrss_staff):
+    a = story[0]
+    with at(4, 15):
+        post_update(a, hrss_staff, "已召开协调会")
+    with at(10):
+        post_update(a, hrss_staff, "补贴已发放")
+    client.force_login(secretariat)
+    for day, note in ((4, "已召开协调会"), (10, "补贴已发放")):
+        response = client.get("/issues/export.xlsx", {"as_of": f"2026-11-{day:02d}"})
+        rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+        (row,) = [r for r in rows[2:] if r[0] == a.number]
+        assert row[-1] == note
