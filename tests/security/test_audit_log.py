@@ -111,7 +111,7 @@ def test_an_export_and_a_document_download(client, secretariat, software_officer
     assert client.get("/issues/export.xlsx").status_code == 200
     export = AuditEvent.objects.get(event="export")
     assert export.user == secretariat and export.path == "/issues/export.xlsx"
-    assert export.detail.startswith("issues-") and export.detail.endswith(".xlsx")
+    assert export.detail.startswith("台账-") and export.detail.endswith("日.xlsx")
 
 
 def test_the_log_is_append_only(software_officer):
