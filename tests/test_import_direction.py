@@ -34,6 +34,7 @@ HELPERS = (
     "liaison.api.pagination",
     "liaison.text",
     "liaison.storage",
+    "liaison.downloads",
     "liaison.middleware",
 )
 SHELL = "liaison (shell)"
