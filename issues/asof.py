@@ -18,7 +18,7 @@ issue's co-departments are those whose row says co-department and that were firs
 then, other than its lead then; `involving` reads them the same way. An approximation: it can
 name a co-department already released by then, or miss one that has since become the lead.
 
-Queries: one for the rows (the latest row per issue by a correlated subquery on SQLite, by
+Queries: one for the rows (the last row per issue by a correlated subquery on SQLite, by
 `DISTINCT ON` on PostgreSQL), one per chunk of rows for their co-departments.
 """
 
@@ -88,14 +88,15 @@ def issues_as_of(day: date, *, among: QuerySet | None = None) -> AsOfQuerySet:
     """Every issue (of `among`, an issue queryset: who may see what) as it stood at the end
     of `day`, Beijing time."""
     until = end_of(day)
+    # "Latest" is the last written (history_id), not the latest history_date: a back-dated
+    # row (seed_demo writes each moment's changes under time_machine, not always in order)
+    # must never hide a change written after it, or as of today would differ from now.
     rows = HistoricalIssue.objects.filter(history_date__lt=until)
     if connection.vendor == "postgresql":
-        latest = (
-            rows.order_by("id", "-history_date", "-history_id").distinct("id").values("history_id")
-        )
+        latest = rows.order_by("id", "-history_id").distinct("id").values("history_id")
         current = Q(history_id__in=latest)
     else:
-        newest = rows.filter(id=OuterRef("id")).order_by("-history_date", "-history_id")
+        newest = rows.filter(id=OuterRef("id")).order_by("-history_id")
         current = Q(history_id=Subquery(newest.values("history_id")[:1]))
     queryset: AsOfQuerySet = (
         AsOfQuerySet(model=HistoricalIssue).filter(current).exclude(history_type="-")

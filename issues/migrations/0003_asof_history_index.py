@@ -1,6 +1,7 @@
-"""An index for the as-of views (`issues.asof`): each issue's history rows by date, so that
-"the latest row of every issue before a moment" is an index walk per issue (the correlated
-subquery on SQLite, DISTINCT ON on PostgreSQL), not a sort of the whole history.
+"""An index for the as-of views (`issues.asof`): each issue's history rows in the order they
+were written, so that "the last row of every issue written before a moment" is an index walk
+per issue (the correlated subquery on SQLite, DISTINCT ON on PostgreSQL), not a sort of the
+whole history.
 
 Plain SQL that both databases speak, hand-written because the history model's indexes are
 simple-history's to declare (regenerating 0001 never loses this one).
@@ -14,8 +15,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            "CREATE INDEX issues_historicalissue_id_date ON issues_historicalissue "
-            "(id, history_date DESC, history_id DESC)",
-            "DROP INDEX issues_historicalissue_id_date",
+            "CREATE INDEX issues_historicalissue_id_written ON issues_historicalissue "
+            "(id, history_id)",
+            "DROP INDEX issues_historicalissue_id_written",
         )
     ]

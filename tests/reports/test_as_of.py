@@ -248,3 +248,28 @@ def test_the_ledger_shows_the_latest_note_of_that_day(client, story, secretariat
         rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
         (row,) = [r for r in rows[2:] if r[0] == a.number]
         assert row[-1] == note
+
+
+def test_as_of_today_is_now(story):
+    fields = ("state", "department_id", "due_date", "resolution", "accepted_at", "resolved_at")
+    rebuilt = {i.pk: [getattr(i, f) for f in fields] for i in issues_as_of(today())}
+    assert rebuilt == {i.pk: [getattr(i, f) for f in fields] for i in Issue.objects.all()}
+
+
+def test_the_last_written_row_wins_over_a_back_dated_one(software_officer, secretariat, hrss_staff):
+    # seed_demo-style back-dating: the 签收 row is written after the 交办 row, with an
+    # earlier moment. The issue is accepted now; as of that day it must be too.
+    with at(2):
+        issue = file_issue(software_officer)
+    with at(3, 15):
+        issue = perform_transition(
+            issue,
+            "assign",
+            secretariat,
+            department=Department.objects.get(code="hrss"),
+            due_date=date(2026, 11, 10),
+            note="",
+        )
+    with at(3, 9):
+        perform_transition(issue, "accept", hrss_staff)
+    assert issues_as_of(date(2026, 11, 3)).get().state == "accepted"
