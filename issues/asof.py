@@ -12,11 +12,10 @@ whose deadline rules (`is_overdue`, `days_overdue`, `warning` …) answer for th
 today (`Issue.as_of`). So the list, the API, the ledger and the dashboard's figures take it
 where they take an issue queryset.
 
-Co-departments (协办) have no history of their own (`IssueDepartment` keeps one row per
-department ever involved, with its role and whether it is involved *now*): as of a day, an
-issue's co-departments are those whose row says co-department and that were first involved by
-then, other than its lead then; `involving` reads them the same way. An approximation: it can
-name a co-department already released by then, or miss one that has since become the lead.
+Co-departments (协办) as they stood come the same way from the history of `IssueDepartment`
+(one row per department ever involved, with its role and whether it is involved). Rows
+written before that history existed (none in a database migrated with it; `bench_scale`
+bulk-creates without it) have no past, so as of a day they are absent.
 
 Queries: one for the rows (the last row per issue by a correlated subquery on SQLite, by
 `DISTINCT ON` on PostgreSQL), one per chunk of rows for their co-departments.
@@ -41,6 +40,7 @@ from issues.states import OPEN_STATES
 from liaison.formats import cn_date
 
 HistoricalIssue = Issue.history.model
+HistoricalIssueDepartment = IssueDepartment.history.model
 INVALID_DATE = gettext_lazy("请输入有效的日期，格式为 YYYY-MM-DD。")
 
 # Issue fields a history row carries (all but `updated_at`, excluded from the history).
@@ -87,24 +87,40 @@ def banner(day: date) -> str:
 def issues_as_of(day: date, *, among: QuerySet | None = None) -> AsOfQuerySet:
     """Every issue (of `among`, an issue queryset: who may see what) as it stood at the end
     of `day`, Beijing time."""
-    until = end_of(day)
-    # "Latest" is the last written (history_id), not the latest history_date: a back-dated
-    # row (seed_demo writes each moment's changes under time_machine, not always in order)
-    # must never hide a change written after it, or as of today would differ from now.
-    rows = HistoricalIssue.objects.filter(history_date__lt=until)
-    if connection.vendor == "postgresql":
-        latest = rows.order_by("id", "-history_id").distinct("id").values("history_id")
-        current = Q(history_id__in=latest)
-    else:
-        newest = rows.filter(id=OuterRef("id")).order_by("-history_id")
-        current = Q(history_id=Subquery(newest.values("history_id")[:1]))
-    queryset: AsOfQuerySet = (
-        AsOfQuerySet(model=HistoricalIssue).filter(current).exclude(history_type="-")
+    queryset: AsOfQuerySet = AsOfQuerySet(model=HistoricalIssue).filter(
+        history_id__in=_last_rows(HistoricalIssue, day, "id")
     )
     if among is not None:
         queryset = queryset.filter(id__in=among.order_by().values("pk"))
     queryset.as_of = day
     return queryset.select_related(*RELATED).order_by("-raised_at", "-id")
+
+
+def _last_rows(history, day: date, *keys: str) -> QuerySet:
+    """The ids of the history rows of `history` that stood at the end of `day`: for each value
+    of `keys` (one object), the last row written before then, unless it records a deletion."""
+    # "Last" is the last written (history_id), not the latest history_date: a back-dated
+    # row (seed_demo writes each moment's changes under time_machine, not always in order)
+    # must never hide a change written after it, or as of today would differ from now.
+    rows = history.objects.filter(history_date__lt=end_of(day))
+    if connection.vendor == "postgresql":
+        last = rows.order_by(*keys, "-history_id").distinct(*keys)
+    else:
+        newest = rows.filter(**{key: OuterRef(key) for key in keys}).order_by("-history_id")
+        last = rows.filter(history_id=Subquery(newest.values("history_id")[:1]))
+    # On PostgreSQL the deletion is left out after DISTINCT ON picked it, never before.
+    return (
+        history.objects.filter(history_id__in=last.values("history_id"))
+        .exclude(history_type="-")
+        .values("history_id")
+    )
+
+
+def _co_departments_then(day: date) -> QuerySet:
+    """The co-departments (协办) of every issue at the end of `day`: the involvement rows that
+    stood then, as co-department and involved."""
+    rows = _last_rows(HistoricalIssueDepartment, day, "issue_id", "department_id")
+    return HistoricalIssueDepartment.objects.filter(history_id__in=rows, role=Role.CO, active=True)
 
 
 class AsOfQuerySet(QuerySet):
@@ -126,8 +142,9 @@ class AsOfQuerySet(QuerySet):
         return on or self.as_of
 
     def involving(self, department) -> AsOfQuerySet:
-        """Led by `department` then, or with it as a co-department then (see the module)."""
-        return self.filter(Q(department=department) | Q(id__in=_co_rows(self.as_of, department)))
+        """Led by `department` then, or with it as a co-department then."""
+        co = _co_departments_then(self.as_of).filter(department=department)
+        return self.filter(Q(department=department) | Q(id__in=co.values("issue_id")))
 
     def open(self) -> AsOfQuerySet:
         return self.filter(state__in=OPEN_STATES)
@@ -153,13 +170,6 @@ class AsOfQuerySet(QuerySet):
 
     def with_co_departments(self) -> AsOfQuerySet:
         return self  # every issue yielded carries its co-departments then (`_IssueIterable`)
-
-
-def _co_rows(day: date, department=None):
-    rows = IssueDepartment.objects.filter(role=Role.CO, first_assigned_at__lt=end_of(day))
-    if department is not None:
-        rows = rows.filter(department=department)
-    return rows.values("issue_id")
 
 
 class _IssueIterable(ModelIterable):
@@ -191,17 +201,14 @@ def _issue(row, day: date, annotations: list[str]) -> Issue:
 
 
 def _attach_co_departments(issues: list[Issue], day: date) -> None:
-    by_issue: dict[int, list[IssueDepartment]] = {issue.pk: [] for issue in issues}
+    by_issue: dict[int, list] = {issue.pk: [] for issue in issues}
     rows = (
-        IssueDepartment.objects.filter(
-            issue_id__in=by_issue, role=Role.CO, first_assigned_at__lt=end_of(day)
-        )
+        _co_departments_then(day)
+        .filter(issue_id__in=by_issue)
         .select_related("department")
         .order_by("department__code")
     )
     for row in rows:
         by_issue[row.issue_id].append(row)
     for issue in issues:
-        issue.co_involvements = [  # type: ignore[attr-defined]  # as with_co_departments
-            row for row in by_issue[issue.pk] if row.department_id != issue.department_id
-        ]
+        issue.co_involvements = by_issue[issue.pk]  # type: ignore[attr-defined]  # as with_co_departments

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 if TYPE_CHECKING:
     from django_fsm import Transition as FSMTransition
@@ -342,12 +343,15 @@ class Issue(ConcurrentTransitionMixin, models.Model):
             if (row.role, row.active) != (role, active):
                 row.role, row.active = role, active
                 row.save(update_fields=["role", "active"])
-        IssueDepartment.objects.bulk_create(
+        # With their history rows, as `save` above writes them: the as-of views read who was
+        # involved on a past day from that history (issues.asof).
+        bulk_create_with_history(
             [
                 IssueDepartment(issue=self, department_id=pk, role=role)
                 for pk, role in wanted.items()
                 if pk not in rows
-            ]
+            ],
+            IssueDepartment,
         )
         self.pending_co_departments = None
 
@@ -584,6 +588,7 @@ class IssueDepartment(models.Model):
 
     Such staff keep seeing it; `active` says whether the department is involved now (the
     lead is also `Issue.department`), `role` its part now or, when inactive, at the end.
+    Its history says who was involved on a past day (`issues.asof`).
     """
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="involvements")
@@ -593,6 +598,8 @@ class IssueDepartment(models.Model):
     role = models.CharField(_("角色"), max_length=4, choices=Role.choices, default=Role.LEAD)
     active = models.BooleanField(_("当前参与"), default=True)
     first_assigned_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("问题承办记录")

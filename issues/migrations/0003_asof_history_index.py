@@ -1,10 +1,10 @@
-"""An index for the as-of views (`issues.asof`): each issue's history rows in the order they
-were written, so that "the last row of every issue written before a moment" is an index walk
-per issue (the correlated subquery on SQLite, DISTINCT ON on PostgreSQL), not a sort of the
-whole history.
+"""Indexes for the as-of views (`issues.asof`): each issue's history rows, and each
+involvement's (issue and department), in the order they were written, so that "the last row
+of every issue written before a moment" is an index walk per issue (the correlated subquery
+on SQLite, DISTINCT ON on PostgreSQL), not a sort of the whole history.
 
 Plain SQL that both databases speak, hand-written because the history model's indexes are
-simple-history's to declare (regenerating 0001 never loses this one).
+simple-history's to declare (regenerating 0001 never loses these).
 """
 
 from django.db import migrations
@@ -18,5 +18,10 @@ class Migration(migrations.Migration):
             "CREATE INDEX issues_historicalissue_id_written ON issues_historicalissue "
             "(id, history_id)",
             "DROP INDEX issues_historicalissue_id_written",
-        )
+        ),
+        migrations.RunSQL(
+            "CREATE INDEX issues_historicalissuedepartment_written "
+            "ON issues_historicalissuedepartment (issue_id, department_id, history_id)",
+            "DROP INDEX issues_historicalissuedepartment_written",
+        ),
     ]

@@ -99,10 +99,33 @@ def test_deadlines_count_from_that_day_not_today(story):
     assert Issue.objects.get(pk=story[1].pk).days_overdue > 1  # today it is much later
 
 
-def test_co_departments_as_they_stood(story):
-    a = issues_as_of(date(2026, 11, 3)).get(id=story[0].pk)
-    assert [d.code for d in a.co_department_list()] == ["housing"]
-    assert [d.code for d in issues_as_of(date(2026, 11, 2)).get().co_department_list()] == []
+def test_co_departments_as_they_stood(software_officer, secretariat):
+    hrss, housing = Department.objects.get(code="hrss"), Department.objects.get(code="housing")
+    with at(2):
+        issue = file_issue(software_officer)
+    with at(3):
+        issue = perform_transition(
+            issue,
+            "assign",
+            secretariat,
+            department=hrss,
+            co_departments=[housing],
+            due_date=date(2026, 11, 10),
+            note="",
+        )
+    with at(4):  # housing released, miit asked to help
+        miit = Department.objects.get(code="miit")
+        perform_transition(issue, "reassign", secretariat, co_departments=[miit], reason="调整协办")
+
+    def co(day):
+        return [d.code for d in issues_as_of(date(2026, 11, day)).get().co_department_list()]
+
+    assert (co(2), co(3), co(4)) == ([], ["housing"], ["miit"])
+    for day, housing_count, miit_count in ((2, 0, 0), (3, 1, 0), (4, 0, 1)):
+        then = issues_as_of(date(2026, 11, day))
+        assert then.involving(housing).count() == housing_count
+        assert then.involving(miit).count() == miit_count
+        assert then.involving(hrss).count() == (day > 2)
 
 
 def api_rows(api, user, **params):
