@@ -23,6 +23,19 @@ def at(day: int, hour: int = 10, minute: int = 0):
     return time_machine.travel(datetime(2026, 11, day, hour, minute, tzinfo=BEIJING), tick=False)
 
 
+def assign_on(issue, secretariat, department: str, due: int, co: tuple[str, ...] = ()):
+    """交办 to `department`, due on `due` November 2026, with co-departments `co`."""
+    return perform_transition(
+        issue,
+        "assign",
+        secretariat,
+        department=Department.objects.get(code=department),
+        co_departments=[Department.objects.get(code=code) for code in co],
+        due_date=date(2026, 11, due),
+        note="",
+    )
+
+
 @pytest.fixture
 def story(software_officer, ai_officer, secretariat, hrss_staff, housing_staff):
     """Monday 2 November 2026 onwards (no holiday in the span):
@@ -34,26 +47,15 @@ def story(software_officer, ai_officer, secretariat, hrss_staff, housing_staff):
     9th  A resolved (late: overdue on the 6th)
     10th C raised
     """
-    hrss, housing = Department.objects.get(code="hrss"), Department.objects.get(code="housing")
     with at(2):
         a = file_issue(software_officer, title="测试工程师招聘难")
     with at(3):
-        a = perform_transition(
-            a,
-            "assign",
-            secretariat,
-            department=hrss,
-            co_departments=[housing],
-            due_date=date(2026, 11, 5),
-            note="请抓紧办理",
-        )
+        a = assign_on(a, secretariat, "hrss", 5, co=("housing",))
         b = file_issue(ai_officer, chain="ai", title="算法人才落户")
     with at(4):
         a = perform_transition(a, "accept", hrss_staff)
     with at(5, 0, 10):
-        b = perform_transition(
-            b, "assign", secretariat, department=housing, due_date=date(2026, 11, 9), note=""
-        )
+        b = assign_on(b, secretariat, "housing", 9)
     with at(9):
         a = perform_transition(a, "resolve", hrss_staff, resolution="已协调补贴")
     with at(10):
@@ -104,15 +106,7 @@ def test_co_departments_as_they_stood(software_officer, secretariat):
     with at(2):
         issue = file_issue(software_officer)
     with at(3):
-        issue = perform_transition(
-            issue,
-            "assign",
-            secretariat,
-            department=hrss,
-            co_departments=[housing],
-            due_date=date(2026, 11, 10),
-            note="",
-        )
+        issue = assign_on(issue, secretariat, "hrss", 10, co=("housing",))
     with at(4):  # housing released, miit asked to help
         miit = Department.objects.get(code="miit")
         perform_transition(issue, "reassign", secretariat, co_departments=[miit], reason="调整协办")
@@ -222,18 +216,10 @@ def test_the_as_of_list_is_read_only(client, story, software_officer):
 def test_query_count_is_flat(api, software_officer, ai_officer, secretariat, hrss_staff):
     def make(n):
         with at(2):
-            for i in range(n):
-                issue = file_issue(software_officer, title=f"问题{i}")
+            issues = [file_issue(software_officer, title=f"问题{i}") for i in range(n)]
         with at(3):
-            perform_transition(
-                issue,
-                "assign",
-                secretariat,
-                department=Department.objects.get(code="hrss"),
-                co_departments=[Department.objects.get(code="housing")],
-                due_date=date(2026, 11, 5),
-                note="",
-            )
+            for issue in issues:  # each with a lead and a co-department then
+                assign_on(issue, secretariat, "hrss", 5, co=("housing",))
 
     def queries():
         counts = []
@@ -285,14 +271,7 @@ def test_the_last_written_row_wins_over_a_back_dated_one(software_officer, secre
     with at(2):
         issue = file_issue(software_officer)
     with at(3, 15):
-        issue = perform_transition(
-            issue,
-            "assign",
-            secretariat,
-            department=Department.objects.get(code="hrss"),
-            due_date=date(2026, 11, 10),
-            note="",
-        )
+        issue = assign_on(issue, secretariat, "hrss", 10)
     with at(3, 9):
         perform_transition(issue, "accept", hrss_staff)
     assert issues_as_of(date(2026, 11, 3)).get().state == "accepted"
