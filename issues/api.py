@@ -26,11 +26,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from issues import extensions
 from issues import serializers as s
 from issues.attachments import attachment_response, store_attachment, validate_upload
 from issues.deadlines import overdue_q, today
 from issues.filters import IssueFilter
-from issues.models import Attachment, Issue, IssueUpdate
+from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate
 from issues.permissions import may_file, may_post_update
 from issues.services import (
     check_transition,
@@ -103,7 +104,12 @@ class IssueList(generics.ListCreateAPIView):
     ordering = ["-raised_at", "-pk"]
 
     def get_queryset(self):
-        return Issue.objects.visible_to(self.request.user).with_related().with_co_departments()
+        return (
+            Issue.objects.visible_to(self.request.user)
+            .with_related()
+            .with_co_departments()
+            .with_extension_count()
+        )
 
     def create(self, request, *args, **kwargs):
         # Officers and the secretariat (代录) file: anyone else hears "not for your role"
@@ -251,3 +257,65 @@ class IssueAttachment(APIView):
         if attachment is None:
             raise Http404(_("附件不存在。"))
         return attachment_response(attachment)
+
+
+# --- extension requests (延期申请): the rules are issues.extensions ---------------------------
+
+
+def _extensions_of(issue: Issue):
+    return issue.extensions.select_related("requested_by", "decided_by", "department")
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Extension requests (延期申请) of the issue, oldest first"),
+    post=extend_schema(
+        summary="Ask for a later due date (staff of the lead department, issue accepted)",
+        description="One pending request per issue, at most LIAISON_MAX_EXTENSIONS approved "
+        "(409 otherwise); due_date later than the current due date and not in the past (400).",
+        request=s.ExtensionRequestInput,
+        responses={201: s.ExtensionSerializer},
+    ),
+)
+class IssueExtensions(generics.ListCreateAPIView):
+    serializer_class = s.ExtensionSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ExtensionRequest.objects.none()
+        return _extensions_of(issue_for(self.request.user, self.kwargs["pk"]))
+
+    def create(self, request, *args, **kwargs):
+        issue = issue_for(request.user, self.kwargs["pk"])
+        # Role (403) and state (409) before the body (400), as for transitions.
+        extensions.check_request(issue, request.user)
+        data = s.ExtensionRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        extension = extensions.request_extension(issue, request.user, **data.validated_data)
+        body = s.ExtensionSerializer(_extensions_of(issue).get(pk=extension.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class IssueExtensionDecision(APIView):
+    @extend_schema(
+        summary="Approve or reject a pending extension request (secretariat)",
+        description="approve: the issue's due date becomes the requested one (history row "
+        "`extend`); reject: a note is required (history row `extension_rejected`).",
+        parameters=[
+            OpenApiParameter(
+                "decision", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(extensions.DECISIONS)
+            )
+        ],
+        request=s.ExtensionDecisionInput,
+        responses={200: s.ExtensionSerializer},
+    )
+    def post(self, request, pk: int, eid: int, decision: str):
+        if decision not in extensions.DECISIONS:
+            raise Http404
+        issue = issue_for(request.user, pk)
+        extensions.check_decision(issue, eid, request.user)
+        data = s.ExtensionDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        extensions.decide(issue, eid, request.user, decision, **data.validated_data)
+        return Response(s.ExtensionSerializer(_extensions_of(issue).get(pk=eid)).data)

@@ -15,6 +15,12 @@ urlpatterns = [
     ),
     path("issues/<int:pk>/history/", api.IssueHistory.as_view(), name="issue-history"),
     path("issues/<int:pk>/updates/", api.IssueUpdates.as_view(), name="issue-updates"),
+    path("issues/<int:pk>/extensions/", api.IssueExtensions.as_view(), name="issue-extensions"),
+    path(
+        "issues/<int:pk>/extensions/<int:eid>/<str:decision>/",
+        api.IssueExtensionDecision.as_view(),
+        name="issue-extension-decision",
+    ),
     path(
         "issues/<int:pk>/attachments/<int:attachment_pk>/",
         api.IssueAttachment.as_view(),

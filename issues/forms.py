@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from issues.attachments import validate_upload
 from issues.permissions import is_secretariat
+from issues.serializers import ExtensionDecisionInput, ExtensionRequestInput
 from issues.states import Source
 from issues.transitions import TRANSITIONS
 from liaison.forms import SerializerForm, form_for_serializer
@@ -167,3 +168,18 @@ def _transition_form_class(name: str) -> type[SerializerForm]:
 def transition_form(name: str, data: QueryDict | None = None, files: Any = None) -> SerializerForm:
     """The web form of transition `name`: the fields of its input serializer, prefixed by name."""
     return _transition_form_class(name)(data, files, prefix=name)
+
+
+# --- extension requests (延期申请) -----------------------------------------------------------
+
+
+@cache
+def _extension_form_class(name: str) -> type[SerializerForm]:
+    inputs = {"request": ExtensionRequestInput, "decide": ExtensionDecisionInput}[name]
+    return form_for_serializer(inputs, f"extension_{name}")
+
+
+def extension_form(name: str, data: QueryDict | None = None) -> SerializerForm:
+    """The 申请延期 form (`request`) or the secretariat's 同意/不同意 form (`decide`), built
+    from the API's input serializer so that the web and the API take one input."""
+    return _extension_form_class(name)(data, prefix=f"extension_{name}")

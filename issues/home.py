@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from issues import deadlines
 from issues.deadlines import overdue_q, unacknowledged_q
-from issues.models import Issue, IssueDepartment, State, today
+from issues.models import ExtensionRequest, Issue, IssueDepartment, State, today
 from issues.states import HANDLING_STATES, Role
 from issues.views import version_of
 from organisation.models import Department
@@ -112,6 +112,12 @@ def _secretariat(user) -> dict:
         "departments": list(Department.objects.all()),
         "min_date": today().isoformat(),
         "counts": _counts(),
+        # 延期申请 waiting for a decision, the oldest first.
+        "extensions": list(
+            ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
+            .select_related("issue", "department")
+            .order_by("requested_at", "pk")[:LIST_SIZE]
+        ),
     }
 
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -109,6 +110,19 @@ class IssueQuerySet(models.QuerySet):
 
     def with_related(self) -> IssueQuerySet:
         return self.select_related("chain__union", "category", "measure", "department", "raised_by")
+
+    def with_extension_count(self) -> IssueQuerySet:
+        """`extension_count`: the approved extension requests (延期), in the same query."""
+        approved = (
+            ExtensionRequest.objects.filter(
+                issue=OuterRef("pk"), state=ExtensionRequest.State.APPROVED
+            )
+            .order_by()
+            .values("issue")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(extension_count=Coalesce(Subquery(approved), 0))
 
     def with_co_departments(self) -> IssueQuerySet:
         """Prefetch the co-departments now (`Issue.co_department_list` reads them): one query."""

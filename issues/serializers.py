@@ -11,9 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from issues.models import Attachment, Issue, IssueUpdate, Outcome, Satisfaction, Source, State
+from issues.extensions import approved_count
+from issues.models import (
+    Attachment,
+    ExtensionRequest,
+    Issue,
+    IssueUpdate,
+    Outcome,
+    Satisfaction,
+    Source,
+    State,
+)
 from issues.services import available_transitions
-from issues.transitions import TRANSITIONS
+from issues.transitions import TRANSITIONS, history_label
 from organisation.models import IndustryChain, IssueCategory, Measure
 
 STATE_LABELS = dict(State.choices)
@@ -125,8 +135,8 @@ class IssueSerializer(serializers.ModelSerializer):
         return [d.code for d in issue.co_department_list()]
 
     def get_extension_count(self, issue) -> int:
-        """Approved extension requests (延期申请): none until they exist."""
-        return getattr(issue, "extension_count", 0)
+        """Approved extension requests (延期): annotated by the querysets that list issues."""
+        return approved_count(issue)
 
     def get_notice_count(self, issue) -> int:
         """Supervision notices (催办/督办) issued: none until they exist."""
@@ -195,6 +205,8 @@ class HistorySerializer(serializers.Serializer):
     user = serializers.CharField(source="history_user.username", default=None)
     user_name = serializers.CharField(source="history_user.display_name", default=None)
     transition = serializers.SerializerMethodField()
+    # For display: 交办, 签收, … and the rows that are not transitions (延期, 延期未获同意).
+    label = serializers.SerializerMethodField()
     from_state = serializers.SerializerMethodField()
     # Plain strings in the schema: the state enum is named once, on the issue.
     to_state = serializers.CharField(
@@ -206,9 +218,18 @@ class HistorySerializer(serializers.Serializer):
     department_name = serializers.CharField(source="department.name", default=None)
     due_date = serializers.DateField()
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text="raise, a transition's name, or extend / extension_rejected "
+            "(an extension request decided; the state stays accepted)",
+        )
+    )
     def get_transition(self, row) -> str | None:
         return row.transition or None
+
+    def get_label(self, row) -> str:
+        return str(history_label(row.transition))
 
     @extend_schema_field(
         serializers.CharField(allow_null=True, help_text="null on the first row (raise)")
@@ -318,3 +339,73 @@ class SimilarIssueSerializer(serializers.Serializer):
 
     def get_state_label(self, match) -> str:
         return str(STATE_LABELS[match.state])
+
+
+# --- extension requests (延期申请) --------------------------------------------------------
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    """`{id, due_date, reason, state, requested_by, decided_by, note}` and, for display, more."""
+
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    requested_by_name = serializers.CharField(source="requested_by.display_name", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+    decided_by_name = serializers.CharField(
+        source="decided_by.display_name", default=None, read_only=True
+    )
+    department = serializers.CharField(source="department.code", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "due_date",
+            "reason",
+            "state",
+            "requested_by",
+            "decided_by",
+            "note",
+            # Extras for display: not part of DESIGN's contract.
+            "previous_due_date",
+            "department",
+            "requested_at",
+            "decided_at",
+            "requested_by_name",
+            "decided_by_name",
+            "state_label",
+        ]
+        read_only_fields = fields
+
+
+class ExtensionRequestInput(serializers.Serializer):
+    """What a lead department asks: `{due_date, reason}` (the API body and the web form)."""
+
+    due_date = serializers.DateField(
+        label=_("申请延至"),
+        error_messages={
+            "required": _("请填写申请延至的日期。"),
+            "null": _("请填写申请延至的日期。"),
+        },
+    )
+    reason = serializers.CharField(
+        label=_("延期理由"),
+        error_messages={
+            "required": _("请说明延期理由。"),
+            "blank": _("请说明延期理由。"),
+            "null": _("请说明延期理由。"),
+        },
+        style={"base_template": "textarea.html", "rows": 2},
+    )
+
+
+class ExtensionDecisionInput(serializers.Serializer):
+    """The secretariat's `{note}`: optional to approve, required to reject."""
+
+    note = serializers.CharField(
+        label=_("审批意见（不同意须说明理由）"),
+        required=False,
+        allow_blank=True,
+        default="",
+        style={"base_template": "textarea.html", "rows": 2},
+    )

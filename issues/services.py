@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, has_transition_perm
 
 from issues.attachments import store_attachment, validate_upload
+from issues.extensions import lapse_pending
 from issues.models import Issue, IssueUpdate, Source, State
 from issues.permissions import (
     is_co_department_staff,
@@ -23,7 +24,7 @@ from issues.permissions import (
     may_post_update,
     may_raise,
 )
-from issues.signals import issue_transitioned
+from issues.signals import announce
 from issues.transitions import TRANSITIONS, Transition
 from liaison.access import Conflict
 from liaison.history import save_transition
@@ -124,6 +125,8 @@ def perform_transition(
             )
             save_transition(locked, user, name, from_state, reason or "")
             locked.record_involvements()
+            # A pending 延期申请 lapses when the issue leaves `accepted`, in this transaction.
+            lapse_pending(locked, user, from_state, spec.label)
             for upload in files:
                 store_attachment(locked, upload, user, reply=True)
             _announce(locked, name, user, from_state, reason or "")
@@ -135,11 +138,7 @@ def perform_transition(
 
 def _announce(issue: Issue, name: str, user: Any, from_state: str, reason: str) -> None:
     """Tell listeners (notifications) once the change is committed, never for a rolled-back one."""
-    transaction.on_commit(
-        lambda: issue_transitioned.send(
-            sender=Issue, issue=issue, name=name, user=user, from_state=from_state, reason=reason
-        )
-    )
+    announce(issue, name, user, from_state, reason)
 
 
 def _conflict_message(issue: Issue, spec: Transition) -> str:
@@ -185,7 +184,7 @@ def post_update(issue: Issue, user: Any, text: str) -> IssueUpdate:
 def issue_for(user: Any, pk: Any) -> Issue:
     """The one access helper: the issue if this person may see it, else 404 (never 403)."""
     try:
-        return Issue.objects.visible_to(user).with_related().get(pk=pk)
+        return Issue.objects.visible_to(user).with_related().with_extension_count().get(pk=pk)
     except (Issue.DoesNotExist, ValueError, TypeError):
         # The same words for "unknown" and "not yours": an outsider learns nothing.
         raise Http404(_("问题不存在。")) from None

@@ -271,8 +271,52 @@ EVENTS: dict[str, Event] = {
                 text=_("%(who)s对问题 %(issue)s 作出批示：%(reason)s"),
             ),
         ),
+        # 延期申请 (issues.extensions): asked by the lead department, decided by the secretariat.
+        Event(
+            "extension_requested",
+            _("延期申请"),
+            Notice(
+                audience=(Audience.SECRETARIAT,),
+                text=_("%(dept)s申请问题 %(issue)s 延期：%(reason)s，请审批。"),
+            ),
+        ),
+        Event(
+            "extension_approved",
+            _("同意延期"),
+            Notice(
+                audience=(Audience.DEPARTMENT,),
+                text=_("秘书处已同意问题 %(issue)s 延期，办理时限延至%(due)s。%(reason)s"),
+            ),
+        ),
+        Event(
+            "extension_rejected",
+            _("延期未获同意"),
+            Notice(
+                audience=(Audience.DEPARTMENT,),
+                text=_("问题 %(issue)s 的延期申请未获同意，办理时限仍为%(due)s。意见：%(reason)s"),
+            ),
+        ),
     ]
 }
+
+# History rows that are not a transition of the table: the issue's state stays, something
+# else about it changed (an approved extension moves the due date; a rejected one is on
+# the record too). The row's `transition` names it; here is its label.
+HISTORY_ONLY: dict[str, StrOrPromise] = {
+    "raise": _("提出"),
+    "extend": _("延期"),
+    "extension_rejected": _("延期未获同意"),
+}
+
+
+def history_label(name: str) -> StrOrPromise:
+    """The label of a history row's `transition` (提出, 交办, …, 延期), for pages and the API."""
+    if name in HISTORY_ONLY:
+        return HISTORY_ONLY[name]
+    if name in TRANSITIONS:
+        return TRANSITIONS[name].label
+    return _("修改")
+
 
 _TABLE = [
     Transition(

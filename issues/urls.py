@@ -10,6 +10,12 @@ urlpatterns = [
     path("issues/<int:pk>/", views.issue_detail, name="detail"),
     path("issues/<int:pk>/transitions/<slug:name>/", views.issue_transition, name="transition"),
     path("issues/<int:pk>/updates/", views.issue_post_update, name="post_update"),
+    path("issues/<int:pk>/extensions/", views.extension_request, name="extension_request"),
+    path(
+        "issues/<int:pk>/extensions/<int:eid>/<slug:decision>/",
+        views.extension_decision,
+        name="extension_decision",
+    ),
     path(
         "issues/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,

@@ -7,8 +7,6 @@ next to the form (400), a refusal (403) or a conflict (409).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -25,10 +23,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from issues import asof
+from issues import extensions
 from issues.attachments import attachment_response, storage_message, store_attachment
 from issues.filters import IssueFilter
-from issues.forms import IssueForm, UpdateForm, transition_form
-from issues.models import Attachment, Issue, IssueUpdate, State
+from issues.forms import IssueForm, UpdateForm, extension_form, transition_form
+from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate, State
 from issues.permissions import may_file, may_post_update
 from issues.services import (
     TransitionConflict,
@@ -38,12 +37,9 @@ from issues.services import (
     post_update,
     raise_issue,
 )
-from issues.transitions import TRANSITIONS, by_button
+from issues.transitions import TRANSITIONS, by_button, history_label
 from liaison.forms import add_service_errors
 from liaison.storage import StorageUnavailable, atomic_with_files
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 25
 
@@ -166,7 +162,7 @@ def issue_detail(request, pk):
     return render(request, "issues/detail.html", _detail_context(request, issue))
 
 
-def _detail_context(request, issue, *, bound=None, update_form=None) -> dict:
+def _detail_context(request, issue, *, bound=None, update_form=None, extension=None) -> dict:
     user = request.user
     # The usual next step first (resolve before return, verify before reopen).
     offered = []
@@ -203,6 +199,7 @@ def _detail_context(request, issue, *, bound=None, update_form=None) -> dict:
         "timeline": timeline(issue),
         "can_update": can_update,
         "update_form": update_form or (UpdateForm(prefix="update") if can_update else None),
+        "extensions": _extension_context(user, issue, extension),
     }
 
 
@@ -218,19 +215,12 @@ def timeline(issue) -> list[dict]:
     )
     entries = []
     for row in rows:
-        label: StrOrPromise
-        if row.transition == "raise":
-            label = _("提出")
-        elif row.transition in TRANSITIONS:
-            label = TRANSITIONS[row.transition].label
-        else:
-            label = _("修改")
         entries.append(
             {
                 "at": row.history_date,
                 "user": row.history_user.display_name if row.history_user else _("系统"),
                 "transition": row.transition,
-                "label": label,
+                "label": history_label(row.transition),
                 "from_state": STATE_LABELS.get(row.from_state, ""),
                 "to_state": STATE_LABELS.get(row.state, row.state),
                 "reason": row.history_change_reason or "",
@@ -341,3 +331,89 @@ def attachment_download(request, pk, attachment_pk):
     issue = issue_for(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, issue=issue)
     return attachment_response(attachment)
+
+
+# --- extension requests (延期申请): the rules are issues.extensions --------------------------
+
+
+def _extension_context(user, issue, bound=None) -> dict:
+    """The issue page's 延期申请 block: the requests, the pending one, and the forms offered.
+
+    `bound`: `(form name, form)` typed by the person when it came back with an error.
+    """
+    requests = list(issue.extensions.select_related("requested_by", "decided_by", "department"))
+    pending = next((r for r in requests if r.state == ExtensionRequest.State.PENDING), None)
+    forms_ = {}
+    if extensions.may_request(user, issue, requests):
+        forms_["request"] = extension_form("request")
+    if pending is not None and extensions.may_decide(user):
+        forms_["decide"] = extension_form("decide")
+    if bound and bound[0] in forms_:
+        forms_[bound[0]] = bound[1]
+    return {
+        "requests": requests,
+        "pending": pending,
+        "request_form": forms_.get("request"),
+        "decide_form": forms_.get("decide"),
+        "open": bool(bound),
+        "approved": sum(r.state == ExtensionRequest.State.APPROVED for r in requests),
+    }
+
+
+@login_required
+@require_POST
+def extension_request(request, pk):
+    issue = issue_for(request.user, pk)
+    form = extension_form("request", data=request.POST)
+
+    def act():
+        extensions.check_request(issue, request.user)  # role and state before the fields
+        if not form.is_valid():
+            return False
+        extensions.request_extension(issue, request.user, **form.cleaned_data)
+        messages.success(request, _("延期申请已提交，等待秘书处审批。"))
+        return True
+
+    return _extension_action(request, issue, "request", form, act)
+
+
+@login_required
+@require_POST
+def extension_decision(request, pk, eid, decision):
+    if decision not in extensions.DECISIONS:
+        raise Http404
+    issue = issue_for(request.user, pk)
+    form = extension_form("decide", data=request.POST)
+
+    def act():
+        extensions.check_decision(issue, eid, request.user)
+        if not form.is_valid():
+            return False
+        extensions.decide(issue, eid, request.user, decision, **form.cleaned_data)
+        done = _("已同意延期") if decision == "approve" else _("已不同意延期")
+        messages.success(request, f"{done}：{issue.number}。")
+        return True
+
+    return _extension_action(request, issue, "decide", form, act)
+
+
+def _extension_action(request, issue, name, form, act):
+    """Run `act` and answer as the transitions do: back to the page, or the page again with
+    the message and the typed input (400), a refusal (403) or a conflict (409)."""
+    status = 400
+    try:
+        if act():
+            return redirect("issues:detail", pk=issue.pk)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        status = 403
+    except extensions.ExtensionConflict as exc:
+        messages.error(request, str(exc))
+        status = 409
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    if status == 400:
+        messages.error(request, _("未能提交，请按提示修改后重新提交。"))
+    issue = issue_for(request.user, issue.pk)
+    context = _detail_context(request, issue, extension=(name, form))
+    return render(request, "issues/detail.html", context, status=status)
