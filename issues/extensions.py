@@ -23,13 +23,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from issues.models import ExtensionRequest, Issue, State, today
 from issues.permissions import is_secretariat, is_staff_of_current_department
 from issues.signals import announce
 from liaison.access import Conflict
-from liaison.formats import cn_date
 from liaison.history import save_transition, save_with_history
 from organisation.calendar import working_days_between
 
@@ -99,7 +99,7 @@ def check_request(issue: Issue, user: Any, requests: list[ExtensionRequest] | No
     if pending is not None:
         raise ExtensionConflict(
             _("该问题已有一份待审批的延期申请（申请延至%(date)s），请等秘书处审批后再申请。")
-            % {"date": cn_date(pending.due_date)}
+            % {"date": date_format(pending.due_date)}
         )
     _check_cap(approved)
 
@@ -122,7 +122,7 @@ def _checked_new_date(due_date: date | None, current: date | None) -> date:
             {
                 "due_date": [
                     _("申请延至的日期须晚于现在的办理时限（%(date)s）。")
-                    % {"date": cn_date(current)}
+                    % {"date": date_format(current)}
                 ]
             }
         )
@@ -214,7 +214,7 @@ def decide(
             if extension.due_date < today():
                 raise ExtensionConflict(
                     _("申请延至的日期（%(date)s）已过，请不同意并请主办部门重新申请。")
-                    % {"date": cn_date(extension.due_date)}
+                    % {"date": date_format(extension.due_date)}
                 )
             extension.state = ExtensionRequest.State.APPROVED
             locked_issue.due_date = extension.due_date
@@ -263,8 +263,8 @@ def _change_text(extension: ExtensionRequest) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         days = working_days_between(extension.previous_due_date, extension.due_date)
         text = _("办理时限由%(old)s延至%(new)s（延长 %(days)s 个工作日），理由：%(reason)s") % {
-            "old": cn_date(extension.previous_due_date),
-            "new": cn_date(extension.due_date),
+            "old": date_format(extension.previous_due_date),
+            "new": date_format(extension.due_date),
             "days": days,
             "reason": extension.reason,
         }
