@@ -300,6 +300,7 @@ class IssueExtensions(generics.ListCreateAPIView):
 class IssueExtensionDecision(APIView):
     @extend_schema(
         summary="Approve or reject a pending extension request (secretariat)",
+        operation_id="issues_extensions_decide",
         description="approve: the issue's due date becomes the requested one (history row "
         "`extend`); reject: a note is required (history row `extension_rejected`).",
         parameters=[

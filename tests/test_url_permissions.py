@@ -29,7 +29,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from issues.attachments import store_attachment
+from issues.extensions import request_extension
 from issues.models import today
+from issues.services import perform_transition
 from meetings.models import Decision, DecisionFile, Kind, Minutes
 from meetings.services import add_agenda_item, create_meeting, generate_agenda
 from notifications.models import Notification
@@ -130,9 +132,21 @@ def build_world() -> dict:
         text="新交办问题",
         url=f"/issues/{issue.pk}/",
     )
+    # Another software issue led by hrss, accepted (签收), with hrss's pending extension request
+    # (延期申请): the extension URLs act on it. Made last, so the agenda above never lists it.
+    extended = perform_transition(
+        assign(file_issue(people["software_officer"]), people["secretariat"]),
+        "accept",
+        people["hrss_staff"],
+    )
+    extension = request_extension(
+        extended, people["hrss_staff"], due_date=today() + timedelta(days=30), reason="企业复工延后"
+    )
     return {
         "people": people,
         "issue": issue,
+        "extended": extended,
+        "extension": extension,
         "attachment": attachment,
         "meeting": meeting,
         "item": item,
@@ -166,6 +180,8 @@ def sample_kwargs(route: str, w: dict) -> dict:
         values |= {"pk": w["meeting"].pk, "name": "cancel"}
     if route.startswith(("notifications/", "api/v1/notifications/")):
         values["pk"] = w["notification"].pk
+    if "/extensions/" in route:
+        values |= {"pk": w["extended"].pk, "eid": w["extension"].pk, "decision": "approve"}
     if route.startswith(("decisions/", "api/v1/decisions/")):
         values |= {"pk": w["decision"].pk, "name": "report", "file_pk": w["decision_file"].pk}
     return values
@@ -310,6 +326,16 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "401 200 200 200 200 200 200 200 200",
         "POST": "401 405 405 405 405 405 405 405 405",
     },
+    # 延期申请 on the accepted issue, which has a pending request: hrss may ask, but one is
+    # pending already (409, the state before the body); the secretariat decides (approve: 200).
+    "api/v1/issues/<int:pk>/extensions/": {
+        "GET": "401 200 200 404 200 404 200 200 404",
+        "POST": "401 403 403 404 409 404 403 403 404",
+    },
+    "api/v1/issues/<int:pk>/extensions/<int:eid>/<str:decision>/": {
+        "GET": "401 405 405 405 405 405 405 405 405",
+        "POST": "401 403 403 404 403 404 200 403 404",
+    },
     "api/v1/me/": {
         "GET": "401 200 200 200 200 200 200 200 200",
         "POST": "401 405 405 405 405 405 405 405 405",
@@ -401,6 +427,15 @@ TABLE: dict[str, dict[str, str]] = {
     "issues/<int:pk>/updates/": {
         "GET": "302 405 405 405 405 405 405 405 405",
         "POST": "302 400 400 404 400 404 400 400 404",
+    },
+    # The web forms of the same: role and state before the fields, as in the API.
+    "issues/<int:pk>/extensions/": {
+        "GET": "302 405 405 405 405 405 405 405 405",
+        "POST": "302 403 403 404 409 404 403 403 404",
+    },
+    "issues/<int:pk>/extensions/<int:eid>/<slug:decision>/": {
+        "GET": "302 405 405 405 405 405 405 405 405",
+        "POST": "302 403 403 404 403 404 302 403 404",
     },
     "issues/export.xlsx": {
         "GET": "302 200 200 200 200 200 200 200 200",

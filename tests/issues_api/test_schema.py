@@ -11,6 +11,8 @@ ISSUE_PATHS = [
     "/api/v1/issues/{id}/transitions/{name}/",
     "/api/v1/issues/{id}/history/",
     "/api/v1/issues/{id}/updates/",
+    "/api/v1/issues/{id}/extensions/",
+    "/api/v1/issues/{id}/extensions/{eid}/{decision}/",
 ]
 
 
@@ -25,7 +27,11 @@ def test_the_schema_of_the_issues_endpoints_builds_cleanly():
     assert problems == []
     assert set(ISSUE_PATHS) <= set(schema["paths"])
     issue = schema["components"]["schemas"]["Issue"]["properties"]
-    assert {"number", "state", "available_transitions", "warning"} <= set(issue)
+    assert {"number", "state", "available_transitions", "warning", "extension_count"} <= set(issue)
+    extension = schema["components"]["schemas"]["Extension"]["properties"]
+    assert {"id", "due_date", "reason", "state", "requested_by", "decided_by", "note"} <= set(
+        extension
+    )
     names = next(
         p for p in schema["paths"][ISSUE_PATHS[2]]["post"]["parameters"] if p["name"] == "name"
     )

@@ -48,10 +48,12 @@ BUDGETS = {
     ("list", "hrss_staff"): 11,
     # Detail +2 since the work-order fields: the co-departments (协办) and the merged
     # duplicates (合并重复件); secretariat +1 more: the co-department list of its forms.
-    ("detail", "secretariat"): 12,
-    ("detail", "hrss_staff"): 11,
-    ("detail", "software_officer"): 13,
-    ("home", "secretariat"): 6,
+    # +1 since extension requests (延期申请): the requests, one query.
+    ("detail", "secretariat"): 13,
+    ("detail", "hrss_staff"): 12,
+    ("detail", "software_officer"): 14,
+    # +1 since extension requests: the pending ones waiting for the secretariat.
+    ("home", "secretariat"): 7,
     ("home", "software_officer"): 9,
     ("home", "hrss_staff"): 8,
     ("home", "leader"): 4,
