@@ -198,7 +198,9 @@ def test_one_pending_request_at_a_time(api, personas, pending):
 
 def test_a_rejected_request_may_be_followed_by_another(api, personas, pending):
     issue, eid = pending
-    assert decide(api, personas["secretariat"], issue, eid, "reject", "理由不充分").status_code == 200
+    assert (
+        decide(api, personas["secretariat"], issue, eid, "reject", "理由不充分").status_code == 200
+    )
     assert ask(api, personas["hrss_staff"], issue).status_code == 201
 
 
