@@ -7,18 +7,17 @@ SQLite serialises writers on the whole file, so the race cannot happen there.
 import threading
 import time
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.db import connection, connections, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-import issues.api
 from issues.models import Issue, State, today
 from issues.services import TransitionConflict, perform_transition
 from organisation.models import Department
 from tests.issues_api.helpers import VALID_INPUTS, bring_to, url
+from tests.issues_api.racing import race_posts
 
 pytestmark = [
     pytest.mark.postgres,
@@ -31,49 +30,10 @@ pytestmark = [
 
 
 def race(attempts):
-    """Run `(user, issue, name, body)` attempts in threads, each having read the issue before any writes.
-
-    Both people must have seen the same version, as two people looking at one page do. Releasing
-    the threads at one instant is not enough: on a busy machine the first request can finish
-    before the second has read anything, and then the second acts, rightly, on the new version.
-    So every thread waits after its first read (`issue_for`) until all have read.
-    """
-    tokens = [Token.objects.get_or_create(user=user)[0].key for user, *_ in attempts]
-    start = threading.Barrier(len(attempts))
-    all_have_read = threading.Barrier(len(attempts))
-    first_read = threading.local()
-    statuses = [None] * len(attempts)
-    read_issue = issues.api.issue_for
-
-    def read_then_wait_for_the_others(user, pk):
-        issue = read_issue(user, pk)
-        if getattr(first_read, "pending", False):
-            first_read.pending = False
-            all_have_read.wait(timeout=10)
-        return issue
-
-    def attempt(i, token, issue, name, body):
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        first_read.pending = True
-        try:
-            start.wait(timeout=10)
-            statuses[i] = client.post(
-                url(issue, f"transitions/{name}/"), body, format="json"
-            ).status_code
-        finally:
-            connections.close_all()  # this thread's connection, not the test's
-
-    threads = [
-        threading.Thread(target=attempt, args=(i, tokens[i], *rest))
-        for i, (_user, *rest) in enumerate(attempts)
-    ]
-    with mock.patch.object(issues.api, "issue_for", read_then_wait_for_the_others):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    return sorted(statuses)
+    """Run `(user, issue, name, body)` transitions at once (see `racing.race_posts`)."""
+    return race_posts(
+        [(user, url(issue, f"transitions/{name}/"), body) for user, issue, name, body in attempts]
+    )
 
 
 @pytest.mark.parametrize("round_", range(3))
