@@ -43,9 +43,14 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def sign_in(live_server, page):
-    """Sign `user` in through the real login form; returns the page on the home screen."""
+    """Sign `user` in through the real login form; returns the page on the home screen.
 
-    def _sign_in(user: User, password: str | None = None):
+    `on`: another page (of a second browser context: two people at once) instead of `page`.
+    """
+    default_page = page
+
+    def _sign_in(user: User, password: str | None = None, on=None):
+        page = on or default_page
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("用户名").fill(user.username)
         page.get_by_label("密码").fill(password or f"pw-{user.username}")
