@@ -142,16 +142,19 @@ def request_extension(
         # the transitions that make a request lapse run one after the other per issue.
         locked = _lock(issue)
         check_request(locked, user)
-        new_date = _checked_new_date(due_date, locked.due_date)
+        current, department_id = locked.due_date, locked.department_id
+        # accepted ⇒ a department and a due date (a database constraint): for the type checker
+        assert current is not None and department_id is not None
+        new_date = _checked_new_date(due_date, current)
         try:
             with transaction.atomic():
                 extension = ExtensionRequest(
                     issue=locked,
                     due_date=new_date,
-                    previous_due_date=locked.due_date,
+                    previous_due_date=current,
                     reason=reason,
                     requested_by=user,
-                    department_id=locked.department_id,
+                    department_id=department_id,
                 )
                 save_with_history(extension, user, reason)
         except IntegrityError as exc:  # one pending per issue, by the database

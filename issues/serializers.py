@@ -206,7 +206,7 @@ class HistorySerializer(serializers.Serializer):
     user_name = serializers.CharField(source="history_user.display_name", default=None)
     transition = serializers.SerializerMethodField()
     # For display: 交办, 签收, … and the rows that are not transitions (延期, 延期未获同意).
-    label = serializers.SerializerMethodField()
+    transition_label = serializers.SerializerMethodField()
     from_state = serializers.SerializerMethodField()
     # Plain strings in the schema: the state enum is named once, on the issue.
     to_state = serializers.CharField(
@@ -228,7 +228,7 @@ class HistorySerializer(serializers.Serializer):
     def get_transition(self, row) -> str | None:
         return row.transition or None
 
-    def get_label(self, row) -> str:
+    def get_transition_label(self, row) -> str:
         return str(history_label(row.transition))
 
     @extend_schema_field(

@@ -237,7 +237,7 @@ def test_approving_moves_the_due_date_with_one_history_row(api, personas, pendin
     assert issue.history.count() == before + 1
     history = api.as_user(personas["hrss_staff"]).get(url(issue, "history/")).json()
     row = history[-1]
-    assert row["transition"] == "extend" and row["label"] == "延期"
+    assert row["transition"] == "extend" and row["transition_label"] == "延期"
     assert row["from_state"] == "accepted" and row["to_state"] == "accepted"
     assert row["user"] == "wang" and row["due_date"] == asked.isoformat()
     assert f"{old.year}年{old.month}月{old.day}日" in row["reason"]
@@ -263,7 +263,7 @@ def test_rejecting_needs_a_note_and_keeps_the_due_date(api, personas, pending):
     assert issue.due_date == old
     rows = api.as_user(wang).get(url(issue, "history/")).json()
     assert [r["transition"] for r in rows] == ["raise", "assign", "accept", "extension_rejected"]
-    assert rows[-1]["label"] == "延期未获同意"
+    assert rows[-1]["transition_label"] == "延期未获同意"
     assert "时限充足，请按期办结" in rows[-1]["reason"]
     assert api.as_user(wang).get(url(issue)).json()["extension_count"] == 0
 
