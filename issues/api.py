@@ -41,7 +41,7 @@ from issues.services import (
     raise_issue,
 )
 from issues.similar import similar_issues
-from issues.transitions import TRANSITIONS
+from issues.transitions import TRANSITIONS, ExtensionDecisionInput, ExtensionRequestInput
 from liaison.storage import atomic_with_files
 
 ORDERING = OpenApiParameter(
@@ -272,7 +272,7 @@ def _extensions_of(issue: Issue):
         summary="Ask for a later due date (staff of the lead department, issue accepted)",
         description="One pending request per issue, at most LIAISON_MAX_EXTENSIONS approved "
         "(409 otherwise); due_date later than the current due date and not in the past (400).",
-        request=s.ExtensionRequestInput,
+        request=ExtensionRequestInput,
         responses={201: s.ExtensionSerializer},
     ),
 )
@@ -290,7 +290,7 @@ class IssueExtensions(generics.ListCreateAPIView):
         issue = issue_for(request.user, self.kwargs["pk"])
         # Role (403) and state (409) before the body (400), as for transitions.
         extensions.check_request(issue, request.user)
-        data = s.ExtensionRequestInput(data=request.data)
+        data = ExtensionRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
         extension = extensions.request_extension(issue, request.user, **data.validated_data)
         body = s.ExtensionSerializer(_extensions_of(issue).get(pk=extension.pk)).data
@@ -308,7 +308,7 @@ class IssueExtensionDecision(APIView):
                 "decision", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(extensions.DECISIONS)
             )
         ],
-        request=s.ExtensionDecisionInput,
+        request=ExtensionDecisionInput,
         responses={200: s.ExtensionSerializer},
     )
     def post(self, request, pk: int, eid: int, decision: str):
@@ -316,7 +316,7 @@ class IssueExtensionDecision(APIView):
             raise Http404
         issue = issue_for(request.user, pk)
         extensions.check_decision(issue, eid, request.user)
-        data = s.ExtensionDecisionInput(data=request.data)
+        data = ExtensionDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         extensions.decide(issue, eid, request.user, decision, **data.validated_data)
         return Response(s.ExtensionSerializer(_extensions_of(issue).get(pk=eid)).data)

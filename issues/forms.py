@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from issues.attachments import validate_upload
 from issues.permissions import is_secretariat
-from issues.serializers import ExtensionDecisionInput, ExtensionRequestInput
 from issues.states import Source
-from issues.transitions import TRANSITIONS
+from issues.transitions import TRANSITIONS, ExtensionDecisionInput, ExtensionRequestInput
 from liaison.forms import SerializerForm, form_for_serializer
 from organisation.models import IndustryChain, IssueCategory, Measure
 

@@ -376,36 +376,3 @@ class ExtensionSerializer(serializers.ModelSerializer):
             "state_label",
         ]
         read_only_fields = fields
-
-
-class ExtensionRequestInput(serializers.Serializer):
-    """What a lead department asks: `{due_date, reason}` (the API body and the web form)."""
-
-    due_date = serializers.DateField(
-        label=_("申请延至"),
-        error_messages={
-            "required": _("请填写申请延至的日期。"),
-            "null": _("请填写申请延至的日期。"),
-        },
-    )
-    reason = serializers.CharField(
-        label=_("延期理由"),
-        error_messages={
-            "required": _("请说明延期理由。"),
-            "blank": _("请说明延期理由。"),
-            "null": _("请说明延期理由。"),
-        },
-        style={"base_template": "textarea.html", "rows": 2},
-    )
-
-
-class ExtensionDecisionInput(serializers.Serializer):
-    """The secretariat's `{note}`: optional to approve, required to reject."""
-
-    note = serializers.CharField(
-        label=_("审批意见（不同意须说明理由）"),
-        required=False,
-        allow_blank=True,
-        default="",
-        style={"base_template": "textarea.html", "rows": 2},
-    )

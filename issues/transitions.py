@@ -223,6 +223,29 @@ class MergeInput(serializers.Serializer):
     reason = _optional_text(_("合并理由"))
 
 
+# Not transitions, but inputs of the same kind: an extension request (延期申请, the rules in
+# `issues.extensions`) and the secretariat's decision on it.
+
+
+class ExtensionRequestInput(serializers.Serializer):
+    """What a lead department asks: `{due_date, reason}` (the API body and the web form)."""
+
+    due_date = serializers.DateField(
+        label=_("申请延至"),
+        error_messages={
+            "required": _("请填写申请延至的日期。"),
+            "null": _("请填写申请延至的日期。"),
+        },
+    )
+    reason = _required_text(_("延期理由"), _("请说明延期理由。"))
+
+
+class ExtensionDecisionInput(serializers.Serializer):
+    """The secretariat's `{note}`: optional to approve, required to reject."""
+
+    note = _optional_text(_("审批意见（不同意须说明理由）"))
+
+
 # --- the table -----------------------------------------------------------------------------
 
 

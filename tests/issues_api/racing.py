@@ -5,11 +5,23 @@ from __future__ import annotations
 import threading
 from unittest import mock
 
-from django.db import connections
+import pytest
+from django.db import connection, connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 import issues.api
+
+# The marks of a race test: real concurrent connections and row locks. SQLite serialises
+# writers on the whole file, so the race cannot happen there.
+POSTGRES_ONLY = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)",
+    ),
+]
 
 
 def race_posts(attempts) -> list[int | None]:

@@ -17,16 +17,9 @@ from issues.models import Issue, State, today
 from issues.services import TransitionConflict, perform_transition
 from organisation.models import Department
 from tests.issues_api.helpers import VALID_INPUTS, bring_to, url
-from tests.issues_api.racing import race_posts
+from tests.issues_api.racing import POSTGRES_ONLY, race_posts
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)",
-    ),
-]
+pytestmark = POSTGRES_ONLY
 
 
 def race(attempts):

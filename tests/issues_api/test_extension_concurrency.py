@@ -4,23 +4,15 @@ other hears 409, and nothing is half-written. PostgreSQL only, like test_concurr
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from issues.extensions import request_extension
 from issues.models import ExtensionRequest, Issue, State
 from organisation.models import User
 from tests.conftest import make_user
 from tests.issues_api.helpers import VALID_INPUTS, bring_to, url
-from tests.issues_api.racing import race_posts
+from tests.issues_api.racing import POSTGRES_ONLY, race_posts
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)",
-    ),
-]
+pytestmark = POSTGRES_ONLY
 
 
 @pytest.fixture
