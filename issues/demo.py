@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 import time_machine
 from django.utils import timezone
 
+from issues import extensions
 from issues.models import Issue, State
 from issues.services import perform_transition, post_update, raise_issue
 from organisation.models import Department, IndustryChain, IssueCategory, Measure, User
@@ -310,6 +311,12 @@ REOPEN_REASONS = [
     "补贴尚未到账，企业不认可办结结果。",
     "措施只解决了部分岗位，请进一步落实。",
 ]
+EXTENSION_REASONS = [
+    "需待省级主管部门批复，申请延期办理。",
+    "涉及多个部门协调，会商尚未完成，申请延期。",
+    "企业补充材料尚未提交齐全，申请延期办理。",
+]
+
 WITHDRAW_REASONS = [
     "企业已自行解决，撤回该问题。",
     "与已提出的问题重复，撤回。",
@@ -361,6 +368,16 @@ class _Life:
     def note(self, user, text: str) -> None:
         with _at(self.clock):
             post_update(self.issue, user, text)
+
+    def ask_extension(self, user, due_date, reason: str) -> None:
+        with _at(self.clock):
+            extensions.request_extension(self.issue, user, due_date=due_date, reason=reason)
+
+    def decide_extension(self, user, decision: str, note: str) -> None:
+        with _at(self.clock):
+            pending = self.issue.extensions.get(state="pending")
+            extensions.decide(self.issue, pending.pk, user, decision, note=note)
+            self.issue = Issue.objects.get(pk=self.issue.pk)
 
 
 def seed(accounts, rng, stdout) -> None:
@@ -459,15 +476,23 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
     if stuck:
         return
     if fate > 0.82 and life.step(5, 10):
-        life.act(
-            "reassign",
-            secretariat,
-            due_date=life.clock.date() + timedelta(days=rng.randint(20, 40)),
-            reason="部门申请延期，经研究同意调整办理时限。",
+        # 延期申请: the department asks, the secretariat decides a day or two later (one in
+        # three refused); a request made in the last days is still pending today.
+        current = life.issue.due_date or life.clock.date()
+        asked = max(
+            life.clock.date() + timedelta(days=rng.randint(20, 40)), current + timedelta(days=7)
         )
+        # The reason by the issue's number, not a draw: the demo's random sequence stays as it was.
+        reason = EXTENSION_REASONS[life.issue.sequence % len(EXTENSION_REASONS)]
+        life.ask_extension(staff, asked, reason)
         if not life.step(0, 2):
             return
-        life.act("accept", staff)
+        refused = life.issue.sequence % 3 == 0
+        life.decide_extension(
+            secretariat,
+            "reject" if refused else "approve",
+            note="现有时限可以完成，请按期办结。" if refused else "同意延期，请抓紧办理。",
+        )
     if not life.step(5, 40):
         return
     life.act("resolve", staff, resolution=RESOLUTIONS[template.category])

@@ -6,7 +6,7 @@ import random
 import pytest
 
 from issues import demo
-from issues.models import Issue, IssueUpdate, State
+from issues.models import ExtensionRequest, Issue, IssueUpdate, State
 from organisation.demo import seed_accounts
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,12 @@ def test_a_year_of_issues_in_every_state_and_idempotent():
     assert Issue.objects.filter(state=State.RAISED, return_count__gt=0).exists()
     assert Issue.objects.overdue().count() >= 2
     assert IssueUpdate.objects.count() >= 20
+    # 延期申请 asked by departments and decided by the secretariat, both ways.
+    decided = set(ExtensionRequest.objects.values_list("state", flat=True))
+    assert {"approved", "rejected"} <= decided
+    assert Issue.history.filter(transition="extend").count() == (
+        ExtensionRequest.objects.filter(state="approved").count()
+    )
     # Spread over the past year, numbered in the order they were raised.
     dates = list(issues.order_by("raised_at").values_list("raised_at", flat=True))
     assert (dates[-1] - dates[0]).days > 300
