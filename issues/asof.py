@@ -28,14 +28,15 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from issues import deadlines
-from issues.models import Issue, IssueDepartment, Role
+from issues.models import ExtensionRequest, Issue, IssueDepartment, Role
 from issues.states import OPEN_STATES
 from liaison.formats import cn_date
 
@@ -93,7 +94,7 @@ def issues_as_of(day: date, *, among: QuerySet | None = None) -> AsOfQuerySet:
     if among is not None:
         queryset = queryset.filter(id__in=among.order_by().values("pk"))
     queryset.as_of = day
-    return queryset.select_related(*RELATED).order_by("-raised_at", "-id")
+    return queryset.select_related(*RELATED).with_extension_count().order_by("-raised_at", "-id")
 
 
 def _last_rows(history, day: date, *keys: str) -> QuerySet:
@@ -168,8 +169,23 @@ class AsOfQuerySet(QuerySet):
     def with_related(self) -> AsOfQuerySet:
         return self.select_related(*RELATED)
 
+    def with_extension_count(self) -> AsOfQuerySet:
+        """`extension_count`: the extension requests approved by the end of that day."""
+        approved = ExtensionRequest.objects.filter(
+            issue=OuterRef("id"),
+            state=ExtensionRequest.State.APPROVED,
+            decided_at__lt=end_of(self.as_of),
+        )
+        return self.annotate(extension_count=_count(approved))
+
     def with_co_departments(self) -> AsOfQuerySet:
         return self  # every issue yielded carries its co-departments then (`_IssueIterable`)
+
+
+def _count(rows: QuerySet) -> Coalesce:
+    """How many of `rows` (filtered by an OuterRef to the issue), as one subquery."""
+    counted = rows.order_by().values("issue").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0, output_field=IntegerField())
 
 
 class _IssueIterable(ModelIterable):

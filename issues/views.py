@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from issues import asof
-from issues import extensions
+from issues import asof, extensions
 from issues.attachments import attachment_response, storage_message, store_attachment
 from issues.filters import IssueFilter
 from issues.forms import IssueForm, UpdateForm, extension_form, transition_form
