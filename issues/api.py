@@ -6,6 +6,7 @@ through `issues.services`, whose exceptions `liaison.api.errors` turns into 400/
 
 from __future__ import annotations
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Case, F, Prefetch, Value, When
@@ -26,12 +27,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from issues import extensions
+from issues import extensions, notices
 from issues import serializers as s
 from issues.attachments import attachment_response, store_attachment, validate_upload
 from issues.deadlines import overdue_q, today
 from issues.filters import IssueFilter
-from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate
+from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate, SupervisionNotice
 from issues.permissions import may_file, may_post_update
 from issues.services import (
     check_transition,
@@ -43,6 +44,7 @@ from issues.services import (
 from issues.similar import similar_issues
 from issues.transitions import TRANSITIONS, ExtensionDecisionInput, ExtensionRequestInput
 from liaison.storage import atomic_with_files
+from organisation.models import Department
 
 ORDERING = OpenApiParameter(
     "ordering",
@@ -109,6 +111,7 @@ class IssueList(generics.ListCreateAPIView):
             .with_related()
             .with_co_departments()
             .with_extension_count()
+            .with_notice_count()
         )
 
     def create(self, request, *args, **kwargs):
@@ -237,7 +240,12 @@ class IssueUpdates(generics.ListCreateAPIView):
         if errors:
             raise ValidationError({"files": errors})
         with atomic_with_files():  # a full disk: 503, no note, no file (liaison/storage.py)
-            update = post_update(issue, request.user, data.validated_data["text"])
+            update = post_update(
+                issue,
+                request.user,
+                data.validated_data["text"],
+                notice=data.validated_data.get("notice_id"),
+            )
             for upload in uploads:
                 store_attachment(issue, upload, request.user, update=update)
         update = self.get_queryset().get(pk=update.pk)
@@ -320,3 +328,63 @@ class IssueExtensionDecision(APIView):
         data.is_valid(raise_exception=True)
         extensions.decide(issue, eid, request.user, decision, **data.validated_data)
         return Response(s.ExtensionSerializer(_extensions_of(issue).get(pk=eid)).data)
+
+
+# --- supervision notices (催办/督办) ---------------------------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(summary="The issue's supervision notices (催办/督办), oldest first"),
+    post=extend_schema(
+        summary="Issue a 催办 or 督办 notice (secretariat; assigned or accepted issues)",
+        request=s.NoticeCreateSerializer,
+        responses={201: s.NoticeSerializer},
+    ),
+)
+class IssueNotices(generics.ListCreateAPIView):
+    serializer_class = s.NoticeSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SupervisionNotice.objects.none()
+        issue = issue_for(self.request.user, self.kwargs["pk"])
+        return issue.notices.select_related("issue", "department", "issued_by")
+
+    def create(self, request, *args, **kwargs):
+        issue = issue_for(request.user, self.kwargs["pk"])
+        notices.check_may_issue(request.user)  # 403 before the body is read
+        data = s.NoticeCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        notice = notices.issue_notice(issue, request.user, **data.validated_data)
+        body = self.get_serializer(notices.notice_for(request.user, notice.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class NoticeFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=SupervisionNotice.Kind.choices)
+    department = django_filters.ModelChoiceFilter(
+        to_field_name="code", queryset=Department.objects.all()
+    )
+    answered = django_filters.BooleanFilter(
+        field_name="answered_at", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = SupervisionNotice
+        fields = ["kind", "department", "answered"]
+
+
+@extend_schema(summary="Every supervision notice you may see, newest first")
+class NoticeList(generics.ListAPIView):
+    serializer_class = s.NoticeSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = NoticeFilter
+
+    def get_queryset(self):
+        return (
+            SupervisionNotice.objects.listed_for(self.request.user)
+            .select_related("issue", "department", "issued_by")
+            .order_by("-issued_at", "-pk")
+        )

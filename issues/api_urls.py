@@ -21,6 +21,8 @@ urlpatterns = [
         api.IssueExtensionDecision.as_view(),
         name="issue-extension-decision",
     ),
+    path("issues/<int:pk>/notices/", api.IssueNotices.as_view(), name="issue-notices"),
+    path("notices/", api.NoticeList.as_view(), name="notice-list"),
     path(
         "issues/<int:pk>/attachments/<int:attachment_pk>/",
         api.IssueAttachment.as_view(),

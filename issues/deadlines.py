@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from issues.states import HANDLING_STATES, OPEN_STATES, State
@@ -87,15 +87,39 @@ def yellow_q(on: date) -> Q:
     return due_soon_q(on) & ~unacknowledged_q(on)
 
 
+def unanswered_supervision(on: date) -> Exists:
+    """A 督办 notice to the issue's lead department, unanswered past its reply-by date on `on`.
+
+    Only notices to the department that leads now count: a department the issue was taken
+    from can no longer answer (only the lead posts the note that names a notice). An EXISTS
+    subquery, so that a list filters or annotates with it in one query.
+    """
+    # models imports this module (the rules of its properties): read the model when asked.
+    from issues.models import SupervisionNotice  # noqa: PLC0415 - circular import
+
+    return Exists(
+        SupervisionNotice.objects.filter(
+            issue=OuterRef("pk"),
+            department=OuterRef("department"),
+            kind=SupervisionNotice.Kind.SUPERVISE,
+            answered_at__isnull=True,
+            reply_by__lt=on,
+        )
+    )
+
+
 def escalated_q(on: date) -> Q:
-    """督导事项 on `on`: open, and overdue by more than 30 days or reopened twice or more."""
-    # DESIGN's third reason, "a 督办 notice unanswered past its reply-by date", joins this
-    # `|` (and `is_escalated` below) when supervision notices exist.
+    """督导事项 on `on`: open, and overdue by more than 30 days, or reopened twice or more, or
+    with a 督办 notice unanswered past its reply-by date (`unanswered_supervision`)."""
     long_overdue = Q(
         state__in=HANDLING_STATES,
         due_date__lt=on - timedelta(days=ESCALATION_OVERDUE_DAYS),
     )
-    reasons = long_overdue | Q(reopen_count__gte=ESCALATION_REOPENS)
+    reasons = (
+        long_overdue
+        | Q(reopen_count__gte=ESCALATION_REOPENS)
+        | Q(unanswered_supervision(on), state__in=HANDLING_STATES)
+    )
     return Q(state__in=OPEN_STATES) & reasons
 
 
@@ -142,9 +166,14 @@ def warning(
 
 
 def escalation_reasons(
-    state: str, due_date: date | None, reopen_count: int, on: date
+    state: str,
+    due_date: date | None,
+    reopen_count: int,
+    on: date,
+    supervision_unanswered: bool = False,
 ) -> frozenset[str]:
-    """Why an issue is 督导事项 on `on`: `overdue`, `reopened`, both, or none (not escalated)."""
+    """Why an issue is 督导事项 on `on`: any of `overdue`, `reopened`, `supervised` (the value
+    of `unanswered_supervision` for the issue on `on`), or none (not escalated)."""
     if state not in OPEN_STATES:
         return frozenset()
     reasons = set()
@@ -156,9 +185,17 @@ def escalation_reasons(
         reasons.add("overdue")
     if reopen_count >= ESCALATION_REOPENS:
         reasons.add("reopened")
+    if supervision_unanswered and state in HANDLING_STATES:
+        reasons.add("supervised")
     return frozenset(reasons)
 
 
-def is_escalated(state: str, due_date: date | None, reopen_count: int, on: date) -> bool:
+def is_escalated(
+    state: str,
+    due_date: date | None,
+    reopen_count: int,
+    on: date,
+    supervision_unanswered: bool = False,
+) -> bool:
     """The same rule as `escalated_q`."""
-    return bool(escalation_reasons(state, due_date, reopen_count, on))
+    return bool(escalation_reasons(state, due_date, reopen_count, on, supervision_unanswered))

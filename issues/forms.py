@@ -18,7 +18,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from issues.attachments import validate_upload
+from issues.models import SupervisionNotice
 from issues.permissions import is_secretariat
+from issues.serializers import NoticeCreateSerializer
 from issues.states import Source
 from issues.transitions import TRANSITIONS, ExtensionDecisionInput, ExtensionRequestInput
 from liaison.forms import SerializerForm, form_for_serializer
@@ -153,7 +155,37 @@ class IssueForm(forms.Form):
 
 class UpdateForm(forms.Form):
     text = forms.CharField(label=_("填写进展"), widget=_text(3))
+    # The lead department answers a 催办/督办 notice by naming it (offered only when it has some).
+    notice = forms.ModelChoiceField(
+        label=_("答复督办通知"),
+        queryset=SupervisionNotice.objects.none(),
+        required=False,
+        empty_label=_("不针对具体通知"),
+        widget=_select(),
+    )
     files = MultipleFileField(label=_("附件"))  # type: ignore[assignment]  # as IssueForm.files
+
+    def __init__(self, *args, answerable=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = list(answerable) if answerable is not None else []
+        if choices:
+            field = cast(forms.ModelChoiceField, self.fields["notice"])
+            field.queryset = SupervisionNotice.objects.filter(pk__in=[n.pk for n in choices])
+            field.label_from_instance = lambda n: (
+                _("%(number)s（答复期限：%(date)s）")
+                % {
+                    "number": n.number,
+                    "date": n.reply_by.isoformat(),
+                }
+            )
+        else:
+            del self.fields["notice"]
+
+
+@cache
+def notice_form_class() -> type[SerializerForm]:
+    """The secretariat's form for a 催办/督办 notice: the fields of the API's input."""
+    return form_for_serializer(NoticeCreateSerializer, "notice")
 
 
 # --- transitions -------------------------------------------------------------------

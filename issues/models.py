@@ -108,6 +108,19 @@ class IssueQuerySet(models.QuerySet):
         """督导事项 on `on`."""
         return self.filter(deadlines.escalated_q(on or today()))
 
+    def with_notice_count(self) -> IssueQuerySet:
+        """`notice_count`: the 催办/督办 notices issued, by one subquery (no query per issue)."""
+        counted = (
+            SupervisionNotice.objects.filter(issue=OuterRef("pk"))
+            .order_by()
+            .values("issue")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            notice_count=Coalesce(Subquery(counted), 0, output_field=models.IntegerField())
+        )
+
     def with_related(self) -> IssueQuerySet:
         return self.select_related("chain__union", "category", "measure", "department", "raised_by")
 
@@ -299,7 +312,15 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         return deadlines.warning(self.state, self.due_date, self._on(on), self.assigned_at)
 
     def is_escalated_on(self, on: date | None = None) -> bool:
-        return deadlines.is_escalated(self.state, self.due_date, self.reopen_count, self._on(on))
+        on = self._on(on)
+        supervised = Issue.objects.filter(pk=self.pk).filter(deadlines.unanswered_supervision(on))
+        return deadlines.is_escalated(
+            self.state,
+            self.due_date,
+            self.reopen_count,
+            on,
+            self.department_id is not None and supervised.exists(),
+        )
 
     @property
     def is_overdue(self) -> bool:
@@ -793,6 +814,22 @@ class ExtensionRequest(models.Model):
         return f"{self.issue.number} → {self.due_date:%Y-%m-%d}"
 
 
+class SupervisionNoticeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SupervisionNoticeQuerySet:
+        """The notices of the issues this person sees (the PDF and the issue's list)."""
+        return self.filter(issue__in=Issue.objects.visible_to(user))
+
+    def listed_for(self, user) -> SupervisionNoticeQuerySet:
+        """`GET /api/v1/notices/`: everything for the secretariat and leaders, a department's
+        own notices (addressed to it), an officer's the notices of its union's issues."""
+        if getattr(user, "is_department_staff", False):
+            return self.filter(department_id=user.department_id)
+        return self.visible_to(user)
+
+    def unanswered(self) -> SupervisionNoticeQuerySet:
+        return self.filter(answered_at__isnull=True)
+
+
 class SupervisionNotice(models.Model):
     """A 催办单 or 督办单 for one issue and its lead department, numbered per year and kind
     (催办〔2026〕12号). Issued by the secretariat by hand, or by `send_reminders`
@@ -832,6 +869,8 @@ class SupervisionNotice(models.Model):
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = SupervisionNoticeQuerySet.as_manager()
+
     class Meta:
         ordering = ["issued_at", "pk"]
         verbose_name = _("督办通知")
@@ -854,6 +893,15 @@ class SupervisionNotice(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    # The 发文字号 is Chinese in every language: it is the document's name (催办〔2026〕12号).
+    PREFIXES = {Kind.URGE: "催办", Kind.SUPERVISE: "督办"}
+
     @property
     def number(self) -> str:
-        return f"{self.get_kind_display()}〔{self.year}〕{self.sequence}号"
+        return f"{self.PREFIXES[self.Kind(self.kind)]}〔{self.year}〕{self.sequence}号"
+
+    def status_on(self, on: date | None = None) -> str:
+        """`answered` (已答复), `overdue` (past its reply-by date unanswered) or `pending`."""
+        if self.answered_at is not None:
+            return "answered"
+        return "overdue" if self.reply_by < (on or today()) else "pending"

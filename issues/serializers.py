@@ -21,7 +21,9 @@ from issues.models import (
     Satisfaction,
     Source,
     State,
+    SupervisionNotice,
 )
+from issues.notice_print import TEXT_MAX
 from issues.services import available_transitions
 from issues.transitions import TRANSITIONS, history_label
 from organisation.models import IndustryChain, IssueCategory, Measure
@@ -139,8 +141,10 @@ class IssueSerializer(serializers.ModelSerializer):
         return approved_count(issue)
 
     def get_notice_count(self, issue) -> int:
-        """Supervision notices (催办/督办) issued: none until they exist."""
-        return 0
+        """Supervision notices (催办/督办) issued: annotated on lists (`with_notice_count`),
+        counted for one issue."""
+        count = getattr(issue, "notice_count", None)
+        return issue.notices.count() if count is None else count
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=list(TRANSITIONS)))
@@ -297,6 +301,14 @@ class UpdateSerializer(serializers.ModelSerializer):
     )
 
     department = serializers.CharField(source="department.code", read_only=True, default=None)
+    notice = serializers.IntegerField(
+        source="notice_id",
+        required=False,
+        allow_null=True,
+        label=_("答复的通知"),
+        help_text="the id of the issue's unanswered 催办/督办 notice this note answers "
+        "(lead department)",
+    )
 
     class Meta:
         model = IssueUpdate
@@ -307,6 +319,7 @@ class UpdateSerializer(serializers.ModelSerializer):
             "kind",
             "department",
             "text",
+            "notice",
             "created_at",
             "attachments",
             "files",
@@ -376,3 +389,82 @@ class ExtensionSerializer(serializers.ModelSerializer):
             "state_label",
         ]
         read_only_fields = fields
+
+
+# --- supervision notices --------------------------------------------------------------------
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    """`{id, kind, number, text, issued_at, reply_by, answered_at, pdf}` and, for display and
+    the list across issues, the issue, the department and who issued it."""
+
+    issue_number = serializers.CharField(source="issue.number", read_only=True)
+    department: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    issued_by = serializers.CharField(source="issued_by.username", read_only=True, default=None)
+    status = serializers.SerializerMethodField()
+    pdf = serializers.SerializerMethodField()
+    docx = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SupervisionNotice
+        fields = [
+            "id",
+            "kind",
+            "number",
+            "text",
+            "issued_at",
+            "reply_by",
+            "answered_at",
+            "pdf",
+            # Extras: not part of DESIGN's contract.
+            "issue",
+            "issue_number",
+            "department",
+            "department_name",
+            "issued_by",
+            "automatic",
+            "status",
+            "docx",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["answered", "pending", "overdue"]))
+    def get_status(self, notice) -> str:
+        return notice.status_on()
+
+    def _url(self, name: str, notice) -> str:
+        path = reverse(name, args=[notice.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_pdf(self, notice) -> str:
+        return self._url("issues:notice_pdf", notice)
+
+    def get_docx(self, notice) -> str:
+        return self._url("issues:notice_docx", notice)
+
+
+class NoticeCreateSerializer(serializers.Serializer):
+    """What the secretariat sends: `{kind: urge|supervise, text, reply_by}`."""
+
+    kind = serializers.ChoiceField(
+        choices=SupervisionNotice.Kind.choices,
+        label=_("类型"),
+        error_messages={"invalid_choice": _("请选择催办或督办。")},
+    )
+    text = serializers.CharField(
+        label=_("通知内容"),
+        max_length=TEXT_MAX,  # a notice prints on one page
+        style={"base_template": "textarea.html", "rows": 5},
+        error_messages={
+            "required": _("请填写通知内容。"),
+            "blank": _("请填写通知内容。"),
+            "max_length": _("通知内容不能超过%(max)d字（须一页印完）。") % {"max": TEXT_MAX},
+        },
+    )
+    reply_by = serializers.DateField(
+        label=_("答复期限"), error_messages={"required": _("请填写答复期限。")}
+    )

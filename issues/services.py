@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, has_transition_perm
 
+from issues import notices
 from issues.attachments import store_attachment, validate_upload
 from issues.extensions import lapse_pending
 from issues.models import Issue, IssueUpdate, Source, State
@@ -159,20 +160,26 @@ def update_kind(user: Any, issue: Issue) -> str:
     return IssueUpdate.Kind.PROGRESS
 
 
-def post_update(issue: Issue, user: Any, text: str) -> IssueUpdate:
+def post_update(issue: Issue, user: Any, text: str, notice: Any = None) -> IssueUpdate:
+    """A note; with `notice` (an id), the lead department's answer to that 催办/督办 notice."""
     if not may_post_update(user, issue):
         raise PermissionDenied(_("只有承办部门、协办部门、秘书处和领导可以填写意见。"))
     if not (text or "").strip():
         raise ValidationError({"text": [_("请填写进展内容。")]})
     kind = update_kind(user, issue)
     with transaction.atomic():
+        answered = notices.check_answer(issue, user, notice) if notice else None
         update = IssueUpdate.objects.create(
             issue=issue,
             author=user,
             text=text.strip(),
             kind=kind,
             department_id=user.department_id if kind == IssueUpdate.Kind.CO_DEPARTMENT else None,
+            notice=answered,
         )
+        if answered is not None:
+            answered.answered_at = update.created_at
+            answered.save(update_fields=["answered_at"])
         # The lead hears of a co-department's note; the lead and the secretariat of a 批示.
         if kind == IssueUpdate.Kind.CO_DEPARTMENT:
             _announce(issue, "co_department_note", user, issue.state, update.text)

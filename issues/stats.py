@@ -287,6 +287,7 @@ def _months(start: date, end: date) -> list[str]:
 def _open_lists(issues: IssueQuerySet, until: datetime, on: date) -> tuple[list[dict], list[dict]]:
     rows = (
         issues.filter(state__in=OPEN_STATES, raised_at__lt=until)
+        .annotate(supervision_unanswered=deadlines.unanswered_supervision(on))
         .order_by("raised_at", "pk")
         .values(
             "id",
@@ -300,6 +301,7 @@ def _open_lists(issues: IssueQuerySet, until: datetime, on: date) -> tuple[list[
             "chain__union__name",
             "department__name",
             "department__short_name",
+            "supervision_unanswered",
         )
     )
     labels = dict(State.choices)
@@ -322,7 +324,7 @@ def _open_lists(issues: IssueQuerySet, until: datetime, on: date) -> tuple[list[
             "reopen_count": row["reopen_count"],
         }
         reasons = deadlines.escalation_reasons(
-            row["state"], row["due_date"], row["reopen_count"], on
+            row["state"], row["due_date"], row["reopen_count"], on, row["supervision_unanswered"]
         )
         item["escalation_reasons"] = sorted(reasons)
         (escalated if reasons else others).append(item)

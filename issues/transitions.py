@@ -266,7 +266,8 @@ class Event:
     notify: Notice
 
 
-# 代录 (the secretariat files for a chain), a co-department's note, a leader's 批示.
+# 代录 (the secretariat files for a chain), a co-department's note, a 催办/督办 notice, a
+# leader's 批示.
 EVENTS: dict[str, Event] = {
     e.name: e
     for e in [
@@ -284,6 +285,15 @@ EVENTS: dict[str, Event] = {
             Notice(
                 audience=(Audience.DEPARTMENT,),
                 text=_("协办部门%(who)s就问题 %(issue)s 提出意见：%(reason)s"),
+            ),
+        ),
+        # A 催办/督办 notice (issues.notices): `reason` is its number, reply-by date and text.
+        Event(
+            "notice",
+            _("督办通知"),
+            Notice(
+                audience=(Audience.DEPARTMENT,),
+                text=_("问题 %(issue)s：%(reason)s"),
             ),
         ),
         Event(
@@ -338,6 +348,8 @@ def history_label(name: str) -> StrOrPromise:
         return HISTORY_ONLY[name]
     if name in TRANSITIONS:
         return TRANSITIONS[name].label
+    if name in EVENTS:  # a 催办/督办 notice: no state change, its own row
+        return EVENTS[name].label
     return _("修改")
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from issues import views
+from issues import notice_views, views
 
 app_name = "issues"
 
@@ -16,6 +16,9 @@ urlpatterns = [
         views.extension_decision,
         name="extension_decision",
     ),
+    path("issues/<int:pk>/notices/", notice_views.notice_create, name="notice_create"),
+    path("notices/<int:pk>.pdf", notice_views.notice_pdf, name="notice_pdf"),
+    path("notices/<int:pk>.docx", notice_views.notice_docx_download, name="notice_docx"),
     path(
         "issues/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,

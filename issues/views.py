@@ -25,9 +25,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from issues import asof, extensions
 from issues.attachments import attachment_response, storage_message, store_attachment
 from issues.filters import IssueFilter
-from issues.forms import IssueForm, UpdateForm, extension_form, transition_form
-from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate, State
-from issues.permissions import may_file, may_post_update
+from issues import notices
+from issues.deadlines import today
+from issues.forms import IssueForm, UpdateForm, extension_form, notice_form_class, transition_form
+from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate, State, SupervisionNotice
+from issues.permissions import is_secretariat, may_file, may_post_update
 from issues.services import (
     TransitionConflict,
     available_transitions,
@@ -161,7 +163,9 @@ def issue_detail(request, pk):
     return render(request, "issues/detail.html", _detail_context(request, issue))
 
 
-def _detail_context(request, issue, *, bound=None, update_form=None, extension=None) -> dict:
+def _detail_context(
+    request, issue, *, bound=None, update_form=None, extension=None, notice_form=None
+) -> dict:
     user = request.user
     # The usual next step first (resolve before return, verify before reopen).
     offered = []
@@ -177,7 +181,7 @@ def _detail_context(request, issue, *, bound=None, update_form=None, extension=N
         )
     notes = list(
         IssueUpdate.objects.filter(issue=issue)
-        .select_related("author", "department")
+        .select_related("author", "department", "notice")
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk"))
         )
@@ -197,8 +201,34 @@ def _detail_context(request, issue, *, bound=None, update_form=None, extension=N
         "duplicates": list(issue.duplicates.only("pk", "number")),
         "timeline": timeline(issue),
         "can_update": can_update,
-        "update_form": update_form or (UpdateForm(prefix="update") if can_update else None),
+        "update_form": update_form
+        or (
+            UpdateForm(prefix="update", answerable=notices.answerable(issue, user))
+            if can_update
+            else None
+        ),
         "extensions": _extension_context(user, issue, extension),
+        **notices_context(issue, user, notice_form),
+    }
+
+
+def notices_context(issue, user, form=None) -> dict:
+    """The issue's 催办/督办 notices with their state, and the secretariat's form to issue one."""
+    rows = list(issue.notices.select_related("issued_by"))
+    on = today()
+    may_issue = is_secretariat.test(user) and issue.state in (State.ASSIGNED, State.ACCEPTED)
+    if may_issue and form is None:
+        form = notice_form_class()(
+            prefix="notice",
+            initial={
+                "kind": SupervisionNotice.Kind.URGE,
+                "text": notices.default_text(issue, SupervisionNotice.Kind.URGE),
+                "reply_by": notices.default_reply_by(),
+            },
+        )
+    return {
+        "notices": [{"notice": n, "status": n.status_on(on)} for n in rows],
+        "notice_form": form if may_issue else None,
     }
 
 
@@ -299,12 +329,23 @@ def _next_url(request) -> str | None:
 @require_POST
 def issue_post_update(request, pk):
     issue = issue_for(request.user, pk)
-    form = UpdateForm(request.POST, request.FILES, prefix="update")
+    form = UpdateForm(
+        request.POST,
+        request.FILES,
+        prefix="update",
+        answerable=notices.answerable(issue, request.user),
+    )
     status = 400
     if form.is_valid():
         try:
             with atomic_with_files():
-                update = post_update(issue, request.user, form.cleaned_data["text"])
+                notice = form.cleaned_data.get("notice")
+                update = post_update(
+                    issue,
+                    request.user,
+                    form.cleaned_data["text"],
+                    notice=notice.pk if notice else None,
+                )
                 for upload in form.cleaned_data["files"]:
                     store_attachment(issue, upload, request.user, update=update)
         except PermissionDenied as exc:

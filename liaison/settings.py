@@ -161,6 +161,9 @@ LIAISON_MAX_EXTENSIONS = int(os.environ.get("LIAISON_MAX_EXTENSIONS", "3"))
 # Agendas at any scale (DESIGN "Meetings"): a section lists at most this many issues, the
 # most urgent first, and says how many more there are with a link to the full list.
 LIAISON_AGENDA_SECTION_LIMIT = int(os.environ.get("LIAISON_AGENDA_SECTION_LIMIT", "50"))
+# send_reminders issues the automatic 督办 when an issue is still overdue this many working
+# days after its automatic 催办 (DESIGN "The bottleneck state machine").
+LIAISON_SUPERVISE_AFTER = int(os.environ.get("LIAISON_SUPERVISE_AFTER", "5"))
 # Behind a reverse proxy: the request header that carries the client address (e.g.
 # HTTP_X_REAL_IP); unset, the audit log and the lockout read REMOTE_ADDR.
 LIAISON_CLIENT_IP_HEADER = os.environ.get("LIAISON_CLIENT_IP_HEADER", "")

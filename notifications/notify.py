@@ -166,13 +166,17 @@ def queue_emails(
     *,
     intro: str = "",
     event: str = "",
+    addresses: Iterable[str] = (),
 ) -> int:
     """One `Delivery` (and its task) per person with an address; returns how many were queued.
 
-    `lines` are (text, url) pairs; the mail has a plain-text and an HTML part.
+    `lines` are (text, url) pairs; the mail has a plain-text and an HTML part. `addresses`:
+    more recipients without an account (a department's leader copied on a 督办).
     """
     people = [p for p in people if p.email]
-    if not people:
+    to: list[tuple[User | None, str]] = [(p, p.email) for p in people]
+    to += [(None, address) for address in addresses if address]
+    if not to:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -189,12 +193,12 @@ def queue_emails(
                     channel=Delivery.Channel.EMAIL,
                     event=event,
                     recipient=person,
-                    address=person.email,
+                    address=address,
                     subject=subject[:200],
                     text=text,
                     html=html,
                 )
-                for person in people
+                for person, address in to
             ]
         )
         return tasks.enqueue(deliveries)

@@ -6,8 +6,9 @@ participants. The person who acted is never told about their own action.
 
 The signals are sent once the change has committed; each receiver writes its in-app rows,
 its e-mail and webhook deliveries and their tasks in one transaction of its own (see
-notifications/tasks.py). Webhooks get raise, assign/reassign, return, agenda published and
-minutes approved (and overdue from send_reminders).
+notifications/tasks.py). Webhooks get raise, assign/reassign, return, 催办/督办 notices,
+agenda published and minutes approved (and overdue from send_reminders). A 督办 is also
+copied by e-mail to the department's responsible leader.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ WEBHOOK_EVENTS = {
     "assign": WebhookEvent.ASSIGN,
     "reassign": WebhookEvent.ASSIGN,
     "return": WebhookEvent.RETURN,
+    "notice": WebhookEvent.NOTICE,
 }
 
 
@@ -120,8 +122,31 @@ def on_issue_transitioned(sender, issue, name, user=None, from_state="", reason=
         # In-app rows, e-mails and webhook calls of one event: all queued or none.
         with transaction.atomic():
             n.notify(people, name, text, url=n.issue_url(issue), issue=issue, actor=user)
+            notice = kwargs.get("notice")
+            if notice is not None and notice.kind == notice.Kind.SUPERVISE:
+                _copy_to_leader(notice, text)
             if name in WEBHOOK_EVENTS:
                 n.announce(WEBHOOK_EVENTS[name], text, n.issue_url(issue), issues=[issue])
+
+
+def _copy_to_leader(notice, text: str) -> int:
+    """A 督办 is copied by e-mail to the department's responsible leader (分管领导), who has
+    no account: the address of the reference data."""
+    department = notice.department
+    if not department.leader_email:
+        return 0
+    intro = _("抄送%(leader)s%(name)s：") % {
+        "leader": department.leader_title,
+        "name": department.leader_name,
+    }
+    return n.queue_emails(
+        [],
+        text,
+        [(text, n.issue_url(notice.issue))],
+        intro=intro,
+        event="notice",
+        addresses=[department.leader_email],
+    )
 
 
 # --- meetings ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Daily reminders of deadlines: due soon and overdue, as `issues.deadlines` defines them.
 
-Department staff get one in-app notification per issue and one e-mail listing them all;
+The automatic 催办 and 督办 notices are issued first (`issues.notices.issue_automatic`, once
+per overdue spell). Department staff get one in-app notification per issue and one e-mail listing them all;
 the secretariat gets one summary a day; webhooks that want `overdue` get one message listing
 the overdue issues. Every e-mail and webhook call is a background task (notifications/tasks.py). A `Reminder` row per issue, kind and day (unique)
 makes a second run on the same day send nothing; the next day sends again.
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from issues.deadlines import WARNING_DAYS
 from issues.models import Issue, today
+from issues.notices import issue_automatic
 from liaison.formats import cn_date
 from notifications import notify as n
 from notifications.models import Kind, Reminder, WebhookEvent
@@ -31,6 +33,7 @@ class Result:
     overdue: list = field(default_factory=list)
     notifications: int = 0
     emails: int = 0
+    notices: list = field(default_factory=list)  # the automatic 催办/督办 issued
 
     @property
     def issues(self) -> list:
@@ -80,6 +83,8 @@ def send_reminders(on: date | None = None) -> Result:
     ]
     # One transaction: the day's reminder rows, notifications and deliveries all or none.
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        # The automatic 催办/督办 (issues.notices): announced, like any notice, on commit.
+        result.notices = issue_automatic(on)
         claimed = [(issue, kind) for issue, kind in candidates if _claim(issue, kind, on)]
         if not claimed:
             return result

@@ -240,6 +240,53 @@ class GovDocument:
         self._run(p, text, size=TITLE_SIZE, face=XIAOBIAOSONG[0], color=RED)
         return p
 
+    def letterhead(self, text: str) -> Paragraph:
+        """The letter format (信函格式, GB/T 9704 10.1): the issuer in red, its top 30 mm below
+        the top of the page, a red double rule 4 mm below it, and another 20 mm above the foot
+        of the page (in the footer); no page number on the first page."""
+        section = self.doc.sections[0]
+        section.top_margin = Mm(30)
+        section.different_first_page_header_footer = True
+        footer = section.first_page_footer
+        footer.is_linked_to_previous = False
+        self._double_rule(footer.paragraphs[0], thick_below=True)
+        p = self.doc.add_paragraph()
+        fmt = p.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.first_line_indent = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+        fmt.line_spacing = Pt(24)
+        self._run(p, text, size=TITLE_SIZE, face=XIAOBIAOSONG[0], color=RED)
+        rule = self.doc.add_paragraph()
+        rule.paragraph_format.first_line_indent = Pt(0)
+        rule.paragraph_format.line_spacing = Pt(8)
+        self._double_rule(rule, thick_below=False)
+        return p
+
+    @staticmethod
+    def _double_rule(paragraph: Paragraph, *, thick_below: bool) -> None:
+        """A red double rule 170 mm long, centred (7 mm beyond each side of the type area)."""
+        fmt = paragraph.paragraph_format
+        fmt.left_indent = fmt.right_indent = -Mm(7)
+        fmt.first_line_indent = Pt(0)
+        ppr = paragraph._p.get_or_add_pPr()  # noqa: SLF001 - no python-docx API for borders
+        borders = OxmlElement("w:pBdr")
+        edge = OxmlElement("w:bottom" if not thick_below else "w:top")
+        # Word's double lines of a thick and a thin stroke, the thick one outside the text
+        style = "thinThickSmallGap" if thick_below else "thickThinSmallGap"
+        for key, value in (("val", style), ("sz", "18"), ("space", "1"), ("color", "D40000")):
+            edge.set(qn(f"w:{key}"), value)
+        borders.append(edge)
+        ppr.append(borders)
+
+    def flush_right(self, text: str, *, indent: int = 0) -> Paragraph:
+        """A line at the right edge (the 发文字号), or ``indent`` characters in (the signature)."""
+        p = self.doc.add_paragraph(text)
+        p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.first_line_indent = Pt(0)
+        p.paragraph_format.right_indent = BODY_SIZE * indent
+        return p
+
     def centred(self, text: str, *, space_before: Pt | None = None) -> Paragraph:
         p = self.doc.add_paragraph(text)
         p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -276,9 +323,14 @@ class GovDocument:
     def heading(self, text: str, level: int = 1) -> Paragraph:
         return self.doc.add_heading(text, level=level)
 
-    def paragraph(self, text: str = "", *, label: str = "", muted: bool = False) -> Paragraph:
-        """A body paragraph (indented two characters); ``label`` starts it in 黑体."""
+    def paragraph(
+        self, text: str = "", *, label: str = "", muted: bool = False, flush: bool = False
+    ) -> Paragraph:
+        """A body paragraph (indented two characters, or none when ``flush``: 主送机关);
+        ``label`` starts it in 黑体."""
         p = self.doc.add_paragraph()
+        if flush:
+            p.paragraph_format.first_line_indent = Pt(0)
         if label:
             self._run(p, label, face=HEI[0])
         if text:

@@ -63,7 +63,7 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
 def _escalation_rule() -> str:
     """督导事项 in words, from the rule's own numbers (`issues.deadlines`)."""
     times = "两" if ESCALATION_REOPENS == 2 else cn_numeral(ESCALATION_REOPENS)
-    return f"逾期超过{ESCALATION_OVERDUE_DAYS}天或{times}次以上重新办理"
+    return f"逾期超过{ESCALATION_OVERDUE_DAYS}天、{times}次以上重新办理或督办逾期未答复"
 
 
 def _escalation_why(item: dict) -> str:
@@ -74,6 +74,8 @@ def _escalation_why(item: dict) -> str:
         parts.append(f"逾期{item['days_overdue']}天")
     if "reopened" in reasons:
         parts.append(f"重办{item['reopen_count']}次")
+    if "supervised" in reasons:
+        parts.append("督办逾期未答复")
     return "，".join(parts)
 
 

@@ -7,7 +7,7 @@ from notifications.reminders import send_reminders
 class Command(BaseCommand):
     help = (
         "发送办理时限提醒（3天内到期、已超期）：站内通知与邮件；同一天重复运行不会重复发送。"
-        "随后发送选择“每日汇总邮件”人员的当日汇总。"
+        "并按规则自动发出催办、督办通知（每个超期周期各一次）。随后发送选择“每日汇总邮件”人员的当日汇总。"
     )
 
     def handle(self, *args, **options):
@@ -16,5 +16,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"overdue: {len(result.overdue)}, due soon: {len(result.due_soon)}, "
             f"notifications: {result.notifications}, e-mails: {result.emails}, "
-            f"digests: {digests}"
+            f"notices: {len(result.notices)}, digests: {digests}"
         )
