@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Case, F, Prefetch, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,6 +25,7 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -43,6 +45,7 @@ from issues.services import (
 )
 from issues.similar import similar_issues
 from issues.transitions import TRANSITIONS, ExtensionDecisionInput, ExtensionRequestInput
+from liaison.access import RulePermission
 from liaison.storage import atomic_with_files
 from organisation.models import Department
 
@@ -367,6 +370,7 @@ class NoticeFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         to_field_name="code", queryset=Department.objects.all()
     )
+    # answered=true: answered_at set (exclude the unset ones); answered=false: not yet.
     answered = django_filters.BooleanFilter(
         field_name="answered_at", lookup_expr="isnull", exclude=True
     )
@@ -381,6 +385,9 @@ class NoticeList(generics.ListAPIView):
     serializer_class = s.NoticeSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = NoticeFilter
+    permission_classes = [IsAuthenticated, RulePermission]
+    permission_required = "issues.list_notices"
+    permission_message = gettext_lazy("您的账号尚未分配角色，不能查看督办通知。")
 
     def get_queryset(self):
         return (

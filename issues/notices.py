@@ -247,7 +247,7 @@ def _insert_numbered(notices: Sequence[SupervisionNotice], attempts: int = ATTEM
         except IntegrityError:
             for notice in notices:
                 notice.pk = None
-                notice._state.adding = True  # noqa: SLF001 - drawn again, inserted anew
+                notice._state.adding = True
             if attempt == attempts - 1:
                 raise
 

@@ -86,6 +86,16 @@ rules.add_rule(
 )
 
 
+@rules.predicate
+def has_a_role(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "role", ""))
+
+
+# The list of supervision notices across issues: anyone with a role (each sees those of the
+# issues it may see); an account without one is refused the list (DESIGN: 403 on lists).
+rules.add_perm("issues.list_notices", has_a_role)
+
+
 def may_raise(user: User, chain) -> bool:
     """The chain's current officer, or the secretariat on the chain's behalf (代录)."""
     role = getattr(user, "role", None)

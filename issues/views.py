@@ -22,11 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from issues import asof, extensions
+from issues import asof, extensions, notices
 from issues.attachments import attachment_response, storage_message, store_attachment
-from issues.filters import IssueFilter
-from issues import notices
 from issues.deadlines import today
+from issues.filters import IssueFilter
 from issues.forms import IssueForm, UpdateForm, extension_form, notice_form_class, transition_form
 from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate, State, SupervisionNotice
 from issues.permissions import is_secretariat, may_file, may_post_update
