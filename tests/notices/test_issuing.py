@@ -71,7 +71,7 @@ def test_assigned_not_yet_accepted_may_be_urged(api, assigned, secretariat):
     [
         ({"kind": "scold"}, "kind", "请选择催办或督办。"),
         ({"text": " "}, "text", "请填写通知内容。"),
-        ({"text": "字" * 301}, "text", "通知内容不能超过300字（须一页印完）。"),
+        ({"text": "字" * 201}, "text", "通知内容不能超过200字（须一页印完）。"),
         ({"reply_by": "2020-01-01"}, "reply_by", "答复期限不能早于今天。"),
         ({"reply_by": None}, "reply_by", None),
     ],
