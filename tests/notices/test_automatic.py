@@ -106,7 +106,9 @@ def test_a_new_due_date_is_a_new_spell(software_officer, secretariat, hrss_staff
     issue = overdue_issue(software_officer, secretariat)
     run(URGE_DAY)
     with at(URGE_DAY, hour=15):
-        perform_transition(issue, "reassign", secretariat, due_date=date(2026, 10, 16), reason="延期")
+        perform_transition(
+            issue, "reassign", secretariat, due_date=date(2026, 10, 16), reason="延期"
+        )
     run(date(2026, 10, 16))  # due today: not overdue
     assert numbers() == ["催办〔2026〕1号"]
     run(date(2026, 10, 19))  # the first working day after the new due date
@@ -114,9 +116,7 @@ def test_a_new_due_date_is_a_new_spell(software_officer, secretariat, hrss_staff
     assert SupervisionNotice.objects.last().overdue_since == date(2026, 10, 16)
 
 
-def test_a_notice_by_hand_in_the_spell_stands_for_the_automatic_one(
-    software_officer, secretariat
-):
+def test_a_notice_by_hand_in_the_spell_stands_for_the_automatic_one(software_officer, secretariat):
     issue = overdue_issue(software_officer, secretariat)
     with at(URGE_DAY, hour=7):
         notices.issue_notice(
@@ -179,4 +179,3 @@ def test_issued_in_the_same_transaction_as_the_reminders(software_officer, secre
         call_command("send_reminders", stdout=StringIO())
     assert numbers() == []
     assert Issue.objects.get().history.filter(transition="notice").count() == 0
-

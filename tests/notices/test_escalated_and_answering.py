@@ -27,7 +27,10 @@ REPLY_BY = date(2026, 11, 5)
 def supervised(accepted_early, secretariat) -> SupervisionNotice:
     with at(ISSUED):
         return notices.issue_notice(
-            accepted_early, secretariat, kind="supervise", text="请主要负责同志亲自过问。",
+            accepted_early,
+            secretariat,
+            kind="supervise",
+            text="请主要负责同志亲自过问。",
             reply_by=REPLY_BY,
         )
 
@@ -72,7 +75,9 @@ def test_the_figures_name_the_reason(supervised):
 
 def test_an_answered_supervise_does_not(api, supervised, hrss_staff, leader):
     with at(date(2026, 11, 4)):
-        post_update(supervised.issue, hrss_staff, "已约谈企业，本月底前办结。", notice=supervised.pk)
+        post_update(
+            supervised.issue, hrss_staff, "已约谈企业，本月底前办结。", notice=supervised.pk
+        )
     assert escalated_ids(api, leader, date(2026, 11, 20)) == set()
 
 
@@ -155,7 +160,9 @@ def test_only_the_lead_department_answers(api, personas, supervised, persona):
     assert supervised.answered_at is None
 
 
-def test_a_notice_of_another_issue_is_refused(api, supervised, hrss_staff, secretariat, software_officer):
+def test_a_notice_of_another_issue_is_refused(
+    api, supervised, hrss_staff, secretariat, software_officer
+):
     other = assign(file_issue(software_officer, title="另一个问题"), secretariat)
     response = answer(api, hrss_staff, supervised, issue=other)
     assert response.status_code == 400

@@ -113,7 +113,13 @@ def test_numbered_per_year_and_kind(accepted, assigned, secretariat, software_of
             issue(accepted, "supervise"),
             issue(other, "urge"),
             issue(other, "supervise"),
-        ] == ["催办〔2026〕1号", "催办〔2026〕2号", "督办〔2026〕1号", "催办〔2026〕3号", "督办〔2026〕2号"]
+        ] == [
+            "催办〔2026〕1号",
+            "催办〔2026〕2号",
+            "督办〔2026〕1号",
+            "催办〔2026〕3号",
+            "督办〔2026〕2号",
+        ]
     with at(date(2027, 1, 4)):
         assert issue(accepted, "urge") == "催办〔2027〕1号"
 
@@ -152,7 +158,10 @@ def test_the_lead_department_is_told_and_the_leader_copied_on_a_supervise(
     )
     with django_capture_on_commit_callbacks(execute=True):
         notice = notices.issue_notice(
-            accepted, secretariat, kind="supervise", text="请主要负责同志亲自过问。",
+            accepted,
+            secretariat,
+            kind="supervise",
+            text="请主要负责同志亲自过问。",
             reply_by=today() + timedelta(days=3),
         )
     told = Notification.objects.get(kind="notice")
@@ -170,7 +179,11 @@ def test_an_urge_is_not_copied_to_the_leader(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         notices.issue_notice(
-            accepted, secretariat, kind="urge", text="请抓紧。", reply_by=today() + timedelta(days=3)
+            accepted,
+            secretariat,
+            kind="urge",
+            text="请抓紧。",
+            reply_by=today() + timedelta(days=3),
         )
     addresses = set(Delivery.objects.filter(channel="email").values_list("address", flat=True))
     assert "sun.lijuan@example.gov.cn" not in addresses

@@ -13,8 +13,8 @@ import pytest
 
 from audit.models import AuditEvent
 from issues import notices
-from issues.notice_print import TEXT_MAX, notice_context, notice_docx, render_notice_pdf
 from issues.models import Issue
+from issues.notice_print import TEXT_MAX, notice_context, notice_docx, render_notice_pdf
 from issues.services import perform_transition
 from organisation.models import Department
 from tests.issue_helpers import file_issue
@@ -56,7 +56,9 @@ def pages(pdf: bytes) -> int:
         f.write(pdf)
         f.flush()
         info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True, check=True)
-    return int(next(line for line in info.stdout.splitlines() if line.startswith("Pages:")).split()[1])
+    return int(
+        next(line for line in info.stdout.splitlines() if line.startswith("Pages:")).split()[1]
+    )
 
 
 def test_one_page_with_the_number_the_facts_and_the_reply_by_date(late_issue, secretariat):
@@ -83,14 +85,14 @@ def test_one_page_with_the_number_the_facts_and_the_reply_by_date(late_issue, se
 
 
 def test_an_urge_copies_nobody(late_issue, secretariat):
-    text = flat_text(render_notice_pdf(notice_context(issue_on(late_issue, secretariat, kind="urge"))))
+    text = flat_text(
+        render_notice_pdf(notice_context(issue_on(late_issue, secretariat, kind="urge")))
+    )
     assert "催办〔2026〕1号" in text and "催办单" in text and "抄送" not in text
 
 
 @pytest.mark.parametrize("title_length", [10, 200])
-def test_the_longest_text_still_prints_on_one_page(
-    late_issue, secretariat, tmp_path, title_length
-):
+def test_the_longest_text_still_prints_on_one_page(late_issue, secretariat, tmp_path, title_length):
     Issue.objects.filter(pk=late_issue.pk).update(title="企业用工难" * (title_length // 5))
     late_issue.refresh_from_db()
     notice = issue_on(late_issue, secretariat, text="请抓紧办理并报送进展。" * (TEXT_MAX // 11))
@@ -117,7 +119,9 @@ def test_printing_twice_gives_the_same_pdf(late_issue, secretariat):
 @pytest.mark.libreoffice
 def test_libreoffice_opens_the_docx(late_issue, secretariat, tmp_path: Path):
     if not shutil.which("libreoffice"):
-        pytest.skip("LibreOffice is not installed (Debian: libreoffice-writer; `make test` installs it)")
+        pytest.skip(
+            "LibreOffice is not installed (Debian: libreoffice-writer; `make test` installs it)"
+        )
     notice = issue_on(late_issue, secretariat)
     pdf = libreoffice_pdf(notice_docx(notice_context(notice)), tmp_path)
     flat = flat_text(pdf)
