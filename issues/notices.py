@@ -137,7 +137,11 @@ def issue_notice(issue: Issue, user: Any, *, kind: str, text: str, reply_by: dat
         errors["reply_by"] = [_("答复期限不能早于今天。")]
     with transaction.atomic():
         # The issue locked: a transition at the same moment waits, and then sees the notice.
-        locked = Issue.objects.select_for_update().select_related("department").get(pk=issue.pk)
+        locked = (
+            Issue.objects.select_for_update(of=("self",))
+            .select_related("department")
+            .get(pk=issue.pk)
+        )
         if locked.state not in HANDLING_STATES:
             raise Conflict(
                 _("该问题当前状态为“%(state)s”，只有办理中的问题可以催办、督办。")
