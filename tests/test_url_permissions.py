@@ -31,6 +31,7 @@ from django.utils import timezone
 from issues.attachments import store_attachment
 from issues.extensions import request_extension
 from issues.models import today
+from issues.notices import issue_notice
 from issues.services import perform_transition
 from meetings.models import Decision, DecisionFile, Kind, Minutes
 from meetings.services import add_agenda_item, create_meeting, generate_agenda
@@ -125,6 +126,14 @@ def build_world() -> dict:
         decision=decision, original_name="台账.txt", size=6, uploaded_by=people["hrss_staff"]
     )
     decision_file.file.save("台账.txt", ContentFile(b"ledger"), save=True)
+    # A 督办 on the issue (issued by the secretariat): the notice pages print it.
+    notice = issue_notice(
+        issue,
+        people["secretariat"],
+        kind="supervise",
+        text="请主要负责同志亲自过问。",
+        reply_by=today() + timedelta(days=3),
+    )
     notification = Notification.objects.create(
         recipient=people["hrss_staff"],
         kind="assigned",
@@ -151,6 +160,7 @@ def build_world() -> dict:
         "meeting": meeting,
         "item": item,
         "notification": notification,
+        "notice": notice,
         "decision": decision,
         "decision_file": decision_file,
     }
@@ -182,6 +192,8 @@ def sample_kwargs(route: str, w: dict) -> dict:
         values["pk"] = w["notification"].pk
     if "/extensions/" in route:
         values |= {"pk": w["extended"].pk, "eid": w["extension"].pk, "decision": "approve"}
+    if route.startswith("notices/"):
+        values["pk"] = w["notice"].pk
     if route.startswith(("decisions/", "api/v1/decisions/")):
         values |= {"pk": w["decision"].pk, "name": "report", "file_pk": w["decision_file"].pk}
     return values
@@ -316,6 +328,11 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "401 405 405 405 405 405 405 405 405",
         "POST": "401 403 403 404 400 404 403 403 404",
     },
+    "api/v1/issues/<int:pk>/notices/": {
+        "GET": "401 200 200 404 200 404 200 200 404",
+        # the secretariat issues 催办/督办 notices
+        "POST": "401 403 403 404 403 404 400 403 404",
+    },
     "api/v1/issues/<int:pk>/updates/": {
         "GET": "401 200 200 404 200 404 200 200 404",
         # a leader's note is an instruction (批示)
@@ -380,6 +397,11 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "401 405 405 405 405 405 405 405 405",
         "POST": "401 403 403 403 403 403 200 403 404",
     },
+    "api/v1/notices/": {
+        # a list: 403 without a role
+        "GET": "401 200 200 200 200 200 200 200 403",
+        "POST": "401 405 405 405 405 405 405 405 403",
+    },
     "api/v1/notifications/": {
         "GET": "401 200 200 200 200 200 200 200 200",
         "POST": "401 405 405 405 405 405 405 405 405",
@@ -423,6 +445,10 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "302 405 405 405 405 405 405 405 405",
         # gap: the form is checked before the role: 400 where DESIGN says 403 (officers, secretariat, leader may not return)
         "POST": "302 400 400 404 400 404 400 400 404",
+    },
+    "issues/<int:pk>/notices/": {
+        "GET": "302 405 405 405 405 405 405 405 405",
+        "POST": "302 403 403 404 403 404 400 403 404",
     },
     "issues/<int:pk>/updates/": {
         "GET": "302 405 405 405 405 405 405 405 405",
@@ -557,6 +583,15 @@ TABLE: dict[str, dict[str, str]] = {
     "meetings/new/": {
         "GET": "302 405 405 405 405 405 405 405 405",
         "POST": "302 403 403 403 403 403 400 403 403",
+    },
+    # A notice printed: whoever sees its issue.
+    "notices/<int:pk>.docx": {
+        "GET": "302 200 200 404 200 404 200 200 404",
+        "POST": "302 405 405 405 405 405 405 405 405",
+    },
+    "notices/<int:pk>.pdf": {
+        "GET": "302 200 200 404 200 404 200 200 404",
+        "POST": "302 405 405 405 405 405 405 405 405",
     },
     "notifications/": {
         "GET": "302 200 200 200 200 200 200 200 200",
