@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from issues import notices
 from issues.models import SupervisionNotice, today
@@ -171,3 +172,31 @@ def test_an_issue_no_longer_handled_answers_409(client, accepted, secretariat, h
     )
     assert response.status_code == 409
     assert "只有办理中的问题可以催办、督办" in response.content.decode()
+
+
+def test_in_english_when_asked(api, client, accepted, secretariat, hrss_staff):
+    response = api.as_user(hrss_staff).post(
+        f"/api/v1/issues/{accepted.pk}/notices/",
+        {"kind": "urge", "text": "x", "reply_by": today().isoformat()},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.json()["detail"] == (
+        "Only the secretariat may issue reminder and supervision notices."
+    )
+    bad = api.as_user(secretariat).post(
+        f"/api/v1/issues/{accepted.pk}/notices/",
+        {"kind": "urge", "text": "x", "reply_by": "2020-01-01"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert bad.json() == {"reply_by": ["The reply-by date cannot be before today."]}
+    client.force_login(secretariat)
+    html = client.get(
+        reverse("issues:detail", args=[accepted.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Reminders and supervision" in html and "Issue a reminder or supervision notice" in html
+    # the number is the document's name: Chinese in every language
+    notice = issue(accepted, secretariat)
+    with translation.override("en"):
+        assert notice.number.startswith("催办〔")
