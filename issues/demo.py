@@ -8,6 +8,7 @@ Idempotent: does nothing when any issue exists.
 
 from __future__ import annotations
 
+import random
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -16,7 +17,8 @@ import time_machine
 from django.utils import timezone
 
 from issues import extensions
-from issues.models import Issue, State
+from issues.models import Issue, State, SupervisionNotice
+from issues.notices import default_reply_by, default_text, issue_automatic, issue_notice
 from issues.services import perform_transition, post_update, raise_issue
 from organisation.models import Department, IndustryChain, IssueCategory, Measure, User
 
@@ -427,6 +429,7 @@ def seed(accounts, rng, stdout) -> None:
             )
         _live(_Life(issue, start, now, rng), template, accounts, departments, rng)
     _merge_a_duplicate(accounts.secretariat)
+    _supervise(accounts, now)
     counts = {state.label: Issue.objects.filter(state=state).count() for state in State}
     stdout.write("issues: " + "，".join(f"{label} {n}" for label, n in counts.items()))
 
@@ -518,6 +521,50 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
         satisfaction="satisfied" if rng.random() < 0.7 else "basically_satisfied",
         note=rng.choice(VERIFY_NOTES),
     )
+
+
+def _supervise(accounts, now: datetime) -> None:
+    """催办/督办 as the secretariat and `send_reminders` leave them (DESIGN "The bottleneck
+    state machine", supervision notices): the automatic ones due today; a 督办 by hand, a week
+    ago, on issues accepted and overdue since before then (two answered, the rest left past
+    their reply-by date, so the list of 督导事项 has them); and a third of today's notices
+    answered by the department. Notices are issued now or on days when the issue stood as it
+    stands now, so that its history rows stay true (the as-of views read them)."""
+    rng = random.Random(12)  # its own draws: the issues' random sequence stays as it was
+    week_ago = now - timedelta(days=7)
+    settled = (
+        Issue.objects.filter(state=State.ACCEPTED, accepted_at__lt=week_ago - timedelta(days=1))
+        .filter(due_date__lt=timezone.localdate(week_ago))
+        .order_by("due_date", "pk")[:4]
+    )
+    for n, issue in enumerate(settled):
+        with _at(week_ago):
+            notice = issue_notice(
+                issue,
+                accounts.secretariat,
+                kind=SupervisionNotice.Kind.SUPERVISE,
+                text=default_text(issue, SupervisionNotice.Kind.SUPERVISE),
+                reply_by=default_reply_by(),
+            )
+        if n < 2:
+            with _at(week_ago + timedelta(days=2)):
+                post_update(
+                    issue, accounts.staff[issue.department.code], ANSWERS[n], notice=notice.pk
+                )
+    with _at(now - timedelta(hours=2)):
+        issued = issue_automatic()
+    for notice in issued:
+        if rng.random() < 0.33:
+            staff = accounts.staff[notice.department.code]
+            with _at(now - timedelta(hours=1)):
+                post_update(notice.issue, staff, rng.choice(ANSWERS), notice=notice.pk)
+
+
+ANSWERS = [
+    "已收到督办通知，局主要负责同志已专题研究，正会同相关处室加快办理，预计两周内办结。",
+    "已约谈企业负责人并实地调研，办理方案已报局党组审定，近期将书面报送进展。",
+    "已协调市财政局落实资金渠道，待审批完成后即办结，办理进展已书面报送秘书处。",
+]
 
 
 def _merge_a_duplicate(secretariat) -> None:

@@ -153,10 +153,18 @@ class IssueForm(forms.Form):
         return {key: data[key] for key in keys}
 
 
+class NoticeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _("%(number)s（答复期限：%(date)s）") % {
+            "number": obj.number,
+            "date": obj.reply_by.isoformat(),
+        }
+
+
 class UpdateForm(forms.Form):
     text = forms.CharField(label=_("填写进展"), widget=_text(3))
     # The lead department answers a 催办/督办 notice by naming it (offered only when it has some).
-    notice = forms.ModelChoiceField(
+    notice = NoticeChoiceField(
         label=_("答复督办通知"),
         queryset=SupervisionNotice.objects.none(),
         required=False,
@@ -171,13 +179,6 @@ class UpdateForm(forms.Form):
         if choices:
             field = cast(forms.ModelChoiceField, self.fields["notice"])
             field.queryset = SupervisionNotice.objects.filter(pk__in=[n.pk for n in choices])
-            field.label_from_instance = lambda n: (
-                _("%(number)s（答复期限：%(date)s）")
-                % {
-                    "number": n.number,
-                    "date": n.reply_by.isoformat(),
-                }
-            )
         else:
             del self.fields["notice"]
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from docx.shared import Pt
 
 from issues.models import SupervisionNotice
 from liaison.formats import cn_date
 from organisation.calendar import working_days_between
-from docx.shared import Pt
-
 from printing.docx import GovDocument
 from printing.render import fixed_timestamp, render_pdf
 

@@ -149,6 +149,7 @@ def issue_notice(issue: Issue, user: Any, *, kind: str, text: str, reply_by: dat
             )
         if errors:
             raise ValidationError(errors)
+        assert reply_by is not None  # refused above otherwise
         notice = SupervisionNotice(
             issue=locked,
             kind=kind,

@@ -191,7 +191,13 @@ def post_update(issue: Issue, user: Any, text: str, notice: Any = None) -> Issue
 def issue_for(user: Any, pk: Any) -> Issue:
     """The one access helper: the issue if this person may see it, else 404 (never 403)."""
     try:
-        return Issue.objects.visible_to(user).with_related().with_extension_count().get(pk=pk)
+        return (
+            Issue.objects.visible_to(user)
+            .with_related()
+            .with_extension_count()
+            .with_notice_count()
+            .get(pk=pk)
+        )
     except (Issue.DoesNotExist, ValueError, TypeError):
         # The same words for "unknown" and "not yours": an outsider learns nothing.
         raise Http404(_("问题不存在。")) from None

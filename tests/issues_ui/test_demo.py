@@ -6,7 +6,7 @@ import random
 import pytest
 
 from issues import demo
-from issues.models import ExtensionRequest, Issue, IssueUpdate, State
+from issues.models import ExtensionRequest, Issue, IssueUpdate, State, SupervisionNotice
 from organisation.demo import seed_accounts
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +35,11 @@ def test_a_year_of_issues_in_every_state_and_idempotent():
     assert (dates[-1] - dates[0]).days > 300
     ordered = list(issues.order_by("raised_at").values_list("year", "sequence"))
     assert ordered == sorted(ordered)
-    # Every step left one history row by a real person, dated when it happened.
-    history = Issue.history.exclude(transition="")
+    # Every step left one history row by a real person, dated when it happened (the automatic
+    # 催办/督办 of send_reminders are the system's).
+    history = Issue.history.exclude(transition="").exclude(
+        transition="notice", history_user__isnull=True
+    )
     assert history.filter(history_user__isnull=True).count() == 0
     verified = issues.filter(state=State.VERIFIED).first()
     steps = list(
@@ -50,6 +53,17 @@ def test_a_year_of_issues_in_every_state_and_idempotent():
         > verified.resolved_at
         > verified.first_assigned_at
         > verified.raised_at
+    )
+
+    # Supervision: automatic and by-hand notices, some answered, a 督办 left past its reply-by
+    # date (督导事项).
+    notices = SupervisionNotice.objects.all()
+    assert notices.filter(automatic=True).exists() and notices.filter(automatic=False).exists()
+    assert notices.filter(answered_at__isnull=False).exists()
+    assert Issue.objects.escalated().filter(notices__kind="supervise").exists()
+    assert (
+        IssueUpdate.objects.filter(notice__isnull=False).count()
+        == notices.filter(answered_at__isnull=False).count()
     )
 
     demo.seed(accounts, random.Random(1), out)
