@@ -14,9 +14,7 @@ from issues import notices
 from issues.models import Issue, SupervisionNotice
 from issues.services import perform_transition
 from organisation import calendar
-from organisation.models import Department
-from tests.issue_helpers import file_issue
-from tests.notices.conftest import at
+from tests.notices.conftest import at, handled
 
 pytestmark = pytest.mark.django_db
 
@@ -40,14 +38,7 @@ def numbers(issue: Issue | None = None) -> list[str]:
 
 
 def overdue_issue(officer, clerk, due: date = DUE, title: str = "高级测试工程师招聘难") -> Issue:
-    with at(date(2026, 9, 14)):
-        return perform_transition(
-            file_issue(officer, title=title),
-            "assign",
-            clerk,
-            department=Department.objects.get(code="hrss"),
-            due_date=due,
-        )
+    return handled(officer, clerk, on=date(2026, 9, 14), due=due, title=title)
 
 
 def test_urge_on_the_first_working_day_after_the_due_date(software_officer, secretariat):

@@ -15,7 +15,7 @@ from issues.services import perform_transition, post_update
 from issues.stats import annual_figures
 from organisation.models import Department
 from tests.issue_helpers import assign, file_issue
-from tests.notices.conftest import at
+from tests.notices.conftest import at, handled
 
 pytestmark = pytest.mark.django_db
 
@@ -38,15 +38,13 @@ def supervised(accepted_early, secretariat) -> SupervisionNotice:
 @pytest.fixture
 def accepted_early(software_officer, secretariat, hrss_staff) -> Issue:
     """Accepted on 10-30, due 12-31: nowhere near overdue in November."""
-    with at(date(2026, 10, 30)):
-        issue = perform_transition(
-            file_issue(software_officer),
-            "assign",
-            secretariat,
-            department=Department.objects.get(code="hrss"),
-            due_date=date(2026, 12, 31),
-        )
-        return perform_transition(issue, "accept", hrss_staff)
+    return handled(
+        software_officer,
+        secretariat,
+        on=date(2026, 10, 30),
+        due=date(2026, 12, 31),
+        staff=hrss_staff,
+    )
 
 
 def escalated_ids(api, user, day) -> set[int]:

@@ -15,10 +15,7 @@ from audit.models import AuditEvent
 from issues import notices
 from issues.models import Issue
 from issues.notice_print import TEXT_MAX, notice_context, notice_docx, render_notice_pdf
-from issues.services import perform_transition
-from organisation.models import Department
-from tests.issue_helpers import file_issue
-from tests.notices.conftest import at
+from tests.notices.conftest import at, handled
 from tests.printing.docx_helpers import docx_body_text, libreoffice_pdf, pdf_body_text
 from tests.printing.helpers import flat_text
 
@@ -29,15 +26,7 @@ DUE = date(2026, 9, 30)
 
 @pytest.fixture
 def late_issue(software_officer, secretariat, hrss_staff):
-    with at(date(2026, 9, 14)):
-        issue = perform_transition(
-            file_issue(software_officer),
-            "assign",
-            secretariat,
-            department=Department.objects.get(code="hrss"),
-            due_date=DUE,
-        )
-        return perform_transition(issue, "accept", hrss_staff)
+    return handled(software_officer, secretariat, on=date(2026, 9, 14), due=DUE, staff=hrss_staff)
 
 
 def issue_on(issue, clerk, *, kind="supervise", text=None, day=date(2026, 10, 14)):
