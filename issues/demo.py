@@ -524,8 +524,8 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
 
 
 def _supervise(accounts, now: datetime) -> None:
-    """催办/督办 as the secretariat and `send_reminders` leave them (DESIGN "The bottleneck
-    state machine", supervision notices): the automatic ones due today; a 督办 by hand, a week
+    """催办/督办 as the secretariat and `send_reminders` leave them (DESIGN
+    "The bottleneck state machine", supervision notices): the automatic ones due today; a 督办 by hand, a week
     ago, on issues accepted and overdue since before then (two answered, the rest left past
     their reply-by date, so the list of 督导事项 has them); and a third of today's notices
     answered by the department. Notices are issued now or on days when the issue stood as it

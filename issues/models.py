@@ -905,3 +905,7 @@ class SupervisionNotice(models.Model):
         if self.answered_at is not None:
             return "answered"
         return "overdue" if self.reply_by < (on or today()) else "pending"
+
+
+# The kinds of notice by a module-level name (the API schema's enum names it).
+NoticeKind = SupervisionNotice.Kind

@@ -1,6 +1,6 @@
 """Supervision notices (催办单, 督办单): who issues them, how they are numbered, when
-`send_reminders` issues them by itself, and how one is answered (DESIGN "The bottleneck
-state machine", supervision notices).
+`send_reminders` issues them by itself, and how one is answered (DESIGN
+"The bottleneck state machine", supervision notices).
 
 * The secretariat issues one by hand on an assigned or accepted issue: a kind, a text and a
   reply-by date not in the past.
@@ -302,10 +302,18 @@ def _announcer(notice: SupervisionNotice, user: Any) -> Callable[[], None]:
 # --- answering --------------------------------------------------------------------------------
 
 
-def answerable(issue: Issue, user: Any):
+def answerable(issue: Issue, user: Any, rows: list[SupervisionNotice] | None = None):
     """The notices the person may answer by a note on `issue`: unanswered ones to its lead
-    department, for that department's staff while it leads."""
-    if not is_staff_of_current_department.test(user, issue):
+    department, for that department's staff while it leads. A queryset, or, given the
+    issue's notices already read (`rows`), the list of them."""
+    lead = is_staff_of_current_department.test(user, issue)
+    if rows is not None:
+        return [
+            n
+            for n in rows
+            if lead and n.answered_at is None and n.department_id == issue.department_id
+        ]
+    if not lead:
         return SupervisionNotice.objects.none()
     return issue.notices.unanswered().filter(department_id=issue.department_id)
 

@@ -186,6 +186,7 @@ def _detail_context(
         )
     )
     can_update = may_post_update(user, issue)
+    supervision = notices_context(issue, user, notice_form)
     files = [a for a in issue.attachments.all() if a.update_id is None]
     return {
         "issue": issue,
@@ -200,14 +201,14 @@ def _detail_context(
         "duplicates": list(issue.duplicates.only("pk", "number")),
         "timeline": timeline(issue),
         "can_update": can_update,
+        **supervision,
         "update_form": update_form
         or (
-            UpdateForm(prefix="update", answerable=notices.answerable(issue, user))
+            UpdateForm(prefix="update", answerable=supervision["answerable"])
             if can_update
             else None
         ),
         "extensions": _extension_context(user, issue, extension),
-        **notices_context(issue, user, notice_form),
     }
 
 
@@ -228,6 +229,8 @@ def notices_context(issue, user, form=None) -> dict:
     return {
         "notices": [{"notice": n, "status": n.status_on(on)} for n in rows],
         "notice_form": form if may_issue else None,
+        # What the note form offers the lead department, from the rows already read.
+        "answerable": notices.answerable(issue, user, rows),
     }
 
 

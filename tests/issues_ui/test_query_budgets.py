@@ -48,10 +48,11 @@ BUDGETS = {
     ("list", "hrss_staff"): 11,
     # Detail +2 since the work-order fields: the co-departments (协办) and the merged
     # duplicates (合并重复件); secretariat +1 more: the co-department list of its forms.
-    # +1 since extension requests (延期申请): the requests, one query.
-    ("detail", "secretariat"): 13,
-    ("detail", "hrss_staff"): 12,
-    ("detail", "software_officer"): 14,
+    # +1 since extension requests (延期申请): the requests, one query; +1 since
+    # supervision notices: the 催办/督办 list (one query).
+    ("detail", "secretariat"): 14,
+    ("detail", "hrss_staff"): 13,
+    ("detail", "software_officer"): 15,
     # +1 since extension requests: the pending ones waiting for the secretariat.
     ("home", "secretariat"): 7,
     ("home", "software_officer"): 9,

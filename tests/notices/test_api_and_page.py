@@ -200,3 +200,17 @@ def test_in_english_when_asked(api, client, accepted, secretariat, hrss_staff):
     notice = issue(accepted, secretariat)
     with translation.override("en"):
         assert notice.number.startswith("催办〔")
+
+
+def test_the_openapi_schema_documents_the_notices(api, secretariat):
+    schema = api.as_user(secretariat).get("/api/v1/schema/?format=json").json()
+    issue_notices = schema["paths"]["/api/v1/issues/{id}/notices/"]
+    assert set(issue_notices) >= {"get", "post"}
+    body = issue_notices["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["$ref"].endswith("/NoticeCreateRequest")
+    notice = schema["components"]["schemas"]["Notice"]["properties"]
+    for key in ("id", "kind", "number", "text", "issued_at", "reply_by", "answered_at", "pdf"):
+        assert key in notice
+    listed = schema["paths"]["/api/v1/notices/"]["get"]
+    assert {p["name"] for p in listed["parameters"]} >= {"kind", "department", "answered", "page"}
+    assert "NoticeKindEnum" in schema["components"]["schemas"]
