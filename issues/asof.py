@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from issues import deadlines
-from issues.models import ExtensionRequest, Issue, IssueDepartment, Role
+from issues.models import ExtensionRequest, Issue, IssueDepartment, Role, SupervisionNotice
 from issues.states import OPEN_STATES
 from liaison.formats import cn_date
 
@@ -94,7 +94,12 @@ def issues_as_of(day: date, *, among: QuerySet | None = None) -> AsOfQuerySet:
     if among is not None:
         queryset = queryset.filter(id__in=among.order_by().values("pk"))
     queryset.as_of = day
-    return queryset.select_related(*RELATED).with_extension_count().order_by("-raised_at", "-id")
+    return (
+        queryset.select_related(*RELATED)
+        .with_extension_count()
+        .with_notice_count()
+        .order_by("-raised_at", "-id")
+    )
 
 
 def _last_rows(history, day: date, *keys: str) -> QuerySet:
@@ -177,6 +182,13 @@ class AsOfQuerySet(QuerySet):
             decided_at__lt=end_of(self.as_of),
         )
         return self.annotate(extension_count=_count(approved))
+
+    def with_notice_count(self) -> AsOfQuerySet:
+        """`notice_count`: the 催办/督办 notices issued by the end of that day."""
+        issued = SupervisionNotice.objects.filter(
+            issue=OuterRef("id"), issued_at__lt=end_of(self.as_of)
+        )
+        return self.annotate(notice_count=_count(issued))
 
     def with_co_departments(self) -> AsOfQuerySet:
         return self  # every issue yielded carries its co-departments then (`_IssueIterable`)
