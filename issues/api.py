@@ -37,6 +37,7 @@ from issues.filters import IssueFilter
 from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate, SupervisionNotice
 from issues.permissions import may_file, may_post_update
 from issues.services import (
+    AlreadyFiled,
     check_transition,
     issue_for,
     perform_transition,
@@ -63,6 +64,15 @@ ORDERING = OpenApiParameter(
         "-number",
         "-days_overdue",
     ],
+)
+
+IDEMPOTENCY_KEY_LENGTH = Issue._meta.get_field("submission_key").max_length
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="files at most once per key and user; a repeat answers 200 with that issue",
 )
 
 
@@ -97,8 +107,11 @@ class StableOrdering(OrderingFilter):
     ),
     post=extend_schema(
         summary="File an issue (the chain's current officer)",
+        description="An optional `Idempotency-Key` header (up to 64 characters) files once: "
+        "the same key from the same user again answers 200 with the issue filed the first time.",
+        parameters=[IDEMPOTENCY_KEY],
         request=s.IssueCreateSerializer,
-        responses={201: s.IssueSerializer},
+        responses={201: s.IssueSerializer, 200: s.IssueSerializer},
     ),
 )
 class IssueList(generics.ListCreateAPIView):
@@ -122,13 +135,28 @@ class IssueList(generics.ListCreateAPIView):
         # before any field check.
         if not may_file(request.user):
             raise PermissionDenied(_("只有产业链的在任联络员可以提出问题。"))
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > IDEMPOTENCY_KEY_LENGTH:
+            raise ValidationError(
+                {
+                    "Idempotency-Key": [
+                        _("Idempotency-Key 不能超过 %(limit)d 个字符。")
+                        % {"limit": IDEMPOTENCY_KEY_LENGTH}
+                    ]
+                }
+            )
         data = s.IssueCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        issue = raise_issue(request.user, **data.validated_data)
+        try:
+            issue = raise_issue(request.user, submission_key=key, **data.validated_data)
+            answer = status.HTTP_201_CREATED
+        except AlreadyFiled as exc:
+            # A retry of a filing that went through: the same issue, nothing filed twice.
+            issue, answer = exc.issue, status.HTTP_200_OK
         body = s.IssueSerializer(
             issue_for(request.user, issue.pk), context={"request": request}
         ).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(body, status=answer)
 
 
 @extend_schema(summary="One issue")

@@ -8,6 +8,7 @@ built from its input serializer (`issues.transitions`), so the web and the API t
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 from typing import Any, cast
 
@@ -23,7 +24,7 @@ from issues.permissions import is_secretariat
 from issues.serializers import NoticeCreateSerializer
 from issues.states import Source
 from issues.transitions import TRANSITIONS, ExtensionDecisionInput, ExtensionRequestInput
-from liaison.forms import SerializerForm, form_for_serializer
+from liaison.forms import ProductForm, SerializerForm, form_for_serializer
 from organisation.models import IndustryChain, IssueCategory, Measure
 
 
@@ -78,7 +79,7 @@ class ChainSelect(forms.Select):
         return option
 
 
-class IssueForm(forms.Form):
+class IssueForm(ProductForm):
     chain = forms.ModelChoiceField(
         label=_("产业链"),
         queryset=IndustryChain.objects.none(),
@@ -130,8 +131,18 @@ class IssueForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
+    # The form's one-time key (issues.services.raise_issue): Back and submit again answers with
+    # the issue already filed. New with each blank form; kept while the form is corrected.
+    submission_key = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-draft-field": ""}),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["submission_key"].initial = secrets.token_urlsafe(16)
         on_behalf = is_secretariat.test(user)
         if not on_behalf:
             del self.fields["source"]
@@ -147,7 +158,7 @@ class IssueForm(forms.Form):
 
     def issue_fields(self) -> dict:
         data = self.cleaned_data
-        keys = ["chain", "title", "description", "category", "measure", "company"]
+        keys = ["chain", "title", "description", "category", "measure", "company", "submission_key"]
         if "source" in self.fields:
             keys.append("source")
         return {key: data[key] for key in keys}
@@ -161,8 +172,12 @@ class NoticeChoiceField(forms.ModelChoiceField):
         }
 
 
-class UpdateForm(forms.Form):
-    text = forms.CharField(label=_("填写进展"), widget=_text(3))
+class UpdateForm(ProductForm):
+    text = forms.CharField(
+        label=_("填写进展"),
+        widget=_text(3),
+        error_messages={"required": _("请填写进展内容。")},  # the label is a verb already
+    )
     # The lead department answers a 催办/督办 notice by naming it (offered only when it has some).
     notice = NoticeChoiceField(
         label=_("答复督办通知"),

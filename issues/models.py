@@ -207,12 +207,18 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         related_name="duplicates",
         verbose_name=_("合并至"),
     )
+    # The one-time key of the form (or the API's Idempotency-Key) that filed the issue: the same
+    # key from the same person again (Back and resubmit, a client's retry) finds this issue
+    # instead of filing a duplicate. Blank for issues filed without one.
+    submission_key = models.CharField(_("提交凭据"), max_length=64, blank=True, editable=False)
     return_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("重新办理次数"), default=0)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = IssueQuerySet.as_manager()
-    history = HistoricalRecords(bases=[TransitionFields], excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        bases=[TransitionFields], excluded_fields=["updated_at", "submission_key"]
+    )
 
     if TYPE_CHECKING:  # added by the FSMField `state` when the class is created
 
@@ -224,6 +230,11 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("难点堵点")
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="issue_number_per_year"),
+            models.UniqueConstraint(
+                fields=["raised_by", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="issue_submission_key_once",
+            ),
             models.CheckConstraint(
                 name="handled_has_department_and_due_date",
                 condition=~Q(state__in=["assigned", "accepted"])
@@ -279,6 +290,13 @@ class Issue(ConcurrentTransitionMixin, models.Model):
                 with transaction.atomic():
                     return super().save(*args, **kwargs)
             except IntegrityError:
+                if (
+                    self.submission_key
+                    and Issue.objects.filter(
+                        raised_by_id=self.raised_by_id, submission_key=self.submission_key
+                    ).exists()
+                ):
+                    raise  # filed a moment ago with the same key: not a numbering clash
                 self.pk = None
                 self._state.adding = True
                 continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, has_transition_perm
@@ -32,6 +32,7 @@ from liaison.history import save_transition
 
 __all__ = [
     "TRANSITIONS",
+    "AlreadyFiled",
     "TransitionConflict",
     "available_transitions",
     "check_transition",
@@ -52,22 +53,47 @@ def available_transitions(issue: Issue, user: Any) -> list[str]:
     return [name for name, t in TRANSITIONS.items() if t.method in methods]
 
 
-def raise_issue(user: Any, **fields: Any) -> Issue:
-    """File an issue: the chain's officer, or the secretariat for any chain (代录, with `source`)."""
+class AlreadyFiled(Exception):
+    """The same person filed with this submission key before: `issue` is what they filed."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.number)
+        self.issue = issue
+
+
+def raise_issue(user: Any, submission_key: str = "", **fields: Any) -> Issue:
+    """File an issue: the chain's officer, or the secretariat for any chain (代录, with `source`).
+
+    `submission_key` (the form's one-time key, the API's Idempotency-Key) makes filing happen
+    once: the same key from the same person again raises `AlreadyFiled` with the first issue.
+    """
     chain = fields["chain"]
     if not may_raise(user, chain):
         raise PermissionDenied(_("只有该产业链的在任联络员可以提出问题。"))
     fields["source"] = fields.get("source") or ""
     on_behalf = is_secretariat.test(user)
     with transaction.atomic():
-        issue = Issue(raised_by=user, **fields)
-        save_transition(issue, user, "raise", "", "")
+        _refuse_refiling(user, submission_key)
+        issue = Issue(raised_by=user, submission_key=submission_key, **fields)
+        try:
+            save_transition(issue, user, "raise", "", "")
+        except IntegrityError:
+            # Two submissions with one key at the same moment: the other one filed it.
+            _refuse_refiling(user, submission_key)
+            raise
         _announce(issue, "raise", user, "", "")
         if on_behalf:
             # The chain's officer hears that the secretariat filed for the chain.
             source = Source(issue.source).label if issue.source else _("秘书处")
             _announce(issue, "raise_for", user, "", str(source))
         return issue
+
+
+def _refuse_refiling(user: Any, submission_key: str) -> None:
+    if submission_key:
+        earlier = Issue.objects.filter(raised_by=user, submission_key=submission_key).first()
+        if earlier is not None:
+            raise AlreadyFiled(earlier)
 
 
 def check_transition(issue: Issue, name: str, user: Any) -> Transition:

@@ -30,6 +30,7 @@ from issues.forms import IssueForm, UpdateForm, extension_form, notice_form_clas
 from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate, State, SupervisionNotice
 from issues.permissions import is_secretariat, may_file, may_post_update
 from issues.services import (
+    AlreadyFiled,
     TransitionConflict,
     available_transitions,
     issue_for,  # the one access helper, shared with the API: 404 for anyone who may not see it
@@ -38,7 +39,7 @@ from issues.services import (
     raise_issue,
 )
 from issues.transitions import TRANSITIONS, by_button, history_label
-from liaison.forms import add_service_errors
+from liaison.forms import DRAFT_DONE, add_service_errors
 from liaison.storage import StorageUnavailable, atomic_with_files
 
 PAGE_SIZE = 25
@@ -141,6 +142,15 @@ def issue_new(request):
                 issue = raise_issue(request.user, **form.issue_fields())
                 for upload in form.cleaned_data["files"]:
                     store_attachment(issue, upload, request.user)
+        except AlreadyFiled as exc:
+            # Back and submit again: this form filed its issue already; show that one.
+            messages.info(
+                request,
+                _("您已提交过该问题：%(number)s。如需提出另一个问题，请重新打开“提出问题”。")
+                % {"number": exc.issue.number},
+                extra_tags=DRAFT_DONE,
+            )
+            return redirect("issues:detail", pk=exc.issue.pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except StorageUnavailable as exc:
@@ -149,8 +159,13 @@ def issue_new(request):
         else:
             messages.success(request, _("已提交，编号 %(number)s。") % {"number": issue.number})
             return redirect("issues:detail", pk=issue.pk)
-    max_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
-    return render(request, "issues/new.html", {"form": form, "max_mb": max_mb}, status=status)
+    context = {
+        "form": form,
+        "max_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        # A browser never sends a chosen file back: say so only when one was chosen.
+        "files_dropped": bool(request.FILES.getlist("files")),
+    }
+    return render(request, "issues/new.html", context, status=status)
 
 
 # --- detail ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -11,6 +12,76 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import fields as drf
 from rest_framework import relations, serializers
+
+# A message tag (messages.info(…, extra_tags=DRAFT_DONE)): the form just submitted is done with,
+# so app.js drops the draft it kept of it. Success messages say so without the tag.
+DRAFT_DONE = "draft-done"
+
+
+# --- the product's own wording of the usual field errors -----------------------------------
+# Django's Chinese ("确保该变量包含不超过 200 字符", "这个字段是必填项") reads like a machine; ours
+# name the field. `{label}` is filled here; Django fills the %(…)s placeholders itself.
+_CHOICE_MESSAGES = {
+    "required": _("请选择{label}。"),
+    "invalid_choice": _("所选的{label}无效，请重新选择。"),
+    "invalid_list": _("所选的{label}无效，请重新选择。"),
+    "invalid_pk_value": _("所选的{label}无效，请重新选择。"),
+}
+_FIELD_MESSAGES = {
+    "required": _("请填写{label}。"),
+    "max_length": _("{label}不能超过 %(limit_value)d 个字（现有 %(show_value)d 个字）。"),
+    "min_length": _("{label}至少要 %(limit_value)d 个字（现有 %(show_value)d 个字）。"),
+    "max_value": _("{label}不能大于 %(limit_value)s。"),
+    "min_value": _("{label}不能小于 %(limit_value)s。"),
+}
+_INVALID_MESSAGES: dict[type[forms.Field], Any] = {
+    forms.DateField: _("{label}不是有效的日期，请按“2026-12-01”的格式填写或从日历中选择。"),
+    forms.IntegerField: _("{label}应为整数。"),
+    forms.EmailField: _("{label}不是有效的电子邮件地址。"),
+    forms.FileField: _("{label}上传失败，请重新选择文件。"),
+}
+
+
+def _defaults(field: forms.Field) -> dict[str, Any]:
+    messages: dict[str, Any] = {}
+    for klass in reversed(type(field).__mro__):
+        messages.update(getattr(klass, "default_error_messages", {}))
+    return messages
+
+
+def product_messages(field: forms.Field) -> None:
+    """Replace Django's default messages of `field` by ours naming it; its own ones stay."""
+    # "会议名称（可选）" → "会议名称": the remark in brackets is for the form, not the message.
+    label = re.sub(r"（[^）]*）$", "", str(field.label or ""))
+    defaults = _defaults(field)
+    ours = dict(_FIELD_MESSAGES)
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        ours.update(_CHOICE_MESSAGES)
+    for klass, message in _INVALID_MESSAGES.items():
+        if isinstance(field, klass):
+            ours["invalid"] = message
+            break
+    for key, message in ours.items():
+        # Length and bounds come from validators, which take the field's message by code:
+        # absent from error_messages means nobody chose one.
+        current = field.error_messages.get(key)
+        if current is None or current == defaults.get(key):
+            field.error_messages[key] = str(message).replace("{label}", label)
+
+
+class ProductMessages:
+    """Mix into any form (before the form class): its fields' errors in the product's words."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            product_messages(field)
+
+
+class ProductForm(ProductMessages, forms.Form):
+    """The product's plain form: Django's form with the product's wording of field errors."""
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -56,7 +127,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(upload, initial) for upload in files]
 
 
-class SerializerForm(forms.Form):
+class SerializerForm(ProductForm):
     """A form whose fields mirror an input serializer's; `inputs()` is what the service takes."""
 
     def inputs(self) -> dict[str, Any]:

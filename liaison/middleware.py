@@ -1,10 +1,17 @@
-"""Refuse control characters in the query string of every request and in every API body."""
+"""Refuse control characters in the query string of every request and in every API body; send
+a form submitted after the session ended to sign in and back to the form's page."""
 
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs, urlsplit
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from liaison.text import MESSAGE, find_control
@@ -75,3 +82,41 @@ class ControlCharacterMiddleware:
             _("参数“%(field)s”%(message)s") % {"field": field, "message": message},
             content_type="text/plain; charset=utf-8",
         )
+
+
+def same_origin_referer(request) -> str:
+    """The page a request came from, as a path on this site; "" for another site or none."""
+    referer = request.headers.get("referer", "")
+    if not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path else ""
+
+
+class SignInAgainMiddleware:
+    """A form submitted after the session ended (idle timeout, signed out in another tab):
+    `login_required` sends it to sign in with `next` = the URL it was posted to, which a GET
+    often cannot open (a transition takes only POST). Send it back to the form's own page (the
+    Referer) instead, where drafts.js puts back what was typed, and say why. After
+    MessageMiddleware, so that the message is stored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method != "POST" or response.status_code != 302:
+            return response
+        target = urlsplit(response.get("Location", ""))
+        # `login_required`'s answer names `next`; signing out lands on the same page without.
+        if target.path != resolve_url(settings.LOGIN_URL) or "next" not in parse_qs(target.query):
+            return response
+        form_page = same_origin_referer(request)
+        if not form_page:
+            return response
+        messages.warning(
+            request, _("登录已超时，请重新登录。登录后将回到原来的页面，您填写的内容已保留。")
+        )
+        return redirect_to_login(form_page)

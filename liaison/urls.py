@@ -11,11 +11,7 @@ admin.site.index_title = "基础数据与人员管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", organisation_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", organisation_views.profile, name="profile"),
     path("accounts/profile/feed/", organisation_views.reset_feed_key, name="profile-reset-feed"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from issues.models import OPEN_STATES, Issue
+from liaison.forms import ProductForm
 from meetings.models import AttendanceStatus, Kind, Section, past_due_message, sections_for
 from organisation.models import Department
 
@@ -48,7 +49,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%H:%M")
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(ProductForm):
     kind = forms.ChoiceField(label=_("会议类型"), choices=Kind.choices, widget=_select())
     date = forms.DateField(
         label=_("日期"), widget=DateInput(), error_messages={"required": _("请选择会议日期。")}
@@ -116,7 +117,7 @@ class MeetingEditForm(MeetingForm):
         }
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(ProductForm):
     """A hand-made or hand-edited agenda item (before publication)."""
 
     section = forms.ChoiceField(
@@ -164,7 +165,7 @@ def issue_numbers(snapshot: list[dict]) -> str:
     return ", ".join(entry["number"] for entry in snapshot)
 
 
-class AttendanceRowForm(forms.Form):
+class AttendanceRowForm(ProductForm):
     """One row: a person picked from the system, or a name and organisation typed in."""
 
     user = forms.TypedChoiceField(
@@ -246,7 +247,7 @@ AttendanceFormSet = cast(
 )
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(ProductForm):
     summary = forms.CharField(
         label=_("会议概述"),
         required=False,
@@ -290,7 +291,7 @@ class IssueSearchInput(forms.TextInput):
         )
 
 
-class DecisionRowForm(forms.Form):
+class DecisionRowForm(ProductForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     text = forms.CharField(
         label=_("议定内容"),

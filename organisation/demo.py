@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Department, IndustryChain, User, appoint_officer
 from organisation.roles import grant_administrator, secretariat_group
@@ -62,6 +63,37 @@ class DemoAccounts:
         if self.audit_admin:
             rows.append((self.audit_admin.username, "审计管理员 · /admin/", "审计管理员"))
         return rows
+
+
+# The administrators `seed_accounts` creates, with what each administers.
+ADMINISTRATORS = {"admin": _("系统管理员"), "anquan": _("安全管理员"), "shenji": _("审计管理员")}
+
+
+def demo_accounts() -> list[dict[str, str]]:
+    """The demo accounts that exist in this database, for the sign-in page of a development
+    server (DEBUG only): username, name, role and organisation, in the order of `make demo`."""
+    officers = {username: code for code, (username, _name) in OFFICERS.items()}
+    usernames = ["wangfang", "liuzhuxi", *officers, *(u for u, _n in DEPARTMENT_STAFF.values())]
+    usernames += list(ADMINISTRATORS)
+    users = User.objects.filter(username__in=usernames).select_related("department")
+    found = {user.username: user for user in users}
+    chains = dict(IndustryChain.objects.filter(code__in=OFFICERS).values_list("code", "name"))
+    rows = []
+    for username in usernames:
+        user = found.get(username)
+        if user is None:
+            continue
+        if username in ADMINISTRATORS:
+            role, organisation = str(ADMINISTRATORS[username]), "/admin/"
+        else:
+            role = user.get_role_display()
+            organisation = chains.get(officers.get(username, ""), "") or (
+                user.department.name if user.department else ""
+            )
+        rows.append(
+            {"username": username, "name": user.display_name, "role": role, "org": organisation}
+        )
+    return rows
 
 
 def _account(username: str, name: str, role: str, password_hash: str, **extra) -> User:

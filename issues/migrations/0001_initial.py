@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
                 ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='核实时间')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='撤回时间')),
+                ('submission_key', models.CharField(blank=True, editable=False, max_length=64, verbose_name='提交凭据')),
                 ('return_count', models.PositiveSmallIntegerField(default=0, verbose_name='退回次数')),
                 ('reopen_count', models.PositiveSmallIntegerField(default=0, verbose_name='重新办理次数')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
@@ -353,6 +354,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='issue',
             constraint=models.UniqueConstraint(fields=('year', 'sequence'), name='issue_number_per_year'),
+        ),
+        migrations.AddConstraint(
+            model_name='issue',
+            constraint=models.UniqueConstraint(condition=models.Q(('submission_key', ''), _negated=True), fields=('raised_by', 'submission_key'), name='issue_submission_key_once'),
         ),
         migrations.AddConstraint(
             model_name='issue',

@@ -105,7 +105,7 @@ def test_the_officer_files_on_a_phone_and_errors_keep_her_text(sign_in, software
     page.get_by_test_id("raise").click()
     page.get_by_label("问题描述").fill("无人机企业飞手培训考点不足。")
     page.get_by_role("button", name="提交").click()
-    expect(page.get_by_test_id("field-error").first).to_contain_text("必填")
+    expect(page.get_by_test_id("field-error").first).to_contain_text("请填写标题。")
     expect(page.get_by_label("问题描述")).to_have_value("无人机企业飞手培训考点不足。")
     # Nothing sticks out sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

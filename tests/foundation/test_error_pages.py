@@ -74,9 +74,17 @@ def test_stale_form_says_what_happened_and_offers_back(software_officer):
     html = response.content.decode()
     assert response.status_code == 403
     assert "页面已过期，请刷新后重新提交" in html
-    assert "返回上一页" in html and "data-history-back" in html  # app.js goes back (no inline JS)
-    assert f'href="http://testserver{url}"' in html  # the form page again, freshly loaded
+    assert "页面已过期（可能在其他窗口重新登录过）。您填写的内容已保留，请返回后重新提交。" in html
+    # The way back is the form's page loaded afresh (a new token; drafts.js restores the text).
+    assert f'href="{url}" data-testid="csrf-back"' in html and "返回表单" in html
     assert "CSRF验证失败" not in html and "禁止访问" not in html  # not Django's page
+
+
+def test_a_stale_form_without_a_referer_goes_back_in_history(software_officer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(software_officer)
+    html = client.post(reverse("issues:new"), {"title": "x"}).content.decode()
+    assert "data-history-back" in html and "返回上一页" in html  # app.js goes back (no inline JS)
 
 
 def test_stale_form_page_in_english(software_officer):
@@ -94,3 +102,38 @@ def test_a_foreign_referer_is_not_offered_as_the_way_back(software_officer):
         reverse("issues:new"), {"title": "x"}, HTTP_REFERER="https://evil.example/form"
     )
     assert "evil.example" not in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.urls("tests.foundation.error_urls")
+def test_every_error_page_in_the_readers_language_with_a_way_back(language, hrss_staff):
+    """400, 403, 404, 500 and the CSRF failure, each in Chinese and in English, each with a way
+    back (home, and back or the form again), never a word of Django's own pages."""
+    chinese = language == "zh-hans"
+    client = Client(
+        enforce_csrf_checks=True, raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language
+    )
+    client.force_login(hrss_staff)
+    answers = {
+        400: client.get("/", HTTP_HOST="evil.example"),
+        403: client.get(reverse("issues:new")),
+        404: client.get("/no-such-page/"),
+        500: client.get("/boom/"),
+        "csrf": client.post("/i18n/setlang/", {"language": "en"}),
+    }
+    headings = {
+        400: ("请求有误", "Bad request"),
+        403: ("无权访问", "Not allowed"),
+        404: ("页面不存在", "Page not found"),
+        500: ("系统出现错误", "Something went wrong"),
+        "csrf": ("页面已过期", "This page has expired"),
+    }
+    for code, response in answers.items():
+        html = response.content.decode()
+        assert response.status_code == (403 if code == "csrf" else code)
+        assert headings[code][0 if chinese else 1] in html, code
+        assert headings[code][1 if chinese else 0] not in html, code
+        assert 'href="/"' in html, code  # home
+        assert "data-history-back" in html or 'data-testid="csrf-back"' in html, code
+        for django_words in ("Not Found", "Server Error", "Forbidden", "CSRF验证失败", "禁止访问"):
+            assert django_words not in html, (code, django_words)

@@ -84,7 +84,7 @@ def test_an_empty_note_is_refused_next_to_the_field(client, assigned, secretaria
     client.force_login(secretariat)
     response = client.post(reverse("issues:post_update", args=[assigned.pk]), {"update-text": ""})
     assert response.status_code == 400
-    assert "该字段是必填项" in response.content.decode()
+    assert "请填写进展内容。" in response.content.decode()
 
 
 def test_a_note_with_a_bad_file_is_refused_and_kept(client, assigned, hrss_staff):

@@ -58,7 +58,7 @@ def test_a_missing_title_is_explained_next_to_the_field_and_input_is_kept(client
     response = client.post(URL, _data(title=""))
     assert response.status_code == 400
     html = response.content.decode()
-    assert "该字段是必填项" in html
+    assert "请填写标题。" in html
     assert "人才补贴申报卡在审核环节" in html  # the description she typed is still there
     assert "郑州某软件有限公司" in html
     assert not Issue.objects.exists()

@@ -29,6 +29,28 @@
     });
   });
 
+  // Back to a page the browser kept whole (its back/forward cache): its [data-once] buttons
+  // were disabled by the submission that left it; they work again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.querySelectorAll("[data-once]").forEach(function (button) {
+        button.disabled = false;
+      });
+    }
+  });
+
+  // [data-fill-login] (the demo accounts a development server lists on its sign-in page):
+  // a click fills the sign-in form with that account.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-fill-login]") : null;
+    if (button) {
+      document.getElementById("id_username").value = button.dataset.fillLogin;
+      var password = document.getElementById("id_password");
+      password.value = button.dataset.fillPassword;
+      password.focus();
+    }
+  });
+
   // "Add a row" for the attendance and decision formsets: clone the empty form, renumber it.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-add-row]") : null;
