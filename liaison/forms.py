@@ -36,6 +36,7 @@ _FIELD_MESSAGES = {
 }
 _INVALID_MESSAGES: dict[type[forms.Field], Any] = {
     forms.DateField: _("{label}不是有效的日期，请按“2026-12-01”的格式填写或从日历中选择。"),
+    forms.TimeField: _("{label}不是有效的时间，请按“14:30”的格式填写。"),
     forms.IntegerField: _("{label}应为整数。"),
     forms.EmailField: _("{label}不是有效的电子邮件地址。"),
     forms.FileField: _("{label}上传失败，请重新选择文件。"),

@@ -3,8 +3,9 @@
 // A <form data-draft> keeps a copy of its fields in the browser (localStorage) as they are
 // typed. When the page is opened again without them — Back from the "page expired" page,
 // signing in again after the session ended, switching language — the copy is put back and a
-// notice says so, with a link to discard it. The copy goes when the submission succeeded: the
-// next page shows a success message, or one marked [data-draft-done].
+// notice says so, with a link to discard it. When the submission succeeded (the next page shows
+// a success message, or one marked [data-draft-done]) the copy only serves Back to the form,
+// with its one-time key, so that a second submission is recognised; a form opened afresh is blank.
 //
 //   data-draft="key"     the draft's name (default: the form's action path); per signed-in user
 //   data-draft-bound     the server re-rendered the form with the submitted values: they win
@@ -116,17 +117,28 @@
   function load(key) {
     try {
       var draft = JSON.parse(local.getItem(key) || "null");
-      return draft && Date.now() - draft.at < MAX_AGE ? draft.values : null;
+      return draft && Date.now() - draft.at < MAX_AGE ? draft : null;
     } catch (e) {
       return null;
     }
   }
 
+  // Back (or Forward) to this page, as opposed to opening it.
+  function cameBack() {
+    var entry = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    return Boolean(entry && entry.type === "back_forward");
+  }
+
   function restore(form) {
-    var values = load(keyOf(form));
-    if (!values || form.hasAttribute("data-draft-bound")) {
+    var draft = load(keyOf(form));
+    if (!draft || form.hasAttribute("data-draft-bound")) {
       return;
     }
+    if (draft.filed && !cameBack()) {
+      local.removeItem(keyOf(form)); // submitted; a form opened afresh starts blank
+      return;
+    }
+    var values = draft.values;
     var restored = [], hidden = [];
     fields(form).forEach(function (el) {
       var value = values[slot(el)];
@@ -141,6 +153,12 @@
       }
     });
     if (!restored.length) {
+      return;
+    }
+    if (draft.filed) {
+      // Back to a form already submitted: it shows what was sent, with its one-time key, as
+      // a browser keeping the page would — submitting it again answers "您已提交过该问题".
+      hidden.forEach(function (pair) { apply(pair[0], pair[1]); });
       return;
     }
     // The draft's one-time key too: a filing that went through unseen is then recognised.
@@ -181,8 +199,11 @@
   if (session) {
     var pending = session.getItem(PENDING);
     session.removeItem(PENDING);
-    if (pending && document.querySelector("[data-draft-done]")) {
-      local.removeItem(pending);
+    var done = pending ? load(pending) : null;
+    if (done && document.querySelector("[data-draft-done]")) {
+      // Kept, marked as submitted, for Back only (see restore); a fresh form forgets it.
+      done.filed = true;
+      local.setItem(pending, JSON.stringify(done));
     }
   }
 
