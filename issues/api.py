@@ -147,9 +147,9 @@ class IssueList(generics.ListCreateAPIView):
             )
         data = s.IssueCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        answer: int = status.HTTP_201_CREATED
         try:
             issue = raise_issue(request.user, submission_key=key, **data.validated_data)
-            answer = status.HTTP_201_CREATED
         except AlreadyFiled as exc:
             # A retry of a filing that went through: the same issue, nothing filed twice.
             issue, answer = exc.issue, status.HTTP_200_OK

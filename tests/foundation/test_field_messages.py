@@ -3,6 +3,7 @@ English, naming the field — never Django's "确保该变量包含不超过 200
 message "请输入一个正确的用户名和密码。注意，两者都区分大小写。"."""
 
 import pytest
+from django import forms
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -60,7 +61,9 @@ def test_the_filing_form_names_the_field(software_officer, data, field, chinese,
 def test_a_transition_form_names_its_fields_and_keeps_its_own_messages():
     form = transition_form("assign", {"assign-due_date": "2026-13-45"})
     assert not form.is_valid()
-    assert form.errors["due_date"] == ["办理时限不是有效的日期，请按“2026-12-01”的格式填写或从日历中选择。"]
+    assert form.errors["due_date"] == [
+        "办理时限不是有效的日期，请按“2026-12-01”的格式填写或从日历中选择。"
+    ]
     # The serializer's own message for a missing department stays.
     assert form.errors["department"] == ["请选择承办部门。"]
     returned = transition_form("return", {"return-reason": ""})
@@ -78,14 +81,17 @@ def test_a_remark_in_brackets_is_left_out_of_the_message():
 
 def test_no_django_wording_leaks_into_the_web_forms(client, software_officer):
     client.force_login(software_officer)
-    html = client.post(reverse("issues:new"), _issue(title="长" * 201, category="")).content.decode()
+    html = client.post(
+        reverse("issues:new"), _issue(title="长" * 201, category="")
+    ).content.decode()
     for django_words in ("确保该变量", "这个字段是必填项", "该字段是必填项", "选择一个有效的选项"):
         assert django_words not in html
     assert "标题不能超过 200 个字" in html and "请选择类别。" in html
 
 
 @pytest.mark.parametrize(
-    ("language", "message"), [("zh-hans", "用户名或密码不正确。"), ("en", "Wrong username or password.")]
+    ("language", "message"),
+    [("zh-hans", "用户名或密码不正确。"), ("en", "Wrong username or password.")],
 )
 def test_a_wrong_password_is_told_in_the_products_words(software_officer, language, message):
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
@@ -98,3 +104,19 @@ def test_a_wrong_password_is_told_in_the_products_words(software_officer, langua
 def test_an_empty_sign_in_names_the_fields():
     html = Client().post(reverse("login"), {"username": "", "password": ""}).content.decode()
     assert "请填写用户名。" in html and "请填写密码。" in html
+
+
+def test_forms_outside_the_products_own_read_naturally_too():
+    """The admin and other plain Django forms: locale/zh_Hans overrides Django's own Chinese."""
+
+    class Plain(forms.Form):
+        name = forms.CharField(max_length=5)
+        kind = forms.ChoiceField(choices=[("a", "甲")])
+        day = forms.DateField()
+
+    with translation.override("zh-hans"):
+        form = Plain({"name": "长长长长长长", "kind": "x", "day": "明天"})
+        assert not form.is_valid()
+        assert form.errors["name"] == ["不能超过 5 个字（现有 6 个字）。"]
+        assert form.errors["kind"] == ["所选的“x”无效，请重新选择。"]
+        assert form.errors["day"] == ["请填写有效的日期，例如“2026-12-01”。"]

@@ -5,7 +5,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.test import Client
 from django.urls import reverse
 
 from issues.models import Issue
