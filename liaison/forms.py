@@ -53,7 +53,7 @@ def _defaults(field: forms.Field) -> dict[str, Any]:
 def product_messages(field: forms.Field) -> None:
     """Replace Django's default messages of `field` by ours naming it; its own ones stay."""
     # "会议名称（可选）" → "会议名称": the remark in brackets is for the form, not the message.
-    label = re.sub(r"（[^）]*）$", "", str(field.label or ""))
+    label = re.sub(r"\s*[（(][^）)]*[）)]$", "", str(field.label or ""))
     defaults = _defaults(field)
     ours = dict(_FIELD_MESSAGES)
     if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):

@@ -58,6 +58,12 @@ def test_the_filing_form_names_the_field(software_officer, data, field, chinese,
             assert form.errors[field] == [message]
 
 
+@pytest.fixture(autouse=True)
+def _chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
 def test_a_transition_form_names_its_fields_and_keeps_its_own_messages():
     form = transition_form("assign", {"assign-due_date": "2026-13-45"})
     assert not form.is_valid()
@@ -77,6 +83,9 @@ def test_a_remark_in_brackets_is_left_out_of_the_message():
     assert form.errors["title"] == ["会议名称不能超过 200 个字（现有 201 个字）。"]
     assert form.errors["time"] == ["时间不是有效的时间，请按“14:30”的格式填写。"]
     assert form.errors["date"] == ["请选择会议日期。"]  # the form's own message stays
+    with translation.override("en"):
+        english = MeetingForm({"kind": "regular", "title": "长" * 201})
+        assert english.errors["title"] == ["Title: at most 200 characters (it has 201)."]
 
 
 def test_no_django_wording_leaks_into_the_web_forms(client, software_officer):
