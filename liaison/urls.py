@@ -18,7 +18,7 @@ urlpatterns = [
     path("accounts/profile/token/", organisation_views.revoke_token, name="profile-revoke-token"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(form_class=organisation_views.PasswordForm),
         name="password_change",
     ),
     path(

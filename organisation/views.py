@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -60,6 +60,15 @@ class LoginForm(ProductMessages, AuthenticationForm):
     error_messages = {
         "invalid_login": _lazy("用户名或密码不正确。"),
         "inactive": _lazy("该账号已停用，请联系秘书处。"),
+    }
+
+
+class PasswordForm(ProductMessages, PasswordChangeForm):
+    """The password change in the product's words (Django's says "你的旧密码不正确")."""
+
+    error_messages = {
+        "password_incorrect": _lazy("旧密码不正确，请重新输入。"),
+        "password_mismatch": _lazy("两次输入的新密码不一致。"),
     }
 
 

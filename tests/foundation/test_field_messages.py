@@ -129,3 +129,14 @@ def test_forms_outside_the_products_own_read_naturally_too():
         assert form.errors["name"] == ["不能超过 5 个字（现有 6 个字）。"]
         assert form.errors["kind"] == ["所选的“x”无效，请重新选择。"]
         assert form.errors["day"] == ["请填写有效的日期，例如“2026-12-01”。"]
+
+
+def test_the_password_change_in_the_products_words(client, software_officer):
+    client.force_login(software_officer)
+    html = client.post(
+        reverse("password_change"),
+        {"old_password": "wrong", "new_password1": "Abc-12345678", "new_password2": "Abc-1234567"},
+    ).content.decode()
+    assert "旧密码不正确，请重新输入。" in html and "你的旧密码" not in html
+    empty = client.post(reverse("password_change"), {}).content.decode()
+    assert "请填写旧密码。" in empty and "请填写新密码。" in empty
