@@ -7,6 +7,7 @@ SQLite serialises writers on the whole file, so the race cannot happen there.
 import threading
 import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import connection, connections, transaction
