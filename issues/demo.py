@@ -308,6 +308,38 @@ RESOLUTIONS = {
     "finance": "已完成资金审核拨付，并调整申请条件，初创企业可凭其他材料申请。",
     "other": "已会同有关单位研究，形成常态化工作机制，企业诉求已基本解决。",
 }
+SOURCES = ["phone", "visit", "meeting", "letter"]
+# The co-department (协办) a lead department works with, by the lead's code.
+CO_DEPARTMENT_CODES = {
+    "hrss": "education",
+    "miit": "sti",
+    "ndrc": "finance",
+    "sti": "miit",
+    "housing": "ndrc",
+    "education": "hrss",
+    "finance": "ndrc",
+    "market": "hrss",
+}
+CO_DEPARTMENT_NOTES = [
+    "协办意见：我单位已梳理相关政策口径，建议由主办部门统一答复企业。",
+    "协办意见：已安排专人对接，配合主办部门开展实地调研。",
+    "协办意见：相关资金渠道可予支持，具体额度请主办部门会商后确定。",
+]
+EXPLANATIONS = [
+    "经研究，企业诉求涉及国家层面政策调整，非本级事权，已向企业说明政策依据，"
+    "并将意见建议向省级主管部门反映。",
+    "经核实，现行政策不支持该项补贴的追溯申领，已向企业解释政策规定，并指导企业按新政策申报。",
+    "该事项属中央驻豫单位管理权限，已将企业诉求转交相关单位，并向企业说明办理渠道。",
+]
+DISSATISFIED_NOTES = [
+    "企业对答复不认可，认为仍可在本级层面协调解决。",
+    "企业反映问题只解决了一部分，希望继续跟进。",
+    "答复理由不充分，企业不满意。",
+]
+INSTRUCTIONS = [
+    "请相关部门高度重视，抓紧研究，本月底前向秘书处报送办理情况。",
+    "此事企业反映强烈，请主办部门主要负责同志亲自过问，限期解决。",
+]
 REOPEN_REASONS = [
     "企业反映问题仍未实际解决，请继续办理。",
     "补贴尚未到账，企业不认可办结结果。",
@@ -411,9 +443,13 @@ def seed(accounts, rng, stdout) -> None:
             else f"{company.replace('有限公司', '').replace('股份', '')}反映{template.title}"
         )
         officer = accounts.officers[template.chain]
+        # 代录: one issue in nine reaches the secretariat by phone, a visit, a meeting or a
+        # letter, and it files it for the chain (by its number: the random sequence stays).
+        source = SOURCES[n % len(SOURCES)] if n % 9 == 4 else ""
         with _at(start):
             issue = raise_issue(
-                officer,
+                accounts.secretariat if source else officer,
+                source=source,
                 chain=chains[template.chain],
                 category=categories[template.category],
                 measure=(
@@ -430,6 +466,7 @@ def seed(accounts, rng, stdout) -> None:
         _live(_Life(issue, start, now, rng), template, accounts, departments, rng)
     _merge_a_duplicate(accounts.secretariat)
     _supervise(accounts, now)
+    _instruct(accounts.leader)
     counts = {state.label: Issue.objects.filter(state=state).count() for state in State}
     stdout.write("issues: " + "，".join(f"{label} {n}" for label, n in counts.items()))
 
@@ -498,8 +535,18 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
         )
     if not life.step(5, 40):
         return
-    life.act("resolve", staff, resolution=RESOLUTIONS[template.category])
-    if 0.16 <= fate < 0.28:
+    # 答复: one in seven cannot be solved at city level and is answered with the reason.
+    explained = life.issue.sequence % 7 == 3
+    if explained:
+        life.act(
+            "resolve",
+            staff,
+            outcome="explained",
+            resolution=EXPLANATIONS[life.issue.sequence % len(EXPLANATIONS)],
+        )
+    else:
+        life.act("resolve", staff, resolution=RESOLUTIONS[template.category])
+    if 0.16 <= fate < 0.28 and not explained:
         if not life.step(3, 10):
             return
         life.act("reopen", _officer_of(life.issue), reason=rng.choice(REOPEN_REASONS))
@@ -515,12 +562,15 @@ def _live(life: _Life, template: Bottleneck, accounts, departments, rng) -> None
         )
     if 0.30 <= fate < 0.36 or not life.step(2, 12):
         return  # the officer has not rated it yet
-    life.act(
-        "verify",
-        _officer_of(life.issue),
-        satisfaction="satisfied" if rng.random() < 0.7 else "basically_satisfied",
-        note=rng.choice(VERIFY_NOTES),
-    )
+    satisfaction = "satisfied" if rng.random() < 0.7 else "basically_satisfied"
+    note = rng.choice(VERIFY_NOTES)
+    if explained or life.issue.sequence % 11 == 5:
+        # An answer the company does not accept, or a result it finds poor: 不满意, with why.
+        satisfaction = (
+            "dissatisfied" if explained and life.issue.sequence % 2 else "basically_satisfied"
+        )
+        note = DISSATISFIED_NOTES[life.issue.sequence % len(DISSATISFIED_NOTES)]
+    life.act("verify", _officer_of(life.issue), satisfaction=satisfaction, note=note)
 
 
 def _supervise(accounts, now: datetime) -> None:
@@ -593,6 +643,12 @@ def _merge_a_duplicate(secretariat) -> None:
         )
 
 
+def _instruct(leader: User) -> None:
+    """批示: the leader writes on the two longest-overdue open issues (today)."""
+    for issue in Issue.objects.overdue().order_by("due_date")[:2]:
+        post_update(issue, leader, INSTRUCTIONS[issue.sequence % len(INSTRUCTIONS)])
+
+
 def _officer_of(issue: Issue) -> User:
     """The chain's current officer: the demo appoints one for every chain."""
     term = issue.chain.current_term()
@@ -603,11 +659,24 @@ def _officer_of(issue: Issue) -> User:
 def _assign(life: _Life, secretariat, department, rng) -> bool:
     if not life.step(1, 7):
         return False
+    due_date = life.clock.date() + timedelta(days=rng.choice([15, 20, 30, 30, 45]))
+    # 协办: one issue in four is given a co-department beside its lead (by its number).
+    sequence = life.issue.sequence
+    co = (
+        Department.objects.filter(code=CO_DEPARTMENT_CODES.get(department.code, "")).first()
+        if sequence % 4 == 1
+        else None
+    )
     life.act(
         "assign",
         secretariat,
         department=department,
-        due_date=life.clock.date() + timedelta(days=rng.choice([15, 20, 30, 30, 45])),
+        co_departments=[co] if co is not None else [],
+        due_date=due_date,
         note=rng.choice(ASSIGN_NOTES),
     )
+    if co is not None and life.step(1, 4):
+        staff = User.objects.filter(department=co, role=User.Role.DEPARTMENT).first()
+        if staff is not None:
+            life.note(staff, CO_DEPARTMENT_NOTES[sequence % 3])
     return True

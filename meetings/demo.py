@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from issues.models import Issue, State
 from meetings import services
-from meetings.models import AttendanceStatus, Kind, Meeting
+from meetings.decisions import perform_decision_transition
+from meetings.models import AttendanceStatus, Decision, Kind, Meeting
 from organisation.models import Department
 
 LOCATIONS = [
@@ -81,8 +82,11 @@ def seed(accounts, rng, stdout) -> None:
     clerk = accounts.secretariat
     today = timezone.localdate()
     past = [_weekday(today - timedelta(days=60 * k)) for k in range(6, 0, -1)]
-    for n, day in enumerate(past):
+    held = [
         _past_regular(day, LOCATIONS[n % len(LOCATIONS)], accounts, rng, clerk)
+        for n, day in enumerate(past)
+    ]
+    _report_and_close(held, accounts, clerk)
 
     annual_day = date(today.year, 12, 18)
     if annual_day <= today:
@@ -142,6 +146,27 @@ def _run(meeting: Meeting, day: date, accounts, rng, clerk) -> Meeting:
     with clock_at(_at(day + timedelta(days=2), 10)):
         meeting = services.approve_minutes(meeting, clerk)
     return meeting
+
+
+def _report_and_close(held: list[Meeting], accounts, clerk) -> None:
+    """销号 of the decisions without an issue (DESIGN "Meetings"): the older meetings' ones
+    reported by the department and closed by the secretariat; the one before last reported
+    and waiting; the latest one's still open (the follow-up section shows all three)."""
+    for n, meeting in enumerate(held):
+        reported_on = meeting.scheduled_at + timedelta(days=20)
+        for decision in Decision.objects.filter(
+            minutes__meeting=meeting, issue__isnull=True, department__isnull=False
+        ):
+            if n == len(held) - 1 or reported_on >= timezone.now():
+                continue
+            staff = accounts.staff[decision.department.code]
+            with clock_at(reported_on):
+                decision = perform_decision_transition(
+                    decision, "report", staff, text="已汇总各产业链用工需求和政策诉求，形成专报。"
+                )
+            if n < len(held) - 2:
+                with clock_at(reported_on + timedelta(days=2)):
+                    perform_decision_transition(decision, "close", clerk, text="已核实，同意销号。")
 
 
 def _discussion(item) -> str:
@@ -206,8 +231,8 @@ def _decisions(meeting: Meeting, day: date, rng) -> list[dict]:
         rows.append({"text": text, "department": department, "due_date": deadline, "issue": issue})
     rows.append(
         {
-            "text": "秘书处汇总各产业链企业用工需求和政策诉求，下次会议通报。",
-            "department": None,
+            "text": "市人社局牵头汇总各产业链企业用工需求和政策诉求，下次会议通报。",
+            "department": Department.objects.get(code="hrss"),
             "due_date": due,
         }
     )

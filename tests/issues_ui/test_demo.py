@@ -66,6 +66,16 @@ def test_a_year_of_issues_in_every_state_and_idempotent():
         == notices.filter(answered_at__isnull=False).count()
     )
 
+    # The work-order practice (issue 11): 代录 by phone and letter, 协办 with the
+    # co-department's notes, 答复 for what cannot be solved, three levels of rating, 批示.
+    assert Issue.objects.exclude(source="").values("source").distinct().count() >= 3
+    assert Issue.objects.filter(involvements__role="co").exists()
+    assert IssueUpdate.objects.filter(kind=IssueUpdate.Kind.CO_DEPARTMENT).count() >= 5
+    assert Issue.objects.filter(outcome="explained").count() >= 5
+    ratings = set(Issue.objects.exclude(satisfaction="").values_list("satisfaction", flat=True))
+    assert ratings == {"satisfied", "basically_satisfied", "dissatisfied"}
+    assert IssueUpdate.objects.filter(kind=IssueUpdate.Kind.INSTRUCTION).exists()
+
     demo.seed(accounts, random.Random(1), out)
     assert Issue.objects.count() == demo.COUNT
     assert "already present" in out.getvalue()

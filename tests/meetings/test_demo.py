@@ -34,6 +34,10 @@ def test_seed_builds_a_year_of_meetings_once():
     assert all(m.minutes.pdf_sha256 and m.attendance.exists() for m in held)
     assert regular.last().state == MeetingState.PLANNED and regular.last().agenda_items.exists()
     assert Meeting.objects.filter(kind=Kind.ANNUAL).count() == 1
+    # 销号: the decisions without an issue of older meetings reported and closed, the latest
+    # one's still open.
+    without_issue = Decision.objects.filter(issue__isnull=True)
+    assert {"open", "reported", "closed"} <= set(without_issue.values_list("state", flat=True))
     applied = Decision.objects.exclude(applied_transition="")
     assert applied.exists()
     # A decision's history row is dated the approval day and names the meeting.
