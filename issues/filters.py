@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from issues import asof
+from issues import asof, counting
 from issues.deadlines import escalated_q, overdue_q, red_q, today, unacknowledged_q, yellow_q
-from issues.models import Issue, State
+from issues.models import Issue, Outcome, Satisfaction, State, SupervisionNotice
 from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
 
 
@@ -73,6 +73,37 @@ class IssueFilter(django_filters.FilterSet):
     )
     verified_from = _day_filter("verified_at", "gte", _("办结日期自"))
     verified_to = _day_filter("verified_at", "lte", _("办结日期至"))
+    # The figures' own conditions (issues.counting): a dashboard number opens exactly its issues.
+    resolved_from = django_filters.DateFilter(
+        field_name="resolved_at",
+        lookup_expr="date__gte",
+        label=_("报结日期自"),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    resolved_to = django_filters.DateFilter(
+        field_name="resolved_at",
+        lookup_expr="date__lte",
+        label=_("报结日期至"),
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    outcome = django_filters.ChoiceFilter(
+        choices=Outcome.choices, method="filter_outcome", label=_("办理结论")
+    )
+    satisfaction = django_filters.ChoiceFilter(
+        choices=Satisfaction.choices, method="filter_satisfaction", label=_("评价")
+    )
+    resolved_on_time = django_filters.BooleanFilter(
+        method="filter_resolved_on_time", label=_("按期办结")
+    )
+    accepted = django_filters.BooleanFilter(method="filter_accepted", label=_("已签收"))
+    accepted_on_time = django_filters.BooleanFilter(
+        method="filter_accepted_on_time", label=_("及时签收")
+    )
+    extended = django_filters.BooleanFilter(method="filter_extended", label=_("延期"))
+    notice = django_filters.ChoiceFilter(
+        choices=SupervisionNotice.Kind.choices, method="filter_notice", label=_("催办督办")
+    )
+    reopened = django_filters.BooleanFilter(method="filter_reopened", label=_("重办"))
     q = django_filters.CharFilter(method="filter_text", label=_("搜索"))
     # Not a narrowing: every other filter applies to the issues as they stood at the end of
     # that day (`filter_queryset`), rebuilt from the history by `issues.asof`.
@@ -104,6 +135,16 @@ class IssueFilter(django_filters.FilterSet):
             "warning",
             "verified_from",
             "verified_to",
+            "resolved_from",
+            "resolved_to",
+            "outcome",
+            "satisfaction",
+            "resolved_on_time",
+            "accepted",
+            "accepted_on_time",
+            "extended",
+            "notice",
+            "reopened",
             "q",
             "as_of",
         ]
@@ -146,6 +187,30 @@ class IssueFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_outcome(self, queryset, name, value):
+        return queryset.filter(counting.outcome_q(value)) if value else queryset
+
+    def filter_satisfaction(self, queryset, name, value):
+        return queryset.filter(counting.satisfaction_q(value)) if value else queryset
+
+    def filter_notice(self, queryset, name, value):
+        return queryset.filter(counting.noticed_q(value)) if value else queryset
+
+    def filter_resolved_on_time(self, queryset, name, value):
+        return self._by(queryset, counting.resolved_on_time_q(), value)
+
+    def filter_accepted(self, queryset, name, value):
+        return self._by(queryset, counting.accepted_q(), value)
+
+    def filter_accepted_on_time(self, queryset, name, value):
+        return self._by(queryset, counting.accepted_on_time_q(), value)
+
+    def filter_extended(self, queryset, name, value):
+        return self._by(queryset, counting.extended_q(), value)
+
+    def filter_reopened(self, queryset, name, value):
+        return self._by(queryset, counting.reopened_q(), value)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

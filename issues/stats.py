@@ -1,65 +1,122 @@
-"""Year and period figures: the one source of the dashboard, the annual agenda and report.
+"""Year and period figures: the one source of the dashboard, the annual agenda and report,
+and the period bulletin.
 
-Definitions (used everywhere a figure is shown, so that every printed number means one thing):
+What each figure counts is a condition of ``issues.counting`` (the same one the issue list's
+filter of that figure selects); here they are aggregated. docs/figures.md defines each figure in
+one sentence; ``reports.figures`` gives each its label and its link.
 
 * The **cohort** of a period is every issue *raised* in it (Beijing dates, inclusive on both
-  ends), withdrawn ones included in ``raised`` but never counted as open or resolved.
-  Every figure of ``totals`` and of the grouped rows counts the cohort only, in its state now.
-* ``resolved``: the issue carries a resolution now (state resolved or verified; a reopened
-  issue loses it until resolved again). ``verified``: state verified.
-* **on time**: the Beijing date of ``resolved_at`` is on or before ``due_date``.
-  ``on_time_rate`` = resolved on time / resolved.
-* **days to resolve**: Beijing date of ``resolved_at`` minus that of ``first_assigned_at``
-  (the same rule as ``Issue.days_to_resolve``); ``mean_days_to_resolve`` is their mean.
-* ``satisfaction_rate`` = verified as "satisfied" (not "basically satisfied") / verified.
-* ``overdue_now``: overdue on ``on`` (default: today in Beijing), by ``issues.deadlines``.
-* ``assigned``: the issue is held by a department now (assigned, resolved or verified);
-  department rows count an issue for the department that holds it now.
+  ends), withdrawn and merged ones included in ``raised`` but never counted as open or
+  reported. Every figure of ``totals`` and of the grouped rows counts the cohort only, in its
+  state now; department rows count an issue for the department that leads it now.
 * Rates are fractions in [0, 1] rounded to 4 places, or ``None`` when nothing was counted;
-  means are days rounded to 1 place, or ``None``.
+  ``mean_days_to_resolve`` is in working days rounded to 1 place, or ``None``.
 * ``by_state``: the cohort counted by its state now, one row per state of the machine.
 * ``monthly``: per calendar month of the period, issues raised in it and issues whose current
   ``resolved_at`` falls in it (whatever year they were raised).
 * ``escalated`` (督导事项): issues open now and raised up to the period's end that are
-  escalated on ``on`` (``issues.deadlines.is_escalated``: more than 30 days overdue or
-  reopened at least twice); ``open_problems``: every other such open issue. Both oldest first.
+  escalated on ``on`` (``issues.deadlines.escalation_reasons``); ``open_problems``: every other
+  such open issue. Both oldest first.
 
 Everything returned is JSON-serialisable (dates as ISO strings) so a meeting agenda can
-snapshot it. Queries: one pass over ``values()`` of the cohort, one for the resolutions of the
-months, one for open issues, four for the reference rows - flat in the number of issues.
+snapshot it. Queries: one aggregate for the totals and one per grouping (union, chain,
+department, measure, state, two per month), one for open issues, four for the reference
+rows - flat in the number of issues, with no loop over issues in Python.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from issues import deadlines
-from issues.models import OPEN_STATES, Issue, IssueQuerySet, Satisfaction, State, today
+from issues import counting, deadlines
+from issues.models import OPEN_STATES, Issue, IssueQuerySet, Outcome, Satisfaction, State, today
 from organisation.models import Department, IndustryChain, IndustryUnion, Measure
-
-_COHORT_FIELDS = (
-    "id",
-    "state",
-    "chain_id",
-    "chain__union_id",
-    "department_id",
-    "measure_id",
-    "due_date",
-    "satisfaction",
-    "first_assigned_at",
-    "resolved_at",
-    "raised_at",
-)
-_HELD_STATES = {State.ASSIGNED, State.ACCEPTED, State.RESOLVED, State.VERIFIED}
 
 
 def annual_figures(year: int, *, on: date | None = None) -> dict[str, Any]:
     """The figures of calendar year ``year`` (issues raised in it), as they stand on ``on``."""
     return period_figures(date(year, 1, 1), date(year, 12, 31), on=on) | {"year": year}
+
+
+def cohort(issues: IssueQuerySet, start: date, end: date) -> IssueQuerySet:
+    """The issues raised from ``start`` to ``end`` inclusive (Beijing dates), unordered (the
+    figures are sums: the model's ordering would make PostgreSQL sort what it counts)."""
+    since, until = _bounds(start, end)
+    return issues.filter(raised_at__gte=since, raised_at__lt=until).order_by()
+
+
+def tallies(on: date) -> dict[str, Any]:
+    """Every count of a tally as an aggregate, each over its condition of ``issues.counting``."""
+    satisfied = {
+        level: Count("pk", filter=counting.satisfaction_q(level)) for level in Satisfaction.values
+    }
+    outcomes = {level: Count("pk", filter=counting.outcome_q(level)) for level in Outcome.values}
+    days = counting.working_days("first_assigned_at", "resolved_at")
+    reported_with_start = counting.reported_q() & Q(first_assigned_at__isnull=False)
+    return {
+        "raised": Count("pk"),
+        "assigned": Count("pk", filter=counting.held_q()),
+        "open": Count("pk", filter=Q(state__in=OPEN_STATES)),
+        "resolved": Count("pk", filter=counting.reported_q()),
+        "resolved_on_time": Count("pk", filter=counting.resolved_on_time_q()),
+        "verified": Count("pk", filter=counting.verified_q()),
+        **satisfied,
+        **outcomes,
+        "overdue_now": Count("pk", filter=deadlines.overdue_q(on)),
+        "accepted": Count("pk", filter=counting.accepted_q()),
+        "accepted_on_time": Count("pk", filter=counting.accepted_on_time_q()),
+        "extended": Count("pk", filter=counting.extended_q()),
+        "urged": Count("pk", filter=counting.noticed_q("urge")),
+        "supervised": Count("pk", filter=counting.noticed_q("supervise")),
+        "reopened": Count("pk", filter=counting.reopened_q()),
+        "days_count": Count("pk", filter=reported_with_start),
+        "days_total": Sum(days, filter=reported_with_start),
+    }
+
+
+def as_tally(row: dict[str, Any] | None) -> dict[str, Any]:
+    """The counts of one aggregate row, and the rates and the mean made of them."""
+    row = row or {}
+    counts = {key: row.get(key) or 0 for key in TALLY_KEYS}
+    days_count, days_total = row.get("days_count") or 0, row.get("days_total") or 0
+    return {
+        **counts,
+        "on_time_rate": _rate(counts["resolved_on_time"], counts["resolved"]),
+        "accept_rate": _rate(counts["accepted_on_time"], counts["accepted"]),
+        "reopen_rate": _rate(counts["reopened"], counts["assigned"]),
+        "mean_days_to_resolve": round(days_total / days_count, 1) if days_count else None,
+        "satisfaction_rate": _rate(counts["satisfied"], counts["verified"]),
+    }
+
+
+TALLY_KEYS = (
+    "raised",
+    "assigned",
+    "open",
+    "resolved",
+    "resolved_on_time",
+    "verified",
+    *Satisfaction.values,
+    *Outcome.values,
+    "overdue_now",
+    "accepted",
+    "accepted_on_time",
+    "extended",
+    "urged",
+    "supervised",
+    "reopened",
+)
+
+
+def grouped(issues: IssueQuerySet, key: str, on: date) -> dict[Any, dict[str, Any]]:
+    """One aggregate query: the tally of ``issues`` per value of ``key``."""
+    rows = issues.values(key).annotate(**tallies(on)).order_by()
+    return {row[key]: as_tally(row) for row in rows}
 
 
 def period_figures(
@@ -72,51 +129,24 @@ def period_figures(
     """
     on = on or today()
     issues = Issue.objects.all() if issues is None else issues
-    tz = timezone.get_current_timezone()  # looked up once: per-row lookups cost more than the rest
     since, until = _bounds(start, end)
-    cohort = list(
-        issues.filter(raised_at__gte=since, raised_at__lt=until).values_list(*_COHORT_FIELDS)
+    raised = cohort(issues, start, end)
+
+    totals = as_tally(raised.aggregate(**tallies(on)))
+    by_union = grouped(raised, "chain__union_id", on)
+    by_chain = grouped(raised, "chain_id", on)
+    by_department = grouped(raised.filter(department__isnull=False), "department_id", on)
+    by_measure = grouped(raised, "measure_id", on)
+    by_state = dict(raised.values_list("state").annotate(n=Count("pk")).order_by())
+    raised_by_month = _per_month(raised, "raised_at")
+    resolved_by_month = _per_month(
+        issues.filter(resolved_at__gte=since, resolved_at__lt=until).order_by(), "resolved_at"
     )
-
-    total = _Tally()
-    by_union: dict[int, _Tally] = defaultdict(_Tally)
-    by_chain: dict[int, _Tally] = defaultdict(_Tally)
-    by_department: dict[int, _Tally] = defaultdict(_Tally)
-    by_measure: dict[int | None, _Tally] = defaultdict(_Tally)
-    by_state: dict[str, int] = defaultdict(int)
-    raised_by_month: dict[str, int] = defaultdict(int)
-    for row in cohort:
-        (
-            _pk,
-            state,
-            chain_id,
-            union_id,
-            department_id,
-            measure_id,
-            due_date,
-            satisfaction,
-            first_assigned_at,
-            resolved_at,
-            raised_at,
-        ) = row
-        fact = _Fact(state, due_date, satisfaction, first_assigned_at, resolved_at, on, tz)
-        for tally in (total, by_union[union_id], by_chain[chain_id], by_measure[measure_id]):
-            tally.add(fact)
-        if department_id is not None:
-            by_department[department_id].add(fact)
-        by_state[state] += 1
-        raised_by_month[_month(raised_at, tz)] += 1
-
-    resolved_by_month: dict[str, int] = defaultdict(int)
-    for resolved_at in issues.filter(resolved_at__gte=since, resolved_at__lt=until).values_list(
-        "resolved_at", flat=True
-    ):
-        resolved_by_month[_month(resolved_at, tz)] += 1
 
     escalated, open_problems = _open_lists(issues, until, on)
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat(), "on": on.isoformat()},
-        "totals": total.as_dict(),
+        "totals": totals,
         "by_state": [{"state": value, "count": by_state.get(value, 0)} for value in State.values],
         "by_union": [_row(u, by_union.get(u.pk)) for u in IndustryUnion.objects.all()],
         "by_chain": [
@@ -143,101 +173,22 @@ def period_figures(
     }
 
 
-class _Fact:
-    """What one issue contributes to a tally."""
-
-    __slots__ = ("state", "held", "resolved", "on_time", "days", "verified", "satisfied", "overdue")
-
-    def __init__(self, state, due_date, satisfaction, first_assigned_at, resolved_at, on, tz=None):
-        tz = tz or timezone.get_current_timezone()
-        self.state = state
-        self.held = state in _HELD_STATES
-        self.resolved = resolved_at is not None and state in (State.RESOLVED, State.VERIFIED)
-        resolved_on = resolved_at.astimezone(tz).date() if self.resolved else None
-        self.on_time = bool(self.resolved and due_date and resolved_on <= due_date)
-        self.days = (
-            (resolved_on - first_assigned_at.astimezone(tz).date()).days
-            if self.resolved and first_assigned_at
-            else None
-        )
-        self.verified = state == State.VERIFIED
-        self.satisfied = self.verified and satisfaction == Satisfaction.SATISFIED
-        self.overdue = deadlines.is_overdue(state, due_date, on)
-
-
-class _Tally:
-    raised: int
-    assigned: int
-    resolved: int
-    resolved_on_time: int
-    verified: int
-    satisfied: int
-    overdue_now: int
-    days_total: int
-    days_count: int
-    open: int
-    __slots__ = (
-        "raised",
-        "assigned",
-        "resolved",
-        "resolved_on_time",
-        "verified",
-        "satisfied",
-        "overdue_now",
-        "days_total",
-        "days_count",
-        "open",
-    )
-
-    def __init__(self) -> None:
-        for name in self.__slots__:
-            setattr(self, name, 0)
-
-    def add(self, fact: _Fact) -> None:
-        self.raised += 1
-        self.assigned += fact.held
-        self.resolved += fact.resolved
-        self.resolved_on_time += fact.on_time
-        self.verified += fact.verified
-        self.satisfied += fact.satisfied
-        self.overdue_now += fact.overdue
-        self.open += fact.state in OPEN_STATES
-        if fact.days is not None:
-            self.days_total += fact.days
-            self.days_count += 1
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "raised": self.raised,
-            "assigned": self.assigned,
-            "resolved": self.resolved,
-            "resolved_on_time": self.resolved_on_time,
-            "verified": self.verified,
-            "satisfied": self.satisfied,
-            "open": self.open,
-            "overdue_now": self.overdue_now,
-            "on_time_rate": _rate(self.resolved_on_time, self.resolved),
-            "mean_days_to_resolve": (
-                round(self.days_total / self.days_count, 1) if self.days_count else None
-            ),
-            "satisfaction_rate": _rate(self.satisfied, self.verified),
-        }
-
-
-_EMPTY = _Tally()
+def _per_month(issues: IssueQuerySet, field: str) -> dict[str, int]:
+    rows = issues.annotate(m=TruncMonth(field)).values_list("m").annotate(n=Count("pk"))
+    return {f"{m.year:04d}-{m.month:02d}": n for m, n in rows.order_by()}
 
 
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _row(obj, tally: _Tally | None, **extra) -> dict[str, Any]:
+def _row(obj, tally: dict[str, Any] | None, **extra) -> dict[str, Any]:
     return {
         "id": obj.pk,
         "code": getattr(obj, "code", str(obj.pk)),
         "name": _name(obj),
         **extra,
-        **(tally or _EMPTY).as_dict(),
+        **(tally or as_tally(None)),
     }
 
 
@@ -249,8 +200,8 @@ def _name(obj) -> str:
     return obj.name
 
 
-def _unassigned_measure_row(tally: _Tally) -> dict[str, Any]:
-    return {"id": None, "code": "", "name": "未关联措施", "number": None, **tally.as_dict()}
+def _unassigned_measure_row(tally: dict[str, Any]) -> dict[str, Any]:
+    return {"id": None, "code": "", "name": "未关联措施", "number": None, **tally}
 
 
 def _league(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -269,11 +220,6 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     since = timezone.make_aware(datetime.combine(start, time.min), tz)
     until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
     return since, until
-
-
-def _month(moment: datetime, tz) -> str:
-    local = moment.astimezone(tz)
-    return f"{local.year:04d}-{local.month:02d}"
 
 
 def _months(start: date, end: date) -> list[str]:

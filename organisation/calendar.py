@@ -57,6 +57,11 @@ def _special_dates() -> _SpecialDates:
     return special
 
 
+def special_dates() -> _SpecialDates:
+    """The holidays and 调休 working days (cached; `issues.counting` builds SQL from them)."""
+    return _special_dates()
+
+
 def _is_working(d: datetime.date, special: _SpecialDates) -> bool:
     if d in special.workdays:
         return True
