@@ -97,11 +97,47 @@ def issue_list(request):
             "sorts": SORT_LABELS,
             "query": query.urlencode(),
             "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+            "figure_filters": _figure_filters(filterset, request.GET),
             "may_raise": may_file(request.user) and not as_of,
             "as_of_banner": asof.banner(as_of) if as_of else "",
         },
         status=400 if as_of_refused else 200,
     )
+
+
+# Filters that the form does not show: a dashboard figure's own condition. The list names them
+# (so the reader sees why it holds these issues) and keeps them when the form is submitted.
+FIGURE_FILTERS = (
+    "involved",
+    "unacknowledged",
+    "escalated",
+    "resolved_from",
+    "resolved_to",
+    "outcome",
+    "satisfaction",
+    "resolved_on_time",
+    "accepted",
+    "accepted_on_time",
+    "extended",
+    "notice",
+    "reopened",
+)
+
+
+def _figure_filters(filterset, params) -> list[dict[str, str]]:
+    shown = []
+    for name in FIGURE_FILTERS:
+        value = params.get(name, "")
+        if not value:
+            continue
+        field = filterset.form.fields[name]
+        choices = dict(getattr(field, "choices", None) or ())
+        if value in ("true", "false") and not choices:
+            label = _("是") if value == "true" else _("否")
+        else:
+            label = str(choices.get(value, value))
+        shown.append({"name": name, "value": value, "label": str(field.label), "shown": label})
+    return shown
 
 
 def _style_filter_form(form) -> None:

@@ -8,11 +8,18 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from issues.models import OPEN_STATES, State, today
+from issues.models import today
 from reports import charts
-from reports.figures import Period, dashboard_figures
-
-DONE_STATES = (State.RESOLVED, State.VERIFIED)
+from reports.figures import (
+    FIGURES,
+    KEY_FIGURES,
+    LEAGUE_COLUMNS,
+    Period,
+    dashboard_figures,
+    label,
+    league,
+    shown,
+)
 
 
 def issue_list_url(period: Period | None, **filters) -> str:
@@ -30,43 +37,45 @@ def export_url(period: Period | None, **filters) -> str:
     return issue_list_url(period, **filters).replace(list_url, reverse("reports:issues_export"), 1)
 
 
-def _percent(rate) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+def figure_link(period: Period | None, row: dict, key: str, **scope) -> dict:
+    """One number of the dashboard: the value shown, the list of exactly the issues it counts
+    (scoped to a union, chain or department row by `scope`), and how many that list holds."""
+    figure = FIGURES[key]
+    return {
+        "value": shown(key, row),
+        "url": issue_list_url(period, **scope, **figure.filters),
+        "count": row.get(figure.counts or key) or 0,
+        "label": str(figure.label),
+    }
+
+
+ROW_FIGURES = ("raised", "open", "resolved", "verified", "overdue_now", "on_time_rate")
 
 
 def context(user, period: Period) -> dict:
     figures = dashboard_figures(user, period)
     totals = figures["totals"]
-    link = lambda **f: issue_list_url(period, **f)  # noqa: E731 - a local shorthand
-    cards = [
-        (_("提出"), totals["raised"], link()),
-        (_("未办结"), totals["open"], link(state=list(OPEN_STATES))),
-        (_("已办结"), totals["resolved"], link(state=list(DONE_STATES))),
-        (_("已核实"), totals["verified"], link(state=State.VERIFIED)),
-        (_("当前超期"), totals["overdue_now"], link(overdue="true")),
-        (_("按期办结率"), _percent(totals["on_time_rate"]), link(state=list(DONE_STATES))),
-        (
-            _("平均办理天数"),
-            "—" if totals["mean_days_to_resolve"] is None else totals["mean_days_to_resolve"],
-            link(state=list(DONE_STATES)),
-        ),
-        (_("满意率"), _percent(totals["satisfaction_rate"]), link(state=State.VERIFIED)),
-    ]
+    cards = [figure_link(period, totals, key) for key in KEY_FIGURES]
     for row in figures["by_state"]:
-        row["url"] = link(state=row["state"])
-    for row in figures["by_union"]:
-        _links(row, period, "union")
-    for row in figures["by_chain"]:
-        _links(row, period, "chain")
-    league = [row for row in figures["by_department"] if row["assigned"] or row["raised"]]
-    for row in league:
-        _links(row, period, "department")
-        row["on_time_percent"] = _percent(row["on_time_rate"])
-        row["satisfaction_percent"] = _percent(row["satisfaction_rate"])
+        row["url"] = issue_list_url(period, state=row["state"])
+    for key, rows in (("union", figures["by_union"]), ("chain", figures["by_chain"])):
+        for row in rows:
+            row["links"] = {
+                f: figure_link(period, row, f, **{key: row["code"]}) for f in ROW_FIGURES
+            }
+    rows = league(figures["by_department"])
+    for row in rows:
+        row["url"] = issue_list_url(period, department=row["code"])
+        row["cells"] = [
+            figure_link(period, row, key, department=row["code"]) for key in LEAGUE_COLUMNS
+        ]
     months = figures["monthly"]
     for row in months:
         row["label"] = f"{int(row['month'][5:])}月" if period.year else row["month"]
-        row["url"] = _month_url(row["month"], period)
+        first, last = _month_bounds(row["month"])
+        as_of = period.as_of_query
+        row["url"] = issue_list_url(None, raised_from=first, raised_to=last, **as_of)
+        row["resolved_url"] = issue_list_url(None, resolved_from=first, resolved_to=last, **as_of)
 
     svg = {
         "state": charts.horizontal_bars(
@@ -78,26 +87,36 @@ def context(user, period: Period) -> dict:
             _("按产业链"),
             [r["name"] for r in figures["by_chain"]],
             [
-                (_("提出"), [(r["raised"], r["url"]) for r in figures["by_chain"]]),
-                (_("已办结"), [(r["resolved"], r["resolved_url"]) for r in figures["by_chain"]]),
+                (
+                    label("raised"),
+                    [(r["raised"], r["links"]["raised"]["url"]) for r in figures["by_chain"]],
+                ),
+                (
+                    label("resolved"),
+                    [(r["resolved"], r["links"]["resolved"]["url"]) for r in figures["by_chain"]],
+                ),
             ],
             horizontal=True,
         ),
         "department": charts.horizontal_bars(
             _("按期办结率（%）"),
             [
-                (r["name"], round((r["on_time_rate"] or 0) * 100, 1), r["resolved_url"])
-                for r in league
+                (
+                    r["name"],
+                    round((r["on_time_rate"] or 0) * 100, 1),
+                    issue_list_url(period, department=r["code"], resolved_on_time="true"),
+                )
+                for r in rows
             ],
-            _("按期办结率"),
+            label("on_time_rate"),
             ticks=list(range(0, 101, 20)),
         ),
         "monthly": charts.trend(
             _("月度趋势"),
             [r["label"] for r in months],
             [
-                (_("提出"), [(r["raised"], r["url"]) for r in months]),
-                (_("办结"), [(r["resolved"], None) for r in months]),
+                (label("raised"), [(r["raised"], r["url"]) for r in months]),
+                (label("resolved"), [(r["resolved"], r["resolved_url"]) for r in months]),
             ],
         ),
     }
@@ -105,7 +124,18 @@ def context(user, period: Period) -> dict:
         "period": period,
         "figures": figures,
         "cards": cards,
-        "league": league,
+        "league": rows,
+        "league_header": [label(k) for k in LEAGUE_COLUMNS],
+        "row_header": [label(k) for k in ROW_FIGURES],
+        "definitions": [
+            (label(k), str(FIGURES[k].definition))
+            for k in (*KEY_FIGURES, *LEAGUE_COLUMNS)
+            if FIGURES[k].kind != "count"
+        ],
+        "grouped": [
+            (_("按产业工会"), _("产业工会"), "union", figures["by_union"]),
+            (_("按产业链"), _("产业链"), "chain", figures["by_chain"]),
+        ],
         "months": months,
         "charts": svg,
         "overdue_all_years": figures["overdue_all_years"],
@@ -116,20 +146,6 @@ def context(user, period: Period) -> dict:
     }
 
 
-def _links(row: dict, period: Period, key: str) -> None:
-    code = row["code"]
-    row["url"] = issue_list_url(period, **{key: code})
-    row["open_url"] = issue_list_url(period, **{key: code, "state": list(OPEN_STATES)})
-    row["assigned_url"] = issue_list_url(
-        period, **{key: code, "state": [State.ASSIGNED, State.RESOLVED, State.VERIFIED]}
-    )
-    row["resolved_url"] = issue_list_url(period, **{key: code, "state": list(DONE_STATES)})
-    row["verified_url"] = issue_list_url(period, **{key: code, "state": State.VERIFIED})
-    row["overdue_url"] = issue_list_url(period, **{key: code, "overdue": "true"})
-
-
-def _month_url(month: str, period: Period) -> str:
+def _month_bounds(month: str) -> tuple[str, str]:
     last = calendar.monthrange(int(month[:4]), int(month[5:]))[1]
-    return issue_list_url(
-        None, raised_from=f"{month}-01", raised_to=f"{month}-{last:02d}", **period.as_of_query
-    )
+    return f"{month}-01", f"{month}-{last:02d}"
