@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from docx.shared import Pt
+
 from meetings.documents import minutes_fingerprint
 from meetings.printed import agenda_context, minutes_context
 from printing.docx import GovDocument
@@ -15,26 +17,8 @@ AUTHOR = "助链联动机制秘书处"
 ISSUE_HEADERS = ("编号", "问题", "承办部门", "办理时限", "状态")
 ISSUE_WIDTHS = (24, 62, 34, 22, 14)
 WARNINGS = {"red": "●逾期", "yellow": "●临期"}
-FIGURE_HEADERS = ("提出", "已办理", "已办结", "按时率", "平均天数", "满意率", "当前逾期")
-LEAGUE_HEADERS = (
-    "名次",
-    "部门",
-    "交办",
-    "已办理",
-    "按时办理",
-    "按时率",
-    "平均天数",
-    "当前逾期",
-    "满意率",
-)
-KPI_LABELS = (
-    "提出问题（件）",
-    "已办理（件）",
-    "已核实办结（件）",
-    "按时办理率",
-    "平均办理天数",
-    "满意率",
-)
+# The league table (通报) in 小六 type, as the PDF's ``table.figures.league``.
+LEAGUE_SIZE = Pt(7.5)
 
 
 def agenda_docx(doc: dict[str, Any]) -> bytes:
@@ -142,61 +126,37 @@ def issues_table(out: GovDocument, issues: list[dict[str, Any]]) -> None:
 
 def figures_tables(out: GovDocument, figures: dict[str, Any]) -> None:
     """The key numbers, then the league table of departments, as ``print/_figures.html``."""
-    key_figures(out, figures.get("totals") or {})
-    if figures.get("by_department"):
-        league_table(out, figures["by_department"])
+    key_figures(out, figures)
+    if figures.get("league_rows"):
+        league_table(out, figures)
 
 
-def key_figures(out: GovDocument, totals: dict[str, Any]) -> None:
-    values = (
-        totals.get("raised", 0),
-        totals.get("resolved", 0),
-        totals.get("verified", 0),
-        totals.get("on_time_label", "—"),
-        totals.get("mean_days_label", "—"),
-        totals.get("satisfaction_label", "—"),
-    )
-    out.key_figures(list(zip(values, KPI_LABELS, strict=True)))
+def key_figures(out: GovDocument, figures: dict[str, Any]) -> None:
+    """The key figures of ``meetings.printed.figures_for_print`` (labels from the registry)."""
+    out.key_figures([(value, name) for name, value in figures.get("kpis") or []])
 
 
-def figures_table(out: GovDocument, label: str, rows: list[dict[str, Any]]) -> None:
+def figures_table(
+    out: GovDocument, label: str, rows: list[dict[str, Any]], figures: dict[str, Any]
+) -> None:
+    header = figures.get("table_header") or []
     out.table(
-        (label, *FIGURE_HEADERS),
-        [
-            (
-                r.get("name", ""),
-                r.get("raised", 0),
-                r.get("resolved", 0),
-                r.get("verified", 0),
-                r.get("on_time_label", "—"),
-                r.get("mean_days_label", "—"),
-                r.get("satisfaction_label", "—"),
-                r.get("overdue_now", 0),
-            )
-            for r in rows
-        ],
-        widths_mm=(44, 16, 16, 16, 16, 16, 16, 16),
-        numeric=range(1, 8),
+        (label, *header),
+        [(r.get("name", ""), *r.get("cells", [])) for r in rows],
+        widths_mm=(44, *(16,) * len(header)),
+        numeric=range(1, len(header) + 1),
     )
 
 
-def league_table(out: GovDocument, rows: list[dict[str, Any]]) -> None:
+def league_table(out: GovDocument, figures: dict[str, Any]) -> None:
+    """The league table of departments (通报): every column of ``issues.counting.LEAGUE_COLUMNS``."""
+    header = figures["league_header"]
+    rest = (156 - 8 - 22) / (len(header) - 2)
     out.table(
-        LEAGUE_HEADERS,
-        [
-            (
-                n,
-                r.get("name", ""),
-                r.get("assigned", 0),
-                r.get("resolved", 0),
-                r.get("resolved_on_time", 0),
-                r.get("on_time_label", "—"),
-                r.get("mean_days_label", "—"),
-                r.get("overdue_now", 0),
-                r.get("satisfaction_label", "—"),
-            )
-            for n, r in enumerate(rows, start=1)
-        ],
-        widths_mm=(12, 40, 14, 14, 16, 16, 16, 14, 14),
-        numeric=(0, *range(2, 9)),
+        header,
+        figures["league_rows"],
+        widths_mm=(8, 22, *(rest,) * (len(header) - 2)),
+        numeric=(0, *range(2, len(header))),
+        size=LEAGUE_SIZE,
     )
+    out.paragraph(f"注：{figures['league_note']}", muted=True)

@@ -13,6 +13,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from issues.counting import for_print, table_cells
 from meetings.documents import minutes_fingerprint
 from printing.render import (
     BEIJING,
@@ -190,8 +191,8 @@ def figures_for_print(figures: dict[str, Any]) -> dict[str, Any]:
     out = dict(figures)
     out["totals"] = _labelled(figures.get("totals") or {})
     for key in ("by_union", "by_chain", "by_department", "by_measure"):
-        out[key] = [_labelled(r) for r in figures.get(key) or []]
-    return out
+        out[key] = [{**_labelled(r), "cells": table_cells(r)} for r in figures.get(key) or []]
+    return out | for_print(figures)
 
 
 def render_minutes_pdf(doc: dict[str, Any]) -> bytes:

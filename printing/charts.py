@@ -84,14 +84,14 @@ def monthly_trend(monthly: list[dict[str, Any]]) -> Chart:
     chart = _chart(pygal.Line, "monthly", dots_size=3)
     chart.x_labels = [f"{int(m['month'][5:])}月" for m in monthly]
     chart.add("提出", [m["raised"] for m in monthly])
-    chart.add("办理", [m["resolved"] for m in monthly])
-    return Chart(chart.render(), _legend(["提出", "办理"]))
+    chart.add("报结", [m["resolved"] for m in monthly])
+    return Chart(chart.render(), _legend(["提出", "报结"]))
 
 
 def by_chain(rows: list[dict[str, Any]]) -> Chart:
     chart = _chart(pygal.Bar, "chains")
     chart.x_labels = [r["name"] for r in rows]
-    series = [("提出", "raised"), ("已办理", "resolved"), ("已办结", "verified")]
+    series = [("提出", "raised"), ("已报结", "resolved"), ("已办结", "verified")]
     for label, key in series:
         chart.add(label, [r[key] for r in rows])
     return Chart(chart.render(), _legend([label for label, _key in series]))
@@ -104,7 +104,7 @@ def department_on_time(rows: list[dict[str, Any]]) -> Chart:
     margin_left = _COMMON["margin"] + wide_text_excess(names, PRINT_STYLE.label_font_size)
     chart = _chart(pygal.HorizontalBar, "departments", range=(0, 100), margin_left=margin_left)
     chart.x_labels = names
-    chart.add("按时办理率", [round((r["on_time_rate"] or 0) * 100, 1) for r in reversed(shown)])
+    chart.add("按期办结率", [round((r["on_time_rate"] or 0) * 100, 1) for r in reversed(shown)])
     return Chart(chart.render(), [])
 
 

@@ -37,7 +37,7 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
         "charts": [
             _figure(
                 1,
-                "月度提出与办理件数",
+                "月度提出与报结件数",
                 charts.monthly_trend(
                     [m for m in figures["monthly"] if m["month"] <= on_date.strftime("%Y-%m")]
                 ),
@@ -45,7 +45,7 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
             _figure(2, "各产业工会提出问题占比", charts.by_union(figures["by_union"])),
             _figure(3, "各产业链问题办理情况（件）", charts.by_chain(figures["by_chain"])),
             _figure(
-                4, "职能部门按时办理率（%）", charts.department_on_time(figures["by_department"])
+                4, "职能部门按期办结率（%）", charts.department_on_time(figures["by_department"])
             ),
         ],
         "measures": [r for r in figures["by_measure"] if r["raised"]],

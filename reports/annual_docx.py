@@ -28,17 +28,18 @@ def annual_report_docx(year: int, *, on=None) -> bytes:
 
     out.heading("一、总体情况", 1)
     out.paragraph(
-        f"{year}年，各产业链联络员共提出难点堵点问题{totals['raised']}件，已办理"
-        f"{totals['resolved']}件，经联络员核实办结{totals['verified']}件；按时办理率"
-        f"{totals['on_time_label']}，平均办理{totals['mean_days_label']}天，满意率"
-        f"{totals['satisfaction_label']}；目前逾期未办结{totals['overdue_now']}件。"
+        f"{year}年，各产业链联络员共提出难点堵点问题{totals['raised']}件，已报结"
+        f"{totals['resolved']}件，其中已答复{totals['explained']}件，经联络员评价已办结"
+        f"{totals['verified']}件；按期办结率{totals['on_time_label']}，平均办理"
+        f"{totals['mean_days_label']}个工作日，满意率{totals['satisfaction_label']}；"
+        f"当前超期{totals['overdue_now']}件。"
     )
-    key_figures(out, totals)
+    key_figures(out, figures)
     trend = context["charts"][0]
     out.centred(f"{trend['label']}　{trend['caption']}")
     month_limit = on_date.strftime("%Y-%m")
     out.table(
-        ("月份", "提出（件）", "办理（件）"),
+        ("月份", "提出（件）", "报结（件）"),
         [
             (f"{int(m['month'][5:])}月", m["raised"], m["resolved"])
             for m in figures["monthly"]
@@ -48,17 +49,17 @@ def annual_report_docx(year: int, *, on=None) -> bytes:
     )
 
     out.heading("二、分产业工会情况", 1)
-    figures_table(out, "产业工会", figures["by_union"])
+    figures_table(out, "产业工会", figures["by_union"], figures)
     out.heading("三、分产业链情况", 1)
-    figures_table(out, "产业链", figures["by_chain"])
+    figures_table(out, "产业链", figures["by_chain"], figures)
     out.heading("四、职能部门办理情况通报", 1)
     out.paragraph(
-        "以按时办理率由高到低排列；按时办理指办结日期不晚于办理时限，平均天数自首次交办起算至办结。"
+        "以按期办结率由高到低排列；按期办结指报结日期不晚于办理时限，平均办理工作日自首次交办起算至报结，签收及时率、重办率等口径见表后说明。"
     )
-    league_table(out, figures["by_department"])
+    league_table(out, figures)
     out.heading("五、分措施情况", 1)
     if context["measures"]:
-        figures_table(out, "相关措施", context["measures"])
+        figures_table(out, "相关措施", context["measures"], figures)
     else:
         out.paragraph("（本年度问题未关联具体措施）", muted=True)
 

@@ -107,7 +107,8 @@ def test_annual_report_item_prints_its_figures():
     ]
     flat = flat_text(render_agenda_pdf(doc))
     assert "一、2024年度工作情况通报" in flat
-    assert "120提出问题（件）" in flat
-    assert "81.2%按时办理率" in flat
-    assert "12.4平均办理天数" in flat
-    assert "1市人社局403027" in flat  # league row: rank, name, assigned, resolved, on time
+    assert "120提出" in flat
+    assert "81.2%按期办结率" in flat
+    assert "12.4平均办理工作日" in flat
+    # league row: rank, name, 交办, 签收及时率 (none counted), 已报结, 按期办结
+    assert "1市人社局40—3027" in flat
