@@ -28,7 +28,7 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
         item["due_label"] = cn_date(item.get("due_date"))
         item["raised_label"] = cn_date(item.get("raised_on"))
     for item in escalated[:ESCALATED_SHOWN]:
-        item["why"] = _escalation_why(item)
+        item["why"] = escalation_why(item)
     return {
         "doc_title": f"{year}年度助链联动工作报告",
         "year": year,
@@ -66,7 +66,7 @@ def _escalation_rule() -> str:
     return f"逾期超过{ESCALATION_OVERDUE_DAYS}天、{times}次以上重新办理或督办逾期未答复"
 
 
-def _escalation_why(item: dict) -> str:
+def escalation_why(item: dict) -> str:
     """The 督导原因 column: the reasons `issues.deadlines.escalation_reasons` gave."""
     reasons = item["escalation_reasons"]
     parts = []

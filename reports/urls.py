@@ -12,6 +12,9 @@ urlpatterns = [
     path("reports/", views.report_index, name="index"),
     path("reports/annual/<int:year>.pdf", views.annual_report_pdf, name="annual"),
     path("reports/annual/<int:year>.docx", views.annual_report_docx, name="annual_docx"),
+    path("reports/bulletin.pdf", views.bulletin, {"kind": "pdf"}, name="bulletin"),
+    path("reports/bulletin.docx", views.bulletin, {"kind": "docx"}, name="bulletin_docx"),
+    path("reports/bulletin.xlsx", views.bulletin, {"kind": "xlsx"}, name="bulletin_xlsx"),
     path("issues/export.xlsx", views.issues_export, name="issues_export"),
     path("meetings/decisions/<int:year>.xlsx", views.decisions_export, name="decisions_export"),
 ]

@@ -31,6 +31,7 @@ from reports import dashboard as board
 from reports import ledgers
 from reports.annual import render_annual_report_pdf
 from reports.annual_docx import annual_report_docx as annual_report_docx_bytes
+from reports.bulletin import BadPeriod, BulletinPeriod, render_bulletin
 from reports.cached import cached_document
 from reports.figures import Period
 
@@ -56,7 +57,22 @@ def read_annual(view):
 def report_index(request):
     counts = dict(Issue.objects.order_by().values_list("year").annotate(n=Count("pk")))
     rows = [{"year": y, "raised": counts.get(y, 0)} for y in report_years(counts)]
-    return render(request, "reports/index.html", {"rows": rows, "current_year": today().year})
+    quarters, on = [], today()
+    for _n in range(4):
+        quarter = BulletinPeriod.last_full_quarter(on)
+        quarters.append(
+            {
+                "label": quarter.label,
+                "from": quarter.start.isoformat(),
+                "to": quarter.end.isoformat(),
+            }
+        )
+        on = quarter.start
+    return render(
+        request,
+        "reports/index.html",
+        {"rows": rows, "current_year": today().year, "quarters": quarters},
+    )
 
 
 @read_annual
@@ -90,6 +106,33 @@ def annual_report_docx(request, year: int):
 def _require_report_year(year: int) -> None:
     if year < FIRST_YEAR or year > today().year:
         raise Http404(_("没有该年度的报告。"))
+
+
+# --- period bulletin (通报) -------------------------------------------------------------
+
+BULLETIN_ONLY = gettext_lazy("通报仅供秘书处和领导查阅。")
+BULLETIN_TYPES = {"pdf": "application/pdf", "docx": DOCX_CONTENT_TYPE, "xlsx": ledgers.XLSX}
+
+
+def read_bulletin(view):
+    return login_required(
+        require_GET(permission_required("reports.read_annual", BULLETIN_ONLY)(view))
+    )
+
+
+@read_bulletin
+def bulletin(request, kind: str):
+    """`/reports/bulletin.pdf|.docx|.xlsx?from=&to=`: 400 with the reason for a bad period."""
+    try:
+        period = BulletinPeriod.from_query(request.GET)
+    except BadPeriod as error:
+        return render(request, "400.html", {"message": str(error)}, status=400)
+    response = HttpResponse(render_bulletin(period, kind), content_type=BULLETIN_TYPES[kind])
+    # A Chinese file name (2026年第三季度通报.pdf) by RFC 6266's filename*; the PDF opens inline.
+    response["Content-Disposition"] = content_disposition_header(
+        kind != "pdf" or bool(request.GET.get("download")), period.filename(kind)
+    )
+    return response
 
 
 # --- dashboard -------------------------------------------------------------------------

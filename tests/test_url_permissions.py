@@ -627,6 +627,19 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "302 403 403 403 403 403 200 200 403",
         "POST": "302 405 405 405 405 405 405 405 405",
     },
+    # The period bulletin (通报), as the annual report: secretariat and leaders only.
+    "reports/bulletin.pdf": {
+        "GET": "302 403 403 403 403 403 200 200 403",
+        "POST": "302 405 405 405 405 405 405 405 405",
+    },
+    "reports/bulletin.docx": {
+        "GET": "302 403 403 403 403 403 200 200 403",
+        "POST": "302 405 405 405 405 405 405 405 405",
+    },
+    "reports/bulletin.xlsx": {
+        "GET": "302 403 403 403 403 403 200 200 403",
+        "POST": "302 405 405 405 405 405 405 405 405",
+    },
 }
 
 
