@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
+from issues.counting import FIGURES, shown
 from issues.deadlines import WARNING_DAYS
 from issues.models import State
 from liaison.access import permission_required
@@ -57,13 +58,17 @@ from printing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 
 PAST_PAGE_SIZE = 20
 
+# The figures' one registry (issues.counting): the same words as the dashboard and the PDFs.
 REPORT_COLUMNS = [
-    ("raised", gettext_lazy("提出")),
-    ("resolved", gettext_lazy("已办结")),
-    ("verified", gettext_lazy("已核实")),
-    ("on_time_rate", gettext_lazy("按期办结率")),
-    ("mean_days_to_resolve", gettext_lazy("平均办理天数")),
-    ("satisfaction_rate", gettext_lazy("满意率")),
+    (key, FIGURES[key].label)
+    for key in (
+        "raised",
+        "resolved",
+        "verified",
+        "on_time_rate",
+        "mean_days_to_resolve",
+        "satisfaction_rate",
+    )
 ]
 REPORT_TABLES = [
     ("by_union", gettext_lazy("按产业工会"), gettext_lazy("工会")),
@@ -379,11 +384,7 @@ def _report_tables(report: dict) -> dict:
 
 
 def _figure(key: str, value) -> str:
-    if value is None:
-        return "—"
-    if key.endswith("_rate"):
-        return f"{value * 100:.1f}%"
-    return str(value)
+    return str(shown(key, {key: value}))
 
 
 def _attendance_groups(attendance) -> list[dict]:
