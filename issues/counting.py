@@ -52,15 +52,13 @@ REPORTED_STATES = (State.RESOLVED, State.VERIFIED)
 class DayNumber(Func):
     """Days from `EPOCH` to a date expression, as an integer (SQLite and PostgreSQL)."""
 
+    # PostgreSQL: date - date is an integer number of days.
+    template = f"((%(expressions)s) - DATE '{EPOCH.isoformat()}')"
     output_field = IntegerField()
 
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date - date is an integer
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"(({sql}) - DATE '{EPOCH.isoformat()}')", params
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"CAST(julianday({sql}) - julianday('{EPOCH.isoformat()}') AS INTEGER)", params
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = f"CAST(julianday(%(expressions)s) - julianday('{EPOCH.isoformat()}') AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
 def beijing_date(field: str):

@@ -197,8 +197,8 @@ class Issue(ConcurrentTransitionMixin, models.Model):
     first_assigned_at = models.DateTimeField(_("首次交办时间"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("报结时间"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     duplicate_of = models.ForeignKey(
         "self",

@@ -47,7 +47,7 @@ class Section(models.TextChoices):
     NEW = "new", _("新提出问题")
     RETURNED = "returned", _("退回问题")
     OVERDUE = "overdue", _("超期未办结问题")
-    AWAITING_VERIFICATION = "awaiting_verification", _("待核实问题")
+    AWAITING_VERIFICATION = "awaiting_verification", _("待评价问题")
     VERIFIED_SINCE_LAST = "verified_since_last", _("上次会议以来已办结问题")
     # Annual meeting, in this fixed order.
     REPORT = "report", _("年度工作情况通报")

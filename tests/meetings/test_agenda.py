@@ -58,7 +58,7 @@ def test_regular_sections_come_in_fixed_order_with_chinese_headings(secretariat,
         "新提出问题",
         "退回问题",
         "超期未办结问题",
-        "待核实问题",
+        "待评价问题",
         "上次会议以来已办结问题",
     ]
     assert [i.order for i in items] == [1, 2, 3, 4, 5, 6]

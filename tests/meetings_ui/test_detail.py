@@ -60,7 +60,7 @@ def test_generate_agenda_lists_issues_by_section_with_links(
         "二、新提出问题",
         "三、退回问题",
         "四、超期未办结问题",
-        "五、待核实问题",
+        "五、待评价问题",
         "六、上次会议以来已办结问题",
     ]:
         assert heading in page
