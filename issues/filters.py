@@ -23,6 +23,25 @@ def _day_filter(field: str, bound: str, label) -> django_filters.DateFilter:
     )
 
 
+# Filters the list page's form does not show: a dashboard figure's own condition. The list
+# names them (so the reader sees why it holds these issues) and keeps them on a new search.
+FIGURE_FILTERS = (
+    "involved",
+    "unacknowledged",
+    "escalated",
+    "resolved_from",
+    "resolved_to",
+    "outcome",
+    "satisfaction",
+    "resolved_on_time",
+    "accepted",
+    "accepted_on_time",
+    "extended",
+    "notice",
+    "reopened",
+)
+
+
 class IssueFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=State.choices, label=_("状态"))
     union = django_filters.ModelChoiceFilter(
@@ -74,18 +93,8 @@ class IssueFilter(django_filters.FilterSet):
     verified_from = _day_filter("verified_at", "gte", _("办结日期自"))
     verified_to = _day_filter("verified_at", "lte", _("办结日期至"))
     # The figures' own conditions (issues.counting): a dashboard number opens exactly its issues.
-    resolved_from = django_filters.DateFilter(
-        field_name="resolved_at",
-        lookup_expr="date__gte",
-        label=_("报结日期自"),
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
-    )
-    resolved_to = django_filters.DateFilter(
-        field_name="resolved_at",
-        lookup_expr="date__lte",
-        label=_("报结日期至"),
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
-    )
+    resolved_from = _day_filter("resolved_at", "gte", _("报结日期自"))
+    resolved_to = _day_filter("resolved_at", "lte", _("报结日期至"))
     outcome = django_filters.ChoiceFilter(
         choices=Outcome.choices, method="filter_outcome", label=_("办理结论")
     )
@@ -127,24 +136,12 @@ class IssueFilter(django_filters.FilterSet):
             "year",
             "raised_from",
             "raised_to",
-            "involved",
             "overdue",
-            "unacknowledged",
-            "escalated",
             "returned",
             "warning",
             "verified_from",
             "verified_to",
-            "resolved_from",
-            "resolved_to",
-            "outcome",
-            "satisfaction",
-            "resolved_on_time",
-            "accepted",
-            "accepted_on_time",
-            "extended",
-            "notice",
-            "reopened",
+            *FIGURE_FILTERS,
             "q",
             "as_of",
         ]

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from issues import asof, extensions, notices
 from issues.attachments import attachment_response, storage_message, store_attachment
 from issues.deadlines import today
-from issues.filters import IssueFilter
+from issues.filters import FIGURE_FILTERS, IssueFilter
 from issues.forms import IssueForm, UpdateForm, extension_form, notice_form_class, transition_form
 from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate, State, SupervisionNotice
 from issues.permissions import is_secretariat, may_file, may_post_update
@@ -103,25 +103,6 @@ def issue_list(request):
         },
         status=400 if as_of_refused else 200,
     )
-
-
-# Filters that the form does not show: a dashboard figure's own condition. The list names them
-# (so the reader sees why it holds these issues) and keeps them when the form is submitted.
-FIGURE_FILTERS = (
-    "involved",
-    "unacknowledged",
-    "escalated",
-    "resolved_from",
-    "resolved_to",
-    "outcome",
-    "satisfaction",
-    "resolved_on_time",
-    "accepted",
-    "accepted_on_time",
-    "extended",
-    "notice",
-    "reopened",
-)
 
 
 def _figure_filters(filterset, params) -> list[dict[str, str]]:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
-from issues.counting import FIGURES, shown
+from issues.counting import FIGURES, TABLE_COLUMNS, shown
 from issues.deadlines import WARNING_DAYS
 from issues.models import State
 from liaison.access import permission_required
@@ -59,17 +59,7 @@ from printing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 PAST_PAGE_SIZE = 20
 
 # The figures' one registry (issues.counting): the same words as the dashboard and the PDFs.
-REPORT_COLUMNS = [
-    (key, FIGURES[key].label)
-    for key in (
-        "raised",
-        "resolved",
-        "verified",
-        "on_time_rate",
-        "mean_days_to_resolve",
-        "satisfaction_rate",
-    )
-]
+REPORT_COLUMNS = [(key, FIGURES[key].label) for key in TABLE_COLUMNS]
 REPORT_TABLES = [
     ("by_union", gettext_lazy("按产业工会"), gettext_lazy("工会")),
     ("by_chain", gettext_lazy("按产业链"), gettext_lazy("产业链")),

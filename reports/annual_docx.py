@@ -12,6 +12,28 @@ from printing.docx import GovDocument
 from printing.render import BEIJING
 from reports.annual import annual_report_context
 
+ESCALATED_HEADERS = ("编号", "问题", "产业链", "承办部门", "办理时限", "督导原因")
+
+
+def escalated_table(out: GovDocument, items: list[dict]) -> None:
+    """督导事项 as ``print/_escalated_table.html`` prints them (annual report and bulletin)."""
+    out.table(
+        ESCALATED_HEADERS,
+        [
+            (
+                i["number"],
+                i["title"],
+                i["chain"],
+                i.get("department") or "—",
+                i.get("due_label") or "—",
+                i["why"],
+            )
+            for i in items
+        ],
+        widths_mm=(22, 46, 22, 26, 20, 20),
+        size=out.COMPACT,
+    )
+
 
 def annual_report_docx(year: int, *, on=None) -> bytes:
     context = annual_report_context(year, on=on)
@@ -71,22 +93,7 @@ def annual_report_docx(year: int, *, on=None) -> bytes:
         f"提请联席会议督导推动{more}。"
     )
     if escalated:
-        out.table(
-            ("编号", "问题", "产业链", "承办部门", "办理时限", "督导原因"),
-            [
-                (
-                    i["number"],
-                    i["title"],
-                    i["chain"],
-                    i.get("department") or "—",
-                    i.get("due_label") or "—",
-                    i["why"],
-                )
-                for i in escalated
-            ],
-            widths_mm=(22, 46, 22, 26, 20, 20),
-            size=out.COMPACT,
-        )
+        escalated_table(out, escalated)
         if context["escalated_more"]:
             out.paragraph(f"另有{context['escalated_more']}件未列出，详见问题台账。")
 

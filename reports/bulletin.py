@@ -35,6 +35,7 @@ from meetings.printed import figures_for_print
 from printing.docx import GovDocument
 from printing.render import BEIJING, cn_date, render_pdf
 from reports.annual import ESCALATED_SHOWN, escalation_why
+from reports.annual_docx import ESCALATED_HEADERS, escalated_table
 from reports.ledgers import _save, _sheet
 
 SUPERVISED_SHOWN = 100  # the 督办 list of the PDF and DOCX; the xlsx lists every notice
@@ -181,7 +182,6 @@ def bulletin_pdf(period: BulletinPeriod, *, on: date | None = None) -> bytes:
 
 
 SUPERVISED_HEADERS = ("督办单", "问题编号", "问题", "承办部门", "发出日期", "答复期限", "答复")
-ESCALATED_HEADERS = ("编号", "问题", "产业链", "承办部门", "办理时限", "督导原因")
 
 
 def bulletin_docx(period: BulletinPeriod, *, on: date | None = None) -> bytes:
@@ -207,44 +207,31 @@ def bulletin_docx(period: BulletinPeriod, *, on: date | None = None) -> bytes:
     if context["supervised"]:
         out.table(
             SUPERVISED_HEADERS,
-            [
-                (
-                    s["number"],
-                    s["issue_number"],
-                    s["title"],
-                    s["department"],
-                    s["issued_label"],
-                    s["reply_by_label"],
-                    s["answered_label"],
-                )
-                for s in context["supervised"]
-            ],
+            [supervised_row(s) for s in context["supervised"]],
             widths_mm=(26, 20, 40, 20, 18, 18, 14),
             size=out.COMPACT,
         )
     out.heading("四、督导事项", 1)
     out.paragraph(_escalated_line(context))
     if context["escalated"]:
-        out.table(
-            ESCALATED_HEADERS,
-            [
-                (
-                    i["number"],
-                    i["title"],
-                    i["chain"],
-                    i.get("department") or "—",
-                    i.get("due_label") or "—",
-                    i["why"],
-                )
-                for i in context["escalated"]
-            ],
-            widths_mm=(22, 46, 22, 26, 20, 20),
-            size=out.COMPACT,
-        )
+        escalated_table(out, context["escalated"])
     out.paragraph()
     out.rule()
     out.sides(AUTHOR, f"{context['issued_label']}印发")
     return out.to_bytes()
+
+
+def supervised_row(s: dict[str, Any]) -> tuple:
+    """One 督办单 of the list, in the columns of `SUPERVISED_HEADERS`."""
+    return (
+        s["number"],
+        s["issue_number"],
+        s["title"],
+        s["department"],
+        s["issued_label"],
+        s["reply_by_label"],
+        s["answered_label"],
+    )
 
 
 def _supervised_line(context) -> str:
@@ -275,17 +262,7 @@ def bulletin_xlsx(period: BulletinPeriod, *, on: date | None = None) -> IO[bytes
 
     sheet = _sheet(workbook, _("督办事项"), [(h, 14) for h in SUPERVISED_HEADERS])
     for s in context["_supervised_all"]:
-        sheet.append(
-            [
-                s["number"],
-                s["issue_number"],
-                s["title"],
-                s["department"],
-                s["issued_label"],
-                s["reply_by_label"],
-                s["answered_label"],
-            ]
-        )
+        sheet.append(supervised_row(s))
 
     sheet = _sheet(workbook, _("督导事项"), [(h, 14) for h in ESCALATED_HEADERS])
     for i in figures["escalated"]:

@@ -19,6 +19,7 @@ from reports.bulletin import (
     ESCALATED_HEADERS,
     SUPERVISED_HEADERS,
     BulletinPeriod,
+    bulletin_context,
     bulletin_docx,
     bulletin_pdf,
     bulletin_xlsx,
@@ -188,3 +189,13 @@ def test_the_reports_page_links_the_last_quarters(client, secretariat):
         page = client.get("/reports/").content.decode()
     assert "/reports/bulletin.pdf?from=2025-07-01&amp;to=2025-09-30" in page
     assert "2025年第三季度通报" in page
+
+
+@pytest.mark.parametrize("count", [20, 120])
+def test_the_queries_do_not_grow_with_the_issues(
+    db, secretariat, count, django_assert_max_num_queries
+):
+    make_year_of_issues(2025, count, seed=count, today=ON)
+    # 13 for the figures (issues.stats), one for the 督办 list
+    with django_assert_max_num_queries(14):
+        bulletin_context(Q3, on=ON)

@@ -2,10 +2,12 @@
 renders the dashboard, follows every number's link and compares the list's count with the
 number shown; and the cases issue 12 reported stay fixed."""
 
+import io
 import re
 from html import unescape
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.reports.test_dashboard import at, dashboard, world  # noqa: F401 - the fixture
 
@@ -35,6 +37,18 @@ def test_every_number_opens_exactly_its_issues(client, world, request, persona):
     assert len(links) > 20
     for url, shown, figure in links:
         assert _list_count(client, url) == shown, (figure, url)
+
+
+def test_the_api_and_the_ledger_count_alike(client, world, leader):  # noqa: F811
+    """The list, the API and the ledger share one filter set: the same query, the same count."""
+    page = dashboard(client, leader, year=2024).content.decode()
+    queries = {url.split("?", 1)[1] for url, _n, _f in _links(page) if "?" in url}
+    for query in sorted(queries):
+        with at(4, 1):
+            api = client.get(f"/api/v1/issues/?{query}").json()
+            ledger = client.get(f"/issues/export.xlsx?{query}")
+        rows = load_workbook(io.BytesIO(ledger.content)).active.max_row - 1
+        assert api["count"] == rows == _list_count(client, f"/issues/?{query}"), query
 
 
 def test_the_cases_of_issue_12(client, world, leader):  # noqa: F811
