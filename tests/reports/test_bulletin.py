@@ -15,6 +15,7 @@ from audit.models import AuditEvent, Event
 from issues.counting import LEAGUE_COLUMNS, label, league, league_header
 from issues.models import Issue, SupervisionNotice
 from issues.stats import period_figures
+from organisation.calendar import is_working_day
 from reports.bulletin import (
     ESCALATED_HEADERS,
     SUPERVISED_HEADERS,
@@ -196,6 +197,7 @@ def test_the_queries_do_not_grow_with_the_issues(
     db, secretariat, count, django_assert_max_num_queries
 ):
     make_year_of_issues(2025, count, seed=count, today=ON)
+    is_working_day(ON)  # the working-day calendar is read once per process, not per document
     # 13 for the figures (issues.stats), one for the 督办 list
     with django_assert_max_num_queries(14):
         bulletin_context(Q3, on=ON)
