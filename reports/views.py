@@ -129,8 +129,8 @@ def bulletin(request, kind: str):
         return render(request, "400.html", {"message": str(error)}, status=400)
     response = HttpResponse(render_bulletin(period, kind), content_type=BULLETIN_TYPES[kind])
     # A Chinese file name (2026年第三季度通报.pdf) by RFC 6266's filename*; the PDF opens inline.
-    response["Content-Disposition"] = content_disposition_header(
-        kind != "pdf" or bool(request.GET.get("download")), period.filename(kind)
+    response["Content-Disposition"] = content_disposition(
+        period.filename(kind), attachment=kind != "pdf" or bool(request.GET.get("download"))
     )
     return response
 
