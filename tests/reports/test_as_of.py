@@ -199,7 +199,7 @@ def test_list_api_ledger_and_dashboard_agree(client, api, story, secretariat):
         assert totals["raised"] == expected
         assert "日终时的状态，根据历史记录重建" in board.content.decode()
         # Every link of the dashboard opens the list as of the same day.
-        assert all(f"as_of={as_of}" in url for _label, _n, url in board.context["cards"])
+        assert all(f"as_of={as_of}" in card["url"] for card in board.context["cards"])
     board = client.get("/dashboard/", {"year": 2026, "as_of": "2026-11-06"})
     assert board.context["figures"]["totals"]["overdue_now"] == 1
     assert board.context["figures"]["totals"]["open"] == 2

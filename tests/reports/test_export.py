@@ -73,14 +73,14 @@ def test_headers_frozen_row_widths_and_real_dates(client, ledger, secretariat):
     assert row[col["问题描述"]] == ledger.description and row[col["产业链"]] == "软件"
     assert row[col["状态"]] == "待签收" and row[col["承办部门"]] == "市人力资源和社会保障局"
     assert isinstance(row[col["提出日期"]], dt.datetime)
-    assert row[col["办理时限"]].date() == ledger.due_date and row[col["办结日期"]] is None
+    assert row[col["办理时限"]].date() == ledger.due_date and row[col["报结日期"]] is None
     assert row[col["是否超期"]] == "否" and row[col["超期天数（工作日）"]] is None
     assert row[col["最新进展"]] == "补贴已进入复核"
     cell = sheet.cell(row=3, column=col["提出日期"] + 1)
     assert cell.is_date and cell.number_format == "yyyy-mm-dd"
     resolved = [r for r in rows if r[1] == "算法人才落户"][0]
     assert resolved[col["状态"]] == "待评价" and resolved[col["办理结果"]] == "已办结"
-    assert isinstance(resolved[col["办结日期"]], dt.datetime) and resolved[col["办理天数"]] == 0
+    assert isinstance(resolved[col["报结日期"]], dt.datetime) and resolved[col["办理工作日"]] == 0
 
 
 @pytest.mark.parametrize(
