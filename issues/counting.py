@@ -145,14 +145,14 @@ def reopened_q() -> Q:
 def extended_q() -> Q:
     """延期: at least one approved extension request."""
     approved = ExtensionRequest.objects.filter(
-        issue=OuterRef("pk"), state=ExtensionRequest.State.APPROVED
+        issue=OuterRef("id"), state=ExtensionRequest.State.APPROVED
     )
     return Q(Exists(approved))
 
 
 def noticed_q(kind: str) -> Q:
     """被催办 / 被督办: at least one supervision notice of `kind` (urge or supervise)."""
-    return Q(Exists(SupervisionNotice.objects.filter(issue=OuterRef("pk"), kind=kind)))
+    return Q(Exists(SupervisionNotice.objects.filter(issue=OuterRef("id"), kind=kind)))
 
 
 def outcome_q(outcome: str) -> Q:
