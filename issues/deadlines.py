@@ -99,7 +99,7 @@ def unanswered_supervision(on: date) -> Exists:
 
     return Exists(
         SupervisionNotice.objects.filter(
-            issue=OuterRef("pk"),
+            issue=OuterRef("id"),
             department=OuterRef("department"),
             kind=SupervisionNotice.Kind.SUPERVISE,
             answered_at__isnull=True,
