@@ -334,6 +334,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],  # Bootstrap's icons are data: SVGs
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
+        # The installable app: /sw.js and /manifest.webmanifest, both from the app itself.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

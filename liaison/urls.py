@@ -11,6 +11,9 @@ admin.site.index_title = "基础数据与人员管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The installable app: its manifest and its service worker, from the root (liaison.views).
+    path("manifest.webmanifest", views.web_manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
     path("accounts/login/", organisation_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", organisation_views.profile, name="profile"),
