@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.http import require_safe
 from django.views.i18n import JavaScriptCatalog
 
 from issues.home import work_for
@@ -75,6 +76,7 @@ def server_error(request):
 THEME_COLOR = "#b71c1c"  # --union-red of liaison/static/liaison/app.css
 
 
+@require_safe
 def web_manifest(request):
     """/manifest.webmanifest: what "add to home screen" needs — the name, the icons, the start
     page — in the person's language. Public: the browser fetches it without credentials."""
@@ -105,6 +107,7 @@ def web_manifest(request):
     return response
 
 
+@require_safe
 def service_worker(request):
     """/sw.js: the service worker, served from the site's root so that its scope covers every
     page (a worker under /static/ could only control /static/). Public, as the manifest: it

@@ -473,6 +473,11 @@ TABLE: dict[str, dict[str, str]] = {
         # gap: the form comes back with 200, not 400
         "POST": "302 200 200 200 403 403 200 403 403",
     },
+    # The installable app (liaison.views): open to all, as the browser fetches them; no data.
+    "manifest.webmanifest": {
+        "GET": "200 200 200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405 405 405",
+    },
     "meetings.ics": {
         "GET": "401 200 200 200 200 200 200 200 403",
         # gap: any method today; DESIGN: 405
@@ -639,6 +644,10 @@ TABLE: dict[str, dict[str, str]] = {
     "reports/bulletin.xlsx": {
         "GET": "302 403 403 403 403 403 200 200 403",
         "POST": "302 405 405 405 405 405 405 405 405",
+    },
+    "sw.js": {
+        "GET": "200 200 200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405 405 405",
     },
 }
 

@@ -128,3 +128,27 @@ def test_the_app_is_installable(live_server, page):
         assert page.request.get(f"{live_server.url}{icon['src']}").headers["content-type"] == (
             "image/png"
         )
+
+
+def test_a_submission_the_network_drops_is_kept_on_the_phone(on_the_road, context):
+    """A weak signal: the phone believes it is online but the submission never arrives. The
+    service worker keeps what was posted instead of the browser's error page."""
+    page = on_the_road
+
+    def drop_posts(route):
+        if route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.fallback()
+
+    context.route("**/issues/new/", drop_posts)
+    _fill(page, "无人机企业飞手培训考点不足")
+    page.wait_for_url("**/issues/new/?queued=1")  # where the service worker sends her
+    expect(page.get_by_test_id("offline-queued")).to_contain_text("已保存在本机，联网后自动提交")
+    expect(page.get_by_test_id("offline-item")).to_contain_text("无人机企业飞手培训考点不足")
+    assert not Issue.objects.exists()
+
+    context.unroute("**/issues/new/", drop_posts)
+    page.get_by_role("button", name="立即提交").click()
+    expect(page.get_by_test_id("offline-sent")).to_contain_text("无人机企业飞手培训考点不足")
+    assert Issue.objects.get().title == "无人机企业飞手培训考点不足"
