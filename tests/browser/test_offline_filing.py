@@ -23,11 +23,19 @@ def on_the_road(sign_in, software_officer, page):
     """Signed in on a phone, the form opened once: the service worker controls the page and
     keeps the form for offline use."""
     page.set_viewport_size(PHONE)
+    violations = []  # the worker and the manifest load under the Content-Security-Policy
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     sign_in(software_officer)
     page.get_by_test_id("raise").click()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.wait_for_function("caches.match('/issues/new/').then(Boolean)")
-    return page
+    yield page
+    assert violations == []
 
 
 @pytest.fixture
@@ -62,6 +70,9 @@ def test_filed_offline_with_a_photo_is_sent_once_when_back_online(
     context.set_offline(True)
     server_hits.clear()
     page.reload()  # from the service worker's copy: there is no network
+    # Any other page, offline, opens the form rather than the browser's error page.
+    page.goto(page.url.replace("/issues/new/", "/issues/"))
+    page.wait_for_url("**/issues/new/?offline=1")
     expect(page.get_by_test_id("offline-notice")).to_contain_text("当前没有网络连接")
     _fill(page, "软件企业测试工程师招聘难", photo)
     expect(page.get_by_test_id("offline-queued")).to_contain_text("已保存在本机，联网后自动提交")
