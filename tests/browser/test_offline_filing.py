@@ -3,6 +3,7 @@ kept on the phone (with its photo) and sent when the connection returns, once, a
 the issue's number. Also: what the server refuses stays listed with the reason."""
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.signals import request_started
 from playwright.sync_api import expect
 
@@ -163,3 +164,25 @@ def test_a_submission_the_network_drops_is_kept_on_the_phone(on_the_road, contex
     page.get_by_role("button", name="立即提交").click()
     expect(page.get_by_test_id("offline-sent")).to_contain_text("无人机企业飞手培训考点不足")
     assert Issue.objects.get().title == "无人机企业飞手培训考点不足"
+
+
+def test_a_session_ended_meanwhile_sends_after_signing_in_again(
+    on_the_road, context, sign_in, software_officer
+):
+    page = on_the_road
+    context.set_offline(True)
+    _fill(page, "集成电路企业人才公寓申请难")
+    expect(page.get_by_test_id("offline-item")).to_contain_text("等待联网")
+    Session.objects.all().delete()  # the idle rule ended her session overnight
+
+    context.set_offline(False)
+    expect(page.get_by_test_id("offline-sign-in")).to_contain_text("登录已过期")
+    expect(page.get_by_test_id("offline-item")).to_contain_text("集成电路企业人才公寓申请难")
+    assert not Issue.objects.exists()
+
+    sign_in(software_officer)  # back on her home page: sent from there
+    sent = page.get_by_test_id("offline-sent")
+    expect(sent).to_contain_text("集成电路企业人才公寓申请难")
+    issue = Issue.objects.get()
+    expect(sent.get_by_role("link")).to_have_text(issue.number)
+    assert issue.title == "集成电路企业人才公寓申请难"

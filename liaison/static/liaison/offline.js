@@ -13,6 +13,7 @@
     return; // no IndexedDB (a private window of an old browser): the form works as it always did
   }
   var NEW_ISSUE = script.dataset.newIssue;
+  var SIGN_IN = script.dataset.signIn;
   var owner = script.dataset.owner;
   var texts = document.getElementById("offline-queue");
   var workerReady =
@@ -132,9 +133,9 @@
     });
   }
 
+  // Sent to sign in (the session ended overnight): the filing waits for the next sign-in.
   function signedOut(response) {
-    return new URL(response.url).pathname !== new URL(NEW_ISSUE, location.href).pathname &&
-      !/\/issues\/\d+\/$/.test(new URL(response.url).pathname);
+    return new URL(response.url).pathname === SIGN_IN;
   }
 
   // The form's answer to a refused filing, as one line: each field's error after its label,
@@ -190,7 +191,11 @@
       .then(
         function (response) {
           sendingId = null;
-          if (response.ok && response.redirected && !signedOut(response)) {
+          if (signedOut(response)) {
+            return "signed-out";
+          }
+          // Filed (or filed before with this key): the form sends on to the issue's page.
+          if (response.ok && response.redirected && new URL(response.url).pathname !== NEW_ISSUE) {
             return page(response).then(function (doc) {
               var number = doc.querySelector("[data-testid=number]");
               filing.status = "sent";
@@ -201,9 +206,6 @@
                 return "sent";
               });
             });
-          }
-          if (signedOut(response)) {
-            return "signed-out";
           }
           return page(response).then(function (doc) {
             filing.status = "failed";
