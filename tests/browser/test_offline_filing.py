@@ -12,6 +12,14 @@ from issues.models import Attachment, Issue
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+# Resolves once the worker keeps the form (wait_for_function would not wait for a promise).
+KEPT = """async () => {
+  for (let i = 0; i < 300; i++) {
+    if (await caches.match('/issues/new/')) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the service worker did not keep the form');
+}"""
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +41,12 @@ def on_the_road(sign_in, software_officer, page):
     )
     sign_in(software_officer)
     page.get_by_test_id("raise").click()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function("caches.match('/issues/new/').then(Boolean)")
+    # The first visit installs the worker; from the next page on it answers (a page still
+    # loading while the worker starts is not taken over).
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", polling=100)
+    page.evaluate(KEPT)
     yield page
     assert violations == []
 

@@ -52,12 +52,23 @@ def test_the_policy_allows_our_own_worker_and_manifest_only(client):
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
 
 
-def test_every_page_links_the_manifest_and_the_offline_script(client, software_officer):
-    client.force_login(software_officer)
-    html = client.get("/issues/new/").content.decode()
+@pytest.mark.parametrize(
+    ("persona", "offline"),
+    [
+        ("software_officer", True),
+        ("secretariat", True),  # 代录
+        ("hrss_staff", False),
+        ("leader", False),
+        (None, False),  # the sign-in page
+    ],
+)
+def test_pages_link_the_manifest_and_offline_filing_for_those_who_file(
+    client, request, persona, offline
+):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    html = client.get("/" if persona else "/accounts/login/", follow=True).content.decode()
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
-    assert static("liaison/offline.js") in html
-    assert f'data-owner="{software_officer.pk}"' in html
-    # Signed out, the script names nobody: nothing is listed or sent in anybody's name.
-    client.logout()
-    assert 'data-owner=""' in client.get("/accounts/login/").content.decode()
+    assert (static("liaison/offline.js") in html) is offline
+    if offline:
+        assert f'data-owner="{request.getfixturevalue(persona).pk}"' in html

@@ -223,7 +223,7 @@
   }
 
   function sendAll(retryFailed) {
-    if (!owner || !navigator.onLine) {
+    if (!navigator.onLine) {
       return Promise.resolve();
     }
     return queue.list(owner).then(function (filings) {
@@ -357,9 +357,6 @@
   });
   window.addEventListener("offline", offlineNotice);
 
-  if (!owner) {
-    return; // signed out (the sign-in page): nothing to list or send in anybody's name
-  }
   queue.setOwner(owner).then(function () {
     if (new URLSearchParams(location.search).get("queued")) {
       say("info", "offline-queued", texts.dataset.queued); // saved by the service worker
