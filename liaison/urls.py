@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from liaison import views
+from liaison import pwa, views
 from organisation import views as organisation_views
 
 admin.site.site_header = "助链联动工作平台 · 管理"
@@ -11,9 +11,6 @@ admin.site.index_title = "基础数据与人员管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    # The installable app: its manifest and its service worker, from the root (liaison.views).
-    path("manifest.webmanifest", views.web_manifest, name="manifest"),
-    path("sw.js", views.service_worker, name="service-worker"),
     path("accounts/login/", organisation_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", organisation_views.profile, name="profile"),
@@ -34,6 +31,9 @@ urlpatterns = [
     path("admin/jsi18n/", views.AdminJavaScriptCatalog.as_view(packages=["django.contrib.admin"])),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("liaison.api.urls", "api"), namespace="api")),
+    # The installable app: its manifest and its service worker, from the root (liaison.pwa).
+    path("manifest.webmanifest", pwa.web_manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
     path("", include("issues.urls")),
     path("", include("meetings.urls")),
     path("", include("meetings.ical_urls")),

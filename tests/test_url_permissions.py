@@ -473,7 +473,7 @@ TABLE: dict[str, dict[str, str]] = {
         # gap: the form comes back with 200, not 400
         "POST": "302 200 200 200 403 403 200 403 403",
     },
-    # The installable app (liaison.views): open to all, as the browser fetches them; no data.
+    # The installable app (liaison.pwa): open to all, as the browser fetches them; no data.
     "manifest.webmanifest": {
         "GET": "200 200 200 200 200 200 200 200 200",
         "POST": "405 405 405 405 405 405 405 405 405",

@@ -1,5 +1,5 @@
 // The service worker of the installable app (issue 15), served as /sw.js by
-// liaison.views.service_worker so that its scope is the whole site. What it does:
+// liaison.pwa.service_worker so that its scope is the whole site. What it does:
 // - keeps the new-issue form and the static files that form uses, so the form opens without a
 //   connection (network first: online, every page is fresh; the copy is for offline only);
 // - offline, any other page opens that form instead of the browser's error page;

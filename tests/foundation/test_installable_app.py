@@ -1,4 +1,4 @@
-"""The installable app's two files (liaison.views): the manifest "add to home screen" reads,
+"""The installable app's two files (liaison.pwa): the manifest "add to home screen" reads,
 and the service worker, served from the root so that it may control /issues/new/."""
 
 import pytest
