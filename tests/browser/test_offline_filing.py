@@ -110,6 +110,9 @@ def test_filed_offline_with_a_photo_is_sent_once_when_back_online(
     sent.get_by_role("link", name=issue.number).click()
     expect(page.get_by_test_id("number")).to_have_text(issue.number)
     page.reload()  # nothing left to send: no second issue
+    page.goto(page.url.split("/issues/")[0] + "/issues/new/")  # and no draft of it comes back
+    expect(page.get_by_label("标题")).to_have_value("")
+    expect(page.get_by_test_id("draft-restored")).to_have_count(0)
     page.goto(page.url.split("/issues/")[0] + "/")
     expect(page.get_by_test_id("offline-queue")).to_have_count(0)
     assert Issue.objects.count() == 1
@@ -198,3 +201,33 @@ def test_a_session_ended_meanwhile_sends_after_signing_in_again(
     issue = Issue.objects.get()
     expect(sent.get_by_role("link")).to_have_text(issue.number)
     assert issue.title == "集成电路企业人才公寓申请难"
+
+
+def test_an_answer_lost_on_the_way_back_files_once(on_the_road, context):
+    """The filing reached the server but the answer did not reach the phone: sent again, the
+    filing's one-time key finds the issue already filed — one issue, and she is told its number."""
+    page = on_the_road
+    context.set_offline(True)
+    _fill(page, "生物医药企业临床试验备案慢")
+    expect(page.get_by_test_id("offline-item")).to_contain_text("等待联网")
+
+    def file_then_drop_answer(route):
+        if route.request.method == "POST":
+            route.fetch()  # the server files it …
+            route.abort("internetdisconnected")  # … and the answer is lost
+        else:
+            route.fallback()
+
+    context.route("**/issues/new/", file_then_drop_answer)
+    with page.expect_event("requestfailed", lambda request: request.method == "POST"):
+        context.set_offline(False)
+    expect(page.get_by_test_id("offline-item")).to_contain_text(
+        "等待联网"
+    )  # kept, as far as she knows
+    assert Issue.objects.count() == 1
+    context.unroute("**/issues/new/", file_then_drop_answer)
+    page.get_by_role("button", name="立即提交").click()
+    sent = page.get_by_test_id("offline-sent")
+    expect(sent).to_contain_text("生物医药企业临床试验备案慢")
+    issue = Issue.objects.get()  # exactly one
+    expect(sent.get_by_role("link")).to_have_text(issue.number)

@@ -303,8 +303,9 @@
       form.querySelectorAll("[data-once]").forEach(function (button) {
         button.disabled = false; // app.js disabled it for the submission that did not leave
       });
-      // For drafts kept elsewhere (drafts.js): this text is saved as a filing now.
-      form.dispatchEvent(new CustomEvent("liaison:queued", { bubbles: true }));
+      // The draft kept of this form (drafts.js saves on input) becomes the blank form: the
+      // text lives on as the queued filing, and must not come back to be filed a second time.
+      form.dispatchEvent(new Event("input", { bubbles: true }));
       say("info", "offline-queued", texts.dataset.queued);
       window.scrollTo(0, 0);
       return render();
