@@ -3,12 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.i18n import JavaScriptCatalog
 
 from issues.home import work_for
+from liaison.middleware import same_origin_referer
 
 
 @login_required
@@ -27,17 +27,12 @@ class AdminJavaScriptCatalog(JavaScriptCatalog):
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: the form's token no longer matches (signed in again in another tab,
-    signed out, a page left open too long). Say so in the person's language and offer the way
-    back, where the browser usually still holds what was typed; Django's page says neither."""
-    referer = request.headers.get("referer", "")
-    back_url = (
-        referer
-        if url_has_allowed_host_and_scheme(
-            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-        else ""
-    )
-    context = {"back_url": back_url, "no_cookie": reason == REASON_NO_CSRF_COOKIE}
+    signed out, a page left open too long). Say so in the person's language and offer the form
+    again, freshly loaded (a new token), where drafts.js puts back what was typed."""
+    context = {
+        "back_url": same_origin_referer(request),
+        "no_cookie": reason == REASON_NO_CSRF_COOKIE,
+    }
     return render(request, "403_csrf.html", context, status=403)
 
 
