@@ -28,7 +28,7 @@ copies the department's responsible leader by e-mail.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from issues.deadlines import overdue_q, today
 from issues.models import Issue, SupervisionNotice
 from issues.permissions import is_secretariat, is_staff_of_current_department
-from issues.signals import issue_transitioned
+from issues.signals import announce
 from issues.states import HANDLING_STATES, State
 from liaison.access import Conflict
 from liaison.formats import cn_date
@@ -280,23 +280,16 @@ def _record(notices: Sequence[SupervisionNotice], user: Any) -> None:
             )
         )
     HistoricalIssue.objects.bulk_create(rows)
+    # Listeners write their rows in this transaction (`issues.signals.announce`).
     for notice in notices:
-        transaction.on_commit(_announcer(notice, user))
-
-
-def _announcer(notice: SupervisionNotice, user: Any) -> Callable[[], None]:
-    def announce() -> None:
-        issue_transitioned.send(
-            sender=Issue,
-            issue=notice.issue,
-            name="notice",
-            user=user,
-            from_state=notice.issue.state,
-            reason=history_reason(notice),
+        announce(
+            notice.issue,
+            "notice",
+            user,
+            notice.issue.state,
+            history_reason(notice),
             notice=notice,
         )
-
-    return announce
 
 
 # --- answering --------------------------------------------------------------------------------

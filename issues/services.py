@@ -164,7 +164,7 @@ def perform_transition(
 
 
 def _announce(issue: Issue, name: str, user: Any, from_state: str, reason: str) -> None:
-    """Tell listeners (notifications) once the change is committed, never for a rolled-back one."""
+    """Tell listeners (notifications) inside the change's transaction (`issues.signals`)."""
     announce(issue, name, user, from_state, reason)
 
 

@@ -1,25 +1,28 @@
 """Signals of the issues app."""
 
-from django.db import transaction
 from django.dispatch import Signal
 
-# Sent after the transaction of a transition commits (notifications listen here):
-# sender=Issue, issue, name ("raise", "assign", …), user, from_state, reason.
+# Sent inside the transaction of a transition, after its history row (notifications listen
+# here and write their rows and tasks in that same transaction; a receiver that raises rolls
+# the transition back): sender=Issue, issue, name ("raise", "assign", …), user, from_state,
+# reason, and for a supervision notice `notice`.
 issue_transitioned = Signal()
 
 
-def announce(issue, name: str, user, from_state: str, reason: str) -> None:
-    """Tell listeners (notifications) once the change is committed, never for a rolled-back one.
+def announce(issue, name: str, user, from_state: str, reason: str, **extra) -> None:
+    """Tell listeners (notifications) inside the change's transaction (DESIGN "Notifications
+    and background work"): what they write - in-app rows, deliveries and their task rows -
+    commits with the change or rolls back with it. Listeners only write rows; nothing is
+    sent from here.
 
     `name` is a transition or an event of `issues.transitions.EVENTS`.
     """
-    transaction.on_commit(
-        lambda: issue_transitioned.send(
-            sender=type(issue),
-            issue=issue,
-            name=name,
-            user=user,
-            from_state=from_state,
-            reason=reason,
-        )
+    issue_transitioned.send(
+        sender=type(issue),
+        issue=issue,
+        name=name,
+        user=user,
+        from_state=from_state,
+        reason=reason,
+        **extra,
     )

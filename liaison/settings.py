@@ -432,5 +432,6 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     CACHES["documents"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # Tasks run as they are enqueued; tests of the worker switch to the database backend.
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Tasks run once their transaction commits (never inside it, never for a rollback);
+    # tests of the worker switch to the database backend and drain it with `db_worker`.
+    TASKS = {"default": {"BACKEND": "liaison.task_backends.OnCommitImmediateBackend"}}

@@ -4,14 +4,13 @@ A decision of approved minutes with an issue follows the issue; one without has 
 small state machine (`meetings.transitions.DECISION_TRANSITIONS`). Each transition, like a
 meeting's: visible (404) → permitted (403) → the state allows it (409) → the input (400) →
 `transaction.atomic()` with the row locked → the model's transition → one history row (who,
-which transition, from where, why) → `decision_changed` after commit.
+which transition, from where, why) → `decision_changed` in the same transaction.
 """
 
 from __future__ import annotations
 
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -134,10 +133,9 @@ def perform_decision_transition(
             save_transition(locked, user, name, from_state, text)
             for upload in files:
                 _store(locked, upload, user)
-            transaction.on_commit(
-                lambda: decision_changed.send(
-                    sender=Decision, decision=locked, user=user, transition=name, reason=text
-                )
+            # In the transaction: what listeners write commits or rolls back with the change.
+            decision_changed.send(
+                sender=Decision, decision=locked, user=user, transition=name, reason=text
             )
     except ConcurrentTransition as exc:
         raise DecisionConflict(_("该议定事项刚刚被他人更改，请刷新页面后再试。")) from exc

@@ -1,7 +1,7 @@
 """Business operations on meetings, each like an issue transition: permission (403) →
 `transaction.atomic()` with the meeting row locked → the change → one meeting history row
 naming who and the operation (`record`) → `meeting_changed` (and a transition's own signal)
-after commit. The operations and their rules are declared in `meetings.transitions`.
+in the same transaction, so that what listeners write commits or rolls back with the change. The operations and their rules are declared in `meetings.transitions`.
 
 Views and the API call these and turn the exceptions into a message or a status code:
 `PermissionDenied` → 403, `MeetingConflict` → 409, `ValidationError` → 400.
@@ -107,19 +107,16 @@ def available_meeting_transitions(meeting: Meeting, user) -> list[str]:
 
 def record(meeting: Meeting, user, operation: str, reason: str = "", *, from_state=None) -> None:
     """Save `meeting` with the one history row of `operation` (who, when, what), and tell the
-    listeners once the transaction commits — never for a change that rolled back."""
+    listeners in the same transaction: the notifications and tasks they write commit with the
+    change, and a change that rolls back leaves none."""
     from_state = meeting.state if from_state is None else from_state
     save_transition(meeting, user, operation, from_state, reason)
     spec = MEETING_TRANSITIONS.get(operation)
-
-    def announce() -> None:
-        meeting_changed.send(
-            sender=Meeting, meeting=meeting, user=user, operation=operation, reason=reason
-        )
-        if spec is not None and spec.signal is not None:
-            spec.signal.send(sender=Meeting, meeting=meeting, user=user)
-
-    transaction.on_commit(announce)
+    meeting_changed.send(
+        sender=Meeting, meeting=meeting, user=user, operation=operation, reason=reason
+    )
+    if spec is not None and spec.signal is not None:
+        spec.signal.send(sender=Meeting, meeting=meeting, user=user)
 
 
 def in_house_language(message, **params) -> str:

@@ -1,6 +1,7 @@
-"""Signals of the meetings app: sent after the transaction that made the change commits, never
-for a change that rolled back. Notifications (and anything else) listen here: the meetings
-app never imports them."""
+"""Signals of the meetings app: sent inside the transaction that makes the change, so that what
+a listener writes (notifications, deliveries, task rows) commits with the change and a change
+that rolls back leaves nothing (a listener that raises rolls the change back). Notifications
+(and anything else) listen here: the meetings app never imports them."""
 
 from django.dispatch import Signal
 

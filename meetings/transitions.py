@@ -2,10 +2,10 @@
 
 `MEETING_TRANSITIONS` is the lifecycle (DESIGN "Meetings": planned → agenda_published → held →
 minutes_approved; planned or agenda_published → cancelled): per transition the model method,
-its label, the permission rule, the input it takes, the signal it sends after commit and the
+its label, the permission rule, the input it takes, the signal it sends (in the transaction) and the
 words of its button. `EDITS` are the changes to a draft (head, agenda, attendance, minutes):
 each has a label and a rule too. Both write one meeting history row naming the operation and
-send `meeting_changed` after commit (`meetings.services.record`).
+send `meeting_changed` inside their transaction (`meetings.services.record`).
 
 To add a transition: the `@transition` method on `Meeting`, a row here, a rule in
 `meetings.permissions`. The services, the API, the meeting page and the history read this.
@@ -40,7 +40,7 @@ class MeetingTransitionSpec:
     reason_label: Promise | None = None
     confirm: Promise | None = None  # asks before it acts (irreversible transitions)
     confirm_button: Promise | None = None
-    # Sent after commit besides `meeting_changed`: sender=Meeting, meeting=…, user=…
+    # Sent in the transaction besides `meeting_changed`: sender=Meeting, meeting=…, user=…
     signal: Signal | None = None
     # A Meeting method that says why the state allows it but its conditions do not (a 409).
     refusal: str | None = None

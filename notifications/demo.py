@@ -1,7 +1,7 @@
 """Demo notifications for `seed_demo`: what each demo account would have been told lately.
 
-The issues and meetings seeds replay a year of history inside one transaction; their signals
-fire when it commits, all at once. Those are muted here (and e-mail with them) and replaced by
+The issues and meetings seeds replay a year of history inside one transaction, their signals
+muted by `seed_demo` (`notify.muted()`, e-mail with them); here they are replaced by
 notifications dated when each event happened, the older ones already read.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -31,9 +30,6 @@ class _Named:
 
 
 def seed(accounts, rng, stdout) -> None:
-    n.set_muted(True)
-    # Runs after the other seeds' own on-commit callbacks (registered earlier): unmute then.
-    transaction.on_commit(lambda: n.set_muted(False))
     if Notification.objects.exists():
         return
     now = timezone.now()

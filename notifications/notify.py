@@ -40,10 +40,6 @@ def is_muted() -> bool:
     return getattr(_state, "muted", False)
 
 
-def set_muted(value: bool) -> None:
-    _state.muted = value
-
-
 # --- who -----------------------------------------------------------------------------
 
 

@@ -4,11 +4,21 @@ An issue's notices are data in `issues.transitions` (`Transition.notify`, `RAISE
 an audience and a text. Here they are addressed and sent. Agenda published → the
 participants. The person who acted is never told about their own action.
 
-The signals are sent once the change has committed; each receiver writes its in-app rows,
-its e-mail and webhook deliveries and their tasks in one transaction of its own (see
-notifications/tasks.py). Webhooks get raise, assign/reassign, return, 催办/督办 notices,
-agenda published and minutes approved (and overdue from send_reminders). A 督办 is also
-copied by e-mail to the department's responsible leader.
+How a receiver works (the same for every event; add one in this shape):
+- The signals are sent INSIDE the transaction of the change (issues/services.py `_announce`,
+  meetings/services.py `record`). A receiver only writes rows there: the in-app notifications
+  and the e-mail deliveries (`n.notify`), the webhook deliveries (`n.announce`), each
+  delivery's task row (`notifications.tasks.enqueue`, called by both). The database task
+  backend keeps the task row in the same database, so all of it commits with the change or
+  rolls back with it, and the worker cannot see a task before its change has committed.
+- A receiver never talks to a mail server or a webhook (the task does, in the worker), so the
+  request never waits for them. If a receiver raises, the change rolls back: a bug here is
+  loud, never a committed change without its notifications.
+- Texts in the house language (`translation.override`), never to the person who acted.
+
+Webhooks get raise, assign/reassign, return, 催办/督办 notices, agenda published and minutes
+approved (and overdue from send_reminders). A 督办 is also copied by e-mail to the
+department's responsible leader.
 """
 
 from __future__ import annotations
@@ -17,7 +27,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone, translation
@@ -119,14 +128,14 @@ def on_issue_transitioned(sender, issue, name, user=None, from_state="", reason=
         if text is None:
             return
         people = issue_recipients(issue, name, user)
-        # In-app rows, e-mails and webhook calls of one event: all queued or none.
-        with transaction.atomic():
-            n.notify(people, name, text, url=n.issue_url(issue), issue=issue, actor=user)
-            notice = kwargs.get("notice")
-            if notice is not None and notice.kind == notice.Kind.SUPERVISE:
-                _copy_to_leader(notice, text)
-            if name in WEBHOOK_EVENTS:
-                n.announce(WEBHOOK_EVENTS[name], text, n.issue_url(issue), issues=[issue])
+        # In the transition's transaction: in-app rows, e-mails and webhook calls of one event
+        # are queued with it, or not at all.
+        n.notify(people, name, text, url=n.issue_url(issue), issue=issue, actor=user)
+        notice = kwargs.get("notice")
+        if notice is not None and notice.kind == notice.Kind.SUPERVISE:
+            _copy_to_leader(notice, text)
+        if name in WEBHOOK_EVENTS:
+            n.announce(WEBHOOK_EVENTS[name], text, n.issue_url(issue), issues=[issue])
 
 
 def _copy_to_leader(notice, text: str) -> int:
@@ -183,16 +192,15 @@ def on_agenda_published(sender, meeting, user=None, **kwargs):
             "where": meeting.location or _("另行通知"),
         }
         people = meeting_participants(meeting, user)
-        with transaction.atomic():
-            n.notify(
-                people,
-                Kind.AGENDA_PUBLISHED.value,
-                text,
-                url=n.meeting_url(meeting),
-                actor=user,
-                extra={"meeting": meeting},
-            )
-            n.announce(WebhookEvent.AGENDA_PUBLISHED, text, n.meeting_url(meeting), meeting=meeting)
+        n.notify(
+            people,
+            Kind.AGENDA_PUBLISHED.value,
+            text,
+            url=n.meeting_url(meeting),
+            actor=user,
+            extra={"meeting": meeting},
+        )
+        n.announce(WebhookEvent.AGENDA_PUBLISHED, text, n.meeting_url(meeting), meeting=meeting)
 
 
 @receiver(meeting_changed, dispatch_uid="notifications.minutes_approved")

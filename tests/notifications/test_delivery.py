@@ -14,15 +14,18 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from issues.models import Issue, State
+from meetings import services
 from notifications import tasks
-from notifications.models import Delivery
+from notifications.models import Delivery, Notification
 from organisation.models import User
 from organisation.roles import assign_role
 from tests.issue_helpers import accept, assign, file_issue
+from tests.meetings.conftest import make_meeting
 
 from .conftest import connections, run_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the signals are sent on commit
+# The worker reads what the request committed: real commits, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_committed_transition_delivers_exactly_once_after_a_worker_run(
@@ -64,6 +67,73 @@ def test_a_rolled_back_transition_never_delivers(
     assert DBTaskResult.objects.count() == tasks_before
     run_worker()
     assert mail.outbox == []
+
+
+def test_the_delivery_and_its_task_row_are_written_in_the_transitions_transaction(
+    task_queue, software_officer, secretariat, hrss_staff
+):
+    """Not after it: both exist before the commit, so they commit (or roll back) together."""
+    issue = file_issue(software_officer)
+    run_worker()
+    mail.outbox.clear()
+    tasks_before = DBTaskResult.objects.count()
+    with transaction.atomic():
+        assign(issue, secretariat)
+        (queued,) = Delivery.objects.filter(event="assign")
+        assert DBTaskResult.objects.count() == tasks_before + 1
+        assert transaction.get_connection().in_atomic_block
+    run_worker()
+    queued.refresh_from_db()
+    assert queued.state == Delivery.State.SENT and [m.to for m in mail.outbox] == [
+        ["li@example.gov.cn"]
+    ]
+
+
+def publish_agenda(secretariat):
+    meeting = make_meeting(timezone.localdate() + timedelta(days=7))
+    services.add_agenda_item(meeting, secretariat, title="听取各产业链情况汇报")
+    return services.perform_meeting_transition(meeting, "publish_agenda", secretariat)
+
+
+def test_a_published_agenda_delivers_once_per_participant_after_a_worker_run(
+    task_queue, software_officer, secretariat, leader
+):
+    publish_agenda(secretariat)
+    assert mail.outbox == []  # committed and queued, not sent
+    run_worker()
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == ["liu@example.gov.cn", "zhang@example.gov.cn"]
+
+
+def test_an_agenda_publication_that_rolls_back_leaves_no_notification_delivery_or_task(
+    task_queue, software_officer, secretariat, leader
+):
+    tasks_before = DBTaskResult.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publish_agenda(secretariat)
+        raise RuntimeError("something later in the same transaction failed")
+    assert not Notification.objects.filter(kind="agenda_published").exists()
+    assert not Delivery.objects.exists()
+    assert DBTaskResult.objects.count() == tasks_before
+    run_worker()
+    assert mail.outbox == []
+
+
+def test_with_the_test_backend_a_task_runs_after_the_commit_never_for_a_rollback(
+    software_officer, secretariat, hrss_staff
+):
+    """The suite's immediate backend (liaison/task_backends.py) runs a task once its
+    transaction commits, like the worker: never inside the change, never for a rollback."""
+    issue = file_issue(software_officer)
+    mail.outbox.clear()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assign(issue, secretariat)
+        raise RuntimeError("rolled back")
+    assert mail.outbox == []
+    with transaction.atomic():
+        assign(Issue.objects.get(pk=issue.pk), secretariat)
+        assert mail.outbox == []  # not while the transaction is open
+    assert [m.to for m in mail.outbox] == [["li@example.gov.cn"]]
 
 
 def test_a_task_enqueued_twice_sends_once(task_queue, software_officer, secretariat):

@@ -1,4 +1,5 @@
-"""`notifications.demo.seed`: dated notifications for the demo accounts, once; signals muted meanwhile."""
+"""`notifications.demo.seed`: dated notifications for the demo accounts, once; the replayed
+history's signals muted meanwhile (`seed_demo` seeds inside `notify.muted()`, as here)."""
 
 import random
 from io import StringIO
@@ -16,7 +17,7 @@ from tests.issue_helpers import assign, file_issue
 
 @pytest.mark.django_db(transaction=True)
 def test_seed_is_idempotent_and_mutes_the_replayed_history():
-    with transaction.atomic():
+    with transaction.atomic(), n.muted():
         accounts = seed_accounts()
         officer, clerk = accounts.officers["software"], accounts.secretariat
         file_issue(officer, title="新提出的问题")

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 
 from issues.services import perform_transition
 from notifications.models import Notification, Reminder
@@ -22,7 +23,10 @@ def at(day: int, hour: int = 8):
 
 def run() -> str:
     out = StringIO()
-    call_command("send_reminders", stdout=out)
+    # The command's transaction commits as in production: its e-mail tasks run then (the test
+    # task backend runs a task when its transaction commits, never inside it).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_reminders", stdout=out)
     return out.getvalue()
 
 

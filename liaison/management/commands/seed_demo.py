@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from notifications.notify import muted
 from organisation.demo import DEMO_PASSWORD, seed_accounts
 from organisation.reference import load_reference_data
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
                 "seed_demo refuses to run with DEBUG off (set DJANGO_DEBUG=1): it writes demo accounts with a known password."
             )
         rng = random.Random(seed)
-        with transaction.atomic():
+        # The seeds replay a year of history through the services, whose signals are sent in
+        # this transaction: muted, or every replayed event would notify and queue e-mail
+        # (notifications.demo writes dated notifications instead).
+        with transaction.atomic(), muted():
             load_reference_data()
             accounts = seed_accounts()
             for module_name in DEMO_MODULES:
