@@ -1,5 +1,6 @@
 """Refuse control characters in the query string of every request and in every API body; send
-a form submitted after the session ended to sign in and back to the form's page."""
+a form submitted after the session ended to sign in and back to the form's page; answer 503
+when the database is slow or away."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.db import OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import resolve_url
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from liaison.text import MESSAGE, find_control
 
 API_PREFIX = "/api/"
+log = logging.getLogger(__name__)
 
 
 def _contains_control(value) -> bool:
@@ -120,3 +124,46 @@ class SignInAgainMiddleware:
             request, _("登录已超时，请重新登录。登录后将回到原来的页面，您填写的内容已保留。")
         )
         return redirect_to_login(form_page)
+
+
+# --- the database is slow or away: 503, never a 500 ------------------------------------------
+
+RETRY_AFTER_SECONDS = 10
+
+
+def _is_statement_timeout(exc: BaseException) -> bool:
+    """PostgreSQL cancelled the statement (statement_timeout): psycopg's QueryCanceled, which
+    Django raises as its OperationalError with the driver's error as the cause."""
+    cause = getattr(exc, "__cause__", None)
+    return getattr(cause, "sqlstate", None) == "57014"  # query_canceled
+
+
+class DatabaseUnavailableMiddleware:
+    """A statement cancelled by the web's `statement_timeout` (liaison/database.py), a database
+    that cannot be reached (PostgreSQL restarting) or a full connection pool: 503 with
+    `Retry-After` and a message in Chinese, JSON `{"detail": …}` under /api/, a page otherwise.
+    The transaction of the request has been rolled back by then: nothing half-written."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # Django raises the driver's errors (psycopg's QueryCanceled, a connection refused, the
+        # pool's PoolTimeout) as its own OperationalError.
+        if not isinstance(exception, OperationalError):
+            return None
+        if _is_statement_timeout(exception):
+            message = _("系统繁忙，本次查询用时过长已被终止，请稍后刷新重试。")
+        else:
+            message = _("数据库暂时无法连接，请稍后刷新重试。")
+        log.error("503 for %s: %s", request.path, exception)
+        if request.path.startswith(API_PREFIX):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            page = render_to_string("503.html", {"message": message})
+            response = HttpResponse(page, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
+from liaison.database import guard_postgresql, process_kind
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "audit.log.AuditMiddleware",
     # Last: turns a locked-out sign-in into the lockout answer (organisation/lockout.py).
     "axes.middleware.AxesMiddleware",
+    # Closest to the views: a statement timeout or a database away → 503 (liaison/database.py).
+    "liaison.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -126,6 +130,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "liaison.wsgi.application"
 
+# "web", "worker" or "command" (liaison/database.py): decides the statement timeout.
+LIAISON_PROCESS = process_kind()
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -141,6 +147,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statement timeout by kind of process, the optional pool, health checks (liaison/database.py).
+    DATABASES["default"] = guard_postgresql(DATABASES["default"], LIAISON_PROCESS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisation.User"
