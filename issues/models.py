@@ -37,6 +37,7 @@ from issues.permissions import (
     is_staff_of_current_department,
     is_staff_of_handling_department,
 )
+from issues.signals import issues_written_in_bulk
 from issues.states import OPEN_STATES, Outcome, Role, Satisfaction, Source, State
 from liaison.history import TransitionFields
 from organisation.calendar import working_days_between
@@ -62,6 +63,26 @@ __all__ = [
 
 
 class IssueQuerySet(models.QuerySet):
+    # Writes that bypass `save()` send no post_save: listeners hear them here instead (the
+    # reports' change stamp, reports/cached.py), so no write of the app goes unnoticed.
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            issues_written_in_bulk.send(sender=Issue)
+        return rows
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        if rows:
+            issues_written_in_bulk.send(sender=Issue)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            issues_written_in_bulk.send(sender=Issue)
+        return created
+
     def visible_to(self, user) -> IssueQuerySet:
         """DESIGN "Roles and visibility": the one definition of who sees which issue."""
         if not getattr(user, "is_authenticated", False):

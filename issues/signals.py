@@ -8,6 +8,10 @@ from django.dispatch import Signal
 # reason, and for a supervision notice `notice`.
 issue_transitioned = Signal()
 
+# Issues were written without `save()` (`Issue.objects.update()`, `bulk_update`, `bulk_create`),
+# which sends no post_save: sender=Issue. Reports listen (the change stamp of cached documents).
+issues_written_in_bulk = Signal()
+
 
 def announce(issue, name: str, user, from_state: str, reason: str, **extra) -> None:
     """Tell listeners (notifications) inside the change's transaction (DESIGN "Notifications

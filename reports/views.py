@@ -29,10 +29,8 @@ from meetings.models import Decision
 from printing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 from reports import dashboard as board
 from reports import ledgers
-from reports.annual import render_annual_report_pdf
-from reports.annual_docx import annual_report_docx as annual_report_docx_bytes
 from reports.bulletin import BadPeriod, BulletinPeriod, render_bulletin
-from reports.cached import cached_document
+from reports.documents import ANNUAL_DOCX, ANNUAL_PDF
 from reports.figures import Period
 
 FIRST_YEAR = 2024  # the mechanism was set up in 2024 (the eleven measures)
@@ -77,9 +75,10 @@ def report_index(request):
 
 @read_annual
 def annual_report_pdf(request, year: int):
-    """Rendered once per state of the figures (`reports.cached`): unchanged figures, a cache read."""
+    """Rendered once per state of the figures (`reports.cached`), by a task after each change:
+    a cache read; rendered inline only when no copy of the current figures exists yet."""
     _require_report_year(year)
-    pdf, hit = cached_document("pdf", year, lambda: render_annual_report_pdf(year))
+    pdf, hit = ANNUAL_PDF.get(year=year)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(
         f"{year}年度工作报告.pdf",
@@ -94,7 +93,7 @@ def annual_report_pdf(request, year: int):
 def annual_report_docx(request, year: int):
     """The annual report for leaders to mark up in WPS or Word, cached like its PDF."""
     _require_report_year(year)
-    docx, hit = cached_document("docx", year, lambda: annual_report_docx_bytes(year))
+    docx, hit = ANNUAL_DOCX.get(year=year)
     response = HttpResponse(docx, content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(
         f"{year}年度工作报告.docx", fallback=f"annual-report-{year}.docx"
