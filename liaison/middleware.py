@@ -160,6 +160,7 @@ class DatabaseUnavailableMiddleware:
         else:
             message = _("数据库暂时无法连接，请稍后刷新重试。")
         log.error("503 for %s: %s", request.path, exception)
+        response: HttpResponse
         if request.path.startswith(API_PREFIX):
             response = JsonResponse({"detail": message}, status=503)
         else:

@@ -16,27 +16,10 @@ from functools import partial
 
 from django.db import transaction
 from django_tasks.backends.immediate import ImmediateBackend
-from django_tasks.base import TaskResult, TaskResultStatus
-from django_tasks.utils import get_random_id
 
 
 class OnCommitImmediateBackend(ImmediateBackend):
-    def enqueue(self, task, args, kwargs):
-        self.validate_task(task)
-        result = TaskResult(
-            task=task,
-            id=get_random_id(),
-            status=TaskResultStatus.READY,
-            enqueued_at=None,
-            started_at=None,
-            last_attempted_at=None,
-            finished_at=None,
-            args=args,
-            kwargs=kwargs,
-            backend=self.alias,
-            errors=[],
-            worker_ids=[],
-        )
-        # Outside any transaction this runs at once; inside one, once it has committed.
-        transaction.on_commit(partial(self._execute_task, result))
-        return result
+    def _execute_task(self, task_result) -> None:
+        # `enqueue` builds the result and calls this: outside any transaction the task runs at
+        # once; inside one, once it has committed (never if it rolls back).
+        transaction.on_commit(partial(super()._execute_task, task_result))
