@@ -14,10 +14,10 @@ issues_written_in_bulk = Signal()
 
 
 def announce(issue, name: str, user, from_state: str, reason: str, **extra) -> None:
-    """Tell listeners (notifications) inside the change's transaction (DESIGN "Notifications
-    and background work"): what they write - in-app rows, deliveries and their task rows -
-    commits with the change or rolls back with it. Listeners only write rows; nothing is
-    sent from here.
+    """Tell listeners (notifications) inside the change's transaction, as
+    DESIGN "Notifications and background work" says: what they write - in-app rows,
+    deliveries and their task rows - commits with the change or rolls back with it.
+    Listeners only write rows; nothing is sent from here.
 
     `name` is a transition or an event of `issues.transitions.EVENTS`.
     """

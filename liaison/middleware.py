@@ -5,6 +5,7 @@ when the database is slow or away."""
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
