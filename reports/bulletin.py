@@ -294,6 +294,12 @@ def _number(sheet, key: str, row: dict[str, Any]):
 RENDERERS = {"pdf": bulletin_pdf, "docx": bulletin_docx}
 
 
+def render_cached(start: str, end: str, kind: str) -> bytes:
+    """`render_bulletin` with JSON-valued parameters: the renderer of the cached bulletin
+    (`reports.documents.BULLETIN`, rendered once per change of the figures)."""
+    return render_bulletin(BulletinPeriod(date.fromisoformat(start), date.fromisoformat(end)), kind)
+
+
 def render_bulletin(period: BulletinPeriod, kind: str, *, on: date | None = None) -> bytes:
     """The bulletin of ``period`` as ``kind`` (pdf, docx or xlsx) bytes: what a background
     task calls to render and cache it."""

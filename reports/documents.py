@@ -2,10 +2,11 @@
 here: this module is imported when the app is ready, in the web and in the worker).
 
 Each: a name, and the dotted path of its renderer (called with the parameters as keywords,
-imported only when a rendering is needed). Add a bulletin, say, as one more line.
+imported only when a rendering is needed).
 """
 
 from reports.cached import CachedDocument
 
 ANNUAL_PDF = CachedDocument("annual-pdf", "reports.annual.render_annual_report_pdf")
 ANNUAL_DOCX = CachedDocument("annual-docx", "reports.annual_docx.annual_report_docx")
+BULLETIN = CachedDocument("bulletin", "reports.bulletin.render_cached")

@@ -29,8 +29,8 @@ from meetings.models import Decision
 from printing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 from reports import dashboard as board
 from reports import ledgers
-from reports.bulletin import BadPeriod, BulletinPeriod, render_bulletin
-from reports.documents import ANNUAL_DOCX, ANNUAL_PDF
+from reports.bulletin import BadPeriod, BulletinPeriod
+from reports.documents import ANNUAL_DOCX, ANNUAL_PDF, BULLETIN
 from reports.figures import Period
 
 FIRST_YEAR = 2024  # the mechanism was set up in 2024 (the eleven measures)
@@ -126,7 +126,11 @@ def bulletin(request, kind: str):
         period = BulletinPeriod.from_query(request.GET)
     except BadPeriod as error:
         return render(request, "400.html", {"message": str(error)}, status=400)
-    response = HttpResponse(render_bulletin(period, kind), content_type=BULLETIN_TYPES[kind])
+    # Rendered once per change of the figures (reports.cached), then a file read.
+    content, _hit = BULLETIN.get(
+        start=period.start.isoformat(), end=period.end.isoformat(), kind=kind
+    )
+    response = HttpResponse(content, content_type=BULLETIN_TYPES[kind])
     # A Chinese file name (2026年第三季度通报.pdf) by RFC 6266's filename*; the PDF opens inline.
     response["Content-Disposition"] = content_disposition(
         period.filename(kind), attachment=kind != "pdf" or bool(request.GET.get("download"))

@@ -202,3 +202,27 @@ def test_the_queries_do_not_grow_with_the_issues(
     # 13 for the figures (issues.stats), one for the 督办 list
     with django_assert_max_num_queries(14):
         bulletin_context(Q3, on=ON)
+
+
+def test_a_second_download_is_a_cache_read_until_an_issue_changes(
+    client, leader, quarter, monkeypatch, django_capture_on_commit_callbacks
+):
+    import reports.bulletin  # noqa: PLC0415 - the module whose renderer is counted
+
+    calls = []
+    real = reports.bulletin.render_bulletin
+    monkeypatch.setattr(
+        reports.bulletin, "render_bulletin", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    client.force_login(leader)
+    with time_machine.travel(_at(ON), tick=False):
+        first = client.get("/reports/bulletin.pdf").content
+        second = client.get("/reports/bulletin.pdf").content
+        assert first == second and len(calls) == 1
+        issue = Issue.objects.first()
+        with django_capture_on_commit_callbacks(execute=True):  # the stamp moves on commit
+            issue.title = issue.title + "（改）"
+            issue.save()
+        client.get("/reports/bulletin.pdf")  # rendered again: by the render-ahead, or now
+        client.get("/reports/bulletin.pdf")
+    assert len(calls) == 2
