@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     DUE_SOON = "due_soon", _("即将到期")
     OVERDUE = "overdue", _("已超期")
     AGENDA_PUBLISHED = "agenda_published", _("议程发布")
+    DECISION = "decision", _("议定事项")
 
 
 def kind_choices() -> list[tuple[str, StrOrPromise]]:
@@ -34,7 +35,10 @@ def kind_choices() -> list[tuple[str, StrOrPromise]]:
         (Kind.RAISE.value, Kind.RAISE.label),
         *[(t.name, t.label) for t in TRANSITIONS.values() if t.notify],
         *[(e.name, e.label) for e in EVENTS.values()],
-        *[(k.value, k.label) for k in (Kind.DUE_SOON, Kind.OVERDUE, Kind.AGENDA_PUBLISHED)],
+        *[
+            (k.value, k.label)
+            for k in (Kind.DUE_SOON, Kind.OVERDUE, Kind.AGENDA_PUBLISHED, Kind.DECISION)
+        ],
     ]
 
 

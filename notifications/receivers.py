@@ -29,14 +29,16 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from issues.models import Issue, IssueDepartment
 from issues.signals import issue_transitioned
 from issues.transitions import EVENTS, RAISE_NOTICE, TRANSITIONS, Audience, Notice
 from liaison.formats import cn_date
-from meetings.signals import agenda_published, meeting_changed
+from meetings.signals import agenda_published, decision_changed, meeting_changed
 from notifications import notify as n
 from notifications.models import Kind, WebhookEvent
 
@@ -211,3 +213,39 @@ def on_minutes_approved(sender, meeting, operation, user=None, **kwargs):
     with translation.override(settings.LANGUAGE_CODE):
         text = _("%(title)s纪要已审定。") % {"title": meeting.title or str(meeting)}
         n.announce(WebhookEvent.MINUTES_APPROVED, text, n.meeting_url(meeting), meeting=meeting)
+
+
+# --- decisions tracked to 销号 -----------------------------------------------------------------
+
+DECISION_TEXTS = {
+    # the lead department reported it done: the secretariat confirms (销号) or sends it back
+    "report": _lazy("%(dept)s报告议定事项已落实：%(decision)s。报告：%(reason)s 请确认销号。"),
+    "close": _lazy("议定事项已销号：%(decision)s。"),
+    "reopen": _lazy("议定事项被退回重办：%(decision)s。原因：%(reason)s"),
+}
+
+
+@receiver(decision_changed, dispatch_uid="notifications.decision_changed")
+def on_decision_changed(sender, decision, user=None, transition="", reason="", **kwargs):
+    """A report goes to the secretariat; 销号 and 退回重办 to the lead department's staff."""
+    if transition not in DECISION_TEXTS or n.is_muted() or decision.department_id is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        department = decision.department
+        text = str(DECISION_TEXTS[transition]) % {
+            "dept": department.short_name or department.name,
+            "decision": decision.text[:60],
+            "reason": reason or "",
+        }
+        audience = (
+            n.secretariat()
+            if transition == "report"
+            else n.department_staff(decision.department_id)
+        )
+        n.notify(
+            n.recipients(audience, exclude=user),
+            Kind.DECISION.value,
+            text,
+            url=reverse("decisions:list"),
+            actor=user,
+        )
