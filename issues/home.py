@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from issues import deadlines
 from issues.deadlines import overdue_q, unacknowledged_q
-from issues.models import ExtensionRequest, Issue, IssueDepartment, State, today
+from issues.models import ExtensionRequest, Issue, IssueDepartment, State, SupervisionNotice, today
 from issues.states import HANDLING_STATES, Role
 from issues.views import version_of
 from organisation.models import Department
@@ -75,9 +75,21 @@ def _department(user) -> dict:
         "handling": _inbox_rows(handling, on),
         "co_handling": _inbox_rows(co_handling, on),
     }
+    # 催办/督办 addressed to the department and not answered yet: on top until answered.
+    notices = list(
+        SupervisionNotice.objects.filter(
+            department_id=user.department_id,
+            answered_at__isnull=True,
+            issue__department_id=user.department_id,
+            issue__state__in=HANDLING_STATES,
+        )
+        .select_related("issue")
+        .order_by("reply_by", "pk")[:LIST_SIZE]
+    )
     return {
         "role": "department",
         "code": department.code if department else "",
+        "notices": [{"notice": n, "status": n.status_on(on)} for n in notices],
         **{name: rows for name, (rows, _more) in sections.items()},
         **{f"{name}_more": more for name, (_rows, more) in sections.items()},
         "awaiting": Issue.objects.filter(
