@@ -19,6 +19,7 @@ from issues.models import Issue, State
 from meetings import services
 from meetings.decisions import perform_decision_transition
 from meetings.models import AttendanceStatus, Decision, Kind, Meeting
+from organisation.calendar import is_working_day
 from organisation.models import Department
 
 LOCATIONS = [
@@ -240,8 +241,9 @@ def _decisions(meeting: Meeting, day: date, rng) -> list[dict]:
 
 
 def _weekday(day: date) -> date:
-    """Move a weekend day to the next Tuesday-ish working day: meetings are on weekdays."""
-    while day.weekday() >= 5:
+    """Move a day off work (a weekend, 国庆, 春节) to the next working day: meetings are held
+    on working days (organisation.calendar)."""
+    while not is_working_day(day):
         day += timedelta(days=1)
     return day
 
