@@ -137,6 +137,7 @@ def generate(count: int, seed: int = 2025) -> dict:
     first_day = date(YEAR - 2, 1, 1)
     span = (TODAY - first_day).days
     sequences: dict[int, int] = {}
+    merge_targets: list[int] = []  # ids of earlier batches, for merged issues' duplicate_of
     written: dict[str, float] = {"issues": 0, "history": 0, "notes": 0, "involvements": 0}
 
     def history_row(issue, step, when, user, name, from_state, reason=""):
@@ -162,14 +163,25 @@ def generate(count: int, seed: int = 2025) -> dict:
         # Older issues are mostly settled, as in a working mechanism; unknown states get a share.
         weights: dict[str, float] = {
             "raised": 3,
-            "assigned": 8,
+            "assigned": 3,
+            "accepted": 5,
             "resolved": 4,
             "verified": 20,
             "withdrawn": 2,
+            "merged": 0.5,
         }
         if age > 90:
-            weights = {"raised": 0.3, "assigned": 1.5, "resolved": 0.5, "verified": 40}
+            weights = {
+                "raised": 0.3,
+                "assigned": 0.5,
+                "accepted": 1,
+                "resolved": 0.5,
+                "verified": 40,
+                "merged": 0.5,
+            }
         state = rng.choices(states, [weights.get(s.value, 1) for s in states])[0]
+        if state == "merged" and not merge_targets:  # the first batch: nothing to merge into
+            state = State.WITHDRAWN
         chain = rng.choice(chains)
         year = raised_on.year
         sequences[year] = sequences.get(year, 0) + 1
@@ -206,6 +218,9 @@ def generate(count: int, seed: int = 2025) -> dict:
                     "resolved_at": None,
                     "verified_at": None,
                     "closed_at": None,
+                    "accepted_at": None,
+                    "outcome": "",
+                    "duplicate_of_id": None,
                 },
                 issue.raised_at,
                 officer,
@@ -215,6 +230,13 @@ def generate(count: int, seed: int = 2025) -> dict:
         )
         state, raised_at = issue.state, issue.raised_at
         involvement = None
+        if state == "merged":
+            issue.duplicate_of_id = rng.choice(merge_targets)
+            issue.closed_at = raised_at + timedelta(days=rng.randint(0, 10))
+            steps.append(
+                history_row(issue, {}, issue.closed_at, secretariat, "merge", "raised", "重复问题")
+            )
+            return None
         if state == "withdrawn":
             issue.closed_at = raised_at + timedelta(days=rng.randint(0, 10))
             steps.append(
@@ -272,6 +294,8 @@ def generate(count: int, seed: int = 2025) -> dict:
                 issue,
                 {
                     "state": "assigned",
+                    "accepted_at": None,
+                    "outcome": "",
                     "resolution": "",
                     "satisfaction": "",
                     "resolved_at": None,
@@ -283,8 +307,22 @@ def generate(count: int, seed: int = 2025) -> dict:
                 "raised",
             )
         )
+        if state in ("accepted", "resolved", "verified"):
+            issue.accepted_at = issue.assigned_at + timedelta(hours=rng.randint(2, 48))
+            staff = staff_by_department.get(issue.department_id, secretariat)
+            steps.append(
+                history_row(
+                    issue,
+                    {"state": "accepted", "resolution": "", "outcome": "", "resolved_at": None},
+                    issue.accepted_at,
+                    staff,
+                    "accept",
+                    "assigned",
+                )
+            )
         if state in ("resolved", "verified"):
             issue.resolution = "已协调解决，企业表示认可。"
+            issue.outcome = "solved"
             issue.resolved_at = issue.first_assigned_at + timedelta(
                 days=rng.randint(2, 50), hours=3
             )
@@ -296,7 +334,7 @@ def generate(count: int, seed: int = 2025) -> dict:
                     issue.resolved_at,
                     staff,
                     "resolve",
-                    "assigned",
+                    "accepted",
                 )
             )
         if state == "verified":
@@ -334,6 +372,8 @@ def generate(count: int, seed: int = 2025) -> dict:
                         )
             Issue.objects.bulk_create([i for i, _s in issues], batch_size=BATCH)
             for issue, own_steps in issues:  # the ids came back (PostgreSQL's RETURNING)
+                if issue.state == "raised" and len(merge_targets) < 1000:
+                    merge_targets.append(issue.pk)
                 for row in own_steps:
                     row.id = issue.pk
                 steps.extend(own_steps)
@@ -694,6 +734,11 @@ def main() -> int:
         "--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument(
+        "--prefix",
+        default="liaison_bench",
+        help="database names: <prefix>_<size> (two benchmarks at once need two prefixes)",
+    )
     parser.add_argument("--reuse", action="store_true", help="measure a database kept by --keep")
     parser.add_argument(
         "--explain", action="store_true", help="EXPLAIN ANALYZE at the largest size"
@@ -714,7 +759,7 @@ def main() -> int:
     sizes = sorted(parse_size(s) for s in args.sizes.split(","))
     results = {}
     for size in sizes:
-        name = f"liaison_bench_{label(size).lower()}"
+        name = f"{args.prefix}_{label(size).lower()}"
         url = f"{args.server}/{name}"
         ids_file = ROOT / f".bench-{name}.json"
         if args.reuse and ids_file.exists():
