@@ -90,15 +90,22 @@ class StableOrdering(OrderingFilter):
             on = getattr(queryset, "as_of", None) or today()
             late = Case(When(overdue_q(on), then=Value(0)), default=Value(1))
             return queryset.order_by(late, F("due_date").asc(nulls_last=True), "-raised_at", "-pk")
-        ordering = self.get_ordering(request, queryset, view) or []
-        terms = [
-            F(term[1:]).desc(nulls_last=True)
-            if term.startswith("-")
-            else F(term).asc(nulls_last=True)
-            for term in ordering
-            if term.lstrip("-") != "pk"
-        ]
-        return queryset.order_by(*terms, "-pk")
+        ordering = [t for t in self.get_ordering(request, queryset, view) or [] if t != "-pk"]
+        if ordering in (["-raised_at"], ["raised_at"]):
+            # Plain terms, the primary key the same way: the index's order (issue_newest_idx)
+            # and a keyset for the next page's cursor (liaison.pagination).
+            return queryset.order_by(ordering[0], ordering[0].replace("raised_at", "pk"))
+        terms = [_order_term(term) for term in ordering if term.lstrip("-") != "pk"]
+        return queryset.order_by(*terms, "-raised_at", "-pk")
+
+
+def _order_term(term: str):
+    """NULLS LAST only where a column has NULLs (due_date): on a NOT NULL column it would keep
+    PostgreSQL from reading the order off an index."""
+    name = term.lstrip("-")
+    if not Issue._meta.get_field(name).null:
+        return term
+    return F(name).desc(nulls_last=True) if term.startswith("-") else F(name).asc(nulls_last=True)
 
 
 @extend_schema_view(

@@ -1,7 +1,6 @@
 """The issue list's filters, shared by the web list, the API and the Excel ledger."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -9,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from issues import asof, counting
 from issues.deadlines import escalated_q, overdue_q, red_q, today, unacknowledged_q, yellow_q
 from issues.models import Issue, Outcome, Satisfaction, State, SupervisionNotice
+from issues.search import search
 from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
 
 
@@ -217,15 +217,4 @@ class IssueFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         """Find an issue by its number (2024-0031) or by any word of its title or description."""
-        value = value.strip()
-        if not value:
-            return queryset
-        query = Q()
-        for word in value.split():
-            query &= (
-                Q(number__icontains=word)
-                | Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(company__icontains=word)
-            )
-        return queryset.filter(query)
+        return search(queryset, value)

@@ -93,14 +93,21 @@ class IssueQuerySet(models.QuerySet):
             return self.filter(chain__union_id__in=user.union_ids)
         if user.is_department_staff:
             # Lead or co-department, now or before: who was involved keeps seeing it.
-            involved = IssueDepartment.objects.filter(department_id=user.department_id)
-            return self.filter(pk__in=involved.values("issue_id"))
+            # EXISTS (a semi-join PostgreSQL runs as a probe of the (department, issue) index
+            # per issue while it walks the list's order index) rather than IN (subquery),
+            # which it may materialise in full for a busy department first.
+            involved = IssueDepartment.objects.filter(
+                department_id=user.department_id, issue_id=models.OuterRef("pk")
+            )
+            return self.filter(models.Exists(involved))
         return self.none()
 
     def involving(self, department) -> IssueQuerySet:
         """Led by `department` now, or with it as a co-department (协办) now."""
-        co = IssueDepartment.objects.filter(department=department, role=Role.CO, active=True)
-        return self.filter(Q(department=department) | Q(pk__in=co.values("issue_id")))
+        co = IssueDepartment.objects.filter(
+            department=department, role=Role.CO, active=True, issue_id=models.OuterRef("pk")
+        )
+        return self.filter(Q(department=department) | models.Exists(co))
 
     def open(self) -> IssueQuerySet:
         return self.filter(state__in=OPEN_STATES)
@@ -286,9 +293,34 @@ class Issue(ConcurrentTransitionMixin, models.Model):
                 condition=~Q(state="merged") | Q(duplicate_of__isnull=False),
             ),
         ]
+        # One index per order and filter of the lists (issue 14: flat from 1k to 1M issues):
+        # the list's and the API's orders end in the primary key so that an index walk is the
+        # whole plan (no sort; read backwards for the opposite order) and keyset pages
+        # (liaison.pagination) start where the last one ended.
         indexes = [
+            models.Index(fields=["-raised_at", "-id"], name="issue_newest_idx"),
+            models.Index(fields=["due_date", "-raised_at", "-id"], name="issue_due_idx"),
+            models.Index(fields=["chain", "-raised_at", "-id"], name="issue_chain_newest_idx"),
             models.Index(fields=["state", "due_date"]),
             models.Index(fields=["department", "state"]),
+            # Open issues by due date: overdue, warnings, reminders (HANDLING_STATES).
+            models.Index(
+                fields=["due_date"],
+                condition=Q(state__in=["assigned", "accepted"]),
+                name="issue_handling_due_idx",
+            ),
+            # A department's inbox (issues.home): its handled issues, the earliest due first.
+            models.Index(
+                fields=["department", "due_date", "raised_at"],
+                condition=Q(state__in=["assigned", "accepted"]),
+                name="issue_inbox_idx",
+            ),
+            # The secretariat's "to assign": returned ones first, then the oldest.
+            models.Index(
+                fields=["-return_count", "raised_at"],
+                condition=Q(state="raised"),
+                name="issue_to_assign_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -684,6 +716,8 @@ class IssueDepartment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issue", "department"], name="issue_department_once")
         ]
+        # A department's visibility (IssueQuerySet.visible_to): the issues it was involved in.
+        indexes = [models.Index(fields=["department", "issue"], name="involvement_department_idx")]
 
     def __str__(self) -> str:
         return f"{self.issue_id} · {self.department_id}"

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +39,7 @@ from issues.services import (
 )
 from issues.transitions import TRANSITIONS, by_button, history_label
 from liaison.forms import DRAFT_DONE, add_service_errors
+from liaison.pagination import BoundedPaginator
 from liaison.storage import StorageUnavailable, atomic_with_files
 
 PAGE_SIZE = 25
@@ -47,8 +47,8 @@ PAGE_SIZE = 25
 SORTS = {
     "-raised": ("-raised_at", "-pk"),
     "raised": ("raised_at", "pk"),
-    "due": ("due_date", "-raised_at"),
-    "-due": ("-due_date", "-raised_at"),
+    "due": ("due_date", "-raised_at", "-pk"),
+    "-due": ("-due_date", "-raised_at", "-pk"),
     "number": ("year", "sequence"),
     "-number": ("-year", "-sequence"),
 }
@@ -84,9 +84,15 @@ def issue_list(request):
     sort = request.GET.get("sort", "-raised")
     if sort not in SORTS:
         sort = "-raised"
-    page = Paginator(queryset.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    # At most COUNT_LIMIT rows counted ("10,000+" beyond); the next page of the newest-first
+    # order starts by index after the cursor of the last row shown (liaison.pagination).
+    paginator = BoundedPaginator(
+        queryset.order_by(*SORTS[sort]), PAGE_SIZE, cursor=request.GET.get("cursor")
+    )
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     return render(
         request,
         "issues/list.html",

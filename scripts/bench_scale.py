@@ -687,6 +687,70 @@ def run_child(mode: str, database_url: str, size: int, ids: dict | None, args) -
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# Issue 14's targets (item 2), checked at the largest size run: (name prefix, limit in ms).
+# Everything else is a page or API call: < 150 ms and within 1.5× of the smallest size.
+TARGETS = [
+    ("floor", None),
+    ("list, text search", 200.0),
+    ("dashboard", 300.0),
+    ("home", 100.0),
+    ("generate", 1000.0),
+    ("annual report PDF", 2000.0),
+    ("ledger", None),  # rows per second and memory, below
+]
+PAGE_MS, PAGE_RATIO, LEDGER_ROWS_PER_S, LEDGER_RSS_MB = 150.0, 1.5, 20_000, 200.0
+
+
+def targets(results: dict[int, dict]) -> tuple[str, int]:
+    """A table of every target at the largest size, and how many were missed."""
+    sizes = sorted(results)
+    small, large = sizes[0], sizes[-1]
+    base = {(p["name"], p["role"]): p["ms"] for p in results[small]["pages"]}
+    lines = [
+        f"targets at {label(large)} (issue 14 item 2)",
+        "| page | role | target | measured | met |",
+        "|---|---|---|---|---|",
+    ]
+    missed = 0
+
+    def row(page, role, target, measured, ok):
+        nonlocal missed
+        missed += not ok
+        lines.append(f"| {page} | {role} | {target} | {measured} | {'yes' if ok else 'NO'} |")
+
+    for page in results[large]["pages"]:
+        name, role, ms = page["name"], page["role"], page["ms"]
+        limit = next((v for prefix, v in TARGETS if name.startswith(prefix)), PAGE_MS)
+        if name.startswith("floor"):
+            continue
+        if name.startswith("ledger"):
+            rate = large / (ms / 1000)
+            row(
+                name,
+                role,
+                f"≥ {LEDGER_ROWS_PER_S:,} rows/s",
+                f"{rate:,.0f} rows/s",
+                rate >= LEDGER_ROWS_PER_S,
+            )
+            memory = results[large].get("memory")
+            if memory:
+                peak = memory["rss_peak_mb"]
+                row(
+                    name,
+                    role,
+                    f"< {LEDGER_RSS_MB:.0f} MB RSS",
+                    f"{peak:.0f} MB",
+                    peak < LEDGER_RSS_MB,
+                )
+            continue
+        row(name, role, f"< {limit:,.0f} ms", f"{ms:,.1f} ms", ms < limit)
+        if limit == PAGE_MS and small != large and (name, role) in base:
+            ratio = ms / base[(name, role)]
+            row(name, role, f"≤ {PAGE_RATIO}× {label(small)}", f"{ratio:.2f}×", ratio <= PAGE_RATIO)
+    lines.append(f"{missed} target(s) missed")
+    return "\n".join(lines), missed
+
+
 def table(results: dict[int, dict]) -> str:
     sizes = sorted(results)
     small, large = sizes[0], sizes[-1]
@@ -785,8 +849,10 @@ def main() -> int:
                 admin_sql(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                 ids_file.unlink(missing_ok=True)
     print(table(results))
+    report, missed = targets(results)
+    print(report)
     print(f"load average: {os.getloadavg()}")
-    return 0
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,171 @@
+"""The list, API, inbox and search queries read issues by index, not by scanning the table.
+
+Issue 14 (flat from 1,000 to 1,000,000 issues): at 10,000 issues, ANALYZEd, PostgreSQL's plan
+for each page's queries must not contain a sequential scan of issues_issue. The page queries
+(ORDER BY … LIMIT) and the search are checked; a bounded count (`liaison.pagination`) reads at
+most 10,001 rows and may scan, except when it counts a search, which must use the index. (The
+secretariat's and leader's figures by state on the home page are still one aggregate over
+every issue: the maintained figures of issue 14 replace it, not this change.)
+
+PostgreSQL only (CI's PostgreSQL pass): the plans, the trigger-kept search column and its GIN
+index exist there alone.
+"""
+
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from issues.models import Issue, IssueDepartment, State
+from organisation.models import Department, IndustryChain, IssueCategory
+from tests.shared_data import rows_for_the_module
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)",
+    ),
+]
+
+COUNT = 10_000
+BEIJING = ZoneInfo("Asia/Shanghai")
+WORDS = ["招聘", "用地", "融资", "通勤", "入学", "参保", "配租", "审批", "担保", "培训"]
+RARE = "算力补贴"  # in 20 issues of 10,000
+
+
+def _build(officer_user, secretariat_user):
+    rng = random.Random(14)
+    chains = list(IndustryChain.objects.all())
+    categories = list(IssueCategory.objects.all())
+    departments = list(Department.objects.all())
+    start = datetime(2024, 1, 1, 9, tzinfo=BEIJING)
+    issues = []
+    for n in range(1, COUNT + 1):
+        state = rng.choice([State.RAISED, State.ASSIGNED, State.ACCEPTED, State.WITHDRAWN])
+        raised_at = start + timedelta(minutes=97 * n)
+        handled = state in (State.ASSIGNED, State.ACCEPTED)
+        word = RARE if n % (COUNT // 20) == 0 else rng.choice(WORDS)
+        issues.append(
+            Issue(
+                year=2024,
+                sequence=n,
+                number=f"2024-{n:05d}",
+                title=f"企业反映{word}问题{n}",
+                description=f"第{n}号：{rng.choice(WORDS)}方面的困难，请协调。",
+                chain=rng.choice(chains),
+                category=rng.choice(categories),
+                raised_by=officer_user,
+                raised_at=raised_at,
+                state=state,
+                department=rng.choice(departments) if handled else None,
+                due_date=(raised_at + timedelta(days=20)).date() if handled else None,
+                assigned_at=raised_at + timedelta(days=1) if handled else None,
+                accepted_at=raised_at + timedelta(days=2) if state == State.ACCEPTED else None,
+                closed_at=raised_at + timedelta(days=1) if state == State.WITHDRAWN else None,
+            )
+        )
+    Issue.objects.bulk_create(issues, batch_size=2000)
+    IssueDepartment.objects.bulk_create(
+        [
+            IssueDepartment(issue=i, department_id=i.department_id)
+            for i in issues
+            if i.department_id
+        ],
+        batch_size=2000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE issues_issue")
+        cursor.execute("ANALYZE issues_issuedepartment")
+
+
+@pytest.fixture(scope="module")
+def many_issues(django_db_setup, django_db_blocker):
+    from tests.conftest import make_user  # noqa: PLC0415 - the personas' own helper
+
+    def build():
+        officer = make_user("plan_officer", "officer", chain="software")
+        secretariat = make_user("plan_secretariat", "secretariat")
+        staff = make_user("plan_staff", "department", department="hrss")
+        _build(officer, secretariat)
+        return {"officer": officer, "secretariat": secretariat, "department": staff}
+
+    with rows_for_the_module(django_db_blocker, build) as built:
+        yield built
+
+
+def _plans(client, url):
+    """(sql, plan) of each SELECT on issues_issue the page ran, counts of non-searches aside."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    out = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.startswith("SELECT") or '"issues_issue"' not in sql:
+            continue
+        if "COUNT(" in sql and "search_grams" not in sql:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql)
+            out.append((sql, "\n".join(row[0] for row in cursor.fetchall())))
+    assert out, f"no query of issues_issue on {url}"
+    return out
+
+
+PAGES = [
+    ("secretariat", "/issues/"),
+    ("secretariat", "/issues/?page=40"),
+    ("secretariat", "/issues/?sort=due"),
+    ("secretariat", "/api/v1/issues/?page_size=50"),
+    ("secretariat", "/api/v1/issues/?ordering=due_date"),
+    ("secretariat", "/api/v1/issues/?state=assigned&state=accepted&ordering=due_date"),
+    ("secretariat", f"/issues/?q={RARE}"),
+    ("secretariat", "/issues/?q=算力"),  # two characters: where pg_trgm cannot help
+    ("secretariat", "/api/v1/issues/?q=补"),  # one character
+    ("officer", "/issues/"),
+    ("officer", "/api/v1/issues/?page_size=50"),
+    ("department", "/issues/"),
+    ("department", "/api/v1/issues/?page_size=50"),
+    ("department", "/"),  # the inbox
+    ("secretariat", "/"),
+]
+
+
+@pytest.mark.parametrize(("role", "url"), PAGES)
+def test_no_sequential_scan_of_issues(db, many_issues, client, role, url):
+    client.force_login(many_issues[role])
+    for sql, plan in _plans(client, url):
+        assert "Seq Scan on issues_issue" not in plan, f"{url}\n{sql}\n{plan}"
+
+
+def test_the_next_page_by_cursor_starts_by_index(db, many_issues, client):
+    client.force_login(many_issues["secretariat"])
+    page = client.get("/api/v1/issues/?page_size=50").json()
+    assert page["count"] == COUNT and "cursor=" in page["next"]
+    for _sql, plan in _plans(client, page["next"]):
+        assert "Seq Scan on issues_issue" not in plan
+        assert "Index Cond" in plan
+
+
+def test_search_by_index_finds_what_icontains_finds(db, many_issues):
+    """The GIN lookup is only a pre-filter: the result is exactly the old icontains rule."""
+    from issues.search import contains_q, search  # noqa: PLC0415
+
+    for term in ["补", "算力", "算力补", RARE, "2024-0050", "问题12", "请协调", "x", "第99"]:
+        by_index = set(search(Issue.objects.all(), term).values_list("pk", flat=True))
+        plain = set(Issue.objects.filter(contains_q(term)).values_list("pk", flat=True))
+        assert by_index == plain, term
+    assert len(set(search(Issue.objects.all(), RARE).values_list("pk", flat=True))) == 20
+
+
+def test_the_search_column_follows_every_write(db, many_issues):
+    issue = Issue.objects.filter(title__contains=RARE).first()
+    Issue.objects.filter(pk=issue.pk).update(title="园区夜间通勤公交难", description="无")
+    from issues.search import search  # noqa: PLC0415
+
+    assert search(Issue.objects.filter(pk=issue.pk), "夜间").exists()
+    assert not search(Issue.objects.filter(pk=issue.pk), RARE).exists()
