@@ -136,19 +136,20 @@ class BoundedPaginator(Paginator):
         *,
         cursor: str | None = None,
         estimate: bool = False,
-        count_limit: int = COUNT_LIMIT,
+        count_limit: int | None = None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
         self.cursor = cursor or None
         self.estimate = estimate
-        self.count_limit = count_limit
-        self.keyset = Keyset.of(object_list) if isinstance(object_list, QuerySet) else None
+        self.count_limit = count_limit or COUNT_LIMIT
+        self.queryset: QuerySet | None = object_list if isinstance(object_list, QuerySet) else None
+        self.keyset = Keyset.of(self.queryset) if self.queryset is not None else None
 
     @cached_property
     def counted(self) -> int:
-        if isinstance(self.object_list, QuerySet):
-            return bounded_count(self.object_list, self.count_limit)
+        if self.queryset is not None:
+            return bounded_count(self.queryset, self.count_limit)
         return len(self.object_list)
 
     @cached_property
@@ -159,8 +160,8 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:
         if self.count_exact:
             return self.counted
-        if self.estimate:
-            return max(estimated_count(self.object_list), self.count_limit + 1)
+        if self.estimate and self.queryset is not None:
+            return max(estimated_count(self.queryset), self.count_limit + 1)
         return self.count_limit  # shown as "10,000+"
 
     def validate_number(self, number) -> int:
@@ -173,8 +174,8 @@ class BoundedPaginator(Paginator):
 
     def page(self, number) -> BoundedPage:
         number = self.validate_number(number)
-        if self.cursor and self.keyset is not None:
-            rows = list(self.keyset.after(self.object_list, self.cursor)[: self.per_page + 1])
+        if self.cursor and self.keyset is not None and self.queryset is not None:
+            rows = list(self.keyset.after(self.queryset, self.cursor)[: self.per_page + 1])
         elif self.cursor:
             raise InvalidCursor("this order has no cursor")
         else:

@@ -46,8 +46,9 @@ class Pagination(PageNumberPagination):
         url = super().get_next_link()
         if url is None:
             return None
-        if self.page.next_cursor:
-            return replace_query_param(url, self.cursor_query_param, self.page.next_cursor)
+        cursor = getattr(self.page, "next_cursor", "")  # a BoundedPage's
+        if cursor:
+            return replace_query_param(url, self.cursor_query_param, cursor)
         return remove_query_param(url, self.cursor_query_param)
 
     def get_previous_link(self):

@@ -1,0 +1,112 @@
+"""Pages that stay cheap at a million issues (liaison.pagination): a bounded count, pages past
+the counted rows, and next links that carry a keyset cursor, in the API and on the list page.
+
+The count limit is lowered to 5 here so that seven issues stand for "more than 10,000".
+"""
+
+import re
+
+import pytest
+
+import liaison.pagination
+from issues.models import Issue
+from tests.issue_helpers import file_issue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seven(personas):
+    for i in range(7):
+        file_issue(personas["software_officer"], title=f"问题{i}")
+    return list(Issue.objects.order_by("-raised_at", "-pk").values_list("pk", flat=True))
+
+
+@pytest.fixture
+def small_limit(monkeypatch):
+    monkeypatch.setattr(liaison.pagination, "COUNT_LIMIT", 5)
+
+
+def _walk(client, url):
+    """Every page by following `next`: the ids in order, and the links followed."""
+    ids, links = [], []
+    while url:
+        page = client.get(url).json()
+        assert set(page) == {"count", "next", "previous", "results"}
+        ids += [row["id"] for row in page["results"]]
+        url = page["next"]
+        links.append(url)
+    return ids, links
+
+
+def test_next_links_carry_a_cursor_and_walk_every_issue_once(api, personas, seven):
+    client = api.as_user(personas["secretariat"])
+    ids, links = _walk(client, "/api/v1/issues/?page_size=3")
+    assert ids == seven
+    assert all("cursor=" in link and "page=" in link for link in links[:-1])
+    # Oldest first has a cursor too, and reads the same issues the other way round.
+    ids, links = _walk(client, "/api/v1/issues/?page_size=3&ordering=raised_at")
+    assert ids == seven[::-1] and "cursor=" in links[0]
+
+
+def test_numbered_pages_still_work_and_match_the_cursor_pages(api, personas, seven):
+    client = api.as_user(personas["secretariat"])
+    by_number = []
+    for number in (1, 2, 3):
+        page = client.get(f"/api/v1/issues/?page_size=3&page={number}").json()
+        by_number += [row["id"] for row in page["results"]]
+    assert by_number == seven
+    second = client.get("/api/v1/issues/?page_size=3&page=2").json()
+    assert second["previous"].endswith("page_size=3") and "cursor" not in second["previous"]
+
+
+def test_other_orders_page_by_number(api, personas, seven):
+    client = api.as_user(personas["secretariat"])
+    page = client.get("/api/v1/issues/?page_size=3&ordering=due_date").json()
+    assert "page=2" in page["next"] and "cursor" not in page["next"]
+
+
+def test_a_meaningless_cursor_is_404(api, personas, seven):
+    client = api.as_user(personas["secretariat"])
+    assert client.get("/api/v1/issues/?cursor=bm9wZQ").status_code == 404
+    assert client.get("/api/v1/issues/?ordering=due_date&cursor=bm9wZQ").status_code == 404
+
+
+def test_count_is_exact_under_the_limit(api, personas, seven):
+    page = api.as_user(personas["secretariat"]).get("/api/v1/issues/?page_size=3").json()
+    assert page["count"] == 7
+
+
+def test_over_the_limit_the_api_count_is_estimated_and_pages_go_on(
+    api, personas, seven, small_limit
+):
+    client = api.as_user(personas["secretariat"])
+    page = client.get("/api/v1/issues/?page_size=3").json()
+    # PostgreSQL's planner estimate (never below limit + 1); elsewhere the exact count.
+    assert page["count"] >= 6
+    last = client.get("/api/v1/issues/?page_size=3&page=3").json()
+    assert [row["id"] for row in last["results"]] == seven[6:] and last["next"] is None
+    assert client.get("/api/v1/issues/?page_size=3&page=4").status_code == 404
+    ids, _links = _walk(client, "/api/v1/issues/?page_size=3")
+    assert ids == seven
+
+
+def test_the_list_page_says_more_than_the_limit_and_pages_by_cursor(
+    client, personas, seven, small_limit, monkeypatch
+):
+    monkeypatch.setattr("issues.views.PAGE_SIZE", 3)
+    client.force_login(personas["secretariat"])
+    html = client.get("/issues/").content.decode()
+    assert "共 5+ 条" in html and "第 1 页" in html and "第 1 / " not in html
+    link = re.search(r'href="\?(page=2&amp;cursor=[^"]+)"', html)
+    assert link, "the next page's link carries a cursor"
+    second = client.get("/issues/?" + link.group(1).replace("&amp;", "&")).content.decode()
+    shown = [int(pk) for pk in re.findall(r'href="/issues/(\d+)/"', second)]
+    assert shown[:3] == seven[3:6]
+    # A cursor that means nothing is ignored: the numbered page.
+    assert client.get("/issues/?page=2&cursor=zzz").status_code == 200
+
+
+def test_the_list_page_counts_exactly_under_the_limit(client, personas, seven):
+    client.force_login(personas["secretariat"])
+    assert "共 7 条" in client.get("/issues/").content.decode()
