@@ -11,7 +11,8 @@ A page of a list must not count every row it could show, nor read every row befo
   direction (the issues' `-raised_at, -id`, served by an index), the next page's link carries a
   cursor, the last row's (value, id), and that page starts there by index instead of skipping
   everything before it. The page number travels beside the cursor for display and for the
-  previous link (an ordinary numbered page).
+  previous link (an ordinary numbered page). A deep numbered page without a cursor skips
+  over ids only, then reads its own rows (one query more, past `DEEP_OFFSET` rows).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 
 COUNT_LIMIT = 10_000
+DEEP_OFFSET = 1_000  # from this many rows skipped, a numbered page skips ids first
 
 
 class InvalidCursor(InvalidPage):
@@ -178,6 +180,14 @@ class BoundedPaginator(Paginator):
             rows = list(self.keyset.after(self.queryset, self.cursor)[: self.per_page + 1])
         elif self.cursor:
             raise InvalidCursor("this order has no cursor")
+        elif self.queryset is not None and (number - 1) * self.per_page >= DEEP_OFFSET:
+            # A deep numbered page: skip over the ids alone (an index-only walk), then read the
+            # page's rows and their joins; OFFSET on the full query would join every skipped row.
+            bottom = (number - 1) * self.per_page
+            ids = list(
+                self.queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page + 1]
+            )
+            rows = list(self.queryset.filter(pk__in=ids)) if ids else []
         else:
             bottom = (number - 1) * self.per_page
             rows = list(self.object_list[bottom : bottom + self.per_page + 1])

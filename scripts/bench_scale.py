@@ -575,7 +575,7 @@ def users_by_role() -> dict:
     }
 
 
-def measure(ids: dict, runs: int, only: str = "") -> dict:
+def measure(ids: dict, runs: int, only: str = "", skip: str = "") -> dict:
     from django.test import Client  # noqa: PLC0415 - needs django.setup()
 
     mount_floor()
@@ -586,7 +586,7 @@ def measure(ids: dict, runs: int, only: str = "") -> dict:
         clients[role].force_login(user)
     results: dict[str, Any] = {"select_1_ms": select_one(runs), "pages": []}
     for name, role, method, url in pages(ids):
-        if only and only not in name:
+        if (only and only not in name) or (skip and skip in name):
             continue
         figure = timed(clients[role], method, url, runs)
         results["pages"].append({"name": name, "role": role, "url": url, **figure})
@@ -658,7 +658,7 @@ def child(args) -> None:
     if args.mode == "generate":
         result = generate(args.size)
     elif args.mode == "measure":
-        result = measure(json.loads(args.ids), args.runs, args.only)
+        result = measure(json.loads(args.ids), args.runs, args.only, args.skip)
     elif args.mode == "memory":
         result = export_memory()
     else:
@@ -682,6 +682,8 @@ def run_child(mode: str, database_url: str, size: int, ids: dict | None, args) -
         json.dumps(ids or {}),
         "--only",
         args.only,
+        "--skip",
+        args.skip,
     ]
     done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -808,6 +810,7 @@ def main() -> int:
         "--explain", action="store_true", help="EXPLAIN ANALYZE at the largest size"
     )
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
+    parser.add_argument("--skip", default="", help="not the pages whose name contains this")
     parser.add_argument("--no-memory", action="store_true", help="skip the ledger memory run")
     # Internal: one step of one size in a child process.
     parser.add_argument(

@@ -110,3 +110,17 @@ def test_the_list_page_says_more_than_the_limit_and_pages_by_cursor(
 def test_the_list_page_counts_exactly_under_the_limit(client, personas, seven):
     client.force_login(personas["secretariat"])
     assert "共 7 条" in client.get("/issues/").content.decode()
+
+
+def test_deep_numbered_pages_skip_ids_first_and_read_the_same_rows(
+    api, personas, seven, monkeypatch
+):
+    monkeypatch.setattr(liaison.pagination, "DEEP_OFFSET", 3)
+    client = api.as_user(personas["secretariat"])
+    by_number = []
+    for number in (1, 2, 3):
+        page = client.get(f"/api/v1/issues/?page_size=3&page={number}").json()
+        by_number += [row["id"] for row in page["results"]]
+    assert by_number == seven
+    page = client.get("/api/v1/issues/?page_size=3&page=2&ordering=due_date").json()
+    assert len(page["results"]) == 3 and page["next"]
