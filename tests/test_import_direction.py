@@ -32,6 +32,7 @@ HELPERS = (
     "liaison.access",
     "liaison.api.errors",
     "liaison.api.pagination",
+    "liaison.pagination",
     "liaison.text",
     "liaison.storage",
     "liaison.downloads",
