@@ -1,6 +1,7 @@
 """The issue list's filters, shared by the web list, the API and the Excel ledger."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
