@@ -140,12 +140,15 @@ def generate(count: int, seed: int = 2025) -> dict:
     merge_targets: list[int] = []  # ids of earlier batches, for merged issues' duplicate_of
     written: dict[str, float] = {"issues": 0, "history": 0, "notes": 0, "involvements": 0}
 
+    # The columns the history keeps (some, like updated_at and submission_key, it leaves out).
+    kept = {f.attname for f in History._meta.concrete_fields}
+
     def history_row(issue, step, when, user, name, from_state, reason=""):
         row = History(
             **{
                 f.attname: getattr(issue, f.attname)
                 for f in Issue._meta.concrete_fields
-                if f.attname != "updated_at"
+                if f.attname in kept and f.attname != "updated_at"
             }
         )
         row.__dict__.update(step)
