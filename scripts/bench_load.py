@@ -1,0 +1,819 @@
+#!/usr/bin/env python
+"""Load benchmark (not a test): the production configuration under N simulated people at once.
+
+    .venv/bin/python scripts/bench_load.py [--issues 1m] [--people 100] [--seconds 60] [--keep]
+    make bench-load ISSUES=100k PEOPLE=100 DURATION=60
+
+1. Creates a PostgreSQL database of its own (`liaison_load_<size>` on `--server`) and fills it
+   with the scale benchmark's generator (`scripts/bench_scale.py`: issues in every state over
+   three years with their history, notes and meetings).
+2. Starts the production configuration over it: gunicorn with `gunicorn.conf.py` (DEBUG off,
+   collected static files, `LIAISON_BASE_URL` set, plain HTTP as on an intranet) and one
+   `manage.py db_worker`.
+3. Drives a mix of people from a second process on 127.0.0.1 (threads over `http.client`: no
+   dependency beyond the standard library): each person signs in once through the login form
+   (session cookie, CSRF), then acts until `--seconds` are up, thinking a random while
+   (exponential, mean `--think`) between actions. Officers list, search, file issues through
+   the web form and verify what was resolved; departments accept, post progress notes through
+   the web form and resolve; the secretariat assigns; leaders read the dashboard; one action in
+   ten is a PDF download instead. Transitions go through the API (200 = acknowledged).
+4. Prints requests/s, p50/p95/p99 per kind of request, 5xx, client errors, and the gunicorn
+   workers' peak RSS (VmHWM from /proc, polled), then stops every process and checks in the
+   database that each acknowledged write is there (each 200 transition has its history row by
+   that person, each filed issue and note exists) and that each touched issue keeps its
+   invariants (its model's constraints, its history a chain whose last state is its state).
+5. Exits 1 when a target of issue 16 is missed: p95 < 1 s for every interactive kind (PDFs and
+   the once-a-day sign-in are printed but not held to it), no 5xx, no request left unanswered,
+   every acknowledged write present, worker peak RSS < 300 MB.
+
+The database is dropped afterwards unless `--keep` (`--reuse` then skips generating). A restart
+of PostgreSQL during the run is not simulated (the server is shared with other work).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from collections import Counter, defaultdict
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_scale
+
+ROOT = bench_scale.ROOT
+PASSWORD = "Demo-2024-liaison"  # organisation.demo.DEMO_PASSWORD (not imported: no Django here)
+P95_TARGET = 1.0
+RSS_TARGET_MB = 300
+REQUEST_TIMEOUT = 30.0
+# Not held to the p95 target: a download's time is its size, a sign-in is once a day (and
+# PBKDF2 costs ~0.3 s of CPU by design).
+NOT_INTERACTIVE = ("pdf", "sign-in")
+# Share of the simulated people per role.
+ROLE_MIX = [("officer", 0.40), ("department", 0.35), ("secretariat", 0.10), ("leader", 0.15)]
+
+
+# --- the client: one thread per person -------------------------------------------------------
+
+
+class Recorder:
+    """Every request's (kind, status, seconds) and every acknowledged write, shared by threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests: list[tuple[str, int, float, float]] = []  # kind, status, seconds, end
+        self.acknowledged: list[dict] = []
+
+    def request(self, kind: str, status: int, seconds: float) -> None:
+        with self.lock:
+            self.requests.append((kind, status, seconds, time.monotonic()))
+
+    def write(self, **fact: Any) -> None:
+        with self.lock:
+            self.acknowledged.append(fact)
+
+
+class Person:
+    def __init__(self, role: str, username: str, host: str, port: int, rec: Recorder, seed: int):
+        self.role, self.username = role, username
+        self.host, self.port, self.rec = host, port, rec
+        self.rng = random.Random(seed)
+        self.cookies: dict[str, str] = {}
+        self.conn: http.client.HTTPConnection | None = None
+
+    # HTTP
+
+    def call(
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        *,
+        form: dict | None = None,
+        body: dict | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        headers = {"Accept-Language": "zh-CN", "Host": f"{self.host}:{self.port}"}
+        data = None
+        if form is not None:
+            data = urllib.parse.urlencode(form, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://{self.host}:{self.port}{path}"
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in (1, 2):
+            reused = self.conn is not None
+            start = time.perf_counter()
+            try:
+                if self.conn is None:
+                    self.conn = http.client.HTTPConnection(
+                        self.host, self.port, timeout=REQUEST_TIMEOUT
+                    )
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                content = response.read()
+                break
+            except (OSError, http.client.HTTPException) as exc:
+                if self.conn is not None:
+                    self.conn.close()
+                self.conn = None
+                # A kept-alive connection the server closed while the person was thinking:
+                # sent again on a new one, as a browser does. Anything else is unanswered.
+                stale = isinstance(exc, http.client.RemoteDisconnected | ConnectionError)
+                if attempt == 1 and reused and stale:
+                    continue
+                self.rec.request(kind, 0, time.perf_counter() - start)
+                return 0, {}, b""
+        self.rec.request(kind, response.status, time.perf_counter() - start)
+        for header in response.msg.get_all("Set-Cookie") or []:
+            cookie: SimpleCookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                self.cookies[name] = morsel.value
+        if response.getheader("Connection", "").lower() == "close" and self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, content
+
+    def get_json(self, kind: str, path: str) -> Any:
+        status, _headers, content = self.call(kind, "GET", path)
+        return json.loads(content) if status == 200 else None
+
+    def form_token(self, content: bytes) -> str:
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
+        return found.group(1).decode() if found else self.cookies.get("csrftoken", "")
+
+    def sign_in(self) -> bool:
+        status, _h, page = self.call("sign-in", "GET", "/accounts/login/")
+        if status != 200:
+            return False
+        form = {
+            "username": self.username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": self.form_token(page),
+        }
+        status, _h, _c = self.call("sign-in", "POST", "/accounts/login/", form=form)
+        return status == 302 and "sessionid" in self.cookies
+
+    def transition(self, issue: dict, name: str, body: dict) -> None:
+        path = f"/api/v1/issues/{issue['id']}/transitions/{name}/"
+        status, _h, _c = self.call(f"transition {name}", "POST", path, body=body)
+        if status == 200:
+            self.rec.write(what="transition", issue=issue["id"], name=name, user=self.username)
+
+    def pick(self, path: str) -> dict | None:
+        page = self.get_json("API list", path)
+        results = (page or {}).get("results") or []
+        return self.rng.choice(results) if results else None
+
+    # What each role does
+
+    def act(self, ids: dict) -> None:
+        if self.rng.random() < 0.1:
+            return self.download(ids)
+        getattr(self, self.role)(ids)
+
+    def download(self, ids: dict) -> None:
+        if self.role in ("leader", "secretariat") and self.rng.random() < 0.5:
+            self.call("pdf annual report", "GET", f"/reports/annual/{bench_scale.YEAR}.pdf")
+        elif ids["held"]:
+            meeting = self.rng.choice(ids["held"])
+            self.call("pdf minutes", "GET", f"/meetings/{meeting}/minutes.pdf")
+
+    def officer(self, ids: dict) -> None:
+        choice = self.rng.random()
+        if choice < 0.3:
+            self.call("issue list", "GET", "/issues/")
+        elif choice < 0.45:
+            self.call("list, search", "GET", "/issues/?q=" + urllib.parse.quote("补贴"))
+        elif choice < 0.65:
+            self.file_issue()
+        elif choice < 0.85:
+            issue = self.pick("/api/v1/issues/?state=resolved&page_size=20")
+            if issue:
+                self.call("issue detail", "GET", f"/issues/{issue['id']}/")
+                self.transition(issue, "verify", {"satisfaction": "satisfied"})
+        else:
+            self.call("home", "GET", "/")
+
+    def file_issue(self) -> None:
+        status, _h, page = self.call("new issue form", "GET", "/issues/new/")
+        if status != 200:
+            return
+        chain = _first_option(page, "chain")
+        category = _first_option(page, "category")
+        if not (chain and category):
+            return
+        title = f"压测问题{uuid.uuid4().hex[:12]}"
+        form = {
+            "csrfmiddlewaretoken": self.form_token(page),
+            "chain": chain,
+            "title": title,
+            "description": "企业反映人才公寓配租进度慢，影响招聘，请协调解决。",
+            "category": category,
+            "company": "星河软件",
+        }
+        status, headers, _c = self.call("file issue", "POST", "/issues/new/", form=form)
+        found = re.search(r"/issues/(\d+)/$", headers.get("location", ""))
+        if status == 302 and found:
+            self.rec.write(what="raise", issue=int(found.group(1)), user=self.username, text=title)
+
+    def department(self, ids: dict) -> None:
+        choice = self.rng.random()
+        if choice < 0.2:
+            self.call("home", "GET", "/")
+        elif choice < 0.45:
+            issue = self.pick("/api/v1/issues/?state=assigned&page_size=20")
+            if issue:
+                self.transition(issue, "accept", {"note": "已签收"})
+        elif choice < 0.75:
+            issue = self.pick("/api/v1/issues/?state=accepted&page_size=20")
+            if issue:
+                self.post_note(issue)
+        elif choice < 0.95:
+            issue = self.pick("/api/v1/issues/?state=accepted&page_size=20")
+            if issue:
+                body = {"outcome": "solved", "resolution": "已协调解决，企业认可。"}
+                self.transition(issue, "resolve", body)
+        else:
+            self.call("issue list", "GET", "/issues/")
+
+    def post_note(self, issue: dict) -> None:
+        status, _h, page = self.call("issue detail", "GET", f"/issues/{issue['id']}/")
+        if status != 200:
+            return
+        text = f"压测进展{uuid.uuid4().hex[:12]}：已与企业对接。"
+        form = {"csrfmiddlewaretoken": self.form_token(page), "update-text": text}
+        path = f"/issues/{issue['id']}/updates/"
+        status, _h, _c = self.call("post note", "POST", path, form=form)
+        if status == 302:
+            self.rec.write(what="note", issue=issue["id"], user=self.username, text=text)
+
+    def secretariat(self, ids: dict) -> None:
+        choice = self.rng.random()
+        if choice < 0.5:
+            self.call("issue list", "GET", "/issues/?state=raised")
+            issue = self.pick("/api/v1/issues/?state=raised&page_size=50")
+            if issue:
+                department = self.rng.choice(ids["departments"])
+                self.transition(issue, "assign", {"department": department, "note": "请办理"})
+        elif choice < 0.7:
+            self.call("dashboard", "GET", "/dashboard/")
+        else:
+            self.call("home", "GET", "/")
+
+    def leader(self, ids: dict) -> None:
+        choice = self.rng.random()
+        if choice < 0.5:
+            self.call("dashboard", "GET", "/dashboard/")
+        elif choice < 0.7:
+            self.call("home", "GET", "/")
+        elif choice < 0.9:
+            self.call("issue list", "GET", "/issues/?overdue=true")
+        else:
+            issue = self.pick("/api/v1/issues/?page_size=20")
+            if issue:
+                self.call("issue detail", "GET", f"/issues/{issue['id']}/")
+
+
+def _first_option(page: bytes, name: str) -> str:
+    """The first non-empty option of the form's <select name=...> (an officer's own chain)."""
+    select = re.search(rb'<select name="' + name.encode() + rb'".*?</select>', page, re.S)
+    if not select:
+        return ""
+    values = [v for v in re.findall(rb'<option value="(\d+)"', select.group(0)) if v]
+    return values[0].decode() if values else ""
+
+
+def drive(args) -> None:
+    """The client process: sign everyone in, act for `--seconds`, print the figures as JSON."""
+    ids = json.loads(args.ids)
+    rec = Recorder()
+    rng = random.Random(7)
+    people = []
+    for n in range(args.people):
+        role = rng.choices([r for r, _w in ROLE_MIX], [w for _r, w in ROLE_MIX])[0]
+        username = ids["users"][role][n % len(ids["users"][role])]
+        people.append(Person(role, username, "127.0.0.1", args.port, rec, seed=n))
+    # Sign-in first, at most 8 at a time (PBKDF2 is CPU by design): not part of the window.
+    signed = threading.Semaphore(8)
+
+    def sign_in(person: Person) -> None:
+        with signed:
+            person.signed_in = person.sign_in()  # type: ignore[attr-defined]
+
+    threads = [threading.Thread(target=sign_in, args=(p,)) for p in people]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sign_in_seconds = time.monotonic() - started
+    window_start = time.monotonic()
+    deadline = window_start + args.seconds
+
+    def run(person: Person) -> None:
+        if not getattr(person, "signed_in", False):
+            return
+        time.sleep(person.rng.random() * min(args.think, 2.0))  # not all at the same instant
+        while time.monotonic() < deadline:
+            person.act(ids)
+            pause = min(person.rng.expovariate(1 / args.think), 4 * args.think) if args.think else 0
+            time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
+
+    threads = [threading.Thread(target=run, args=(p,), daemon=True) for p in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        # Bounded: a request in flight at the deadline gets its timeout, no more.
+        t.join(timeout=max(0.0, deadline - time.monotonic()) + REQUEST_TIMEOUT + 5)
+    window = time.monotonic() - window_start
+    with rec.lock:
+        requests = list(rec.requests)
+        acknowledged = list(rec.acknowledged)
+    Path(args.acknowledged).write_text(json.dumps(acknowledged))
+    kinds: dict[str, list[float]] = defaultdict(list)
+    statuses: dict[str, Counter] = defaultdict(Counter)
+    in_window = 0
+    for kind, status, seconds, end in requests:
+        kinds[kind].append(seconds)
+        statuses[kind][status] += 1
+        in_window += kind != "sign-in" and end >= window_start
+    result = {
+        "people": args.people,
+        "signed_in": sum(bool(getattr(p, "signed_in", False)) for p in people),
+        "sign_in_seconds": sign_in_seconds,
+        "window_seconds": window,
+        "requests_in_window": in_window,
+        "kinds": {k: {"times": v, "statuses": dict(statuses[k])} for k, v in kinds.items()},
+        "still_running": sum(t.is_alive() for t in threads),
+    }
+    print(json.dumps(result))
+
+
+# --- the database side: generate, prepare, check (children with Django) ---------------------
+
+
+def prepare(args) -> dict:
+    """Generate the data (the scale benchmark's generator) and what the client needs to know."""
+    bench_scale.setup_django(args.database_url)
+    # All imports below need django.setup().
+    from django.core.files.base import ContentFile  # noqa: PLC0415
+
+    from meetings.documents import minutes_document  # noqa: PLC0415
+    from meetings.models import MeetingState, Minutes  # noqa: PLC0415
+    from meetings.printed import render_minutes_pdf  # noqa: PLC0415
+    from organisation.models import Department, User  # noqa: PLC0415
+
+    generated = bench_scale.generate(args.size)
+    users = {
+        "officer": list(
+            User.objects.filter(role=User.Role.OFFICER).values_list("username", flat=True)
+        ),
+        "department": list(
+            User.objects.filter(role=User.Role.DEPARTMENT).values_list("username", flat=True)
+        ),
+        "secretariat": ["wangfang"],
+        "leader": ["liuzhuxi"],
+    }
+    # Approved minutes are downloaded as the file stored at approval (meetings.services
+    # .approve_minutes); the generator writes none, so the last few held meetings get theirs.
+    held = list(
+        Minutes.objects.filter(meeting__state=MeetingState.MINUTES_APPROVED)
+        .select_related("meeting")
+        .order_by("-meeting__scheduled_at")[:4]
+    )
+    for minutes in held:
+        pdf = render_minutes_pdf(minutes_document(minutes.meeting, minutes=minutes))
+        minutes.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        minutes.pdf.save(f"minutes-{minutes.meeting_id}.pdf", ContentFile(pdf), save=False)
+        minutes.save(update_fields=["pdf", "pdf_sha256"])
+    return {
+        "written": generated["written"],
+        "users": users,
+        "departments": list(Department.objects.values_list("code", flat=True)),
+        "held": [m.meeting_id for m in held],
+    }
+
+
+def check(args) -> dict:
+    """Every acknowledged write is in the database; every touched issue keeps its invariants."""
+    bench_scale.setup_django(args.database_url)
+    # All imports below need django.setup().
+    from django.core.exceptions import ValidationError  # noqa: PLC0415
+    from django.db.models import Count  # noqa: PLC0415
+
+    from issues.models import Issue, IssueDepartment, IssueUpdate, State  # noqa: PLC0415
+
+    acknowledged = json.loads(Path(args.acknowledged).read_text())
+    problems: list[str] = []
+    History = Issue.history.model
+    wanted = Counter(
+        (a["issue"], a["name"], a["user"]) for a in acknowledged if a["what"] == "transition"
+    )
+    touched = {a["issue"] for a in acknowledged}
+    found: Counter = Counter()
+    rows = (
+        History.objects.filter(id__in={k[0] for k in wanted}, history_id__gt=args.since_id)
+        .values("id", "transition", "history_user__username")
+        .annotate(n=Count("history_id"))
+    )
+    for row in rows:
+        found[(row["id"], row["transition"], row["history_user__username"])] = row["n"]
+    missing = sum(max(0, n - found[key]) for key, n in wanted.items())
+    if missing:
+        problems.append(f"{missing} acknowledged transitions without their history row")
+    raised = [a for a in acknowledged if a["what"] == "raise"]
+    titles = set(
+        Issue.objects.filter(pk__in=[a["issue"] for a in raised]).values_list("title", flat=True)
+    )
+    lost_issues = sum(a["text"] not in titles for a in raised)
+    if lost_issues:
+        problems.append(f"{lost_issues} filed issues missing")
+    notes = [a for a in acknowledged if a["what"] == "note"]
+    texts = set(
+        IssueUpdate.objects.filter(issue_id__in={a["issue"] for a in notes}).values_list(
+            "text", flat=True
+        )
+    )
+    lost_notes = sum(a["text"] not in texts for a in notes)
+    if lost_notes:
+        problems.append(f"{lost_notes} posted notes missing")
+    # Invariants of each touched issue: its constraints, its history a chain ending in its state.
+    broken = 0
+    history: dict[int, list] = defaultdict(list)
+    for row in (
+        History.objects.filter(id__in=touched)
+        # By id, the order of writing: generated rows may be dated after today's transitions.
+        .order_by("history_id")
+        .values("id", "state", "from_state", "transition")
+    ):
+        history[row["id"]].append(row)
+    involved = set(
+        IssueDepartment.objects.filter(issue_id__in=touched).values_list(
+            "issue_id", "department_id"
+        )
+    )
+    for issue in Issue.objects.filter(pk__in=touched):
+        rows_of = [r for r in history[issue.pk] if r["transition"]]
+        try:
+            issue.validate_constraints()
+        except ValidationError as exc:
+            broken += 1
+            problems.append(f"issue {issue.pk}: {exc.messages}")
+            continue
+        chain_ok = bool(rows_of) and rows_of[-1]["state"] == issue.state
+        chain_ok = chain_ok and all(
+            later["from_state"] == earlier["state"]
+            for earlier, later in zip(rows_of, rows_of[1:], strict=False)
+            if later["from_state"]
+        )
+        lead_ok = not issue.department_id or (issue.pk, issue.department_id) in involved
+        unassigned_ok = issue.state not in (State.RAISED, State.WITHDRAWN) or not (
+            issue.department_id or issue.due_date
+        )
+        if not (chain_ok and lead_ok and unassigned_ok):
+            broken += 1
+            if broken <= 10:
+                problems.append(
+                    f"issue {issue.pk} ({issue.state}): history chain {chain_ok}, "
+                    f"lead involvement {lead_ok}, unassigned {unassigned_ok}"
+                )
+    # Written but never acknowledged (the client gave up waiting): told, not a failure.
+    written_after = History.objects.filter(history_id__gt=args.since_id).exclude(
+        transition__in=["", "raise"]
+    )
+    return {
+        "acknowledged": {
+            "transitions": sum(wanted.values()),
+            "raised": len(raised),
+            "notes": len(notes),
+        },
+        "transitions_in_history": written_after.count(),
+        "touched_issues": len(touched),
+        "broken_issues": broken,
+        "missing_writes": missing + lost_issues + lost_notes,
+        "problems": problems[:20],
+    }
+
+
+def child(args) -> None:
+    if args.mode == "prepare":
+        result = prepare(args)
+    elif args.mode == "mark":
+        bench_scale.setup_django(args.database_url)
+        from issues.models import Issue  # noqa: PLC0415 - after setup
+
+        last = Issue.history.order_by("-history_id").values_list("history_id", flat=True)
+        result = {"since": last.first() or 0}
+    elif args.mode == "check":
+        args.since_id = int(args.since)
+        result = check(args)
+    else:
+        drive(args)
+        return
+    print(json.dumps(result, default=str))
+
+
+# --- the servers ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_env(database_url: str, port: int, tmp: Path) -> dict[str, str]:
+    # The caller's LIAISON_* (the pool, the statement timeouts) pass through; not a debug mode.
+    drop = ("DJANGO_DEBUG", "LIAISON_TESTING", "DJANGO_SETTINGS_MODULE")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_HTTPS="0",  # plain HTTP on the loopback, as on an intranet without TLS
+        LIAISON_BASE_URL=f"http://127.0.0.1:{port}",
+        # Kept between runs: collecting (and compressing) every file again costs a minute.
+        STATIC_ROOT=str(Path(tempfile.gettempdir()) / "liaison-load-static"),
+        MEDIA_ROOT=os.environ["MEDIA_ROOT"],  # the stored minutes: kept with the database
+        DOCUMENT_CACHE_DIR=str(tmp / "documents"),
+    )
+    return env
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(p) for p in task.read_text().split()]
+    return found
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of a process in MB; zeros when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0, 0.0
+    values = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", text, re.M))
+    return int(values.get("VmRSS", 0)) / 1024, int(values.get("VmHWM", 0)) / 1024
+
+
+class Watch(threading.Thread):
+    """Polls the peak RSS of every gunicorn worker (recycled ones included) and of db_worker."""
+
+    def __init__(self, master: int, task_worker: int):
+        super().__init__(daemon=True)
+        self.master, self.task_worker = master, task_worker
+        self.peaks: dict[int, float] = {}
+        self.task_peak = 0.0
+        self.stop = threading.Event()
+        # Each worker's RSS before the first request: the imported code and its caches.
+        self.idle = [rss_mb(pid)[0] for pid in children_of(master)]
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            for pid in children_of(self.master):
+                self.peaks[pid] = max(self.peaks.get(pid, 0.0), rss_mb(pid)[1])
+            self.task_peak = max(self.task_peak, rss_mb(self.task_worker)[1])
+
+
+def wait_until_up(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/accounts/login/")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer on port {port} within {seconds} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def report(driven: dict, watch: Watch, checked: dict, args, load: tuple) -> list[str]:
+    """Prints the table; returns the targets missed."""
+    missed = []
+    print(
+        f"\n{label(args)}: {driven['people']} people ({driven['signed_in']} signed in in "
+        f"{driven['sign_in_seconds']:.1f} s), {driven['window_seconds']:.0f} s, think "
+        f"{args.think} s; gunicorn {args.gunicorn_note}"
+    )
+    print("| request | n | p50 ms | p95 ms | p99 ms | 5xx | unanswered | other ≥400 |")
+    print("|---|---|---|---|---|---|---|---|")
+    total_5xx = total_lost = 0
+    for kind in sorted(driven["kinds"]):
+        times = driven["kinds"][kind]["times"]
+        statuses = {int(k): v for k, v in driven["kinds"][kind]["statuses"].items()}
+        server = sum(v for k, v in statuses.items() if k >= 500)
+        lost = statuses.get(0, 0)
+        other = sum(v for k, v in statuses.items() if 400 <= k < 500)
+        total_5xx += server
+        total_lost += lost
+        p95 = percentile(times, 0.95)
+        interactive = not kind.startswith(NOT_INTERACTIVE)
+        mark = " ✗" if interactive and p95 >= P95_TARGET else ""
+        if mark:
+            missed.append(f"p95 of {kind} {p95 * 1000:.0f} ms ≥ {P95_TARGET * 1000:.0f} ms")
+        print(
+            f"| {kind}{'' if interactive else ' (not held to p95)'} | {len(times)} "
+            f"| {percentile(times, 0.5) * 1000:,.0f} | {p95 * 1000:,.0f}{mark} "
+            f"| {percentile(times, 0.99) * 1000:,.0f} | {server} | {lost} | {other} |"
+        )
+    rate = driven["requests_in_window"] / driven["window_seconds"]
+    peak = max(watch.peaks.values(), default=0.0)
+    print(
+        f"\n{rate:.1f} requests/s; 5xx {total_5xx}; unanswered {total_lost}; gunicorn workers "
+        f"seen {len(watch.peaks)} (recycled ones included), peak RSS {peak:.0f} MB "
+        f"(median of peaks {statistics.median(watch.peaks.values() or [0]):.0f} MB, "
+        f"idle {max(watch.idle, default=0):.0f} MB); "
+        f"db_worker peak RSS {watch.task_peak:.0f} MB"
+    )
+    print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"afterwards: {json.dumps(checked, ensure_ascii=False)}")
+    if total_5xx:
+        missed.append(f"{total_5xx} responses 5xx")
+    if total_lost:
+        missed.append(f"{total_lost} requests unanswered")
+    if checked["missing_writes"]:
+        missed.append(f"{checked['missing_writes']} acknowledged writes missing")
+    if checked["broken_issues"]:
+        missed.append(f"{checked['broken_issues']} issues break an invariant")
+    if peak >= RSS_TARGET_MB:
+        missed.append(f"worker peak RSS {peak:.0f} MB ≥ {RSS_TARGET_MB} MB")
+    if driven["still_running"]:
+        missed.append(f"{driven['still_running']} people still waiting at the end")
+    return missed
+
+
+def label(args) -> str:
+    return f"{bench_scale.label(args.size)} issues"
+
+
+def run_child(mode: str, args, **extra: str) -> dict:
+    command = [sys.executable, __file__, "--child", mode, "--database-url", args.database_url]
+    command += ["--size", str(args.size)]
+    for key, value in extra.items():
+        command += [f"--{key.replace('_', '-')}", value]
+    done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--issues", default="1m", help="data size: 1m (default), 100k, 1k")
+    parser.add_argument("--people", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--think", type=float, default=5.0, help="mean seconds a person waits between actions"
+    )
+    parser.add_argument(
+        "--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="use a database kept by --keep")
+    parser.add_argument(
+        "--gunicorn", default="", help="extra gunicorn arguments, e.g. '-w 4 --threads 2'"
+    )
+    # Internal: the children.
+    parser.add_argument("--child", choices=["prepare", "mark", "drive", "check"], dest="mode")
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--size", type=int, default=0)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--ids", default="{}")
+    parser.add_argument("--acknowledged", default="")
+    parser.add_argument("--since", default="")
+    args = parser.parse_args()
+    if args.mode:
+        child(args)
+        return 0
+    args.size = bench_scale.parse_size(args.issues)
+    name = f"liaison_load_{bench_scale.label(args.size).lower()}"
+    args.database_url = f"{args.server}/{name}"
+    ids_file = ROOT / f".bench-{name}.json"
+    tmp = Path(tempfile.mkdtemp(prefix="liaison-load-"))
+    media = Path(tempfile.gettempdir()) / f"{name}-media"  # with the database: --keep keeps it
+    os.environ["MEDIA_ROOT"] = str(media)  # the prepare child stores documents there
+    processes: list[subprocess.Popen] = []
+    try:
+        if args.reuse and ids_file.exists():
+            ids = json.loads(ids_file.read_text())
+        else:
+            bench_scale.admin_sql(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            bench_scale.admin_sql(args.server, f'CREATE DATABASE "{name}"')
+            print(f"{label(args)}: generating …", file=sys.stderr, flush=True)
+            ids = run_child("prepare", args)
+            ids_file.write_text(json.dumps(ids))
+            print(f"generated {ids['written']}", file=sys.stderr, flush=True)
+        port = free_port()
+        env = production_env(args.database_url, port, tmp)
+        manage = [sys.executable, "manage.py"]
+        subprocess.run(
+            [*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
+        )
+        log = (tmp / "gunicorn.log").open("w")
+        gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "liaison.wsgi", "-c", "gunicorn.conf.py"]
+        gunicorn += ["-b", f"127.0.0.1:{port}", *args.gunicorn.split()]
+        args.gunicorn_note = " ".join(["-c gunicorn.conf.py", *args.gunicorn.split()])
+        web = subprocess.Popen(gunicorn, env=env, cwd=ROOT, stdout=log, stderr=log)
+        processes.append(web)
+        task_log = (tmp / "db_worker.log").open("w")
+        worker = subprocess.Popen(
+            [*manage, "db_worker", "--no-reload"],
+            env=env,
+            cwd=ROOT,
+            stdout=task_log,
+            stderr=task_log,
+        )
+        processes.append(worker)
+        wait_until_up(port)
+        watch = Watch(web.pid, worker.pid)
+        watch.start()
+        # The last history row before the run: every one after it was written by the run.
+        since = str(run_child("mark", args)["since"])
+        acknowledged = tmp / "acknowledged.json"
+        print(
+            f"driving {args.people} people for {args.seconds:.0f} s …", file=sys.stderr, flush=True
+        )
+        command = [sys.executable, __file__, "--child", "drive", "--port", str(port)]
+        command += ["--ids", json.dumps(ids), "--acknowledged", str(acknowledged)]
+        command += ["--people", str(args.people), "--seconds", str(args.seconds)]
+        command += ["--think", str(args.think)]
+        done = subprocess.run(
+            command,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=args.seconds + 600,  # sign-in and the last requests' timeouts, bounded
+        )
+        load = os.getloadavg()
+        driven = json.loads(done.stdout.strip().splitlines()[-1])
+        watch.stop.set()
+        for process in reversed(processes):
+            stop(process)
+        errors = [
+            line for line in (tmp / "gunicorn.log").read_text().splitlines() if "Error" in line
+        ]
+        if errors:
+            print("gunicorn log:\n  " + "\n  ".join(errors[-10:]), file=sys.stderr)
+        checked = run_child("check", args, acknowledged=str(acknowledged), since=since)
+        missed = report(driven, watch, checked, args, load)
+    finally:
+        for process in reversed(processes):
+            stop(process)
+        if not args.keep:
+            bench_scale.admin_sql(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            ids_file.unlink(missing_ok=True)
+            shutil.rmtree(media, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    if missed:
+        print("targets missed:\n  " + "\n  ".join(missed))
+        return 1
+    print("every target met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
