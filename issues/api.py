@@ -9,7 +9,7 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Case, F, Prefetch, Value, When
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,8 +32,7 @@ from rest_framework.views import APIView
 from issues import extensions, notices
 from issues import serializers as s
 from issues.attachments import attachment_response, store_attachment, validate_upload
-from issues.deadlines import overdue_q, today
-from issues.filters import IssueFilter
+from issues.filters import IssueFilter, most_overdue_first
 from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate, SupervisionNotice
 from issues.permissions import may_file, may_post_update
 from issues.services import (
@@ -84,12 +83,7 @@ class StableOrdering(OrderingFilter):
 
     def filter_queryset(self, request, queryset, view):
         if request.query_params.get(self.ordering_param) == "-days_overdue":
-            # Working days overdue fall as the due date rises: among overdue issues the order
-            # of `due_date` ascending is exactly that of `days_overdue` descending.
-            # As of a past day (`issues.asof`), overdue on that day.
-            on = getattr(queryset, "as_of", None) or today()
-            late = Case(When(overdue_q(on), then=Value(0)), default=Value(1))
-            return queryset.order_by(late, F("due_date").asc(nulls_last=True), "-raised_at", "-pk")
+            return most_overdue_first(queryset)
         ordering = [t for t in self.get_ordering(request, queryset, view) or [] if t != "-pk"]
         if ordering in (["-raised_at"], ["raised_at"]):
             # Plain terms, the primary key the same way: the index's order (issue_newest_idx)

@@ -1,7 +1,7 @@
 """The issue list's filters, shared by the web list, the API and the Excel ledger."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -11,6 +11,19 @@ from issues.deadlines import escalated_q, overdue_q, red_q, today, unacknowledge
 from issues.models import Issue, Outcome, Satisfaction, State, SupervisionNotice
 from issues.search import search
 from organisation.models import Department, IndustryChain, IndustryUnion, IssueCategory, Measure
+
+
+def most_overdue_first(queryset: QuerySet) -> QuerySet:
+    """The most overdue first: overdue issues by due date, then the others newest first.
+
+    Working days overdue fall as the due date rises, so among overdue issues the order of
+    `due_date` ascending is exactly that of `days_overdue` descending. As of a past day
+    (`issues.asof`), overdue on that day. The web list's `sort=overdue` and the API's
+    `ordering=-days_overdue`.
+    """
+    on = getattr(queryset, "as_of", None) or today()
+    late = Case(When(overdue_q(on), then=Value(0)), default=Value(1))
+    return queryset.order_by(late, F("due_date").asc(nulls_last=True), "-raised_at", "-pk")
 
 
 def _day_filter(field: str, bound: str, label) -> django_filters.DateFilter:

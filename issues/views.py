@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from issues import asof, extensions, notices
 from issues.attachments import attachment_response, storage_message, store_attachment
 from issues.deadlines import today
-from issues.filters import FIGURE_FILTERS, IssueFilter
+from issues.filters import FIGURE_FILTERS, IssueFilter, most_overdue_first
 from issues.forms import IssueForm, UpdateForm, extension_form, notice_form_class, transition_form
 from issues.models import Attachment, ExtensionRequest, Issue, IssueUpdate, State, SupervisionNotice
 from issues.permissions import is_secretariat, may_file, may_post_update
@@ -45,6 +45,7 @@ from liaison.storage import StorageUnavailable, atomic_with_files
 PAGE_SIZE = 25
 
 SORTS = {
+    "overdue": None,  # most_overdue_first: not a plain order_by
     "-raised": ("-raised_at", "-pk"),
     "raised": ("raised_at", "pk"),
     "due": ("due_date", "-raised_at", "-pk"),
@@ -53,6 +54,7 @@ SORTS = {
     "-number": ("-year", "-sequence"),
 }
 SORT_LABELS = {
+    "overdue": gettext_lazy("超期天数（多→少）"),
     "-raised": gettext_lazy("最新提出"),
     "raised": gettext_lazy("最早提出"),
     "due": gettext_lazy("办理时限（近→远）"),
@@ -81,14 +83,11 @@ def issue_list(request):
         queryset = asof.issues_as_of(as_of, among=base)
     else:
         queryset = base
-    sort = request.GET.get("sort", "-raised")
-    if sort not in SORTS:
-        sort = "-raised"
+    sort = _sort(request.GET)
     # At most COUNT_LIMIT rows counted ("10,000+" beyond); the next page of the newest-first
     # order starts by index after the cursor of the last row shown (liaison.pagination).
-    paginator = BoundedPaginator(
-        queryset.order_by(*SORTS[sort]), PAGE_SIZE, cursor=request.GET.get("cursor")
-    )
+    ordered = most_overdue_first(queryset) if sort == "overdue" else queryset.order_by(*SORTS[sort])
+    paginator = BoundedPaginator(ordered, PAGE_SIZE, cursor=request.GET.get("cursor"))
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -102,7 +101,9 @@ def issue_list(request):
             "sort": sort,
             "sorts": SORT_LABELS,
             "query": query.urlencode(),
-            "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+            # The search box stays above the results; only the other filters open the panel
+            # (on a desktop: a phone folds it again, app.js, so the results come first).
+            "filters_set": sum(1 for k, v in request.GET.items() if v and k not in KEEP_FOLDED),
             "figure_filters": _figure_filters(filterset, request.GET),
             "may_raise": may_file(request.user) and not as_of,
             "as_of_banner": asof.banner(as_of) if as_of else "",
@@ -127,6 +128,21 @@ def _figure_filters(filterset, params) -> list[dict[str, str]]:
     return shown
 
 
+# Parameters that do not open 筛选与排序: paging, and the search box shown above it.
+KEEP_FOLDED = ("page", "sort", "q")
+
+
+def _sort(params) -> str:
+    """The order asked for; unasked, an overdue list (超期, 红灯: the dashboard's and the home
+    page's overdue links) puts the most overdue first, any other list the newest."""
+    sort = params.get("sort")
+    if sort in SORTS:
+        return sort
+    if params.get("overdue") == "true" or params.get("warning") == "red":
+        return "overdue"
+    return "-raised"
+
+
 def _style_filter_form(form) -> None:
     # The shared FilterSet is plain; the page wants Bootstrap widgets and a readable overdue choice.
     form.fields["state"].widget = forms.CheckboxSelectMultiple(
@@ -145,6 +161,7 @@ def _style_filter_form(form) -> None:
                 field.empty_label = _("全部")
         else:
             widget.attrs["class"] = "form-control"
+    form.fields["q"].widget.input_type = "search"  # a phone's keyboard offers 搜索
     form.fields["q"].widget.attrs["placeholder"] = _("编号或关键词")
     form.fields["year"].widget.attrs["inputmode"] = "numeric"
 

@@ -141,3 +141,46 @@ def test_the_officer_sees_the_raise_button(client, software_officer, hrss_staff)
 def test_withdrawn_issue_is_listed_with_its_state(client, raised, software_officer, secretariat):
     perform_transition(raised, "withdraw", software_officer, reason="企业已自行解决")
     assert "已撤回" in _get(client, secretariat)
+
+
+def _late(issue, working_days_ago):
+    """Due that many working days ago (2026-11-30 is a Monday; see the time_machine below)."""
+    Issue.objects.filter(pk=issue.pk).update(due_date=today() - timedelta(days=working_days_ago))
+
+
+@pytest.fixture
+def late(spread, time_machine):
+    time_machine.move_to("2026-12-04 10:00 +08:00")  # a Friday: Monday..Thursday are working days
+    _late(spread["soft"], 1)  # Thursday: 1 working day overdue
+    _late(spread["auto"], 3)  # Tuesday: 3 working days overdue
+    return spread
+
+
+def test_sort_by_days_overdue_puts_the_most_overdue_first(client, late, secretariat):
+    html = _get(client, secretariat, sort="overdue")
+    rows = [html.index(late[k].title) for k in ("auto", "soft", "ai")]
+    assert rows == sorted(rows)
+
+
+def test_an_overdue_list_is_most_overdue_first_unless_asked(client, late, secretariat):
+    # overdue=true: the home page's and the dashboard's links; warning=red likewise.
+    for params in ({"overdue": "true"}, {"warning": "red"}):
+        html = _get(client, secretariat, **params)
+        assert html.index(late["auto"].title) < html.index(late["soft"].title)
+        assert '<option value="overdue" selected>' in html
+    html = _get(client, secretariat, overdue="true", sort="-due")
+    assert html.index(late["auto"].title) > html.index(late["soft"].title)
+    assert '<option value="-raised" selected>' in _get(client, secretariat)
+
+
+def test_rows_say_how_many_working_days_overdue(client, late, secretariat):
+    html = _get(client, secretariat)
+    assert "超期 3 个工作日" in html and "超期 1 个工作日" in html
+    assert html.count('data-testid="days-overdue"') == 2  # the raised ai issue is not overdue
+
+
+def test_a_search_keeps_the_filters_folded(client, spread, secretariat):
+    html = _get(client, secretariat, q="宿舍")
+    assert "<details data-fold-small class=" in html  # not open: the result comes first
+    html = _get(client, secretariat, q="宿舍", chain="automotive", sort="due")
+    assert "<details open data-fold-small" in html and "已设 1 项" in html

@@ -12,6 +12,14 @@
     }
   });
 
+  // <details data-fold-small open> (the issue list's 筛选与排序): folded on a phone, so the
+  // results come first; the summary line says how many filters are set.
+  if (window.matchMedia("(max-width: 767.98px)").matches) {
+    document.querySelectorAll("details[data-fold-small][open]").forEach(function (details) {
+      details.open = false;
+    });
+  }
+
   // [data-history-back] buttons (error pages): back to the page the person came from, where the
   // browser usually still holds what they typed.
   document.addEventListener("click", function (event) {
