@@ -6,7 +6,7 @@ of data as with a week of it.
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from issues import deadlines
@@ -112,9 +112,17 @@ def _inbox_rows(queryset, on) -> tuple[list[Issue], bool]:
 
 
 def _secretariat(user) -> dict:
+    # A returned issue's row says why it came back: the reason of its last `return` history
+    # row, read in the same query as the list (a subquery), not once per row.
+    last_return = (
+        Issue.history.filter(id=OuterRef("pk"), transition="return")
+        .order_by("-history_date", "-history_id")
+        .values("history_change_reason")[:1]
+    )
     to_assign = list(
         Issue.objects.with_related()
         .filter(state=State.RAISED)
+        .annotate(return_reason=Subquery(last_return))
         .order_by("-return_count", "raised_at")[: LIST_SIZE * 2]
     )
     return {

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from issues.models import Issue, today
 from issues.services import perform_transition
@@ -10,6 +11,7 @@ from issues.services import perform_transition
 from .conftest import assign, file_issue
 from .conftest import home_page as _home
 from .conftest import section as _section
+from .test_query_budgets import BUDGETS
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,41 @@ def test_the_leader_sees_the_overview(client, software_officer, secretariat, lea
 def test_someone_without_a_role_sees_no_issue_work(client, outsider, raised):
     html = _home(client, outsider)
     assert raised.title not in html
+
+
+def test_triage_says_why_it_came_back_the_last_time(
+    client, software_officer, secretariat, hrss_staff, django_assert_max_num_queries
+):
+    for n in range(3):
+        back = assign(file_issue(software_officer, title=f"退回来的问题{n}"), secretariat)
+        back = perform_transition(back, "return", hrss_staff, reason=f"第一次退回理由{n}")
+    back = assign(back, secretariat)
+    perform_transition(back, "return", hrss_staff, reason="第二次：应由住建局办理")
+    client.force_login(secretariat)
+    # The reasons come with the triage list's own query: the home page's budget is unchanged.
+    with django_assert_max_num_queries(BUDGETS[("home", "secretariat")]):
+        html = client.get(reverse("home")).content.decode()
+    triage = _section(html, "triage")
+    assert triage.count('data-testid="return-reason"') == 3
+    assert "第一次退回理由0" in triage and "第一次退回理由1" in triage
+    assert "第二次：应由住建局办理" in triage and "第一次退回理由2" not in triage
+    assert "退回 2 次" in triage
+
+
+def test_triage_assigns_with_a_note(client, software_officer, secretariat, hrss_staff):
+    issue = file_issue(software_officer, title="新提出的问题")
+    client.force_login(secretariat)
+    html = _section(_home(client, secretariat), "triage")
+    assert f'<label class="form-label small mb-0" for="note-{issue.pk}">交办意见</label>' in html
+    response = client.post(
+        reverse("issues:transition", args=[issue.pk, "assign"]),
+        {
+            "next": reverse("home"),
+            "assign-department": hrss_staff.department.pk,
+            "assign-due_date": (today() + timedelta(days=10)).isoformat(),
+            "assign-note": "请会同区人社局一并研究",
+        },
+    )
+    assert response.status_code == 302
+    row = issue.history.latest()
+    assert row.transition == "assign" and row.history_change_reason == "请会同区人社局一并研究"
