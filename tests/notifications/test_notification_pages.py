@@ -36,6 +36,18 @@ def test_bell_shows_the_unread_count_and_opening_one_marks_it_read(client, notes
     assert client.get(f"/notifications/{notes[0].pk}/")["Location"] == "/issues/1/"
 
 
+def test_the_phone_bell_beside_the_menu_button_counts_too(client, notes, hrss_staff, outsider):
+    client.force_login(hrss_staff)
+    page = client.get("/").content.decode()
+    # Outside the collapsed menu (#nav), before its toggler: seen on a phone without a tap.
+    assert page.index('data-testid="bell-phone"') < page.index('class="navbar-toggler"')
+    assert 'data-testid="unread-count-phone">2<' in page
+    assert 'aria-label="通知（2条未读）"' in page
+    Notification.objects.filter(recipient=hrss_staff).update(read_at="2026-01-01T00:00Z")
+    page = client.get("/").content.decode()
+    assert 'data-testid="bell-phone"' in page and "unread-count-phone" not in page
+
+
 def test_someone_elses_notification_is_404(client, notes, hrss_staff):
     client.force_login(hrss_staff)
     assert client.get(f"/notifications/{notes[2].pk}/").status_code == 404

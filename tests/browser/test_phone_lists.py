@@ -1,9 +1,10 @@
-"""The issue list on Ms. Zhang's phone (JOURNEYS 1): a search shows its result in the first
-screen, the 筛选与排序 panel folded; the overdue count of a row is in words."""
+"""Lists on Ms. Zhang's phone (JOURNEYS 1): a search shows its result in the first screen,
+the 筛选与排序 panel folded; the unread count beside the menu button, not behind it."""
 
 import pytest
 from playwright.sync_api import expect
 
+from notifications.models import Notification
 from tests.issue_helpers import file_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,3 +36,22 @@ def test_a_search_on_a_phone_shows_the_result_first(live_server, sign_in, softwa
     # The panel opens with a tap when wanted.
     filters.locator("summary").click()
     expect(page.get_by_label("排序")).to_be_visible()
+
+
+def test_the_unread_count_shows_on_a_phone_without_opening_the_menu(
+    live_server, sign_in, software_officer
+):
+    Notification.objects.create(
+        recipient=software_officer, kind="resolve", text="问题已办结，请核实", url="/"
+    )
+    page = sign_in(software_officer)
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(page.get_by_test_id("unread-count-phone")).to_have_text("1")
+    expect(page.get_by_test_id("unread-count-phone")).to_be_visible()
+    expect(page.get_by_test_id("bell")).to_be_hidden()  # the menu's bell: still folded away
+    page.get_by_test_id("bell-phone").click()
+    page.wait_for_url("**/notifications/")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(page.get_by_test_id("bell-phone")).to_be_hidden()  # a wide screen: the menu's own
+    expect(page.get_by_test_id("bell")).to_be_visible()
