@@ -176,6 +176,48 @@ def attachment_response(attachment: StoredFile) -> FileResponse:
     return response
 
 
+# Photos shown inline as thumbnails on the issue page: raster types a browser draws as a
+# picture and nothing else, stored as such and beginning as such. Never SVG (a document that
+# may carry scripts); GIF and HEIC stay downloads (HEIC: no browser draws it).
+INLINE_IMAGE_MAGIC: dict[str, tuple[bytes, ...]] = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/webp": (b"RIFF",),  # RIFF....WEBP: the WEBP mark is checked at bytes 8–12 below
+}
+
+
+def shows_inline(attachment: StoredFile) -> bool:
+    """Whether the stored type is one of the photos drawn inline (the issue page's test)."""
+    return (attachment.content_type or "").split(";")[0].strip().lower() in INLINE_IMAGE_MAGIC
+
+
+def image_response(attachment: StoredFile) -> FileResponse:
+    """A photo attachment shown in the page (`inline`): only a JPEG, PNG or WebP stored as
+    such whose bytes begin as such; anything else is 404 here (and a download as ever).
+    `nosniff` and a sandbox as for downloads."""
+    if not shows_inline(attachment):
+        raise Http404(_("该附件不是图片。"))
+    content_type = attachment.content_type.split(";")[0].strip().lower()
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("附件不存在。")) from exc
+    head = handle.read(HEAD_BYTES)
+    handle.seek(0)
+    webp = content_type != "image/webp" or head[8:12] == b"WEBP"
+    if not (head.startswith(INLINE_IMAGE_MAGIC[content_type]) and webp):
+        handle.close()
+        raise Http404(_("该附件不是图片。"))
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(
+        attachment.original_name, attachment=False
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 def storage_message(exc: StorageUnavailable) -> str:
     """What the person reads when the media disk refused their files (their text is kept)."""
     return str(exc.detail) + _("您填写的内容已保留，请重新选择附件后再提交。")

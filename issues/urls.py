@@ -24,4 +24,9 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path(
+        "issues/<int:pk>/attachments/<int:attachment_pk>/image/",
+        views.attachment_image,
+        name="attachment_image",
+    ),
 ]

@@ -19,10 +19,16 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from issues import asof, extensions, notices
-from issues.attachments import attachment_response, storage_message, store_attachment
+from issues.attachments import (
+    attachment_response,
+    image_response,
+    shows_inline,
+    storage_message,
+    store_attachment,
+)
 from issues.deadlines import today
 from issues.filters import FIGURE_FILTERS, IssueFilter, most_overdue_first
 from issues.forms import IssueForm, UpdateForm, extension_form, notice_form_class, transition_form
@@ -243,6 +249,8 @@ def _detail_context(
     can_update = may_post_update(user, issue)
     supervision = notices_context(issue, user, notice_form)
     files = [a for a in issue.attachments.all() if a.update_id is None]
+    for a in [*files, *(a for u in notes for a in u.attachments.all())]:
+        a.is_photo = shows_inline(a)  # its thumbnail, issues/_thumbnail.html
     return {
         "issue": issue,
         "version": version_of(issue),
@@ -428,6 +436,15 @@ def attachment_download(request, pk, attachment_pk):
     issue = issue_for(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, issue=issue)
     return attachment_response(attachment)
+
+
+@login_required
+@require_GET
+def attachment_image(request, pk, attachment_pk):
+    """A photo attachment shown inline (the issue page's thumbnails), under the same check."""
+    issue = issue_for(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, issue=issue)
+    return image_response(attachment)
 
 
 # --- extension requests (延期申请): the rules are issues.extensions --------------------------

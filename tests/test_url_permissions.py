@@ -99,6 +99,11 @@ def build_world() -> dict:
         SimpleUploadedFile("回复函.txt", "关于招聘补贴的回复".encode(), "text/plain"),
         people["hrss_staff"],
     )
+    photo = store_attachment(
+        issue,
+        SimpleUploadedFile("现场照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        people["software_officer"],
+    )
     meeting = create_meeting(
         people["secretariat"],
         kind=Kind.REGULAR,
@@ -157,6 +162,7 @@ def build_world() -> dict:
         "extended": extended,
         "extension": extension,
         "attachment": attachment,
+        "photo": photo,
         "meeting": meeting,
         "item": item,
         "notification": notification,
@@ -186,6 +192,8 @@ def sample_kwargs(route: str, w: dict) -> dict:
         "name": "return",
         "direction": "up",
     }
+    if route.endswith("/image/"):  # a thumbnail: of a photo
+        values["attachment_pk"] = w["photo"].pk
     if route.startswith(("meetings/", "api/v1/meetings/")):
         values |= {"pk": w["meeting"].pk, "name": "cancel"}
     if route.startswith(("notifications/", "api/v1/notifications/")):
@@ -440,6 +448,10 @@ TABLE: dict[str, dict[str, str]] = {
         "GET": "302 200 200 404 200 404 200 200 404",
         # gap: any method today; DESIGN: 405
         "POST": "302 200 200 404 200 404 200 200 404",
+    },
+    "issues/<int:pk>/attachments/<int:attachment_pk>/image/": {
+        "GET": "302 200 200 404 200 404 200 200 404",
+        "POST": "302 405 405 405 405 405 405 405 405",
     },
     "issues/<int:pk>/transitions/<slug:name>/": {
         "GET": "302 405 405 405 405 405 405 405 405",
