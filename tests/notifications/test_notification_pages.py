@@ -42,7 +42,7 @@ def test_the_phone_bell_beside_the_menu_button_counts_too(client, notes, hrss_st
     # Outside the collapsed menu (#nav), before its toggler: seen on a phone without a tap.
     assert page.index('data-testid="bell-phone"') < page.index('class="navbar-toggler"')
     assert 'data-testid="unread-count-phone">2<' in page
-    assert 'aria-label="通知（2条未读）"' in page
+    assert '2</span><span class="visually-hidden">条未读</span>' in page  # read: 通知 2 条未读
     Notification.objects.filter(recipient=hrss_staff).update(read_at="2026-01-01T00:00Z")
     page = client.get("/").content.decode()
     assert 'data-testid="bell-phone"' in page and "unread-count-phone" not in page
