@@ -51,7 +51,6 @@ from liaison.storage import StorageUnavailable, atomic_with_files
 PAGE_SIZE = 25
 
 SORTS = {
-    "overdue": None,  # most_overdue_first: not a plain order_by
     "-raised": ("-raised_at", "-pk"),
     "raised": ("raised_at", "pk"),
     "due": ("due_date", "-raised_at", "-pk"),
@@ -59,6 +58,7 @@ SORTS = {
     "number": ("year", "sequence"),
     "-number": ("-year", "-sequence"),
 }
+# The orders offered: those of SORTS, and "overdue" (`most_overdue_first`, not a plain order_by).
 SORT_LABELS = {
     "overdue": gettext_lazy("超期天数（多→少）"),
     "-raised": gettext_lazy("最新提出"),
@@ -142,7 +142,7 @@ def _sort(params) -> str:
     """The order asked for; unasked, an overdue list (超期, 红灯: the dashboard's and the home
     page's overdue links) puts the most overdue first, any other list the newest."""
     sort = params.get("sort")
-    if sort in SORTS:
+    if sort in SORT_LABELS:
         return sort
     if params.get("overdue") == "true" or params.get("warning") == "red":
         return "overdue"
