@@ -41,7 +41,8 @@ def test_file_assign_resolve_verify(sign_in, software_officer, secretariat, hrss
     page.get_by_role("button", name="提交").click()
     issue = Issue.objects.get()
     expect(page.get_by_role("alert")).to_contain_text(f"已提交，编号 {issue.number}")
-    expect(page.get_by_role("link", name="招聘会现场.png")).to_be_visible()
+    expect(page.get_by_role("link", name="招聘会现场.png", exact=True)).to_be_visible()
+    expect(page.get_by_role("img", name="照片：招聘会现场.png")).to_be_visible()  # its thumbnail
     _sign_out(page)
 
     # The secretariat assigns it from the triage list on her home page.
