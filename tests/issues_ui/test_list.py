@@ -144,7 +144,7 @@ def test_withdrawn_issue_is_listed_with_its_state(client, raised, software_offic
 
 
 def _late(issue, working_days_ago):
-    """Due that many working days ago (2026-11-30 is a Monday; see the time_machine below)."""
+    """Due that many calendar days before today (a Friday in `late`: as many working days)."""
     Issue.objects.filter(pk=issue.pk).update(due_date=today() - timedelta(days=working_days_ago))
 
 
