@@ -107,11 +107,14 @@ def _plans(client, url):
         sql = query["sql"]
         if not sql.startswith("SELECT") or '"issues_issue"' not in sql:
             continue
-        # Counts (a page's bounded count, the home page's figures by state) are measured apart;
-        # a page of rows has a LIMIT, and its COUNT( subqueries (notice_count,
-        # extension_count) are correlated to the rows shown: that query is planned here.
+        # Counts (a page's bounded count, the home page's figures by state) are measured apart:
+        # at this table's 10,000 rows a count bounded at 10,001 reads the whole table whatever
+        # the plan, so PostgreSQL may rightly choose a sequential scan for it (a search's count
+        # too, by its statistics). A page of rows has a LIMIT, and its COUNT( subqueries
+        # (notice_count, extension_count) are correlated to the rows shown: that query is
+        # planned here.
         is_count = sql.startswith("SELECT COUNT(") or " LIMIT " not in sql
-        if "COUNT(" in sql and is_count and "search_grams" not in sql:
+        if "COUNT(" in sql and is_count:
             continue
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN " + sql)
