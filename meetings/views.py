@@ -57,6 +57,12 @@ from meetings.versions import minutes_version
 from printing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 
 PAST_PAGE_SIZE = 20
+# The meeting page shows this many issues of an agenda section, the most urgent first (the
+# order the agenda lists them in); 显示全部 opens one section at a time (`?expand=<item>`).
+# The agenda's PDF and its snapshot list every issue of the section (at most
+# LIAISON_AGENDA_SECTION_LIMIT): a page of a few hundred rows of forms is slow to build and to
+# read, and a long section is worked through from its top.
+AGENDA_PAGE_ROWS = 10
 
 # The figures' one registry (issues.counting): the same words as the dashboard and the PDFs.
 REPORT_COLUMNS = [(key, FIGURES[key].label) for key in TABLE_COLUMNS]
@@ -162,8 +168,16 @@ def _detail_context(request, meeting: Meeting, **bound) -> dict:
         "actions": _actions(meeting, request.user),
         "waiting_actions": _waiting_actions(meeting, request.user),
         "agenda_editable": agenda_editable,
+        "agenda_page_rows": AGENDA_PAGE_ROWS,
         "agenda_items": [
-            _agenda_entry(meeting, item, n, agenda_editable, bound.get("edit_forms", {}))
+            _agenda_entry(
+                meeting,
+                item,
+                n,
+                agenda_editable,
+                bound.get("edit_forms", {}),
+                expanded=_expanded_item(request) == item.pk,
+            )
             for n, item in enumerate(items, start=1)
         ],
         "item_form": bound.get("item_form")
@@ -289,11 +303,25 @@ def _history(meeting: Meeting) -> list[dict]:
     ]
 
 
-def _agenda_entry(meeting, item: AgendaItem, n: int, editable: bool, edit_forms: dict) -> dict:
+def _expanded_item(request) -> int | None:
+    """The agenda item whose issues the page lists in full: `?expand=` on the page, or the
+    `expand` field of a form posted from an opened section (so taking an issue off row 30
+    comes back to the same opened list)."""
+    value = request.GET.get("expand") or request.POST.get("expand") or ""
+    return int(value) if value.isdigit() else None
+
+
+def _agenda_entry(
+    meeting, item: AgendaItem, n: int, editable: bool, edit_forms: dict, *, expanded: bool
+) -> dict:
+    shown_rows = item.issues if expanded else item.issues[:AGENDA_PAGE_ROWS]
     entry = {
         "item": item,
         "ordinal": cn_numeral(n),
-        "issues": [_issue_row(row) for row in item.issues],
+        "issues": [_issue_row(row) for row in shown_rows],
+        "issue_count": len(item.issues),
+        "expanded": expanded,
+        "folded": len(item.issues) - len(shown_rows),
         "removed_issues": item.removed_issues if editable else [],
         "report": _report_tables(item.report) if item.report else None,
         "more": more_link(item),
@@ -413,8 +441,11 @@ def _run(request, meeting: Meeting, action, success, anchor: str = "", **bound):
     except StorageUnavailable as exc:  # e.g. the approved PDF could not be stored: nothing was
         return _refuse(request, meeting, str(exc.detail), 503, bound)
     messages.success(request, success() if callable(success) else success)
+    expand = _expanded_item(request)
     return redirect(
-        reverse("meetings:detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else "")
+        reverse("meetings:detail", args=[meeting.pk])
+        + (f"?expand={expand}" if expand else "")
+        + (f"#{anchor}" if anchor else "")
     )
 
 

@@ -149,3 +149,38 @@ def test_generating_costs_the_same_queries_for_10_and_200_issues(secretariat):
     add(190)
     assert queries() == few
     assert all(len(i.issues) <= 50 for i in meeting.agenda_items.all())
+
+
+def test_the_meeting_page_folds_a_long_section_and_opens_it_whole(
+    settings, secretariat, overdue_five, signed_in, monkeypatch
+):
+    """The page shows the top of a section (its most urgent issues) and opens the rest of one
+    section on request; taking an issue off from the opened list comes back to it opened."""
+    monkeypatch.setattr("meetings.views.AGENDA_PAGE_ROWS", 2)
+    meeting = make_meeting(timezone.localdate() + timedelta(days=3))
+    generate_agenda(meeting, secretariat)
+    overdue = meeting.agenda_items.get(section="overdue")
+    assert len(overdue.issues) == 5  # the agenda itself keeps every issue of the section
+
+    client = signed_in(secretariat)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    section = page[page.index(f'id="item-{overdue.pk}"') :]
+    section = section[: section.index("</article>")]
+    assert section.count('data-testid="agenda-issue"') == 2
+    assert "超期问题5" in section and "超期问题3" not in section
+    assert "显示本部分其余 3 件" in section
+    assert "列有5件问题" in section  # the delete confirmation counts the whole section
+
+    opened = client.get(f"/meetings/{meeting.pk}/?expand={overdue.pk}").content.decode()
+    section = opened[opened.index(f'id="item-{overdue.pk}"') :]
+    section = section[: section.index("</article>")]
+    assert section.count('data-testid="agenda-issue"') == 5
+    assert "收起本部分" in section
+
+    fourth = overdue.issues[3]["id"]
+    response = client.post(
+        f"/meetings/{meeting.pk}/agenda/items/{overdue.pk}/issues/{fourth}/remove/",
+        {"expand": overdue.pk},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/meetings/{meeting.pk}/?expand={overdue.pk}#item-{overdue.pk}"
