@@ -321,6 +321,29 @@ class Issue(ConcurrentTransitionMixin, models.Model):
                 condition=Q(state="raised"),
                 name="issue_to_assign_idx",
             ),
+            # The regular agenda's queues (meetings.agenda), each walked from its oldest: new
+            # and returned issues by when they were raised, those awaiting verification by when
+            # they were resolved, the verified by when (a range since the last meeting).
+            models.Index(
+                fields=["raised_at", "id"],
+                condition=Q(state="raised", first_assigned_at__isnull=True),
+                name="issue_new_queue_idx",
+            ),
+            models.Index(
+                fields=["raised_at", "id"],
+                condition=Q(state="raised", first_assigned_at__isnull=False),
+                name="issue_returned_queue_idx",
+            ),
+            models.Index(
+                fields=["resolved_at", "id"],
+                condition=Q(state="resolved"),
+                name="issue_to_verify_idx",
+            ),
+            models.Index(
+                fields=["verified_at", "id"],
+                condition=Q(state="verified"),
+                name="issue_verified_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ index exist there alone.
 """
 
 import random
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -185,3 +186,28 @@ def test_the_search_column_follows_every_write(db, many_issues):
 
     assert search(Issue.objects.filter(pk=issue.pk), "夜间").exists()
     assert not search(Issue.objects.filter(pk=issue.pk), RARE).exists()
+
+
+def test_the_regular_agenda_walks_each_queue_by_its_index(db, many_issues):
+    """Generating a regular agenda reads each section's most urgent issues (new, returned,
+    overdue, awaiting verification, verified since the last meeting) from the top of an index
+    in that section's order: no scan of issues and no sort of a whole queue for its first 50."""
+    from meetings.agenda import build_regular  # noqa: PLC0415 - meetings' own builder
+    from tests.meetings.conftest import make_meeting  # noqa: PLC0415 - meetings' own helper
+
+    meeting = make_meeting(datetime(2026, 3, 2, tzinfo=BEIJING).date())
+    with CaptureQueriesContext(connection) as captured:
+        build_regular(meeting)
+    pages = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and '"issues_issue"' in q["sql"] and " LIMIT " in q["sql"]
+    ]
+    assert len(pages) >= 5, "one page of rows per section"
+    whole_sort = re.compile(r"(^|->  )Sort  \(", re.MULTILINE)
+    with connection.cursor() as cursor:
+        for sql in pages:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on issues_issue" not in plan, f"{sql}\n{plan}"
+            assert not whole_sort.search(plan), f"sorts the whole queue:\n{sql}\n{plan}"
