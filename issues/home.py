@@ -12,6 +12,7 @@ from django.utils import timezone
 from issues import deadlines
 from issues.deadlines import overdue_q, unacknowledged_q
 from issues.models import ExtensionRequest, Issue, IssueDepartment, State, SupervisionNotice, today
+from issues.notices import notice_rows
 from issues.states import HANDLING_STATES, Role
 from issues.views import version_of
 from organisation.models import Department
@@ -89,7 +90,7 @@ def _department(user) -> dict:
     return {
         "role": "department",
         "code": department.code if department else "",
-        "notices": [{"notice": n, "status": n.status_on(on)} for n in notices],
+        "notices": notice_rows(notices, on),
         **{name: rows for name, (rows, _more) in sections.items()},
         **{f"{name}_more": more for name, (_rows, more) in sections.items()},
         "awaiting": Issue.objects.filter(

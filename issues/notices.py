@@ -20,9 +20,10 @@ not use `ignore_conflicts`, which would leave a hole where it dropped a row), so
 numbering stays gapless.
 
 Each notice writes one history row on its issue (transition `notice`, reason = the number,
-reply-by date and text) and is announced on commit like a transition (`issue_transitioned`,
-name `notice`, with the notice): notifications tells the lead department and, for a 督办,
-copies the department's responsible leader by e-mail.
+reply-by date and text); a batch (one by hand, or every automatic notice of a run) is
+announced once, in its transaction (`issues.signals.notices_issued`): notifications tells
+each lead department and, for a 督办, copies the department's responsible leader by e-mail,
+in a fixed number of queries whatever the size of the batch.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from django.utils.translation import gettext as _
 from issues.deadlines import overdue_q, today
 from issues.models import Issue, SupervisionNotice
 from issues.permissions import is_secretariat, is_staff_of_current_department
-from issues.signals import announce
+from issues.signals import announce_notices
 from issues.states import HANDLING_STATES, State
 from liaison.access import Conflict
 from liaison.formats import cn_date
@@ -280,16 +281,18 @@ def _record(notices: Sequence[SupervisionNotice], user: Any) -> None:
             )
         )
     HistoricalIssue.objects.bulk_create(rows)
-    # Listeners write their rows in this transaction (`issues.signals.announce`).
-    for notice in notices:
-        announce(
-            notice.issue,
-            "notice",
-            user,
-            notice.issue.state,
-            history_reason(notice),
-            notice=notice,
-        )
+    # Listeners write their rows in this transaction, for the whole batch at once.
+    announce_notices(notices, user)
+
+
+# --- shown -----------------------------------------------------------------------------------
+
+
+def notice_rows(notices, on: date | None = None) -> list[dict]:
+    """Notices as the pages list them: each with its status on `on` (today) - the
+    department's home page and the issue page read the same rows."""
+    on = on or today()
+    return [{"notice": n, "status": n.status_on(on)} for n in notices]
 
 
 # --- answering --------------------------------------------------------------------------------

@@ -8,6 +8,12 @@ from django.dispatch import Signal
 # reason, and for a supervision notice `notice`.
 issue_transitioned = Signal()
 
+# Supervision notices (催办/督办) were issued, by hand (one) or by send_reminders (a batch):
+# sender=SupervisionNotice, notices (a list, each with its `issue` and `department` loaded),
+# user (None for the automatic ones). Sent once per batch inside its transaction, after the
+# history rows, so that a listener writes the notifications of the whole batch in bulk.
+notices_issued = Signal()
+
 # Issues were written without `save()` (`Issue.objects.update()`, `bulk_update`, `bulk_create`),
 # which sends no post_save: sender=Issue. Reports listen (the change stamp of cached documents).
 issues_written_in_bulk = Signal()
@@ -30,3 +36,10 @@ def announce(issue, name: str, user, from_state: str, reason: str, **extra) -> N
         reason=reason,
         **extra,
     )
+
+
+def announce_notices(notices, user) -> None:
+    """Tell listeners of supervision notices just issued, once for the whole batch, inside
+    the transaction that issued them (as `announce` does for a transition)."""
+    if notices:
+        notices_issued.send(sender=type(notices[0]), notices=list(notices), user=user)

@@ -290,7 +290,7 @@ def notices_context(issue, user, form=None) -> dict:
             },
         )
     return {
-        "notices": [{"notice": n, "status": n.status_on(on)} for n in rows],
+        "notices": notices.notice_rows(rows, on),
         "notice_form": form if may_issue else None,
         # What the note form offers the lead department, from the rows already read.
         "answerable": notices.answerable(issue, user, rows),

@@ -84,6 +84,8 @@ class Notification(models.Model):
     )
     text = models.TextField(_("内容"))
     url = models.CharField(_("链接"), max_length=300, blank=True)
+    # A digest's lines, each {"text", "url"} (send_reminders: one a day listing the issues).
+    items = models.JSONField(_("条目"), default=list, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 

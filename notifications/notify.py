@@ -147,6 +147,26 @@ def notify(
     return rows
 
 
+def notify_each(rows: list[Notification], *, event: str, subject: str) -> list[Notification]:
+    """Many in-app notifications at once (each its own recipient, text and issue): one insert,
+    and one e-mail per person listing theirs (`subject` when there are several), so the
+    queries grow with the people told, not with the rows. Digest people get no mail now."""
+    if is_muted() or not rows:
+        return []
+    by_person: dict[User, list[Notification]] = {}
+    for row in rows:
+        by_person.setdefault(row.recipient, []).append(row)
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(rows)
+        digest_ids = wants_digest(by_person)
+        for person, mine in by_person.items():
+            if person.pk in digest_ids:
+                continue
+            title = mine[0].text if len(mine) == 1 else subject
+            queue_emails([person], title, [(r.text, r.url) for r in mine], event=event)
+    return created
+
+
 def wants_digest(people: Iterable[User]) -> set[int]:
     return set(
         NotificationPreference.objects.filter(

@@ -23,6 +23,7 @@ department's responsible leader.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -35,12 +36,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from issues.models import Issue, IssueDepartment
-from issues.signals import issue_transitioned
+from issues.notices import history_reason
+from issues.signals import issue_transitioned, notices_issued
 from issues.transitions import EVENTS, RAISE_NOTICE, TRANSITIONS, Audience, Notice
 from liaison.formats import cn_date
 from meetings.signals import agenda_published, decision_changed, meeting_changed
 from notifications import notify as n
-from notifications.models import Kind, WebhookEvent
+from notifications.models import Kind, Notification, WebhookEvent
+
+# Issues listed in one webhook call about a batch (the text gives the whole count).
+LISTED = 30
 
 # Transitions a webhook can ask for (DESIGN: raise, assign, return; a reassign is an assign).
 WEBHOOK_EVENTS = {
@@ -48,7 +53,6 @@ WEBHOOK_EVENTS = {
     "assign": WebhookEvent.ASSIGN,
     "reassign": WebhookEvent.ASSIGN,
     "return": WebhookEvent.RETURN,
-    "notice": WebhookEvent.NOTICE,
 }
 
 
@@ -133,31 +137,73 @@ def on_issue_transitioned(sender, issue, name, user=None, from_state="", reason=
         # In the transition's transaction: in-app rows, e-mails and webhook calls of one event
         # are queued with it, or not at all.
         n.notify(people, name, text, url=n.issue_url(issue), issue=issue, actor=user)
-        notice = kwargs.get("notice")
-        if notice is not None and notice.kind == notice.Kind.SUPERVISE:
-            _copy_to_leader(notice, text)
         if name in WEBHOOK_EVENTS:
             n.announce(WEBHOOK_EVENTS[name], text, n.issue_url(issue), issues=[issue])
 
 
-def _copy_to_leader(notice, text: str) -> int:
+def _copy_to_leader(department, lines: list[tuple[str, str]]) -> int:
     """A 督办 is copied by e-mail to the department's responsible leader (分管领导), who has
-    no account: the address of the reference data."""
-    department = notice.department
-    if not department.leader_email:
+    no account: the address of the reference data. One mail for the department's 督办 of
+    one batch."""
+    if not department.leader_email or not lines:
         return 0
     intro = _("抄送%(leader)s%(name)s：") % {
         "leader": department.leader_title,
         "name": department.leader_name,
     }
+    subject = lines[0][0] if len(lines) == 1 else _("督办通知%(count)d份") % {"count": len(lines)}
     return n.queue_emails(
         [],
-        text,
-        [(text, n.issue_url(notice.issue))],
+        subject,
+        lines,
         intro=intro,
         event="notice",
         addresses=[department.leader_email],
     )
+
+
+@receiver(notices_issued, dispatch_uid="notifications.notices_issued")
+def on_notices_issued(sender, notices, user=None, **kwargs):
+    """催办/督办 notices, one by hand or a whole batch of send_reminders, in a fixed number of
+    queries: each notice tells the staff of its lead department in the app (one insert for
+    all), each person gets one e-mail listing theirs, each department's leader one copy of its
+    督办, and each webhook one call listing the notices (at most `LISTED` issues)."""
+    if n.is_muted() or not notices:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        staff: dict[int, list] = defaultdict(list)
+        for person in n.recipients(
+            Q(role="department", department_id__in={x.department_id for x in notices}),
+            exclude=user,
+        ):
+            staff[person.department_id].append(person)
+        rows, texts = [], []
+        supervised: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        departments = {}
+        for notice in notices:
+            issue = notice.issue
+            text = issue_message(issue, "notice", user, history_reason(notice)) or ""
+            url = n.issue_url(issue)
+            texts.append(text)
+            rows += [
+                Notification(
+                    recipient=person, kind="notice", text=text, url=url, issue=issue, actor=user
+                )
+                for person in staff.get(notice.department_id, [])
+            ]
+            if notice.kind == notice.Kind.SUPERVISE:
+                departments[notice.department_id] = notice.department
+                supervised[notice.department_id].append((text, url))
+        subject = _("催办、督办通知%(count)d份") % {"count": len(notices)}
+        n.notify_each(rows, event="notice", subject=subject)
+        for department_id, lines in supervised.items():
+            _copy_to_leader(departments[department_id], lines)
+        if len(notices) == 1:
+            text, url = texts[0], n.issue_url(notices[0].issue)
+        else:
+            text, url = subject + "。", "/issues/?overdue=true"
+        issues = [x.issue for x in notices[:LISTED]]
+        n.announce(WebhookEvent.NOTICE, text, url, issues=issues)
 
 
 # --- meetings ------------------------------------------------------------------------

@@ -1,10 +1,23 @@
 """Daily reminders of deadlines: due soon and overdue, as `issues.deadlines` defines them.
 
 The automatic 催办 and 督办 notices are issued first (`issues.notices.issue_automatic`, once
-per overdue spell). Department staff get one in-app notification per issue and one e-mail listing them all;
-the secretariat gets one summary a day; webhooks that want `overdue` get one message listing
-the overdue issues. Every e-mail and webhook call is a background task (notifications/tasks.py). A `Reminder` row per issue, kind and day (unique)
-makes a second run on the same day send nothing; the next day sends again.
+per overdue spell, announced in bulk). Then each issue due soon or overdue is claimed for the
+day: a `Reminder` row per issue, kind and day (unique), written for all of them by one
+`INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING` per kind, so a second run on the same
+day (or a run beside it) claims nothing and sends nothing; the next day sends again.
+
+Who hears of the claimed issues (`LIAISON_REMINDER_DIGEST`, on by default):
+- the staff of each lead department: one digest a day each, in the app (one notification
+  whose `items` list the issues, most overdue first, with links) and by e-mail; with the
+  setting off, one in-app notification per issue and person instead, and the same e-mail;
+- the secretariat: one summary a day each (in the app and by e-mail);
+- webhooks that want `overdue`: one message a day with the overdue count.
+A digest lists at most `LISTED` issues and links to the list of all of them.
+
+The number of queries does not grow with the issues (tests/notifications/test_reminder_scale.py):
+the issues are read once, as plain values, and the rows are written in bulk; what grows is one
+e-mail (a delivery and its task) per person told. Every e-mail and webhook call is a background
+task (notifications/tasks.py), written in the same transaction as the rest.
 """
 
 from __future__ import annotations
@@ -14,137 +27,309 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.db import connection, transaction
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from issues.deadlines import WARNING_DAYS
+from issues.deadlines import WARNING_DAYS, due_soon_q, overdue_q
 from issues.models import Issue, today
 from issues.notices import issue_automatic
 from liaison.formats import cn_date
 from notifications import notify as n
-from notifications.models import Kind, Reminder, WebhookEvent
-from organisation.models import User
+from notifications.models import Kind, Notification, Reminder, WebhookEvent
+from organisation.models import Department, User
+
+LISTED = 30  # issues listed in one digest (in the app, the e-mail, a webhook call)
+
+
+def digest_mode() -> bool:
+    return settings.LIAISON_REMINDER_DIGEST
+
+
+@dataclass
+class Line:
+    """One claimed issue as the reminders name it."""
+
+    issue_id: int
+    kind: str
+    department_id: int
+    text: str
+
+    @property
+    def url(self) -> str:
+        return reverse("issues:detail", args=[self.issue_id])
+
+    @property
+    def item(self) -> dict:
+        return {"text": self.text, "url": self.url}
+
+
+@dataclass
+class Pile:
+    """The claimed issues of one audience: counts, and the lines to list (most overdue first)."""
+
+    overdue: int = 0
+    due_soon: int = 0
+    lines: list[Line] = field(default_factory=list)
+    limit: int | None = LISTED
+
+    def add(self, line: Line) -> None:
+        if line.kind == Reminder.Kind.OVERDUE:
+            self.overdue += 1
+        else:
+            self.due_soon += 1
+        if self.limit is None or len(self.lines) < self.limit:
+            self.lines.append(line)
+
+    @property
+    def count(self) -> int:
+        return self.overdue + self.due_soon
+
+    @property
+    def kind(self) -> str:
+        return Kind.OVERDUE.value if self.overdue else Kind.DUE_SOON.value
 
 
 @dataclass
 class Result:
-    due_soon: list = field(default_factory=list)
-    overdue: list = field(default_factory=list)
+    overdue: int = 0
+    due_soon: int = 0
     notifications: int = 0
     emails: int = 0
     notices: list = field(default_factory=list)  # the automatic 催办/督办 issued
 
-    @property
-    def issues(self) -> list:
-        return self.overdue + self.due_soon
+
+def _claim(on: date) -> set[tuple[int, str]]:
+    """Claim today's reminder of every issue overdue or due soon on `on`: the (issue id,
+    kind) this run claimed, none of those an earlier or parallel run did (ON CONFLICT waits
+    for that run's rows and skips them). One statement per kind, whatever the count."""
+    moment = timezone.now()
+    staff = (
+        User.objects.filter(
+            is_active=True, role=User.Role.DEPARTMENT, department_id=OuterRef("department_id")
+        )
+        .order_by()
+        .values("department_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    day = connection.ops.quote_name("on")
+    claimed: set[tuple[int, str]] = set()
+    for kind, condition in (
+        (Reminder.Kind.OVERDUE, overdue_q(on)),
+        (Reminder.Kind.DUE_SOON, due_soon_q(on)),
+    ):
+        select = (
+            Issue.objects.filter(condition)
+            .order_by()
+            .annotate(
+                r_kind=Value(kind.value),
+                r_on=Value(on, output_field=DateField()),
+                r_recipients=Coalesce(Subquery(staff), 0, output_field=IntegerField()),
+                r_sent_at=Value(moment, output_field=DateTimeField()),
+            )
+            .values_list("pk", "r_kind", "r_on", "r_recipients", "r_sent_at")
+        )
+        sql, params = select.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (issue_id, kind, {day}, recipients, sent_at) {sql} "
+                f"ON CONFLICT (issue_id, kind, {day}) DO NOTHING RETURNING issue_id",
+                params,
+            )
+            claimed |= {(row[0], kind.value) for row in cursor.fetchall()}
+    return claimed
 
 
-def _claim(issue: Issue, kind: str, on: date) -> bool:
-    """Record today's reminder; False if it was already sent (by an earlier or parallel run)."""
-    try:
-        with transaction.atomic():
-            Reminder.objects.create(issue=issue, kind=kind, on=on)
-        return True
-    except IntegrityError:
-        return False
-
-
-def _line(issue: Issue, kind: str, on: date) -> str:
+def _line(values: dict, kind: str, on: date) -> str:
     if kind == Reminder.Kind.OVERDUE:
         return _(
             "问题 %(number)s「%(title)s」已超期%(days)d天（办理时限%(due)s，承办部门：%(dept)s）。"
         ) % {
-            "number": issue.number,
-            "title": issue.title,
-            "days": (on - issue.due_date).days,
-            "due": cn_date(issue.due_date),
-            "dept": issue.department.name,
+            "number": values["number"],
+            "title": values["title"],
+            "days": (on - values["due_date"]).days,
+            "due": cn_date(values["due_date"]),
+            "dept": values["department__name"],
         }
-    left = (issue.due_date - on).days
+    left = (values["due_date"] - on).days
     when = _("今天") if left == 0 else _("%(days)d天后") % {"days": left}
     return _(
         "问题 %(number)s「%(title)s」将于%(when)s到期（办理时限%(due)s，承办部门：%(dept)s）。"
     ) % {
-        "number": issue.number,
-        "title": issue.title,
+        "number": values["number"],
+        "title": values["title"],
         "when": when,
-        "due": cn_date(issue.due_date),
-        "dept": issue.department.name,
+        "due": cn_date(values["due_date"]),
+        "dept": values["department__name"],
     }
+
+
+def _claimed_lines(on: date, claimed: set[tuple[int, str]]):
+    """The claimed issues as lines, most overdue first: one query, streamed as plain values."""
+    rows = (
+        Issue.objects.filter(overdue_q(on) | due_soon_q(on))
+        .order_by("due_date", "pk")
+        .values("pk", "number", "title", "due_date", "department_id", "department__name")
+    )
+    for values in rows.iterator(chunk_size=2000):
+        kind = Reminder.Kind.OVERDUE if values["due_date"] < on else Reminder.Kind.DUE_SOON
+        if (values["pk"], kind.value) in claimed:
+            yield Line(values["pk"], kind.value, values["department_id"], _line(values, kind, on))
 
 
 def send_reminders(on: date | None = None) -> Result:
     on = on or today()
     result = Result()
-    handled = Issue.objects.select_related("department", "chain").order_by("due_date", "pk")
-    candidates = [(issue, Reminder.Kind.OVERDUE) for issue in handled.overdue(on)] + [
-        (issue, Reminder.Kind.DUE_SOON) for issue in handled.due_soon(on)
-    ]
-    # One transaction: the day's reminder rows, notifications and deliveries all or none.
+    # One transaction: the day's notices, reminder rows, notifications and deliveries, all or none.
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        # The automatic 催办/督办 (issues.notices): announced, like any notice, on commit.
         result.notices = issue_automatic(on)
-        claimed = [(issue, kind) for issue, kind in candidates if _claim(issue, kind, on)]
+        claimed = _claim(on)
         if not claimed:
             return result
-        staff_by_department: dict[int, list[User]] = defaultdict(list)
-        for person in n.active_people().filter(
-            role=User.Role.DEPARTMENT, department_id__in={i.department_id for i, _k in claimed}
+        per_issue = not digest_mode()
+        everyone = Pile()
+        departments: dict[int, Pile] = defaultdict(
+            lambda: Pile(limit=None if per_issue else LISTED)
+        )
+        for line in _claimed_lines(on, claimed):
+            everyone.add(line)
+            departments[line.department_id].add(line)
+        result.overdue, result.due_soon = everyone.overdue, everyone.due_soon
+        staff: dict[int, list[User]] = defaultdict(list)
+        for person in (
+            n.active_people()
+            .filter(role=User.Role.DEPARTMENT, department_id__in=departments)
+            .order_by("pk")
         ):
-            staff_by_department[person.department_id].append(person)
-
-        lines_by_person: dict[User, list[tuple[str, str]]] = defaultdict(list)
-        for issue, kind in claimed:
-            (result.overdue if kind == Reminder.Kind.OVERDUE else result.due_soon).append(issue)
-            text, url = _line(issue, kind, on), n.issue_url(issue)
-            staff = staff_by_department.get(issue.department_id, [])
-            result.notifications += len(
-                n.notify(staff, Kind(kind).value, text, url=url, issue=issue, email=False)
-            )
-            for person in staff:
-                lines_by_person[person].append((text, url))
-            Reminder.objects.filter(issue=issue, kind=kind, on=on).update(recipients=len(staff))
-
-        result.emails += _digest_to_department_staff(lines_by_person)
-        result.notifications += _summary_to_secretariat(claimed, on, result)
-        _overdue_to_webhooks(result, on)
+            staff[person.department_id].append(person)
+        rows = _to_department_staff(departments, staff, on, per_issue)
+        rows += _to_secretariat(everyone, on)
+        created = Notification.objects.bulk_create(rows)
+        result.notifications = len(created)
+        result.emails = _emails(created, departments, staff, everyone, per_issue)
+        _overdue_to_webhooks(everyone, on)
     return result
 
 
-def _digest_to_department_staff(lines_by_person) -> int:
+# --- who hears of what -------------------------------------------------------------------------
+
+
+def _department_link(code: str, pile: Pile) -> str:
+    return f"/issues/?department={code}&" + ("overdue=true" if pile.overdue else "warning=yellow")
+
+
+def _items(pile: Pile, link: str) -> list[dict]:
+    items = [line.item for line in pile.lines]
+    if pile.count > len(pile.lines):
+        more = _("另有%(count)d项，查看全部") % {"count": pile.count - len(pile.lines)}
+        items.append({"text": more, "url": link})
+    return items
+
+
+def _summary(pile: Pile, on: date) -> str:
+    return _("%(date)s办理时限提醒：已超期%(overdue)d项，%(days)d天内到期%(soon)d项。") % {
+        "date": cn_date(on),
+        "days": WARNING_DAYS,
+        "overdue": pile.overdue,
+        "soon": pile.due_soon,
+    }
+
+
+def _to_department_staff(departments, staff, on: date, per_issue: bool) -> list[Notification]:
+    """The lead departments' staff: one digest each (its items the issues), or, per issue,
+    one notification per issue and person."""
+    codes = dict(Department.objects.filter(pk__in=departments).values_list("pk", "code"))
+    rows = []
+    for department_id, pile in departments.items():
+        people = staff.get(department_id, [])
+        if per_issue:
+            rows += [
+                Notification(
+                    recipient=person,
+                    kind=line.kind,
+                    text=line.text,
+                    url=line.url,
+                    issue_id=line.issue_id,
+                )
+                for line in pile.lines
+                for person in people
+            ]
+            continue
+        link = _department_link(codes[department_id], pile)
+        only = pile.lines[0] if pile.count == 1 else None
+        rows += [
+            Notification(
+                recipient=person,
+                kind=pile.kind,
+                text=_summary(pile, on),
+                url=only.url if only else link,
+                issue_id=only.issue_id if only else None,
+                items=_items(pile, link),
+            )
+            for person in people
+        ]
+    return rows
+
+
+def _to_secretariat(everyone: Pile, on: date) -> list[Notification]:
+    link = "/issues/?overdue=true" if everyone.overdue else "/issues/?warning=yellow"
+    return [
+        Notification(
+            recipient=person,
+            kind=everyone.kind,
+            text=_summary(everyone, on),
+            url=link,
+            items=_items(everyone, link),
+        )
+        for person in n.recipients(n.secretariat())
+    ]
+
+
+def _emails(created, departments, staff, everyone: Pile, per_issue: bool) -> int:
+    """One e-mail a day per person told: the department's issues, or the secretariat's summary."""
     sent = 0
-    for person, lines in lines_by_person.items():
-        subject = _("办理时限提醒：%(count)d项问题") % {"count": len(lines)}
-        sent += n.queue_emails([person], subject, lines, intro=subject + "。", event="reminder")
+    for department_id, pile in departments.items():
+        lines = [(line.text, line.url) for line in pile.lines]
+        if not per_issue and pile.count > len(pile.lines):
+            lines += [(item["text"], item["url"]) for item in _items(pile, "")[-1:]]
+        subject = _("办理时限提醒：%(count)d项问题") % {"count": pile.count}
+        for person in staff.get(department_id, []):
+            sent += n.queue_emails([person], subject, lines, intro=subject + "。", event="reminder")
+    secretariat = {row.recipient for row in created if row.recipient.role == User.Role.SECRETARIAT}
+    if secretariat:
+        summary = next(r for r in created if r.recipient in secretariat)
+        sent += n.queue_emails(
+            sorted(secretariat, key=lambda p: p.pk),
+            summary.text.rstrip("。"),
+            [(item["text"], item["url"]) for item in summary.items],
+            intro=summary.text,
+            event="reminder",
+        )
     return sent
 
 
-def _summary_to_secretariat(claimed, on: date, result: Result) -> int:
-    people = n.recipients(n.secretariat())
-    if not people:
-        return 0
-    text = _("%(date)s办理时限提醒：已超期%(overdue)d项，%(days)d天内到期%(soon)d项。") % {
-        "date": cn_date(on),
-        "days": WARNING_DAYS,
-        "overdue": len(result.overdue),
-        "soon": len(result.due_soon),
-    }
-    kind = Kind.OVERDUE if result.overdue else Kind.DUE_SOON
-    url = "/issues/?overdue=true" if result.overdue else "/issues/?state=assigned"
-    rows = n.notify(people, kind.value, text, url=url, email=False)
-    details = [(_line(issue, k, on), n.issue_url(issue)) for issue, k in claimed]
-    result.emails += n.queue_emails(
-        people, text.rstrip("。"), details, intro=text, event="reminder"
-    )
-    return len(rows)
-
-
-def _overdue_to_webhooks(result: Result, on: date) -> None:
-    if not result.overdue:
+def _overdue_to_webhooks(everyone: Pile, on: date) -> None:
+    if not everyone.overdue:
         return
     text = _("%(date)s已超期问题%(count)d项。") % {
         "date": cn_date(on),
-        "count": len(result.overdue),
+        "count": everyone.overdue,
     }
-    n.announce(WebhookEvent.OVERDUE, text, "/issues/?overdue=true", issues=result.overdue)
+    listed = [line.issue_id for line in everyone.lines if line.kind == Reminder.Kind.OVERDUE]
+    issues = (
+        Issue.objects.filter(pk__in=listed).select_related("department").order_by("due_date", "pk")
+    )
+    n.announce(WebhookEvent.OVERDUE, text, "/issues/?overdue=true", issues=list(issues))

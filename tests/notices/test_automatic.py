@@ -169,7 +169,7 @@ def test_issued_in_the_same_transaction_as_the_reminders(software_officer, secre
     with (
         at(URGE_DAY, hour=8),
         pytest.raises(RuntimeError),
-        mock.patch("notifications.reminders._summary_to_secretariat", side_effect=RuntimeError),
+        mock.patch("notifications.reminders._to_secretariat", side_effect=RuntimeError),
     ):
         call_command("send_reminders", stdout=StringIO())
     assert numbers() == []

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from issues.services import perform_transition
 from notifications.models import Notification, Reminder
@@ -28,6 +28,11 @@ def run() -> str:
     with TestCase.captureOnCommitCallbacks(execute=True):
         call_command("send_reminders", stdout=out)
     return out.getvalue()
+
+
+def listed(note: Notification) -> str:
+    """What a digest lists, one issue a line (as the notification list shows it)."""
+    return "\n".join(item["text"] for item in note.items)
 
 
 @pytest.fixture
@@ -61,16 +66,17 @@ def test_reminders_go_out_once_a_day_and_again_the_next_day(
     with time_machine.travel(at(10), tick=False):
         out = run()
         assert "overdue: 1, due soon: 1" in out
-        # hrss: the issue due on the 13th; housing: the one overdue since the 6th.
+        # hrss: the issue due on the 13th; housing: the one overdue since the 6th. Each in
+        # the day's digest, which lists the issue (one issue: the digest links to it).
         hrss = Notification.objects.get(recipient=hrss_staff)
         assert (
             hrss.kind == "due_soon"
-            and "3天后到期" in hrss.text
+            and "3天后到期" in listed(hrss)
             and hrss.issue_id == issues["soon"].pk
         )
         # housing also gets the automatic 催办 of its overdue issue (issues.notices), apart.
         housing = Notification.objects.get(recipient=housing_staff, kind="overdue")
-        assert "已超期4天" in housing.text
+        assert "已超期4天" in listed(housing)
         assert Notification.objects.filter(recipient=housing_staff, kind="notice").count() == 1
         summary = Notification.objects.get(recipient=secretariat)
         assert "已超期1项，3天内到期1项" in summary.text
@@ -90,9 +96,8 @@ def test_reminders_go_out_once_a_day_and_again_the_next_day(
     with time_machine.travel(at(11, 9), tick=False):
         run()
         assert Notification.objects.filter(recipient=hrss_staff).count() == 2
-        assert Notification.objects.filter(
-            recipient=housing_staff, text__contains="已超期5天"
-        ).exists()
+        latest = Notification.objects.filter(recipient=housing_staff, kind="overdue").first()
+        assert "已超期5天" in listed(latest)
         assert len(mail.outbox) == 3
         assert Reminder.objects.count() == 4
 
@@ -106,12 +111,10 @@ def test_leaders_and_officers_get_no_reminders(issues, leader, software_officer)
 def test_due_today_is_due_soon_and_yesterday_is_overdue(issues, hrss_staff):
     with time_machine.travel(at(13), tick=False):
         run()
-        assert "今天到期" in Notification.objects.get(recipient=hrss_staff).text
+        assert "今天到期" in listed(Notification.objects.get(recipient=hrss_staff))
     with time_machine.travel(at(14), tick=False):
         run()
-        assert Notification.objects.filter(
-            recipient=hrss_staff, kind="overdue", text__contains="已超期1天"
-        ).exists()
+        assert "已超期1天" in listed(Notification.objects.get(recipient=hrss_staff, kind="overdue"))
 
 
 def test_the_digest_mail_lists_every_issue_of_the_department(
@@ -130,3 +133,25 @@ def test_the_digest_mail_lists_every_issue_of_the_department(
 def test_nothing_due_sends_nothing(db, secretariat):
     assert "overdue: 0, due soon: 0" in run()
     assert Notification.objects.count() == 0 and mail.outbox == []
+
+
+@override_settings(LIAISON_REMINDER_DIGEST=False)
+def test_per_issue_mode_tells_each_issue_apart(issues, software_officer, secretariat, hrss_staff):
+    with time_machine.travel(at(1), tick=False):
+        second = assign(file_issue(software_officer, title="社保转移接续"), secretariat, days=10)
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    with time_machine.travel(at(10), tick=False):
+        run()
+        mine = Notification.objects.filter(recipient=hrss_staff).order_by("issue_id")
+        assert [(n.kind, n.issue_id, n.items) for n in mine] == [
+            ("due_soon", issues["soon"].pk, []),
+            ("due_soon", second.pk, []),
+        ]
+        assert "3天后到期" in mine[0].text and "社保转移接续" in mine[1].text
+        # Still one e-mail a day for the person, listing both.
+        assert [m.to for m in mail.outbox].count(["li@example.gov.cn"]) == 1
+        mail.outbox.clear()
+        run()
+        assert Notification.objects.filter(recipient=hrss_staff).count() == 2
+        assert mail.outbox == []

@@ -6,7 +6,8 @@ from notifications.reminders import send_reminders
 
 class Command(BaseCommand):
     help = (
-        "发送办理时限提醒（3天内到期、已超期）：站内通知与邮件；同一天重复运行不会重复发送。"
+        "发送办理时限提醒（3天内到期、已超期）：每人每天一份汇总（站内通知与邮件，"
+        "LIAISON_REMINDER_DIGEST=0 时每个问题一条站内通知）；同一天重复运行不会重复发送。"
         "并按规则自动发出催办、督办通知（每个超期周期各一次）。随后发送选择“每日汇总邮件”人员的当日汇总。"
     )
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         result = send_reminders()
         digests = send_digests()
         self.stdout.write(
-            f"overdue: {len(result.overdue)}, due soon: {len(result.due_soon)}, "
+            f"overdue: {result.overdue}, due soon: {result.due_soon}, "
             f"notifications: {result.notifications}, e-mails: {result.emails}, "
             f"notices: {len(result.notices)}, digests: {digests}"
         )
