@@ -1,0 +1,155 @@
+"""`send_reminders` at any scale: its queries do not grow with the issues, a second run the same
+day writes nothing, and each person gets one digest a day listing their issues, with links."""
+
+from datetime import date
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from issues.models import Issue, SupervisionNotice
+from issues.services import perform_transition
+from notifications import reminders
+from notifications.models import Delivery, Notification, Reminder, Webhook
+from organisation import calendar
+from organisation.models import Department
+from tests.issue_helpers import file_issue
+from tests.notices.conftest import at, handled
+
+pytestmark = pytest.mark.django_db
+
+ASSIGNED = date(2026, 9, 14)
+LATE = date(2026, 9, 30)  # overdue from 10-01; the 催办 is due on 10-08 (after 国庆节)
+RUN_DAY = date(2026, 10, 8)
+SOON = date(2026, 10, 12)  # due within 3 working days of 10-08 (10-09, 10-10 调休, 10-12)
+
+
+def add_issues(officer, clerk, count: int, *, tag: str) -> None:
+    """`count` overdue and `count` due-soon issues of 市人社局."""
+    for n in range(count):
+        handled(officer, clerk, on=ASSIGNED, due=LATE, title=f"{tag}超期{n}")
+        handled(officer, clerk, on=ASSIGNED, due=SOON, title=f"{tag}将到期{n}")
+
+
+def run(day: date = RUN_DAY, *, send: bool = False) -> str:
+    """The command at 08:00 on `day`; with `send`, its e-mail tasks run once it commits."""
+    out = StringIO()
+    with at(day, hour=8), TestCase.captureOnCommitCallbacks(execute=send):
+        call_command("send_reminders", stdout=out)
+    return out.getvalue()
+
+
+def queries_of_a_run(day: date = RUN_DAY) -> int:
+    calendar.clear_cache()  # the calendar read once per run, as in a fresh process
+    with CaptureQueriesContext(connection) as queries:
+        run(day)
+    return len(queries)
+
+
+def written() -> dict:
+    return {
+        "notifications": Notification.objects.count(),
+        "deliveries": Delivery.objects.count(),
+        "reminders": Reminder.objects.count(),
+        "notices": SupervisionNotice.objects.count(),
+        "history": Issue.history.count(),
+    }
+
+
+@pytest.fixture
+def hook(db):
+    # Created as the admin would (the host is only checked when it is called).
+    return Webhook.objects.create(
+        name="群机器人", url="http://127.0.0.1:9/hook", format="json", events=["overdue", "notice"]
+    )
+
+
+def test_the_queries_do_not_grow_with_the_issues(
+    software_officer, secretariat, hrss_staff, housing_staff, leader, hook
+):
+    # The same people and departments both times; ten times the issues (and notices) the second.
+    add_issues(software_officer, secretariat, 2, tag="少")
+    first, again = queries_of_a_run(), queries_of_a_run()
+    assert SupervisionNotice.objects.count() == 2 and Reminder.objects.count() == 4
+
+    Notification.objects.all().delete()
+    Reminder.objects.all().delete()
+    SupervisionNotice.objects.all().delete()
+    add_issues(software_officer, secretariat, 18, tag="多")  # 20 overdue, 20 due soon
+    assert queries_of_a_run() == first
+    assert SupervisionNotice.objects.count() == 20 and Reminder.objects.count() == 40
+    # One digest for 李强 (hrss) and one summary for 王芳 (the secretariat), plus a notice each.
+    assert Notification.objects.filter(kind__in=["overdue", "due_soon"]).count() == 2
+    assert Notification.objects.filter(kind="notice").count() == 20
+    assert queries_of_a_run() == again
+    # Nothing to send: the calendar, the two notice look-ups, the two claims, the digest
+    # preferences (send_digests), and the savepoints of the two transactions: nothing more.
+    assert again <= 10
+
+
+def test_a_second_run_the_same_day_sends_and_creates_nothing(
+    software_officer, secretariat, hrss_staff, hook
+):
+    add_issues(software_officer, secretariat, 3, tag="")
+    assert "overdue: 3, due soon: 3" in run(send=True)
+    before = written()
+    assert before["notices"] == 3 and before["reminders"] == 6 and mail.outbox
+    mail.outbox.clear()
+    assert "overdue: 0, due soon: 0" in run(send=True)
+    assert "notices: 0" in run(send=True)
+    assert written() == before and mail.outbox == []
+
+
+def test_each_person_gets_one_digest_a_day_listing_their_issues(
+    client, software_officer, secretariat, hrss_staff, housing_staff, leader
+):
+    add_issues(software_officer, secretariat, 2, tag="")
+    with at(ASSIGNED):
+        housing = perform_transition(
+            file_issue(software_officer, title="公寓排队"),
+            "assign",
+            secretariat,
+            department=Department.objects.get(code="housing"),
+            due_date=LATE,
+        )
+    run(send=True)
+    (digest,) = Notification.objects.filter(recipient=hrss_staff, kind__in=["overdue", "due_soon"])
+    hrss = Issue.objects.filter(department_id=hrss_staff.department_id).order_by("due_date", "pk")
+    assert digest.kind == "overdue" and "已超期2项，3天内到期2项" in digest.text
+    assert [item["url"] for item in digest.items] == [f"/issues/{i.pk}/" for i in hrss]
+    assert "已超期8天" in digest.items[0]["text"] and "将于4天后到期" in digest.items[3]["text"]
+    (other,) = Notification.objects.filter(recipient=housing_staff, kind="overdue")
+    assert [item["url"] for item in other.items] == [f"/issues/{housing.pk}/"]
+    assert other.url == f"/issues/{housing.pk}/" and other.issue_id == housing.pk
+    (summary,) = Notification.objects.filter(recipient=secretariat, kind="overdue")
+    assert "已超期3项，3天内到期2项" in summary.text and len(summary.items) == 5
+    assert not Notification.objects.filter(recipient__in=[leader, software_officer]).exists()
+
+    # Readable in the notification list: the summary, and each issue as a link.
+    client.force_login(hrss_staff)
+    page = client.get("/notifications/").content.decode()
+    assert digest.text in page
+    for issue in hrss:
+        assert f'href="/issues/{issue.pk}/"' in page and issue.title in page
+
+    # One e-mail each, listing the same issues.
+    (letter,) = [m for m in mail.outbox if m.to == ["li@example.gov.cn"] and "4项" in m.subject]
+    assert all(issue.number in letter.body for issue in hrss)
+
+
+def test_a_long_digest_lists_the_most_overdue_and_links_to_the_rest(
+    software_officer, secretariat, hrss_staff
+):
+    add_issues(software_officer, secretariat, 3, tag="")
+    with mock.patch.object(reminders, "LISTED", 2):
+        run()
+    digest = Notification.objects.get(recipient=hrss_staff, kind="overdue")
+    assert [item["text"][-20:] for item in digest.items][-1].endswith("另有4项，查看全部")
+    assert len(digest.items) == 3
+    assert digest.url == digest.items[-1]["url"] == "/issues/?department=hrss&overdue=true"
+    assert all("已超期" in item["text"] for item in digest.items[:2])
