@@ -1,0 +1,64 @@
+"""Two `send_reminders` runs at once (cron and someone by hand, or two hosts): nothing doubled —
+one claim per issue and day, one digest per person, each notice once (PostgreSQL: concurrent
+connections and real row locks; SQLite serialises writers on the whole file)."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from issues.models import SupervisionNotice
+from notifications import reminders
+from notifications.models import Delivery, Notification, Reminder
+from tests.notices.conftest import at, handled
+from tests.notices.test_numbering_postgres import in_threads
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)",
+    ),
+]
+
+
+def test_two_runs_at_once_double_nothing(software_officer, secretariat, hrss_staff, monkeypatch):
+    for n in range(3):
+        handled(software_officer, secretariat, on=date(2026, 9, 14), due=date(2026, 9, 30))
+        handled(
+            software_officer,
+            secretariat,
+            on=date(2026, 9, 14),
+            due=date(2026, 10, 12),
+            title=f"将到期{n}",
+        )
+    Notification.objects.all().delete()
+    Delivery.objects.all().delete()
+
+    # Both runs start together: each waits for the other before its first query.
+    barrier = threading.Barrier(2)
+    real = reminders.issue_automatic
+
+    def together(on):
+        barrier.wait(timeout=20)
+        return real(on)
+
+    monkeypatch.setattr(reminders, "issue_automatic", together)
+
+    def run():
+        with at(date(2026, 10, 8), hour=8):
+            result = reminders.send_reminders()
+        return (result.overdue, result.due_soon, len(result.notices))
+
+    results = in_threads([run, run])
+    assert sorted(results) == [(0, 0, 0), (3, 3, 3)]
+    assert Reminder.objects.count() == 6
+    assert sorted(SupervisionNotice.objects.values_list("sequence", flat=True)) == [1, 2, 3]
+    # 李强: one digest and the three 催办; 王芳: one summary.
+    assert Notification.objects.filter(recipient=hrss_staff, kind="overdue").count() == 1
+    assert Notification.objects.filter(recipient=hrss_staff, kind="notice").count() == 3
+    assert Notification.objects.filter(recipient=secretariat).count() == 1
+    # One e-mail of the digest and one of the notices for 李强, one summary for 王芳.
+    assert Delivery.objects.filter(channel="email").count() == 3
