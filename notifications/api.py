@@ -27,6 +27,7 @@ class NotificationSerializer(serializers.ModelSerializer):
             "kind",
             "text",
             "url",
+            "items",
             "issue",
             "issue_number",
             "meeting",
