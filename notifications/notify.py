@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from notifications import tasks, webhooks
 from notifications.models import Delivery, Notification, NotificationPreference, Webhook
@@ -147,10 +148,14 @@ def notify(
     return rows
 
 
+MAILED = 30  # lines of one e-mail about many notifications; the rest are in the app
+
+
 def notify_each(rows: list[Notification], *, event: str, subject: str) -> list[Notification]:
     """Many in-app notifications at once (each its own recipient, text and issue): one insert,
-    and one e-mail per person listing theirs (`subject` when there are several), so the
-    queries grow with the people told, not with the rows. Digest people get no mail now."""
+    and one e-mail per person listing theirs (`subject` when there are several; past
+    `MAILED`, a line pointing to the app), so the queries grow with the people told, not with
+    the rows. Digest people get no mail now."""
     if is_muted() or not rows:
         return []
     by_person: dict[User, list[Notification]] = {}
@@ -163,7 +168,11 @@ def notify_each(rows: list[Notification], *, event: str, subject: str) -> list[N
             if person.pk in digest_ids:
                 continue
             title = mine[0].text if len(mine) == 1 else subject
-            queue_emails([person], title, [(r.text, r.url) for r in mine], event=event)
+            lines = [(r.text, r.url) for r in mine[:MAILED]]
+            if len(mine) > MAILED:
+                more = _("另有%(count)d条，见站内通知") % {"count": len(mine) - MAILED}
+                lines.append((more, reverse("notifications:list")))
+            queue_emails([person], title, lines, event=event)
     return created
 
 

@@ -202,7 +202,7 @@ def on_notices_issued(sender, notices, user=None, **kwargs):
             text, url = texts[0], n.issue_url(notices[0].issue)
         else:
             text, url = subject + "。", "/issues/?overdue=true"
-        issues = [x.issue for x in notices[:LISTED]]
+        issues = list({x.issue_id: x.issue for x in notices}.values())[:LISTED]
         n.announce(WebhookEvent.NOTICE, text, url, issues=issues)
 
 

@@ -153,3 +153,24 @@ def test_a_long_digest_lists_the_most_overdue_and_links_to_the_rest(
     assert len(digest.items) == 3
     assert digest.url == digest.items[-1]["url"] == "/issues/?department=hrss&overdue=true"
     assert all("已超期" in item["text"] for item in digest.items[:2])
+
+
+def test_a_batch_of_notices_tells_each_person_once(software_officer, secretariat, hrss_staff, hook):
+    """A late first run issues a 催办 and a 督办 for each of three issues: each notice is in
+    李强's notifications, and one e-mail lists them all; the department's leader gets one
+    copy of its three 督办, and the webhook one call."""
+    for n in range(3):
+        handled(software_officer, secretariat, on=ASSIGNED, due=LATE, title=f"超期{n}")
+    Delivery.objects.all().delete()
+    mail.outbox.clear()
+    out = run(date(2026, 10, 14), send=True)  # five working days after the 催办 day
+    assert "notices: 6" in out
+    notes = Notification.objects.filter(recipient=hrss_staff, kind="notice")
+    assert sorted(n.text.split("：")[1][:2] for n in notes) == ["催办"] * 3 + ["督办"] * 3
+    (letter,) = [m for m in mail.outbox if m.to == ["li@example.gov.cn"] and "6份" in m.subject]
+    assert all(notice.number in letter.body for notice in SupervisionNotice.objects.all())
+    leader = Department.objects.get(code="hrss").leader_email
+    (copy,) = [m for m in mail.outbox if m.to == [leader]]
+    assert "督办通知3份" in copy.subject and copy.body.count("督办〔2026〕") == 3
+    (call,) = Delivery.objects.filter(channel="webhook", event="notice")
+    assert "催办、督办通知6份" in call.payload["text"] and len(call.payload["issues"]) == 3
