@@ -5,23 +5,14 @@ connections and real row locks; SQLite serialises writers on the whole file)."""
 import threading
 from datetime import date
 
-import pytest
-from django.db import connection
-
 from issues.models import SupervisionNotice
 from notifications import reminders
 from notifications.models import Delivery, Notification, Reminder
+from tests.issues_api.racing import POSTGRES_ONLY
 from tests.notices.conftest import at, handled
 from tests.notices.test_numbering_postgres import in_threads
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI's PostgreSQL pass)",
-    ),
-]
+pytestmark = POSTGRES_ONLY
 
 
 def test_two_runs_at_once_double_nothing(software_officer, secretariat, hrss_staff, monkeypatch):
