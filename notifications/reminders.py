@@ -215,11 +215,15 @@ def send_reminders(on: date | None = None) -> Result:
             .order_by("pk")
         ):
             staff[person.department_id].append(person)
-        rows = _to_department_staff(departments, staff, on, per_issue)
-        rows += _to_secretariat(everyone, on)
-        created = Notification.objects.bulk_create(rows)
-        result.notifications = len(created)
-        result.emails = _emails(created, departments, staff, everyone, per_issue)
+        codes = dict(Department.objects.filter(pk__in=departments).values_list("pk", "code"))
+        links = {pk: _department_link(codes[pk], pile) for pk, pile in departments.items()}
+        to_departments = _to_department_staff(departments, staff, links, on, per_issue)
+        to_secretariat = _to_secretariat(everyone, on)
+        result.notifications = len(
+            Notification.objects.bulk_create(to_departments + to_secretariat)
+        )
+        result.emails = _mail_departments(departments, staff, links, per_issue)
+        result.emails += _mail_secretariat(to_secretariat)
         _overdue_to_webhooks(everyone, on)
     return result
 
@@ -248,11 +252,10 @@ def _summary(pile: Pile, on: date) -> str:
     }
 
 
-def _to_department_staff(departments, staff, on: date, per_issue: bool) -> list[Notification]:
+def _to_department_staff(departments, staff, links, on: date, per_issue: bool):
     """The lead departments' staff: one digest each (its items the issues), or, per issue,
     one notification per issue and person."""
-    codes = dict(Department.objects.filter(pk__in=departments).values_list("pk", "code"))
-    rows = []
+    rows: list[Notification] = []
     for department_id, pile in departments.items():
         people = staff.get(department_id, [])
         if per_issue:
@@ -268,7 +271,7 @@ def _to_department_staff(departments, staff, on: date, per_issue: bool) -> list[
                 for person in people
             ]
             continue
-        link = _department_link(codes[department_id], pile)
+        link = links[department_id]
         only = pile.lines[0] if pile.count == 1 else None
         rows += [
             Notification(
@@ -298,27 +301,31 @@ def _to_secretariat(everyone: Pile, on: date) -> list[Notification]:
     ]
 
 
-def _emails(created, departments, staff, everyone: Pile, per_issue: bool) -> int:
-    """One e-mail a day per person told: the department's issues, or the secretariat's summary."""
+def _mail_departments(departments, staff, links, per_issue: bool) -> int:
+    """One e-mail a day per person of a lead department, listing the department's issues."""
     sent = 0
     for department_id, pile in departments.items():
+        items = _items(pile, links[department_id]) if not per_issue else []
         lines = [(line.text, line.url) for line in pile.lines]
-        if not per_issue and pile.count > len(pile.lines):
-            lines += [(item["text"], item["url"]) for item in _items(pile, "")[-1:]]
+        lines += [(item["text"], item["url"]) for item in items[len(pile.lines) :]]
         subject = _("办理时限提醒：%(count)d项问题") % {"count": pile.count}
         for person in staff.get(department_id, []):
             sent += n.queue_emails([person], subject, lines, intro=subject + "。", event="reminder")
-    secretariat = {row.recipient for row in created if row.recipient.role == User.Role.SECRETARIAT}
-    if secretariat:
-        summary = next(r for r in created if r.recipient in secretariat)
-        sent += n.queue_emails(
-            sorted(secretariat, key=lambda p: p.pk),
-            summary.text.rstrip("。"),
-            [(item["text"], item["url"]) for item in summary.items],
-            intro=summary.text,
-            event="reminder",
-        )
     return sent
+
+
+def _mail_secretariat(rows: list[Notification]) -> int:
+    """The secretariat's summary by e-mail too: the same text and lines for each of them."""
+    if not rows:
+        return 0
+    summary = rows[0]
+    return n.queue_emails(
+        [row.recipient for row in rows],
+        summary.text.rstrip("。"),
+        [(item["text"], item["url"]) for item in summary.items],
+        intro=summary.text,
+        event="reminder",
+    )
 
 
 def _overdue_to_webhooks(everyone: Pile, on: date) -> None:

@@ -21,10 +21,8 @@ import time
 from io import StringIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from scripts.bench_scale import admin_sql, setup_django  # noqa: E402 - the path above first
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scale import admin_sql, setup_django
 
 
 class Counter:
