@@ -43,6 +43,7 @@ from liaison.formats import cn_date
 from meetings.signals import agenda_published, decision_changed, meeting_changed
 from notifications import notify as n
 from notifications.models import Kind, Notification, WebhookEvent
+from organisation.models import Department
 
 # Issues listed in one webhook call about a batch (the text gives the whole count).
 LISTED = 30
@@ -179,7 +180,6 @@ def on_notices_issued(sender, notices, user=None, **kwargs):
             staff[person.department_id].append(person)
         rows, texts = [], []
         supervised: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        departments = {}
         for notice in notices:
             issue = notice.issue
             text = issue_message(issue, "notice", user, history_reason(notice)) or ""
@@ -192,12 +192,11 @@ def on_notices_issued(sender, notices, user=None, **kwargs):
                 for person in staff.get(notice.department_id, [])
             ]
             if notice.kind == notice.Kind.SUPERVISE:
-                departments[notice.department_id] = notice.department
                 supervised[notice.department_id].append((text, url))
         subject = _("催办、督办通知%(count)d份") % {"count": len(notices)}
         n.notify_each(rows, event="notice", subject=subject)
-        for department_id, lines in supervised.items():
-            _copy_to_leader(departments[department_id], lines)
+        for department in Department.objects.filter(pk__in=supervised):
+            _copy_to_leader(department, supervised[department.pk])
         if len(notices) == 1:
             text, url = texts[0], n.issue_url(notices[0].issue)
         else:
