@@ -15,7 +15,9 @@ stays off: it would keep every query in memory).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import sys
 import time
 from io import StringIO
@@ -51,7 +53,7 @@ def rows() -> dict[str, int]:
     }
 
 
-def one_run() -> dict:
+def one_run(profile: bool = False) -> dict:
     from django.core.management import call_command  # noqa: PLC0415 - after django.setup()
     from django.db import connection  # noqa: PLC0415
 
@@ -59,9 +61,16 @@ def one_run() -> dict:
     counter = Counter()
     out = StringIO()
     started = time.perf_counter()
+    profiler = cProfile.Profile() if profile else None
     with connection.execute_wrapper(counter):
+        if profiler:
+            profiler.enable()
         call_command("send_reminders", stdout=out)
+        if profiler:
+            profiler.disable()
     seconds = time.perf_counter() - started
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     after = rows()
     return {
         "seconds": round(seconds, 2),
@@ -80,6 +89,7 @@ def main() -> int:
         "--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     )
     parser.add_argument("--keep", action="store_true", help="keep the copy afterwards")
+    parser.add_argument("--profile", action="store_true", help="cProfile the first run")
     args = parser.parse_args()
     copy = f"{args.database}_reminders"
     admin_sql(args.server, f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
@@ -91,7 +101,7 @@ def main() -> int:
         call_command("migrate", verbosity=0)  # a database kept before this branch's migrations
         print(f"send_reminders on a copy of {args.database} ({rows()})")
         for name in ("first run", "second run"):
-            result = one_run()
+            result = one_run(profile=args.profile and name == "first run")
             print(
                 f"{name}: {result['seconds']} s, {result['queries']} queries, "
                 f"written {result['written']}\n  {result['output']}"
