@@ -110,7 +110,7 @@ def test_a_second_run_the_same_day_sends_and_creates_nothing(
 
 
 def test_each_person_gets_one_digest_a_day_listing_their_issues(
-    client, software_officer, secretariat, hrss_staff, housing_staff, leader
+    client, api, software_officer, secretariat, hrss_staff, housing_staff, leader
 ):
     add_issues(software_officer, secretariat, 2, tag="")
     with at(ASSIGNED):
@@ -140,6 +140,11 @@ def test_each_person_gets_one_digest_a_day_listing_their_issues(
     assert digest.text in page
     for issue in hrss:
         assert f'href="/issues/{issue.pk}/"' in page and issue.title in page
+
+    # And in the API: the same lines, each with its link.
+    results = api.as_user(hrss_staff).get("/api/v1/notifications/").json()["results"]
+    (mine,) = [r for r in results if r["kind"] == "overdue"]
+    assert mine["items"] == digest.items and mine["issue"] is None
 
     # One e-mail each, listing the same issues.
     (letter,) = [m for m in mail.outbox if m.to == ["li@example.gov.cn"] and "4项" in m.subject]
