@@ -16,7 +16,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from issues.models import Attachment
+from issues.models import Attachment, PendingUpload
 from liaison.downloads import content_disposition
 from liaison.storage import StorageUnavailable
 
@@ -143,7 +143,14 @@ def upload_name_and_type(uploaded_file) -> tuple[str, str]:
 
 def store_attachment(issue, uploaded_file, user, update=None, *, reply=False) -> Attachment:
     """Validate and save `uploaded_file` as an attachment of `issue` (and of `update`);
-    `reply`: a reply letter (回复函) sent with a resolution."""
+    `reply`: a reply letter (回复函) sent with a resolution.
+
+    A `PendingUpload` (a file kept from a failed try, `issues.pending`; checked when kept)
+    is taken over: the attachment gets its stored file and the row goes, in the caller's
+    transaction, so that a rollback leaves both as they were.
+    """
+    if isinstance(uploaded_file, PendingUpload):
+        return _adopt(issue, uploaded_file, user, update, reply)
     validate_upload(uploaded_file)
     name, content_type = upload_name_and_type(uploaded_file)
     attachment = Attachment(
@@ -156,6 +163,26 @@ def store_attachment(issue, uploaded_file, user, update=None, *, reply=False) ->
         uploaded_by=user,
     )
     attachment.file.save(name, uploaded_file, save=False)
+    attachment.save()
+    return attachment
+
+
+def _adopt(issue, pending: PendingUpload, user, update, reply: bool) -> Attachment:
+    attachment = Attachment(
+        issue=issue,
+        update=update,
+        reply=reply,
+        file=pending.file.name,
+        original_name=pending.original_name,
+        size=pending.size,
+        content_type=pending.content_type,
+        uploaded_by=user,
+    )
+    # Deleted here or by a second submission at the same moment: only one takes the file.
+    if PendingUpload.objects.filter(pk=pending.pk).delete()[0] == 0:
+        raise ValidationError(
+            _("所选文件“%(name)s”已失效，请重新选择。") % {"name": pending.original_name}
+        )
     attachment.save()
     return attachment
 

@@ -844,6 +844,40 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class PendingUpload(models.Model):
+    """A file chosen on a form whose submission failed (a field left empty …), kept so that
+    the person need not choose it again (`issues.pending`).
+
+    Only the same person in the same session, on the same form (its address), may attach it;
+    it was checked as an attachment is when kept. When the form succeeds, the attachment takes
+    over the stored file (no copy) and this row goes in the same transaction; what is never
+    attached is removed with its file after `LIAISON_PENDING_UPLOAD_HOURS` by `send_reminders`.
+    """
+
+    token = models.CharField(_("凭据"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="pending_uploads",
+        verbose_name=_("上传人"),
+    )
+    session_key = models.CharField(_("会话"), max_length=40)
+    form_path = models.CharField(_("表单地址"), max_length=200)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小"))
+    content_type = models.CharField(_("类型"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("待提交的附件")
+        verbose_name_plural = _("待提交的附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class ExtensionRequest(models.Model):
     """A lead department's request for a later due date (延期申请) on an accepted issue.
 

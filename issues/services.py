@@ -17,7 +17,7 @@ from django_fsm import ConcurrentTransition, has_transition_perm
 from issues import notices
 from issues.attachments import store_attachment, validate_upload
 from issues.extensions import lapse_pending
-from issues.models import Issue, IssueUpdate, Source, State
+from issues.models import Issue, IssueUpdate, PendingUpload, Source, State
 from issues.permissions import (
     is_co_department_staff,
     is_leader,
@@ -126,6 +126,8 @@ def perform_transition(
     files = list(inputs.pop("files", None) or [])
     errors = []
     for upload in files:
+        if isinstance(upload, PendingUpload):
+            continue  # kept from a failed try: checked when it was kept (issues.pending)
         try:
             validate_upload(upload)
         except ValidationError as exc:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from issues import asof, extensions, notices
+from issues import asof, extensions, notices, pending
 from issues.attachments import (
     attachment_response,
     image_response,
@@ -182,11 +182,12 @@ def issue_new(request):
         raise PermissionDenied(_("只有产业链的在任联络员可以提出问题。"))
     form = IssueForm(request.POST or None, request.FILES or None, user=request.user)
     status = 400 if form.is_bound else 200
+    kept = pending.kept_files(request, form) if form.is_bound else []
     if request.method == "POST" and form.is_valid():
         try:
             with atomic_with_files():
                 issue = raise_issue(request.user, **form.issue_fields())
-                for upload in form.cleaned_data["files"]:
+                for upload in [*kept, *form.cleaned_data["files"]]:
                     store_attachment(issue, upload, request.user)
         except AlreadyFiled as exc:
             # Back and submit again: this form filed its issue already; show that one.
@@ -203,13 +204,14 @@ def issue_new(request):
             form.add_error(None, storage_message(exc))  # what was typed stays in the form
             status = 503
         else:
+            pending.forget_unattached(request)
             messages.success(request, _("已提交，编号 %(number)s。") % {"number": issue.number})
             return redirect("issues:detail", pk=issue.pk)
     context = {
         "form": form,
         "max_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
-        # A browser never sends a chosen file back: say so only when one was chosen.
-        "files_dropped": bool(request.FILES.getlist("files")),
+        # The chosen files are kept for the next try; say "choose again" only of one that was not.
+        "files_dropped": form.is_bound and pending.keep_after_failure(request, form, kept),
     }
     return render(request, "issues/new.html", context, status=status)
 
@@ -340,6 +342,8 @@ def issue_transition(request, pk, name):
     elif form.is_valid():
         try:
             inputs = form.inputs()
+            if "files" in inputs:  # 回复函 kept from a failed try come with the new ones
+                inputs["files"] = [*pending.kept_files(request, form), *inputs["files"]]
             if name == "reassign" and not inputs.get("co_departments"):
                 # Nothing chosen in the form's list: the co-departments stay as they are.
                 inputs.pop("co_departments", None)
@@ -353,6 +357,7 @@ def issue_transition(request, pk, name):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            pending.forget_unattached(request)
             messages.success(
                 request,
                 _("已%(action)s：%(number)s。")
@@ -367,6 +372,8 @@ def issue_transition(request, pk, name):
             request,
             _("未能%(action)s，请按提示修改后重新提交。") % {"action": TRANSITIONS[name].label},
         )
+        if "files" in form.fields:
+            pending.keep_after_failure(request, form, pending.kept_files(request, form))
     # Fresh issue (a conflict may have changed it); the typed input stays in its form
     # as long as that transition is still offered.
     issue = issue_for(request.user, pk)
@@ -401,6 +408,7 @@ def issue_post_update(request, pk):
         answerable=notices.answerable(issue, request.user),
     )
     status = 400
+    kept = pending.kept_files(request, form)
     if form.is_valid():
         try:
             with atomic_with_files():
@@ -411,7 +419,7 @@ def issue_post_update(request, pk):
                     form.cleaned_data["text"],
                     notice=notice.pk if notice else None,
                 )
-                for upload in form.cleaned_data["files"]:
+                for upload in [*kept, *form.cleaned_data["files"]]:
                     store_attachment(issue, upload, request.user, update=update)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
@@ -422,8 +430,11 @@ def issue_post_update(request, pk):
             form.add_error(None, storage_message(exc))  # the note stays in the form
             status = 503
         else:
+            pending.forget_unattached(request)
             messages.success(request, _("办理进展已保存。"))
             return redirect("issues:detail", pk=issue.pk)
+    if status in (400, 503):
+        pending.keep_after_failure(request, form, kept)  # the chosen files, for the next try
     context = _detail_context(request, issue, update_form=form if status in (400, 503) else None)
     return render(request, "issues/detail.html", context, status=status)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -83,6 +84,9 @@ class ProductMessages:
 
 class ProductForm(ProductMessages, forms.Form):
     """The product's plain form: Django's form with the product's wording of field errors."""
+
+    # Files kept from a failed try, shown by the files field as ticked boxes (issues.pending).
+    kept_files: Sequence[Any] = ()
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -285,6 +285,9 @@ ATTACHMENT_EXTENSIONS = [
     "ofd",
     "wps",
 ]
+# Files chosen on a form that failed are kept for the next try this long (issues.pending);
+# `send_reminders` removes older ones with their files.
+PENDING_UPLOAD_HOURS = int(os.environ.get("LIAISON_PENDING_UPLOAD_HOURS", "24"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
