@@ -188,8 +188,12 @@ class UpdateForm(ProductForm):
     )
     files = MultipleFileField(label=_("附件"))  # type: ignore[assignment]  # as IssueForm.files
 
-    def __init__(self, *args, answerable=None, **kwargs):
+    def __init__(self, *args, answerable=None, instruction=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if instruction:  # a leader's note is a 批示 (issues.services.update_kind): say so
+            text = self.fields["text"]
+            text.label = _("批示")
+            text.error_messages["required"] = _("请填写批示内容。")
         choices = list(answerable) if answerable is not None else []
         if choices:
             field = cast(forms.ModelChoiceField, self.fields["notice"])

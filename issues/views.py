@@ -42,6 +42,7 @@ from issues.services import (
     perform_transition,
     post_update,
     raise_issue,
+    update_kind,
 )
 from issues.transitions import TRANSITIONS, by_button, history_label
 from liaison.forms import DRAFT_DONE, add_service_errors
@@ -249,6 +250,7 @@ def _detail_context(
         )
     )
     can_update = may_post_update(user, issue)
+    instruction = can_update and update_kind(user, issue) == IssueUpdate.Kind.INSTRUCTION
     supervision = notices_context(issue, user, notice_form)
     files = [a for a in issue.attachments.all() if a.update_id is None]
     for a in [*files, *(a for u in notes for a in u.attachments.all())]:
@@ -266,10 +268,13 @@ def _detail_context(
         "duplicates": list(issue.duplicates.only("pk", "number")),
         "timeline": timeline(issue),
         "can_update": can_update,
+        "writes_instruction": instruction,  # the leader's form reads 批示, not 进展
         **supervision,
         "update_form": update_form
         or (
-            UpdateForm(prefix="update", answerable=supervision["answerable"])
+            UpdateForm(
+                prefix="update", answerable=supervision["answerable"], instruction=instruction
+            )
             if can_update
             else None
         ),
@@ -401,11 +406,13 @@ def _next_url(request) -> str | None:
 @require_POST
 def issue_post_update(request, pk):
     issue = issue_for(request.user, pk)
+    instruction = update_kind(request.user, issue) == IssueUpdate.Kind.INSTRUCTION
     form = UpdateForm(
         request.POST,
         request.FILES,
         prefix="update",
         answerable=notices.answerable(issue, request.user),
+        instruction=instruction,
     )
     status = 400
     kept = pending.kept_files(request, form)
@@ -431,7 +438,10 @@ def issue_post_update(request, pk):
             status = 503
         else:
             pending.forget_unattached(request)
-            messages.success(request, _("办理进展已保存。"))
+            if instruction:
+                messages.success(request, _("批示已发出，承办部门和秘书处即时收到通知。"))
+            else:
+                messages.success(request, _("办理进展已保存。"))
             return redirect("issues:detail", pk=issue.pk)
     if status in (400, 503):
         pending.keep_after_failure(request, form, kept)  # the chosen files, for the next try

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from issues.models import today
 from reports import charts
+from reports.bulletin import BulletinPeriod
 from reports.figures import (
     FIGURES,
     KEY_FIGURES,
@@ -47,6 +48,28 @@ def figure_link(period: Period | None, row: dict, key: str, **scope) -> dict:
         "count": row.get(figure.counts or key) or 0,
         "label": str(figure.label),
     }
+
+
+def documents(user, period: Period) -> list[dict]:
+    """The reports one click from the dashboard (JOURNEYS §4), for those who may read them: the
+    year's annual report and the last full quarter's bulletin (通报), each as PDF and Word."""
+    if not user.has_perm("reports.read_annual"):
+        return []
+    year = period.year or today().year
+    quarter = BulletinPeriod.last_full_quarter(today())
+    bulletin = urlencode({"from": quarter.start.isoformat(), "to": quarter.end.isoformat()})
+    return [
+        {
+            "label": _("%(year)s年度工作报告") % {"year": year},
+            "pdf": reverse("reports:annual", args=[year]) + "?download=1",
+            "docx": reverse("reports:annual_docx", args=[year]),
+        },
+        {
+            "label": _("%(quarter)s通报") % {"quarter": quarter.label},
+            "pdf": f"{reverse('reports:bulletin')}?{bulletin}&download=1",
+            "docx": f"{reverse('reports:bulletin_docx')}?{bulletin}",
+        },
+    ]
 
 
 ROW_FIGURES = ("raised", "open", "resolved", "verified", "overdue_now", "on_time_rate")

@@ -175,6 +175,7 @@ def dashboard(request):
         status = 400
     context = board.context(request.user, period)
     context["errors"] = errors
+    context["documents"] = board.documents(request.user, period)
     context["as_of_value"] = request.GET.get("as_of", "")
     context["as_of_banner"] = asof.banner(period.as_of) if period.as_of else ""
     return render(request, "reports/dashboard.html", context, status=status)

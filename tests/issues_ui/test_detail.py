@@ -171,3 +171,22 @@ def test_secretariat_assign_form_offers_a_date_picker(client, raised, secretaria
 
 def test_assign_helper_sanity(raised, secretariat):
     assert assign(raised, secretariat).state == "assigned"
+
+
+def test_the_leaders_note_form_reads_as_an_instruction(client, assigned, leader, hrss_staff):
+    _response, html = _page(client, leader, assigned)
+    form = html[html.index('data-testid="update-form"') :]
+    assert ">批示" in form and "发出批示" in form and "填写进展" not in form
+    response = client.post(
+        reverse("issues:post_update", args=[assigned.pk]), {"update-text": ""}, follow=True
+    )
+    assert "请填写批示内容。" in response.content.decode()
+    response = client.post(
+        reverse("issues:post_update", args=[assigned.pk]),
+        {"update-text": "请抓紧协调。"},
+        follow=True,
+    )
+    assert "批示已发出" in response.content.decode()
+    # The department's form is still a progress note.
+    _response, html = _page(client, hrss_staff, assigned)
+    assert "填写进展" in html and "发出批示" not in html
