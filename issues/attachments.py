@@ -172,19 +172,25 @@ def _adopt(issue, pending: PendingUpload, user, update, reply: bool) -> Attachme
         issue=issue,
         update=update,
         reply=reply,
-        file=pending.file.name,
+        file=take_over(pending),
         original_name=pending.original_name,
         size=pending.size,
         content_type=pending.content_type,
         uploaded_by=user,
     )
-    # Deleted here or by a second submission at the same moment: only one takes the file.
+    attachment.save()
+    return attachment
+
+
+def take_over(pending: PendingUpload) -> str:
+    """The stored file of a kept upload, for a row that takes it over (call it in that row's
+    transaction): the pending row goes, once; a second submission at the same moment finds it
+    gone and is told to choose the file again."""
     if PendingUpload.objects.filter(pk=pending.pk).delete()[0] == 0:
         raise ValidationError(
             _("所选文件“%(name)s”已失效，请重新选择。") % {"name": pending.original_name}
         )
-    attachment.save()
-    return attachment
+    return pending.file.name
 
 
 def attachment_response(attachment: StoredFile) -> FileResponse:

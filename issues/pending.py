@@ -42,22 +42,27 @@ def _mine(request) -> QuerySet[PendingUpload]:
     )
 
 
-def kept_files(request, form) -> list[PendingUpload]:
-    """The files kept from this person's failed try of this form that are still ticked."""
-    tokens = [t for t in request.POST.getlist(form.add_prefix(FIELD)) if t][:MAX_KEPT]
+def _name(prefix: str | None, field: str) -> str:
+    return f"{prefix}-{field}" if prefix else field  # as Form.add_prefix
+
+
+def kept_files(request, prefix: str | None = None) -> list[PendingUpload]:
+    """The files kept from this person's failed try of this form that are still ticked
+    (`prefix`: the form's prefix, as its fields are named)."""
+    tokens = [t for t in request.POST.getlist(_name(prefix, FIELD)) if t][:MAX_KEPT]
     if not tokens or not request.session.session_key:
         return []
     return list(_mine(request).filter(token__in=tokens))
 
 
-def keep_after_failure(request, form, kept: list[PendingUpload]) -> bool:
-    """After a failed submission: keep this try's chosen files that pass the attachment checks
-    beside those kept before, for the re-rendered form (`form.kept_files`).
-
-    Returns whether a chosen file could not be kept (refused, or the disk full): only then must
-    the person choose it again.
-    """
-    uploads = request.FILES.getlist(form.add_prefix("files"))
+def keep_after_failure(
+    request, kept: list[PendingUpload], prefix: str | None = None
+) -> tuple[list[PendingUpload], bool]:
+    """After a failed submission: keep this try's chosen files (`<prefix>-files`) that pass the
+    attachment checks, beside those kept before; returns them all, for the re-rendered form,
+    and whether a chosen file could not be kept (refused, or the disk full): only then must the
+    person choose it again."""
+    uploads = request.FILES.getlist(_name(prefix, "files"))
     session_key = request.session.session_key
     room = MAX_KEPT - len(kept)
     dropped = False
@@ -77,9 +82,15 @@ def keep_after_failure(request, form, kept: list[PendingUpload]) -> bool:
             dropped = True
             continue
         room -= 1
-    form.kept_files = [*kept, *new]
-    for row in form.kept_files:
-        row.input_name = form.add_prefix(FIELD)
+    rows = [*kept, *new]
+    for row in rows:
+        row.input_name = _name(prefix, FIELD)  # the ticked box's name (issues/_kept_files.html)
+    return rows, dropped
+
+
+def keep_on_form(request, form, kept: list[PendingUpload]) -> bool:
+    """`keep_after_failure` for a Django form: its files field shows them (`form.kept_files`)."""
+    form.kept_files, dropped = keep_after_failure(request, kept, form.prefix)
     return dropped
 
 

@@ -183,7 +183,7 @@ def issue_new(request):
         raise PermissionDenied(_("只有产业链的在任联络员可以提出问题。"))
     form = IssueForm(request.POST or None, request.FILES or None, user=request.user)
     status = 400 if form.is_bound else 200
-    kept = pending.kept_files(request, form) if form.is_bound else []
+    kept = pending.kept_files(request, form.prefix) if form.is_bound else []
     if request.method == "POST" and form.is_valid():
         try:
             with atomic_with_files():
@@ -212,7 +212,7 @@ def issue_new(request):
         "form": form,
         "max_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
         # The chosen files are kept for the next try; say "choose again" only of one that was not.
-        "files_dropped": form.is_bound and pending.keep_after_failure(request, form, kept),
+        "files_dropped": form.is_bound and pending.keep_on_form(request, form, kept),
     }
     return render(request, "issues/new.html", context, status=status)
 
@@ -348,7 +348,7 @@ def issue_transition(request, pk, name):
         try:
             inputs = form.inputs()
             if "files" in inputs:  # 回复函 kept from a failed try come with the new ones
-                inputs["files"] = [*pending.kept_files(request, form), *inputs["files"]]
+                inputs["files"] = [*pending.kept_files(request, form.prefix), *inputs["files"]]
             if name == "reassign" and not inputs.get("co_departments"):
                 # Nothing chosen in the form's list: the co-departments stay as they are.
                 inputs.pop("co_departments", None)
@@ -378,7 +378,7 @@ def issue_transition(request, pk, name):
             _("未能%(action)s，请按提示修改后重新提交。") % {"action": TRANSITIONS[name].label},
         )
         if "files" in form.fields:
-            pending.keep_after_failure(request, form, pending.kept_files(request, form))
+            pending.keep_on_form(request, form, pending.kept_files(request, form.prefix))
     # Fresh issue (a conflict may have changed it); the typed input stays in its form
     # as long as that transition is still offered.
     issue = issue_for(request.user, pk)
@@ -415,7 +415,7 @@ def issue_post_update(request, pk):
         instruction=instruction,
     )
     status = 400
-    kept = pending.kept_files(request, form)
+    kept = pending.kept_files(request, form.prefix)
     if form.is_valid():
         try:
             with atomic_with_files():
@@ -444,7 +444,7 @@ def issue_post_update(request, pk):
                 messages.success(request, _("办理进展已保存。"))
             return redirect("issues:detail", pk=issue.pk)
     if status in (400, 503):
-        pending.keep_after_failure(request, form, kept)  # the chosen files, for the next try
+        pending.keep_on_form(request, form, kept)  # the chosen files, for the next try
     context = _detail_context(request, issue, update_form=form if status in (400, 503) else None)
     return render(request, "issues/detail.html", context, status=status)
 

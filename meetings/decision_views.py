@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from issues import pending
 from issues.attachments import attachment_response
 from liaison.access import permission_required
 from liaison.text import require_clean
@@ -88,7 +89,9 @@ def decision_transition(request, pk, name):
     decision = decisions.decision_to_change(request.user, pk, name)  # 404, then 403
     spec = DECISION_TRANSITIONS[name]
     text = request.POST.get(spec.field, "")
-    files = request.FILES.getlist("files") if spec.takes_files else []
+    # The report's files: chosen now, and kept from a failed try (issues.pending).
+    kept = pending.kept_files(request) if spec.takes_files else []
+    files = [*kept, *request.FILES.getlist("files")] if spec.takes_files else []
     try:
         require_clean(**{spec.field: text})
         decisions.perform_decision_transition(decision, name, request.user, text=text, files=files)
@@ -97,7 +100,9 @@ def decision_transition(request, pk, name):
     except decisions.DecisionConflict as exc:
         return _refuse(request, str(exc), 409, pk, text)
     except ValidationError as exc:
-        return _refuse(request, "；".join(exc.messages), 400, pk, text)
+        kept = pending.keep_after_failure(request, kept)[0] if spec.takes_files else []
+        return _refuse(request, "；".join(exc.messages), 400, pk, text, kept)
+    pending.forget_unattached(request)
     messages.success(request, str(spec.done))
     back = request.POST.get("next", "")
     if not back.startswith("/decisions/"):
@@ -105,9 +110,10 @@ def decision_transition(request, pk, name):
     return redirect(f"{back}#decision-{pk}")
 
 
-def _refuse(request, message: str, status: int, pk: int, text: str):
+def _refuse(request, message: str, status: int, pk: int, text: str, kept=()):
     messages.error(request, message)
-    return _render(request, status, {"pk": pk, "text": text, "message": message})
+    bound = {"pk": pk, "text": text, "message": message, "kept": kept}
+    return _render(request, status, bound)
 
 
 @login_required

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from issues.attachments import upload_name_and_type, validate_upload
+from issues.attachments import take_over, upload_name_and_type, validate_upload
+from issues.models import PendingUpload
 from liaison.access import Conflict
 from liaison.history import save_transition
 from liaison.storage import atomic_with_files
@@ -112,6 +113,8 @@ def perform_decision_transition(
         raise ValidationError({spec.field: [_("请填写%(field)s。") % {"field": spec.field_label}]})
     files = list(files) if spec.takes_files else []
     for upload in files:
+        if isinstance(upload, PendingUpload):
+            continue  # kept from a failed try: checked when it was kept (issues.pending)
         try:
             validate_upload(upload)
         except ValidationError as exc:
@@ -161,6 +164,17 @@ def _require_state_allows(decision: Decision, spec: DecisionTransitionSpec) -> N
 
 
 def _store(decision: Decision, upload, user) -> DecisionFile:
+    if isinstance(upload, PendingUpload):  # kept from a failed try: its stored file is taken over
+        record = DecisionFile(
+            decision=decision,
+            file=take_over(upload),
+            original_name=upload.original_name,
+            size=upload.size,
+            content_type=upload.content_type,
+            uploaded_by=user,
+        )
+        record.save()
+        return record
     name, content_type = upload_name_and_type(upload)
     record = DecisionFile(
         decision=decision,

@@ -1,6 +1,7 @@
 """Decisions tracked to 销号: with an issue they follow it; without one, the lead department
 reports (open → reported), the secretariat closes (销号) or reopens with a reason."""
 
+import re
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -9,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from issues.models import State
+from issues.models import PendingUpload, State
 from meetings.agenda import follow_up
 from meetings.models import Decision, DecisionState, Minutes
 from organisation.models import Department
@@ -292,3 +293,20 @@ def test_the_ledger_shows_the_states(leader, client):
     assert rows[1][8:10] == ("已过时限", "是")
     assert rows[2][8:11] == ("已销号", "否", "已办结")
     assert rows[2][11].date() == timezone.localdate()
+
+
+def test_a_report_file_chosen_before_a_refusal_is_kept_for_the_next_try(hrss_staff, client):
+    """The report's text refused (a control character): its 办结材料 need not be chosen again."""
+    d = decision()
+    client.force_login(hrss_staff)
+    response = client.post(
+        f"/decisions/{d.pk}/report/", {"text": "已\x07办结", "files": [pdf_file()]}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "已选择：办结报告.pdf" in html
+    [token] = re.findall(r'name="pending" value="([^"]+)"', html)
+    response = client.post(f"/decisions/{d.pk}/report/", {"text": "已办结", "pending": [token]})
+    assert response.status_code == 302
+    assert Decision.objects.get(pk=d.pk).files.get().original_name == "办结报告.pdf"
+    assert not PendingUpload.objects.exists()
