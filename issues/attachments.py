@@ -190,7 +190,7 @@ def take_over(pending: PendingUpload) -> str:
         raise ValidationError(
             _("所选文件“%(name)s”已失效，请重新选择。") % {"name": pending.original_name}
         )
-    return pending.file.name
+    return str(pending.file.name)
 
 
 def attachment_response(attachment: StoredFile) -> FileResponse:

@@ -869,6 +869,9 @@ class PendingUpload(models.Model):
     content_type = models.CharField(_("类型"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
 
+    # Not stored: the name of the ticked box that brings it back, set for the form shown.
+    input_name: str = ""
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("待提交的附件")
