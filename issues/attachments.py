@@ -168,29 +168,26 @@ def store_attachment(issue, uploaded_file, user, update=None, *, reply=False) ->
 
 
 def _adopt(issue, pending: PendingUpload, user, update, reply: bool) -> Attachment:
-    attachment = Attachment(
-        issue=issue,
-        update=update,
-        reply=reply,
-        file=take_over(pending),
-        original_name=pending.original_name,
-        size=pending.size,
-        content_type=pending.content_type,
-        uploaded_by=user,
-    )
+    attachment = Attachment(issue=issue, update=update, reply=reply, **take_over(pending, user))
     attachment.save()
     return attachment
 
 
-def take_over(pending: PendingUpload) -> str:
-    """The stored file of a kept upload, for a row that takes it over (call it in that row's
-    transaction): the pending row goes, once; a second submission at the same moment finds it
-    gone and is told to choose the file again."""
+def take_over(pending: PendingUpload, user) -> dict:
+    """The fields of a stored upload (`file`, name, size, type, uploader) for a row that takes
+    over a kept file (call it in that row's transaction): the pending row goes, once; a second
+    submission at the same moment finds it gone and is told to choose the file again."""
     if PendingUpload.objects.filter(pk=pending.pk).delete()[0] == 0:
         raise ValidationError(
             _("所选文件“%(name)s”已失效，请重新选择。") % {"name": pending.original_name}
         )
-    return str(pending.file.name)
+    return {
+        "file": str(pending.file.name),
+        "original_name": pending.original_name,
+        "size": pending.size,
+        "content_type": pending.content_type,
+        "uploaded_by": user,
+    }
 
 
 def attachment_response(attachment: StoredFile) -> FileResponse:

@@ -165,14 +165,7 @@ def _require_state_allows(decision: Decision, spec: DecisionTransitionSpec) -> N
 
 def _store(decision: Decision, upload, user) -> DecisionFile:
     if isinstance(upload, PendingUpload):  # kept from a failed try: its stored file is taken over
-        record = DecisionFile(
-            decision=decision,
-            file=take_over(upload),
-            original_name=upload.original_name,
-            size=upload.size,
-            content_type=upload.content_type,
-            uploaded_by=user,
-        )
+        record = DecisionFile(decision=decision, **take_over(upload, user))
         record.save()
         return record
     name, content_type = upload_name_and_type(upload)
