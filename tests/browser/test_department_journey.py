@@ -1,6 +1,6 @@
-"""A department's whole journey in real Chromium, on a phone (issue 11, "Done when"):
-签收 → a co-department's 协办 note arrives → 延期 asked and approved by the secretariat →
-答复 (已答复, cannot be solved) with a reply letter (回复函) → 待评价."""
+"""A department's whole journey in real Chromium, at the desk JOURNEYS §2 describes and on a
+phone (issue 11, "Done when"): 签收 → a co-department's 协办 note arrives → 延期 asked and approved
+by the secretariat → 答复 (已答复, cannot be solved) with a reply letter (回复函) → 待评价."""
 
 from datetime import timedelta
 
@@ -14,6 +14,7 @@ from organisation.models import Department, IndustryChain, IssueCategory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
 PDF = b"%PDF-1.4\n" + b"0" * 64
 
 
@@ -26,11 +27,13 @@ def _cn(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _fits_the_phone(page) -> None:
+def _fits_the_screen(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+@pytest.mark.parametrize("screen", [DESK, PHONE], ids=["desk", "phone"])
 def test_sign_co_handle_extend_and_answer_with_a_reply_letter(
+    screen,
     sign_in,
     page,
     new_context,
@@ -60,12 +63,13 @@ def test_sign_co_handle_extend_and_answer_with_a_reply_letter(
         note="请市人社局牵头，市住房保障局协办",
     )
 
-    # 1. The department's staff member, on a phone, opens it from the inbox and signs (签收).
-    page.set_viewport_size(PHONE)
+    # 1. The department's staff member, at his desk (or on a phone), opens it from the inbox and
+    # signs (签收).
+    page.set_viewport_size(screen)
     page = sign_in(hrss_staff)
     page.get_by_test_id("inbox").get_by_text(issue.title).click()
     expect(page.get_by_test_id("co-departments")).to_contain_text("住房")
-    _fits_the_phone(page)
+    _fits_the_screen(page)
     page.locator("details[data-transition=accept] summary").click()
     page.get_by_role("button", name="确认签收").click()
     expect(page.get_by_role("alert")).to_contain_text(f"已签收：{issue.number}")
@@ -88,7 +92,7 @@ def test_sign_co_handle_extend_and_answer_with_a_reply_letter(
     asked = due + timedelta(days=7)
     page.get_by_label("申请延至").fill(asked.isoformat())
     page.get_by_label("延期理由").fill("须等待省人社厅审批外籍人员工作许可。")
-    _fits_the_phone(page)
+    _fits_the_screen(page)
     page.get_by_role("button", name="提交延期申请").click()
     expect(page.get_by_role("alert")).to_contain_text("延期申请已提交")
     expect(page.get_by_test_id("pending-extension")).to_contain_text(f"{_cn(due)} → {_cn(asked)}")
@@ -122,7 +126,7 @@ def test_sign_co_handle_extend_and_answer_with_a_reply_letter(
         "外籍人员工作许可属省级事权，已向省人社厅报送并跟进；人才公寓已安排。"
     )
     page.get_by_label("回复函").set_input_files(str(letter))
-    _fits_the_phone(page)
+    _fits_the_screen(page)
     page.get_by_role("button", name="确认报结").click()
     expect(page.get_by_role("alert")).to_contain_text(f"已报结：{issue.number}")
 
@@ -130,7 +134,7 @@ def test_sign_co_handle_extend_and_answer_with_a_reply_letter(
     expect(page.get_by_test_id("state")).to_have_text("待评价")
     expect(page.get_by_test_id("outcome")).to_have_text("已答复")
     expect(page.get_by_role("link", name="关于外籍专家工作许可的回复函.pdf")).to_be_visible()
-    _fits_the_phone(page)
+    _fits_the_screen(page)
     issue = Issue.objects.get(pk=issue.pk)
     assert (issue.state, issue.outcome, issue.due_date) == ("resolved", "explained", asked)
     assert issue.attachments.get().reply

@@ -1,5 +1,6 @@
-"""JOURNEYS 1–3 in real Chromium: the officer files, the secretariat assigns, the department
-resolves, the officer verifies, and the timeline reads the four steps in Chinese."""
+"""JOURNEYS 1–3 in real Chromium, each on the screen the person uses: the officer files on her
+phone, the secretariat assigns and the department resolves at their desks, the officer verifies
+on her phone, and the timeline reads the four steps in Chinese."""
 
 from datetime import timedelta
 
@@ -10,6 +11,9 @@ from issues.models import Issue, today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
@@ -17,6 +21,9 @@ def _media_root(settings, tmp_path):
 
 
 def _sign_out(page):
+    menu = page.get_by_role("button", name="菜单")
+    if menu.is_visible():  # on a phone, 退出 is in the folded menu
+        menu.click()
     page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/accounts/login/")
 
@@ -25,8 +32,9 @@ def test_file_assign_resolve_verify(sign_in, software_officer, secretariat, hrss
     photo = tmp_path / "招聘会现场.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
 
-    # The officer files from her home page; the chain is preselected.
+    # The officer files from her home page, on her phone; the chain is preselected.
     page = sign_in(software_officer)
+    page.set_viewport_size(PHONE)
     page.get_by_test_id("raise").click()
     expect(page.get_by_label("产业链")).to_have_value(
         str(software_officer.current_chains().get().pk)
@@ -45,7 +53,8 @@ def test_file_assign_resolve_verify(sign_in, software_officer, secretariat, hrss
     expect(page.get_by_role("img", name="照片：招聘会现场.png")).to_be_visible()  # its thumbnail
     _sign_out(page)
 
-    # The secretariat assigns it from the triage list on her home page.
+    # The secretariat assigns it from the triage list on her home page, at her desk.
+    page.set_viewport_size(DESK)
     page = sign_in(secretariat)
     row = page.get_by_test_id("triage-row").filter(has_text=issue.title)
     row.get_by_label("承办部门").select_option(label="市人力资源和社会保障局")
@@ -73,7 +82,8 @@ def test_file_assign_resolve_verify(sign_in, software_officer, secretariat, hrss
     expect(page.get_by_role("alert")).to_contain_text(f"已报结：{issue.number}")
     _sign_out(page)
 
-    # The officer reads the resolution on her home page and verifies it.
+    # The officer reads the resolution on her home page and verifies it, on her phone.
+    page.set_viewport_size(PHONE)
     page = sign_in(software_officer)
     page.get_by_test_id("to-verify").get_by_text(issue.title).click()
     expect(page.get_by_test_id("resolution")).to_contain_text("企业补贴申报已审核通过")
@@ -82,6 +92,7 @@ def test_file_assign_resolve_verify(sign_in, software_officer, secretariat, hrss
     page.get_by_label("评价意见（不满意须说明理由）").fill("企业表示满意")
     page.get_by_role("button", name="确认评价").click()
     expect(page.get_by_role("alert")).to_contain_text(f"已评价：{issue.number}")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     expect(page.get_by_test_id("state")).to_have_text("已办结")
 
     timeline = page.get_by_test_id("timeline").locator("li")
