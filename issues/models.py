@@ -861,7 +861,9 @@ class PendingUpload(models.Model):
         related_name="pending_uploads",
         verbose_name=_("上传人"),
     )
-    session_key = models.CharField(_("会话"), max_length=40)
+    # The session's key hashed (issues.pending.session_hash): a copy of this table does not
+    # hand out live sessions.
+    session_hash = models.CharField(_("会话"), max_length=64)
     form_path = models.CharField(_("表单地址"), max_length=200)
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("文件名"), max_length=200)

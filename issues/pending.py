@@ -13,6 +13,7 @@ attached are removed, file first, by `purge` (run by `send_reminders`) and on su
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from datetime import timedelta
@@ -32,11 +33,17 @@ FIELD = "pending"  # the ticked boxes' name (with the form's prefix)
 MAX_KEPT = 20  # at most so many files carried over by one form
 
 
+def session_hash(request) -> str:
+    """The signed-in session, hashed: "" without one (then nothing is kept or attached)."""
+    key = request.session.session_key
+    return hashlib.sha256(key.encode()).hexdigest() if key else ""
+
+
 def _mine(request) -> QuerySet[PendingUpload]:
     cutoff = timezone.now() - timedelta(hours=settings.PENDING_UPLOAD_HOURS)
     return PendingUpload.objects.filter(
         user=request.user,
-        session_key=request.session.session_key or "",
+        session_hash=session_hash(request),
         form_path=request.path[:200],
         created_at__gte=cutoff,
     )
@@ -51,7 +58,7 @@ def kept_files(request, prefix: str | None = None) -> list[PendingUpload]:
     (`prefix`: the form's prefix, as its fields are named)."""
     tokens = [t for t in request.POST.getlist(_name(prefix, FIELD)) if t][:MAX_KEPT]
     if not tokens or not request.session.session_key:
-        return []
+        return []  # no session, nothing of its
     return list(_mine(request).filter(token__in=tokens))
 
 
@@ -63,7 +70,7 @@ def keep_after_failure(
     and whether a chosen file could not be kept (refused, or the disk full): only then must the
     person choose it again."""
     uploads = request.FILES.getlist(_name(prefix, "files"))
-    session_key = request.session.session_key
+    session = session_hash(request)
     room = MAX_KEPT - len(kept)
     dropped = False
     new: list[PendingUpload] = []
@@ -73,11 +80,11 @@ def keep_after_failure(
         except ValidationError:
             dropped = True  # its reason is shown by the field
             continue
-        if not session_key or room <= 0:
+        if not session or room <= 0:
             dropped = True
             continue
         try:
-            new.append(_store(request, upload, session_key))
+            new.append(_store(request, upload, session))
         except StorageUnavailable:
             dropped = True
             continue
@@ -94,12 +101,12 @@ def keep_on_form(request, form, kept: list[PendingUpload]) -> bool:
     return dropped
 
 
-def _store(request, upload, session_key: str) -> PendingUpload:
+def _store(request, upload, session: str) -> PendingUpload:
     name, content_type = upload_name_and_type(upload)
     row = PendingUpload(
         token=secrets.token_urlsafe(32),
         user=request.user,
-        session_key=session_key,
+        session_hash=session,
         form_path=request.path[:200],
         original_name=name,
         size=upload.size,
