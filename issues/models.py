@@ -83,6 +83,15 @@ class IssueQuerySet(models.QuerySet):
             issues_written_in_bulk.send(sender=Issue)
         return created
 
+    # What `count_source` counts instead of these rows, set by `visible_to` (None: the rows).
+    counted_as: models.QuerySet | None = None
+
+    def _clone(self):
+        # Every chained call (filter, select_related, order_by …) clones: the hint goes along.
+        clone = super()._clone()  # type: ignore[misc]  # private to Django, absent from stubs
+        clone.counted_as = self.counted_as
+        return clone
+
     def visible_to(self, user) -> IssueQuerySet:
         """DESIGN "Roles and visibility": the one definition of who sees which issue."""
         if not getattr(user, "is_authenticated", False):
@@ -90,17 +99,41 @@ class IssueQuerySet(models.QuerySet):
         if user.sees_everything:
             return self
         if user.is_officer:
-            return self.filter(chain__union_id__in=user.union_ids)
+            # The chains of the officer's unions by id (`union_chain_ids`, one query as the
+            # union ids took), not a join to the chains: the page walks the newest-first index
+            # and the bounded count reads the (chain, …) index alone (issue 14).
+            return self.filter(chain_id__in=user.union_chain_ids)
         if user.is_department_staff:
             # Lead or co-department, now or before: who was involved keeps seeing it.
-            # EXISTS (a semi-join PostgreSQL runs as a probe of the (department, issue) index
+            # EXISTS (a semi-join PostgreSQL runs as a probe of the (issue, department) index
             # per issue while it walks the list's order index) rather than IN (subquery),
             # which it may materialise in full for a busy department first.
-            involved = IssueDepartment.objects.filter(
-                department_id=user.department_id, issue_id=models.OuterRef("pk")
-            )
-            return self.filter(models.Exists(involved))
+            involvements = IssueDepartment.objects.filter(department_id=user.department_id)
+            visible = self.filter(models.Exists(involvements.filter(issue_id=OuterRef("pk"))))
+            if not self.query.where.children:
+                visible.counted_as = involvements
+            return visible
         return self.none()
+
+    def count_source(self) -> models.QuerySet:
+        """Rows as many as this queryset's, cheaper to count (`liaison.pagination` counts them).
+
+        A department's visible issues, not filtered further, are as many as its involvement
+        rows (one per issue: `issue_department_once`; every row has its issue): counting those
+        reads the (department, issue) index alone, where counting issues joins each of them.
+        Any other filter, a slice, a grouping or a union: the rows themselves.
+        """
+        query = self.query
+        if (
+            self.counted_as is None
+            or len(query.where.children) != 1
+            or query.where.negated
+            or query.is_sliced
+            or query.combinator
+            or query.group_by is not None
+        ):
+            return self
+        return self.counted_as
 
     def involving(self, department) -> IssueQuerySet:
         """Led by `department` now, or with it as a co-department (协办) now."""
@@ -343,6 +376,26 @@ class Issue(ConcurrentTransitionMixin, models.Model):
                 fields=["verified_at", "id"],
                 condition=Q(state="verified"),
                 name="issue_verified_idx",
+            # The department's 办理中 in its order (issues.home): a walk of the first rows
+            # rather than a sort of every accepted issue of the department.
+            models.Index(
+                fields=["department", "due_date", "assigned_at", "id"],
+                condition=Q(state="accepted"),
+                name="issue_inbox_accepted_idx",
+            ),
+            # The officer's home (issues.home): its chains' issues awaiting rating and those
+            # returned to it, each read in order from its few rows, not from every issue of
+            # the chain crossed with every issue in that state. (Its overdue ones walk
+            # issue_handling_due_idx, a read bounded by the chain's share of what is handled.)
+            models.Index(
+                fields=["chain", "resolved_at"],
+                condition=Q(state="resolved"),
+                name="issue_chain_to_verify_idx",
+            ),
+            models.Index(
+                fields=["chain", "-raised_at"],
+                condition=Q(state="raised", return_count__gt=0),
+                name="issue_chain_returned_idx",
             ),
         ]
 
@@ -739,8 +792,17 @@ class IssueDepartment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issue", "department"], name="issue_department_once")
         ]
-        # A department's visibility (IssueQuerySet.visible_to): the issues it was involved in.
-        indexes = [models.Index(fields=["department", "issue"], name="involvement_department_idx")]
+        # A department's visibility (IssueQuerySet.visible_to): the issues it was involved in;
+        # and its co-handled issues now (协办, issues.home), a few rows of a partial index
+        # rather than every involvement of the department read and filtered.
+        indexes = [
+            models.Index(fields=["department", "issue"], name="involvement_department_idx"),
+            models.Index(
+                fields=["department", "issue"],
+                condition=Q(role="co", active=True),
+                name="involvement_co_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.issue_id} · {self.department_id}"

@@ -36,13 +36,22 @@ class InvalidCursor(InvalidPage):
     pass
 
 
+def count_source(queryset: QuerySet) -> QuerySet:
+    """What to count for the rows of `queryset`: its `count_source()` when its class offers one
+    (as many rows, cheaper to count: a department's issues are its involvement rows,
+    `issues.models.IssueQuerySet`), else the queryset itself."""
+    source = getattr(queryset, "count_source", None)
+    return source() if callable(source) else queryset
+
+
 def bounded_count(queryset: QuerySet, limit: int = COUNT_LIMIT) -> int:
     """The number of rows, counted up to `limit + 1` (which then means "more than `limit`")."""
-    return queryset.order_by().values("pk")[: limit + 1].count()
+    return count_source(queryset).order_by().values("pk")[: limit + 1].count()
 
 
 def estimated_count(queryset: QuerySet) -> int:
     """PostgreSQL's planner estimate of the rows of `queryset` (elsewhere the exact count)."""
+    queryset = count_source(queryset)
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return queryset.count()

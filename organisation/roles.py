@@ -133,7 +133,7 @@ def assign_role(
         else:
             end_officer_terms(user)
         user.__dict__.pop("chain_ids", None)
-        user.__dict__.pop("union_ids", None)
+        user.__dict__.pop("union_chains", None)
         where = chain.code if chain else (department.code if department else "")
         record(
             Event.ROLE_ASSIGNED,

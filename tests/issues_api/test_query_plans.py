@@ -21,6 +21,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from issues.models import Issue, IssueDepartment, State
+from issues.states import Outcome, Role
 from organisation.models import Department, IndustryChain, IssueCategory
 from tests.shared_data import rows_for_the_module
 
@@ -47,8 +48,12 @@ def _build(officer_user, secretariat_user):
     issues = []
     for n in range(1, COUNT + 1):
         state = rng.choice([State.RAISED, State.ASSIGNED, State.ACCEPTED, State.WITHDRAWN])
+        # Every 9th resolved (awaiting the officer's rating): the officer's home lists them.
+        resolved = n % 9 == 0
+        if resolved:
+            state = State.RESOLVED
         raised_at = start + timedelta(minutes=97 * n)
-        handled = state in (State.ASSIGNED, State.ACCEPTED)
+        handled = state in (State.ASSIGNED, State.ACCEPTED, State.RESOLVED)
         word = RARE if n % (COUNT // 20) == 0 else rng.choice(WORDS)
         issues.append(
             Issue(
@@ -67,17 +72,28 @@ def _build(officer_user, secretariat_user):
                 assigned_at=raised_at + timedelta(days=1) if handled else None,
                 accepted_at=raised_at + timedelta(days=2) if state == State.ACCEPTED else None,
                 closed_at=raised_at + timedelta(days=1) if state == State.WITHDRAWN else None,
+                resolved_at=raised_at + timedelta(days=10) if resolved else None,
+                outcome=Outcome.SOLVED if resolved else "",
+                resolution="已协调解决。" if resolved else "",
+                # Every 11th raised one returned to the officer.
+                return_count=1 if state == State.RAISED and n % 11 == 0 else 0,
             )
         )
     Issue.objects.bulk_create(issues, batch_size=2000)
-    IssueDepartment.objects.bulk_create(
-        [
-            IssueDepartment(issue=i, department_id=i.department_id)
-            for i in issues
-            if i.department_id
-        ],
-        batch_size=2000,
-    )
+    involvements = [
+        IssueDepartment(issue=i, department_id=i.department_id) for i in issues if i.department_id
+    ]
+    # Every 5th handled issue has a co-department (协办) besides its lead.
+    involvements += [
+        IssueDepartment(
+            issue=i,
+            department=rng.choice([d for d in departments if d.pk != i.department_id]),
+            role=Role.CO,
+        )
+        for n, i in enumerate(issues)
+        if i.department_id and n % 5 == 0
+    ]
+    IssueDepartment.objects.bulk_create(involvements, batch_size=2000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE issues_issue")
         cursor.execute("ANALYZE issues_issuedepartment")
@@ -148,6 +164,7 @@ PAGES = [
     ("department", "/issues/"),
     ("department", "/api/v1/issues/?page_size=50"),
     ("department", "/"),  # the inbox
+    ("officer", "/"),
     ("secretariat", "/"),
 ]
 
@@ -211,3 +228,109 @@ def test_the_regular_agenda_walks_each_queue_by_its_index(db, many_issues):
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "Seq Scan on issues_issue" not in plan, f"{sql}\n{plan}"
             assert not whole_sort.search(plan), f"sorts the whole queue:\n{sql}\n{plan}"
+# --- the officer's and the department's pages (issue 14: flat whatever the role) ----------
+
+
+def _queries(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _explain(sql, *off: str) -> str:
+    """The plan of `sql`, with the planner's `enable_<x>` of each of `off` priced out: a test
+    of what the indexes CAN do, whatever the planner prefers at 10,000 rows."""
+    with connection.cursor() as cursor:
+        for setting in off:
+            cursor.execute(f"SET enable_{setting} = off")
+        try:
+            cursor.execute("EXPLAIN " + sql)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            for setting in off:
+                cursor.execute(f"RESET enable_{setting}")
+
+
+def _the(sqls: list[str], *parts: str) -> str:
+    """The one query containing every one of `parts`."""
+    found = [sql for sql in sqls if all(part in sql for part in parts)]
+    assert len(found) == 1, (parts, found)
+    return found[0]
+
+
+COUNT_SQL = "SELECT COUNT(*) FROM (SELECT"
+
+
+@pytest.mark.parametrize("url", ["/issues/", "/api/v1/issues/?page_size=50"])
+def test_a_departments_count_reads_its_involvements_not_its_issues(db, many_issues, client, url):
+    """Counting a department's issues joined each issue to its involvements (a merge join over
+    the whole primary key at 100,000 issues); its involvement rows are as many, one per issue,
+    and their (department, issue) index answers the count alone."""
+    staff = many_issues["department"]
+    client.force_login(staff)
+    count = _the(_queries(client, url), COUNT_SQL)
+    assert '"issues_issue"' not in count
+    plan = _explain(count, "seqscan", "bitmapscan")
+    assert "Index Only Scan" in plan and "Join" not in plan and "Nested Loop" not in plan, plan
+
+
+def test_a_departments_count_is_its_issues_count_filtered_or_not(db, many_issues, client):
+    staff = many_issues["department"]
+    client.force_login(staff)
+    visible = Issue.objects.visible_to(staff)
+    assert 0 < visible.count() < COUNT
+    assert client.get("/api/v1/issues/").json()["count"] == visible.count()
+    # Another filter: the issues are counted, the filter with them.
+    accepted = visible.filter(state=State.ACCEPTED).count()
+    assert 0 < accepted < visible.count()
+    assert client.get("/api/v1/issues/?state=accepted").json()["count"] == accepted
+    page = client.get("/issues/")
+    assert page.context["page"].paginator.count == visible.count()
+
+
+@pytest.mark.parametrize("url", ["/issues/", "/api/v1/issues/?page_size=50"])
+def test_an_officers_count_is_one_range_of_the_chain_index(db, many_issues, client, url):
+    """The officer's issues are those of the chains of its unions, asked by chain id: the
+    bounded count is one index range (no join to the chains), its page the newest-first walk."""
+    client.force_login(many_issues["officer"])
+    sqls = _queries(client, url)
+    count = _the(sqls, COUNT_SQL)
+    assert "organisation_industrychain" not in count
+    plan = _explain(count, "seqscan", "bitmapscan")
+    assert "Index Only Scan" in plan and "Join" not in plan and "Nested Loop" not in plan, plan
+    officer = many_issues["officer"]
+    expected = Issue.objects.filter(chain__union_id__in=officer.union_ids).count()
+    if url.startswith("/api/"):
+        assert client.get(url).json()["count"] == expected
+    else:
+        assert client.get(url).context["page"].paginator.count == expected
+
+
+def test_the_departments_inbox_lists_read_their_indexes_in_order(db, many_issues, client):
+    """办理中 is read in its order from its partial index (no sort of every accepted issue of
+    the department); 协办 from the partial index of the active co-departments."""
+    client.force_login(many_issues["department"])
+    sqls = _queries(client, "/")
+    handling = _the(sqls, "\"state\" = 'accepted'", '"assigned_at" ASC')
+    plan = _explain(handling, "seqscan", "bitmapscan", "sort", "incremental_sort")
+    assert "issue_inbox_accepted_idx" in plan and "Sort" not in plan, plan
+    co = _the(sqls, "\"role\" = 'co'")
+    assert "involvement_co_idx" in _explain(co, "seqscan"), co
+
+
+@pytest.mark.parametrize(
+    ("parts", "index"),
+    [
+        (("\"state\" = 'resolved'", '"resolved_at" ASC'), "issue_chain_to_verify_idx"),
+        (('"return_count" > 0',), "issue_chain_returned_idx"),
+        (('"due_date" ASC',), "issue_handling_due_idx"),  # the overdue: of every chain
+    ],
+)
+def test_the_officers_home_lists_read_their_chains_partial_indexes(
+    db, many_issues, client, parts, index
+):
+    client.force_login(many_issues["officer"])
+    sql = _the(_queries(client, "/"), *parts)
+    plan = _explain(sql, "seqscan", "bitmapscan", "sort", "incremental_sort")
+    assert index in plan and "Sort" not in plan, plan
