@@ -3,7 +3,10 @@
 Issue 14 (flat from 1,000 to 1,000,000 issues): at 10,000 issues, ANALYZEd, PostgreSQL's plan
 for each page's queries must not contain a sequential scan of issues_issue. The page queries
 (ORDER BY … LIMIT) and the search are checked; a bounded count (`liaison.pagination`) reads at
-most 10,001 rows and may scan, except when it counts a search, which must use the index. (The
+most 10,001 rows and may scan, except when it counts a search, which must use the index, and
+the officer's and the department's counts, which must each be one index range of one table
+(the chain index; the department's involvements). The officer's and the department's home
+lists read their partial indexes in their order. (The
 secretariat's and leader's figures by state on the home page are still one aggregate over
 every issue: the maintained figures of issue 14 replace it, not this change.)
 
