@@ -376,6 +376,7 @@ class Issue(ConcurrentTransitionMixin, models.Model):
                 fields=["verified_at", "id"],
                 condition=Q(state="verified"),
                 name="issue_verified_idx",
+            ),
             # The department's 办理中 in its order (issues.home): a walk of the first rows
             # rather than a sort of every accepted issue of the department.
             models.Index(

@@ -231,6 +231,8 @@ def test_the_regular_agenda_walks_each_queue_by_its_index(db, many_issues):
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "Seq Scan on issues_issue" not in plan, f"{sql}\n{plan}"
             assert not whole_sort.search(plan), f"sorts the whole queue:\n{sql}\n{plan}"
+
+
 # --- the officer's and the department's pages (issue 14: flat whatever the role) ----------
 
 
