@@ -156,16 +156,23 @@ class DatabaseUnavailableMiddleware:
         # pool's PoolTimeout) as its own OperationalError.
         if not isinstance(exception, OperationalError):
             return None
-        if _is_statement_timeout(exception):
-            message = _("系统繁忙，本次查询用时过长已被终止，请稍后刷新重试。")
-        else:
-            message = _("数据库暂时无法连接，请稍后刷新重试。")
-        log.error("503 for %s: %s", request.path, exception)
-        response: HttpResponse
-        if request.path.startswith(API_PREFIX):
-            response = JsonResponse({"detail": message}, status=503)
-        else:
-            page = render_to_string("503.html", {"message": message})
-            response = HttpResponse(page, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return database_unavailable(request, exception)
+
+
+def database_unavailable(request, exception: OperationalError) -> HttpResponse:
+    """The 503 of a database error: from the view (the middleware above) or from outside it
+    (liaison.views.server_error, for a middleware that read the session while PostgreSQL was
+    restarting)."""
+    if _is_statement_timeout(exception):
+        message = _("系统繁忙，本次查询用时过长已被终止，请稍后刷新重试。")
+    else:
+        message = _("数据库暂时无法连接，请稍后刷新重试。")
+    log.error("503 for %s: %s", request.path, exception)
+    response: HttpResponse
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        page = render_to_string("503.html", {"message": message})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

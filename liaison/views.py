@@ -1,5 +1,8 @@
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import OperationalError
 from django.http import JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
@@ -8,7 +11,7 @@ from django.views import defaults
 from django.views.i18n import JavaScriptCatalog
 
 from issues.home import work_for
-from liaison.middleware import same_origin_referer
+from liaison.middleware import database_unavailable, same_origin_referer
 
 
 @login_required
@@ -61,6 +64,13 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # Django calls this handler inside its `except` for the exception, so it is at hand here. A
+    # database error raised outside a view (a middleware reading the session or the user while
+    # PostgreSQL restarts; the session saved after the view) never reaches
+    # DatabaseUnavailableMiddleware: it gets the same 503 here instead of a 500.
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError):
+        return database_unavailable(request, exception)
     if _api(request):
         return JsonResponse({"detail": _("系统出现错误，请稍后重试。")}, status=500)
     return defaults.server_error(request)

@@ -58,6 +58,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_scale
+import own_cluster
 
 ROOT = bench_scale.ROOT
 PASSWORD = "Demo-2024-liaison"  # organisation.demo.DEMO_PASSWORD (not imported: no Django here)
@@ -69,6 +70,18 @@ REQUEST_TIMEOUT = 30.0
 NOT_INTERACTIVE = ("pdf", "sign-in")
 # Share of the simulated people per role.
 ROLE_MIX = [("officer", 0.40), ("department", 0.35), ("secretariat", 0.10), ("leader", 0.15)]
+# liaison/middleware.py DatabaseUnavailableMiddleware's two messages (as UTF-8, JSON-escaped or
+# not): a 5xx during the restart must be one of them, never a 500 page.
+CLEAR_503 = tuple(
+    form
+    for message in ("数据库暂时无法连接", "系统繁忙，本次查询用时过长已被终止")
+    for form in (message.encode(), json.dumps(message).strip('"').encode())
+)
+# After PostgreSQL accepts connections again, requests must succeed within this many seconds.
+RECOVERY_SECONDS = 5.0
+# Bounds of a run (the client is one process of threads on a shared machine).
+MAX_PEOPLE = 500
+MAX_SECONDS = 600
 
 
 # --- the client: one thread per person -------------------------------------------------------
@@ -79,12 +92,16 @@ class Recorder:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.requests: list[tuple[str, int, float, float]] = []  # kind, status, seconds, end
+        # kind, status, seconds, end (time.monotonic(): one clock for every process of the
+        # machine, so the parent can place each request against the restart), clear (a 5xx
+        # that said one of the Chinese "database unavailable" messages).
+        self.requests: list[tuple[str, int, float, float, bool]] = []
         self.acknowledged: list[dict] = []
 
-    def request(self, kind: str, status: int, seconds: float) -> None:
+    def request(self, kind: str, status: int, seconds: float, content: bytes = b"") -> None:
+        clear = status >= 500 and any(m in content for m in CLEAR_503)
         with self.lock:
-            self.requests.append((kind, status, seconds, time.monotonic()))
+            self.requests.append((kind, status, seconds, time.monotonic(), clear))
 
     def write(self, **fact: Any) -> None:
         with self.lock:
@@ -146,7 +163,7 @@ class Person:
                     continue
                 self.rec.request(kind, 0, time.perf_counter() - start)
                 return 0, {}, b""
-        self.rec.request(kind, response.status, time.perf_counter() - start)
+        self.rec.request(kind, response.status, time.perf_counter() - start, content)
         for header in response.msg.get_all("Set-Cookie") or []:
             cookie: SimpleCookie = SimpleCookie()
             cookie.load(header)
@@ -338,6 +355,8 @@ def drive(args) -> None:
     sign_in_seconds = time.monotonic() - started
     window_start = time.monotonic()
     deadline = window_start + args.seconds
+    if args.window_file:  # the parent times the PostgreSQL restart from here
+        Path(args.window_file).write_text(repr(window_start))
 
     def run(person: Person) -> None:
         if not getattr(person, "signed_in", False):
@@ -359,20 +378,13 @@ def drive(args) -> None:
         requests = list(rec.requests)
         acknowledged = list(rec.acknowledged)
     Path(args.acknowledged).write_text(json.dumps(acknowledged))
-    kinds: dict[str, list[float]] = defaultdict(list)
-    statuses: dict[str, Counter] = defaultdict(Counter)
-    in_window = 0
-    for kind, status, seconds, end in requests:
-        kinds[kind].append(seconds)
-        statuses[kind][status] += 1
-        in_window += kind != "sign-in" and end >= window_start
     result = {
         "people": args.people,
         "signed_in": sum(bool(getattr(p, "signed_in", False)) for p in people),
         "sign_in_seconds": sign_in_seconds,
+        "window_start": window_start,
         "window_seconds": window,
-        "requests_in_window": in_window,
-        "kinds": {k: {"times": v, "statuses": dict(statuses[k])} for k, v in kinds.items()},
+        "requests": requests,
         "still_running": sum(t.is_alive() for t in threads),
     }
     print(json.dumps(result))
@@ -420,6 +432,7 @@ def prepare(args) -> dict:
         "users": users,
         "departments": list(Department.objects.values_list("code", flat=True)),
         "held": [m.meeting_id for m in held],
+        "planned": generated["planned"],
     }
 
 
@@ -524,9 +537,70 @@ def check(args) -> dict:
     }
 
 
+# The pages that once grew a worker with the data (issue 16: 513 MB for the dashboard, 539 MB
+# for the annual report, 685 MB for a planned meeting page at 1M), each measured alone.
+HEAVY_PAGES = {
+    "dashboard": "/dashboard/",
+    "annual report PDF (rendered in the request)": f"/reports/annual/{bench_scale.YEAR}.pdf",
+    "planned meeting page": "/meetings/{planned}/",
+    "ledger /issues/export.xlsx (every issue)": "/issues/export.xlsx",
+}
+
+
+def page_peak(args) -> dict:
+    """One heavy page in this fresh process: its RSS before, its peak (VmHWM) during."""
+    bench_scale.setup_django(args.database_url)
+    from django.test import Client  # noqa: PLC0415 - after setup
+
+    ids = json.loads(args.ids)
+    client = Client()
+    client.force_login(bench_scale.users_by_role()["secretariat"])
+    # Imports, templates, translations, the first connection: not the page's memory.
+    client.get("/issues/?page=1", secure=True)
+    client.get("/", secure=True)
+    before = rss_mb(os.getpid())[0]
+    # Reset VmHWM to the current RSS (Linux: 5 → clear_refs), so the peak is this page's.
+    Path("/proc/self/clear_refs").write_text("5")
+    started = time.perf_counter()
+    response = client.get(HEAVY_PAGES[args.page].format(**ids), secure=True)
+    size = sum(len(part) for part in response) if response.streaming else len(response.content)
+    seconds = time.perf_counter() - started
+    return {
+        "status": response.status_code,
+        "before_mb": before,
+        "peak_mb": rss_mb(os.getpid())[1],
+        "seconds": seconds,
+        "bytes": size,
+    }
+
+
+def page_memory(args, ids: dict) -> list[str]:
+    """Prints the peak RSS of each heavy page, alone in a fresh process over the same data;
+    returns the targets missed (the same 300 MB as a worker's)."""
+    print(f"\n{label(args)}: peak RSS of one request, alone in a fresh process (secretariat)")
+    print("| page | status | before MB | peak MB | growth MB | seconds | bytes |")
+    print("|---|---|---|---|---|---|---|")
+    missed = []
+    for page in HEAVY_PAGES:
+        figure = run_child("memory", args, ids=json.dumps(ids), page=page)
+        growth = figure["peak_mb"] - figure["before_mb"]
+        print(
+            f"| {page} | {figure['status']} | {figure['before_mb']:.0f} | "
+            f"{figure['peak_mb']:.0f} | {growth:.0f} | {figure['seconds']:.2f} | "
+            f"{figure['bytes']:,} |"
+        )
+        if figure["peak_mb"] >= RSS_TARGET_MB:
+            missed.append(f"{page}: peak RSS {figure['peak_mb']:.0f} MB ≥ {RSS_TARGET_MB} MB")
+        if figure["status"] != 200:
+            missed.append(f"{page}: answered {figure['status']}")
+    return missed
+
+
 def child(args) -> None:
     if args.mode == "prepare":
         result = prepare(args)
+    elif args.mode == "memory":
+        result = page_peak(args)
     elif args.mode == "mark":
         bench_scale.setup_django(args.database_url)
         from issues.models import Issue  # noqa: PLC0415 - after setup
@@ -594,12 +668,17 @@ class Watch(threading.Thread):
         self.master, self.task_worker = master, task_worker
         self.peaks: dict[int, float] = {}
         self.task_peak = 0.0
+        self.loads: list[float] = []  # the 1-minute load average, every 5 s
         self.stop = threading.Event()
         # Each worker's RSS before the first request: the imported code and its caches.
         self.idle = [rss_mb(pid)[0] for pid in children_of(master)]
 
     def run(self) -> None:
+        polls = 0
         while not self.stop.wait(0.5):
+            polls += 1
+            if polls % 10 == 0:
+                self.loads.append(os.getloadavg()[0])
             for pid in children_of(self.master):
                 self.peaks[pid] = max(self.peaks.get(pid, 0.0), rss_mb(pid)[1])
             self.task_peak = max(self.task_peak, rss_mb(self.task_worker)[1])
@@ -636,23 +715,67 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def report(driven: dict, watch: Watch, checked: dict, args, load: tuple) -> list[str]:
+def restart_span(driven: dict, restart: dict | None) -> tuple[list, dict | None]:
+    """The requests outside the PostgreSQL restart, and what happened around the restart.
+
+    A request belongs to the restart when it was in flight while PostgreSQL was down (from
+    `pg_ctl restart` until the server accepted connections again) or was sent in the
+    RECOVERY_SECONDS after: its failures are the restart's cost, counted apart, and each must
+    be the clear Chinese 503 (never a 500, never unanswered). A failure of a request sent later
+    is an ordinary 5xx: the app did not recover by itself."""
+    if not restart:
+        return driven["requests"], None
+    begin, up = restart["begin"], restart["end"]
+    outside, inside = [], []
+    for request in driven["requests"]:
+        _kind, _status, seconds, end, _clear = request
+        sent = end - seconds
+        (inside if end > begin and sent < up + RECOVERY_SECONDS else outside).append(request)
+    failed = [r for r in inside if r[1] == 0 or r[1] >= 500]
+    after = [r for r in driven["requests"] if r[3] - r[2] >= up]
+    first_ok = min((r[3] - up for r in after if 0 < r[1] < 500), default=None)
+    last_failure = max((r[3] - up for r in failed), default=0.0)
+    return outside, {
+        "down_seconds": up - begin,
+        "requests": len(inside),
+        "failed": len(failed),
+        "clear_503": sum(r[1] == 503 and r[4] for r in failed),
+        "other": Counter(str(r[1]) for r in failed if not (r[1] == 503 and r[4])),
+        "first_success_after": first_ok,
+        "last_failure_after": last_failure,
+    }
+
+
+def report(
+    driven: dict, watch: Watch, checked: dict, args, restart: dict | None = None
+) -> list[str]:
     """Prints the table; returns the targets missed."""
     missed = []
     print(
         f"\n{label(args)}: {driven['people']} people ({driven['signed_in']} signed in in "
         f"{driven['sign_in_seconds']:.1f} s), {driven['window_seconds']:.0f} s, think "
-        f"{args.think} s; gunicorn {args.gunicorn_note}"
+        f"{args.think} s; gunicorn {args.gunicorn_note}; PostgreSQL {args.server_note}"
     )
-    print("| request | n | p50 ms | p95 ms | p99 ms | 5xx | unanswered | 4xx |")
+    outside, around = restart_span(driven, restart)
+    kinds: dict[str, list[float]] = defaultdict(list)
+    statuses: dict[str, Counter] = defaultdict(Counter)
+    for kind, _status, seconds, _end, _clear in driven["requests"]:
+        kinds[kind].append(seconds)
+    for kind, status, _seconds, _end, _clear in outside:
+        statuses[kind][status] += 1
+    in_window = sum(
+        kind != "sign-in" and end >= driven["window_start"]
+        for kind, _s, _t, end, _c in driven["requests"]
+    )
+    note = " (5xx and unanswered: outside the restart)" if around else ""
+    print(f"| request | n | p50 ms | p95 ms | p99 ms | 5xx{note} | unanswered | 4xx |")
     print("|---|---|---|---|---|---|---|---|")
     total_5xx = total_lost = 0
-    for kind in sorted(driven["kinds"]):
-        times = driven["kinds"][kind]["times"]
-        statuses = {int(k): v for k, v in driven["kinds"][kind]["statuses"].items()}
-        server = sum(v for k, v in statuses.items() if k >= 500)
-        lost = statuses.get(0, 0)
-        other = " ".join(f"{k}×{v}" for k, v in sorted(statuses.items()) if 400 <= k < 500)
+    for kind in sorted(kinds):
+        times = kinds[kind]
+        server = sum(v for k, v in statuses[kind].items() if k >= 500)
+        lost = statuses[kind].get(0, 0)
+        other = " ".join(f"{k}×{v}" for k, v in sorted(statuses[kind].items()) if 400 <= k < 500)
         total_5xx += server
         total_lost += lost
         p95 = percentile(times, 0.95)
@@ -665,7 +788,7 @@ def report(driven: dict, watch: Watch, checked: dict, args, load: tuple) -> list
             f"| {percentile(times, 0.5) * 1000:,.0f} | {p95 * 1000:,.0f}{mark} "
             f"| {percentile(times, 0.99) * 1000:,.0f} | {server} | {lost} | {other or 0} |"
         )
-    rate = driven["requests_in_window"] / driven["window_seconds"]
+    rate = in_window / driven["window_seconds"]
     peak = max(watch.peaks.values(), default=0.0)
     print(
         f"\n{rate:.1f} requests/s; 5xx {total_5xx}; unanswered {total_lost}; gunicorn workers "
@@ -674,7 +797,13 @@ def report(driven: dict, watch: Watch, checked: dict, args, load: tuple) -> list
         f"idle {max(watch.idle, default=0):.0f} MB); "
         f"db_worker peak RSS {watch.task_peak:.0f} MB"
     )
-    print(f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    loads = watch.loads or [os.getloadavg()[0]]
+    print(
+        f"load average (1 min) during the run: mean {statistics.mean(loads):.2f}, "
+        f"max {max(loads):.2f} ({os.cpu_count()} cores)"
+    )
+    if around:
+        missed += restart_missed(around, restart or {})
     print(f"afterwards: {json.dumps(checked, ensure_ascii=False)}")
     if total_5xx:
         missed.append(f"{total_5xx} responses 5xx")
@@ -691,6 +820,25 @@ def report(driven: dict, watch: Watch, checked: dict, args, load: tuple) -> list
     return missed
 
 
+def restart_missed(around: dict, restart: dict) -> list[str]:
+    """Prints the restart's line; returns its targets missed."""
+    first = around["first_success_after"]
+    print(
+        f"PostgreSQL restart (pg_ctl restart -m fast) {restart['at']:.0f} s into the run: down "
+        f"{around['down_seconds']:.1f} s; {around['requests']} requests in flight or sent until "
+        f"{RECOVERY_SECONDS:.0f} s after, {around['failed']} failed ({around['clear_503']} the "
+        f"clear Chinese 503, other {dict(around['other']) or 0}); first success "
+        + ("none" if first is None else f"{first:.2f} s")
+        + f" after it was up, last failure {around['last_failure_after']:.2f} s after"
+    )
+    missed = []
+    if around["other"]:
+        missed.append(f"restart answered {dict(around['other'])} instead of the clear 503")
+    if first is None:
+        missed.append("no request succeeded after the restart: the app did not recover")
+    return missed
+
+
 def label(args) -> str:
     return f"{bench_scale.label(args.size)} issues"
 
@@ -704,45 +852,129 @@ def run_child(mode: str, args, **extra: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def start_web(args, env: dict[str, str], port: int, tmp: Path) -> list[subprocess.Popen]:
+    """The production configuration: collected static files, gunicorn with `gunicorn.conf.py`
+    (plus `--gunicorn`), one `manage.py db_worker`. Returns [gunicorn, db_worker]."""
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    log = (tmp / "gunicorn.log").open("w")
+    gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "liaison.wsgi", "-c", "gunicorn.conf.py"]
+    gunicorn += ["-b", f"127.0.0.1:{port}", *args.gunicorn.split()]
+    web = subprocess.Popen(gunicorn, env=env, cwd=ROOT, stdout=log, stderr=log)
+    task_log = (tmp / "db_worker.log").open("w")
+    worker = subprocess.Popen(
+        [*manage, "db_worker", "--no-reload"], env=env, cwd=ROOT, stdout=task_log, stderr=task_log
+    )
+    wait_until_up(port)
+    return [web, worker]
+
+
+class Restarter(threading.Thread):
+    """Restarts the benchmark's own PostgreSQL `at` seconds into the drive's window (the drive
+    child writes the window's start, on the machine-wide monotonic clock, to `window_file`)."""
+
+    def __init__(self, cluster: own_cluster.Cluster, at: float, window_file: Path):
+        super().__init__(daemon=True)
+        self.cluster, self.at, self.window_file = cluster, at, window_file
+        self.result: dict | None = None
+        self.error = ""
+
+    def run(self) -> None:
+        try:
+            while not self.window_file.exists() or not self.window_file.read_text():
+                time.sleep(0.1)
+            window_start = float(self.window_file.read_text())
+            time.sleep(max(0.0, window_start + self.at - time.monotonic()))
+            begin = time.monotonic()
+            self.cluster.restart()
+            self.result = {"at": begin - window_start, "begin": begin, "end": time.monotonic()}
+        except (OSError, ValueError, subprocess.CalledProcessError) as exc:
+            self.error = f"the restart failed: {exc}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--issues", default="1m", help="data size: 1m (default), 100k, 1k")
-    parser.add_argument("--people", type=int, default=100)
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--people", type=int, default=100, help=f"at most {MAX_PEOPLE}")
+    parser.add_argument("--seconds", type=float, default=60, help=f"at most {MAX_SECONDS}")
     parser.add_argument(
         "--think", type=float, default=5.0, help="mean seconds a person waits between actions"
     )
     parser.add_argument(
         "--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     )
+    parser.add_argument(
+        "--own-cluster",
+        action="store_true",
+        help="initdb a PostgreSQL of its own in a temporary directory instead of --server",
+    )
+    parser.add_argument(
+        "--restart-at",
+        type=float,
+        default=None,
+        help="restart PostgreSQL (pg_ctl restart -m fast) this many seconds into the run; "
+        "implies --own-cluster",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use a database kept by --keep")
     parser.add_argument(
         "--gunicorn", default="", help="extra gunicorn arguments, e.g. '-w 4 --threads 2'"
     )
+    parser.add_argument(
+        "--no-page-memory",
+        action="store_true",
+        help="skip the peak RSS of the heavy pages, each alone in a fresh process",
+    )
     # Internal: the children.
-    parser.add_argument("--child", choices=["prepare", "mark", "drive", "check"], dest="mode")
+    parser.add_argument(
+        "--child", choices=["prepare", "mark", "drive", "check", "memory"], dest="mode"
+    )
     parser.add_argument("--database-url", default="")
     parser.add_argument("--size", type=int, default=0)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--ids", default="{}")
     parser.add_argument("--acknowledged", default="")
     parser.add_argument("--since", default="")
+    parser.add_argument("--window-file", default="")
+    parser.add_argument("--page", default="")
     args = parser.parse_args()
     if args.mode:
         child(args)
         return 0
+    if not (0 < args.people <= MAX_PEOPLE and 0 < args.seconds <= MAX_SECONDS):
+        parser.error(f"--people 1–{MAX_PEOPLE}, --seconds up to {MAX_SECONDS}")
+    if args.restart_at is not None:
+        if not 0 < args.restart_at < args.seconds - RECOVERY_SECONDS:
+            parser.error(f"--restart-at must leave {RECOVERY_SECONDS:.0f} s of the run after it")
+        args.own_cluster = True
+    if args.own_cluster and (args.keep or args.reuse):
+        parser.error("--own-cluster removes its cluster afterwards: no --keep or --reuse")
     args.size = bench_scale.parse_size(args.issues)
     name = f"liaison_load_{bench_scale.label(args.size).lower()}"
-    args.database_url = f"{args.server}/{name}"
     ids_file = ROOT / f".bench-{name}.json"
     tmp = Path(tempfile.mkdtemp(prefix="liaison-load-"))
     media = Path(tempfile.gettempdir()) / f"{name}-media"  # with the database: --keep keeps it
     os.environ["MEDIA_ROOT"] = str(media)  # the prepare child stores documents there
+    os.environ["DOCUMENT_CACHE_DIR"] = str(tmp / "documents-alone")  # page_memory: none cached
+    # The production pool (README "Deployment"): one connection per gunicorn thread.
+    os.environ.setdefault("LIAISON_DB_POOL_MAX", os.environ.get("WEB_THREADS", "4"))
     processes: list[subprocess.Popen] = []
+    cluster = None
     try:
+        if args.own_cluster:
+            print("starting a PostgreSQL of its own …", file=sys.stderr, flush=True)
+            cluster = own_cluster.Cluster().start()
+            args.server = cluster.url
+            args.server_note = (
+                f"own cluster on port {cluster.port} (shared_buffers "
+                f"{cluster.setting('shared_buffers')}, work_mem {cluster.setting('work_mem')})"
+            )
+        else:
+            args.server_note = args.server
+        args.server_note += f", pool max {os.environ['LIAISON_DB_POOL_MAX']} per worker"
+        args.database_url = f"{args.server}/{name}"
         if args.reuse and ids_file.exists():
             ids = json.loads(ids_file.read_text())
         else:
@@ -754,38 +986,26 @@ def main() -> int:
             print(f"generated {ids['written']}", file=sys.stderr, flush=True)
         port = free_port()
         env = production_env(args.database_url, port, tmp)
-        manage = [sys.executable, "manage.py"]
-        subprocess.run(
-            [*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
-        )
-        log = (tmp / "gunicorn.log").open("w")
-        gunicorn = [str(ROOT / ".venv/bin/gunicorn"), "liaison.wsgi", "-c", "gunicorn.conf.py"]
-        gunicorn += ["-b", f"127.0.0.1:{port}", *args.gunicorn.split()]
         args.gunicorn_note = " ".join(["-c gunicorn.conf.py", *args.gunicorn.split()])
-        web = subprocess.Popen(gunicorn, env=env, cwd=ROOT, stdout=log, stderr=log)
-        processes.append(web)
-        task_log = (tmp / "db_worker.log").open("w")
-        worker = subprocess.Popen(
-            [*manage, "db_worker", "--no-reload"],
-            env=env,
-            cwd=ROOT,
-            stdout=task_log,
-            stderr=task_log,
-        )
-        processes.append(worker)
-        wait_until_up(port)
+        processes = start_web(args, env, port, tmp)
+        web, worker = processes
         watch = Watch(web.pid, worker.pid)
         watch.start()
         # The last history row before the run: every one after it was written by the run.
         since = str(run_child("mark", args)["since"])
         acknowledged = tmp / "acknowledged.json"
+        window_file = tmp / "window"
+        restarter = None
+        if args.restart_at is not None and cluster is not None:
+            restarter = Restarter(cluster, args.restart_at, window_file)
+            restarter.start()
         print(
             f"driving {args.people} people for {args.seconds:.0f} s …", file=sys.stderr, flush=True
         )
         command = [sys.executable, __file__, "--child", "drive", "--port", str(port)]
         command += ["--ids", json.dumps(ids), "--acknowledged", str(acknowledged)]
         command += ["--people", str(args.people), "--seconds", str(args.seconds)]
-        command += ["--think", str(args.think)]
+        command += ["--think", str(args.think), "--window-file", str(window_file)]
         done = subprocess.run(
             command,
             check=True,
@@ -794,9 +1014,10 @@ def main() -> int:
             cwd=ROOT,
             timeout=args.seconds + 600,  # sign-in and the last requests' timeouts, bounded
         )
-        load = os.getloadavg()
         driven = json.loads(done.stdout.strip().splitlines()[-1])
         watch.stop.set()
+        if restarter is not None:
+            restarter.join(timeout=130)
         for process in reversed(processes):
             stop(process)
         errors = [
@@ -805,14 +1026,22 @@ def main() -> int:
         if errors:
             print("gunicorn log:\n  " + "\n  ".join(errors[-10:]), file=sys.stderr)
         checked = run_child("check", args, acknowledged=str(acknowledged), since=since)
-        missed = report(driven, watch, checked, args, load)
+        restart = restarter.result if restarter is not None else None
+        missed = report(driven, watch, checked, args, restart)
+        if restarter is not None and restart is None:
+            missed.append(restarter.error or "PostgreSQL was not restarted during the run")
+        if not args.no_page_memory:
+            missed += page_memory(args, ids)
     finally:
         for process in reversed(processes):
             stop(process)
-        if not args.keep:
+        if not args.keep and not cluster:
             bench_scale.admin_sql(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not args.keep:
             ids_file.unlink(missing_ok=True)
             shutil.rmtree(media, ignore_errors=True)
+        if cluster:
+            cluster.remove()
         shutil.rmtree(tmp, ignore_errors=True)
     if missed:
         print("targets missed:\n  " + "\n  ".join(missed))

@@ -145,3 +145,28 @@ def test_a_connection_lost_to_a_postgresql_restart_is_replaced_at_the_next_reque
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
+
+
+class SessionStoreAway:
+    """A middleware that reads the database before any view, as the session and sign-in
+    middleware do, while PostgreSQL is restarting: its OperationalError is raised outside the
+    view, where DatabaseUnavailableMiddleware.process_exception never sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise OperationalError("terminating connection due to administrator command")
+
+
+@pytest.mark.parametrize("path", ["/issues/", "/api/v1/issues/"])
+def test_a_database_lost_outside_the_view_is_a_503_too(client, settings, path):
+    """Django answers an exception raised in a middleware through handler500; that handler
+    answers the same 503 in Chinese when the exception is the database's."""
+    settings.DEBUG = False
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE[:1], f"{__name__}.SessionStoreAway"]
+    client.raise_request_exception = False
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 503 and response["Retry-After"]
+    body = response.json()["detail"] if path.startswith("/api/") else response.content.decode()
+    assert "数据库暂时无法连接" in body
