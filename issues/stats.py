@@ -16,12 +16,15 @@ one sentence; ``reports.figures`` gives each its label and its link.
   ``resolved_at`` falls in it (whatever year they were raised).
 * ``escalated`` (督导事项): issues open now and raised up to the period's end that are
   escalated on ``on`` (``issues.deadlines.escalation_reasons``); ``open_problems``: every other
-  such open issue. Both oldest first.
+  such open issue. Both oldest first, at most ``listed`` of each (default ``LISTED``: what a
+  report prints; ``None``: all), counted in full as ``escalated_total`` and
+  ``open_problems_total``: a report of a million issues never builds a row per open issue.
 
 Everything returned is JSON-serialisable (dates as ISO strings) so a meeting agenda can
 snapshot it. Queries: one aggregate for the totals and one per grouping (union, chain,
-department, measure, state, two per month), one for open issues, four for the reference
-rows - flat in the number of issues, with no loop over issues in Python.
+department, measure, state, two per month), two for the open lists and one counting
+them, four for the reference rows - flat in the number of issues, with no loop over issues
+in Python beyond the rows listed.
 """
 
 from __future__ import annotations
@@ -37,10 +40,17 @@ from issues import counting, deadlines
 from issues.models import OPEN_STATES, Issue, IssueQuerySet, Outcome, Satisfaction, State, today
 from organisation.models import Department, IndustryChain, IndustryUnion, Measure
 
+# The most rows of each open list (escalated, open problems) the figures carry: the annual
+# report prints 100 and 50 of them, the bulletin 100, the dashboard none; the rest is counted.
+LISTED = 100
 
-def annual_figures(year: int, *, on: date | None = None) -> dict[str, Any]:
+
+def annual_figures(
+    year: int, *, on: date | None = None, listed: int | None = LISTED
+) -> dict[str, Any]:
     """The figures of calendar year ``year`` (issues raised in it), as they stand on ``on``."""
-    return period_figures(date(year, 1, 1), date(year, 12, 31), on=on) | {"year": year}
+    figures = period_figures(date(year, 1, 1), date(year, 12, 31), on=on, listed=listed)
+    return figures | {"year": year}
 
 
 def cohort(issues: IssueQuerySet, start: date, end: date) -> IssueQuerySet:
@@ -120,7 +130,12 @@ def grouped(issues: IssueQuerySet, key: str, on: date) -> dict[Any, dict[str, An
 
 
 def period_figures(
-    start: date, end: date, *, on: date | None = None, issues: IssueQuerySet | None = None
+    start: date,
+    end: date,
+    *,
+    on: date | None = None,
+    issues: IssueQuerySet | None = None,
+    listed: int | None = LISTED,
 ) -> dict[str, Any]:
     """The figures of the issues raised from ``start`` to ``end`` inclusive (Beijing dates).
 
@@ -143,7 +158,13 @@ def period_figures(
         issues.filter(resolved_at__gte=since, resolved_at__lt=until).order_by(), "resolved_at"
     )
 
-    escalated, open_problems = _open_lists(issues, until, on)
+    open_now = issues.filter(state__in=OPEN_STATES, raised_at__lt=until).order_by()
+    escalated_now = open_now.filter(deadlines.escalated_q(on))
+    others_now = open_now.exclude(deadlines.escalated_q(on))
+    open_counts = open_now.aggregate(
+        escalated=Count("pk", filter=deadlines.escalated_q(on)),
+        others=Count("pk", filter=~deadlines.escalated_q(on)),
+    )
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat(), "on": on.isoformat()},
         "totals": totals,
@@ -168,8 +189,10 @@ def period_figures(
             }
             for month in _months(start, end)
         ],
-        "escalated": escalated,
-        "open_problems": open_problems,
+        "escalated": _open_rows(escalated_now, on, listed),
+        "escalated_total": open_counts["escalated"],
+        "open_problems": _open_rows(others_now, on, listed),
+        "open_problems_total": open_counts["others"],
     }
 
 
@@ -230,10 +253,10 @@ def _months(start: date, end: date) -> list[str]:
     return months
 
 
-def _open_lists(issues: IssueQuerySet, until: datetime, on: date) -> tuple[list[dict], list[dict]]:
+def _open_rows(issues: IssueQuerySet, on: date, listed: int | None) -> list[dict[str, Any]]:
+    """The first `listed` of `issues` (open ones, escalated or not), oldest first, as rows."""
     rows = (
-        issues.filter(state__in=OPEN_STATES, raised_at__lt=until)
-        .annotate(supervision_unanswered=deadlines.unanswered_supervision(on))
+        issues.annotate(supervision_unanswered=deadlines.unanswered_supervision(on))
         .order_by("raised_at", "pk")
         .values(
             "id",
@@ -251,27 +274,26 @@ def _open_lists(issues: IssueQuerySet, until: datetime, on: date) -> tuple[list[
         )
     )
     labels = dict(State.choices)
-    escalated: list[dict[str, Any]] = []
-    others: list[dict[str, Any]] = []
-    for row in rows:
-        days_overdue = deadlines.days_overdue(row["state"], row["due_date"], on)
-        item = {
-            "id": row["id"],
-            "number": row["number"],
-            "title": row["title"],
-            "state": row["state"],
-            "state_label": str(labels[row["state"]]),
-            "chain": row["chain__name"],
-            "union": row["chain__union__name"],
-            "department": row["department__short_name"] or row["department__name"] or "",
-            "due_date": row["due_date"].isoformat() if row["due_date"] else None,
-            "raised_on": timezone.localdate(row["raised_at"]).isoformat(),
-            "days_overdue": days_overdue,
-            "reopen_count": row["reopen_count"],
-        }
+    out: list[dict[str, Any]] = []
+    for row in rows if listed is None else rows[:listed]:
         reasons = deadlines.escalation_reasons(
             row["state"], row["due_date"], row["reopen_count"], on, row["supervision_unanswered"]
         )
-        item["escalation_reasons"] = sorted(reasons)
-        (escalated if reasons else others).append(item)
-    return escalated, others
+        out.append(
+            {
+                "id": row["id"],
+                "number": row["number"],
+                "title": row["title"],
+                "state": row["state"],
+                "state_label": str(labels[row["state"]]),
+                "chain": row["chain__name"],
+                "union": row["chain__union__name"],
+                "department": row["department__short_name"] or row["department__name"] or "",
+                "due_date": row["due_date"].isoformat() if row["due_date"] else None,
+                "raised_on": timezone.localdate(row["raised_at"]).isoformat(),
+                "days_overdue": deadlines.days_overdue(row["state"], row["due_date"], on),
+                "reopen_count": row["reopen_count"],
+                "escalation_reasons": sorted(reasons),
+            }
+        )
+    return out

@@ -21,7 +21,9 @@ OPEN_PROBLEMS_SHOWN = 50
 
 
 def annual_report_context(year: int, *, on: date | None = None) -> dict:
-    figures = figures_for_print(annual_figures(year, on=on))
+    # Only the rows printed are built; the totals are counted (issues.stats `listed`).
+    listed = max(ESCALATED_SHOWN, OPEN_PROBLEMS_SHOWN)
+    figures = figures_for_print(annual_figures(year, on=on, listed=listed))
     on_date = date.fromisoformat(figures["period"]["on"])
     open_problems, escalated = figures["open_problems"], figures["escalated"]
     for item in escalated[:ESCALATED_SHOWN] + open_problems[:OPEN_PROBLEMS_SHOWN]:
@@ -51,11 +53,11 @@ def annual_report_context(year: int, *, on: date | None = None) -> dict:
         "measures": [r for r in figures["by_measure"] if r["raised"]],
         "escalation_rule": _escalation_rule(),
         "escalated": escalated[:ESCALATED_SHOWN],
-        "escalated_more": max(0, len(escalated) - ESCALATED_SHOWN),
-        "escalated_total": len(escalated),
+        "escalated_more": max(0, figures["escalated_total"] - ESCALATED_SHOWN),
+        "escalated_total": figures["escalated_total"],
         "open_shown": open_problems[:OPEN_PROBLEMS_SHOWN],
-        "open_more": max(0, len(open_problems) - OPEN_PROBLEMS_SHOWN),
-        "open_total": len(open_problems),
+        "open_more": max(0, figures["open_problems_total"] - OPEN_PROBLEMS_SHOWN),
+        "open_total": figures["open_problems_total"],
         "_on": on_date,
     }
 

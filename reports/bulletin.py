@@ -102,7 +102,8 @@ class BulletinPeriod:
 
 def bulletin_context(period: BulletinPeriod, *, on: date | None = None) -> dict[str, Any]:
     on = on or today()
-    figures = figures_for_print(period_figures(period.start, period.end, on=on))
+    # Every escalated issue (listed=None): the xlsx's 督导事项 sheet lists them all.
+    figures = figures_for_print(period_figures(period.start, period.end, on=on, listed=None))
     escalated = figures["escalated"]
     for item in escalated:
         item["due_label"] = cn_date(item.get("due_date"))
