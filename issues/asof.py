@@ -28,15 +28,20 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from issues import deadlines
-from issues.models import ExtensionRequest, Issue, IssueDepartment, Role, SupervisionNotice
+from issues.models import (
+    Issue,
+    IssueDepartment,
+    Role,
+    extension_count,
+    notice_count,
+)
 from issues.states import OPEN_STATES
 from liaison.formats import cn_date
 
@@ -176,28 +181,18 @@ class AsOfQuerySet(QuerySet):
 
     def with_extension_count(self) -> AsOfQuerySet:
         """`extension_count`: the extension requests approved by the end of that day."""
-        approved = ExtensionRequest.objects.filter(
-            issue=OuterRef("id"),
-            state=ExtensionRequest.State.APPROVED,
-            decided_at__lt=end_of(self.as_of),
-        )
-        return self.annotate(extension_count=_count(approved))
+        return self.annotate(extension_count=extension_count(outer="id", before=self._end))
 
     def with_notice_count(self) -> AsOfQuerySet:
         """`notice_count`: the 催办/督办 notices issued by the end of that day."""
-        issued = SupervisionNotice.objects.filter(
-            issue=OuterRef("id"), issued_at__lt=end_of(self.as_of)
-        )
-        return self.annotate(notice_count=_count(issued))
+        return self.annotate(notice_count=notice_count(outer="id", before=self._end))
+
+    @property
+    def _end(self):
+        return end_of(self.as_of)
 
     def with_co_departments(self) -> AsOfQuerySet:
         return self  # every issue yielded carries its co-departments then (`_IssueIterable`)
-
-
-def _count(rows: QuerySet) -> Coalesce:
-    """How many of `rows` (filtered by an OuterRef to the issue), as one subquery."""
-    counted = rows.order_by().values("issue").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted), 0, output_field=IntegerField())
 
 
 class _IssueIterable(ModelIterable):

@@ -54,6 +54,8 @@ __all__ = [
     "IssueQuerySet",
     "IssueUpdate",
     "ExtensionRequest",
+    "FigureBucket",
+    "ResolvedDay",
     "SupervisionNotice",
     "Satisfaction",
     "State",
@@ -65,14 +67,30 @@ __all__ = [
 class IssueQuerySet(models.QuerySet):
     # Writes that bypass `save()` send no post_save: listeners hear them here instead (the
     # reports' change stamp, reports/cached.py), so no write of the app goes unnoticed.
+    # They keep the figures' rollup too (`issues.rollup`: the buckets before and after),
+    # except `bulk_create`, the bulk load path, whose caller rebuilds it once at the end.
     def update(self, **kwargs):
-        rows = super().update(**kwargs)
+        from issues import rollup  # noqa: PLC0415 - issues.rollup imports this module
+
+        with transaction.atomic():
+            raised, resolved = rollup.families_of(self)
+            moved = {"raised_at", "resolved_at", "chain", "chain_id"} & set(kwargs)
+            pks = list(self.values_list("pk", flat=True)) if moved else []
+            rows = super().update(**kwargs)
+            if moved:
+                now = rollup.families_of(Issue.objects.filter(pk__in=pks))
+                raised, resolved = raised | now[0], resolved | now[1]
+            rollup.refresh_families((raised, resolved))
         if rows:
             issues_written_in_bulk.send(sender=Issue)
         return rows
 
     def bulk_update(self, objs, fields, batch_size=None):
-        rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        from issues import rollup  # noqa: PLC0415 - issues.rollup imports this module
+
+        with transaction.atomic():
+            rows = super().bulk_update(objs, fields, batch_size=batch_size)
+            rollup.refresh_issues(objs)
         if rows:
             issues_written_in_bulk.send(sender=Issue)
         return rows
@@ -172,32 +190,14 @@ class IssueQuerySet(models.QuerySet):
 
     def with_notice_count(self) -> IssueQuerySet:
         """`notice_count`: the 催办/督办 notices issued, by one subquery (no query per issue)."""
-        counted = (
-            SupervisionNotice.objects.filter(issue=OuterRef("pk"))
-            .order_by()
-            .values("issue")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(
-            notice_count=Coalesce(Subquery(counted), 0, output_field=models.IntegerField())
-        )
+        return self.annotate(notice_count=notice_count())
 
     def with_related(self) -> IssueQuerySet:
         return self.select_related("chain__union", "category", "measure", "department", "raised_by")
 
     def with_extension_count(self) -> IssueQuerySet:
         """`extension_count`: the approved extension requests (延期), in the same query."""
-        approved = (
-            ExtensionRequest.objects.filter(
-                issue=OuterRef("pk"), state=ExtensionRequest.State.APPROVED
-            )
-            .order_by()
-            .values("issue")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(extension_count=Coalesce(Subquery(approved), 0))
+        return self.annotate(extension_count=extension_count())
 
     def with_co_departments(self) -> IssueQuerySet:
         """Prefetch the co-departments now (`Issue.co_department_list` reads them): one query."""
@@ -207,6 +207,31 @@ class IssueQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch("involvements", queryset=rows, to_attr="co_involvements")
         )
+
+
+def notice_count(*, outer: str = "pk", before: Any = None) -> Coalesce:
+    """The 催办/督办 notices of the issue `outer` names (issued before `before`, for the issues
+    as they stood then: `issues.asof`), as one subquery."""
+    notices = SupervisionNotice.objects.filter(issue=OuterRef(outer))
+    if before is not None:
+        notices = notices.filter(issued_at__lt=before)
+    return _counted(notices)
+
+
+def extension_count(*, outer: str = "pk", before: Any = None) -> Coalesce:
+    """The approved extension requests of the issue `outer` names (decided before `before`)."""
+    approved = ExtensionRequest.objects.filter(
+        issue=OuterRef(outer), state=ExtensionRequest.State.APPROVED
+    )
+    if before is not None:
+        approved = approved.filter(decided_at__lt=before)
+    return _counted(approved)
+
+
+def _counted(rows: models.QuerySet) -> Coalesce:
+    """How many of `rows` (filtered by an OuterRef to the issue), as one subquery."""
+    counted = rows.order_by().values("issue").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0, output_field=models.IntegerField())
 
 
 class Issue(ConcurrentTransitionMixin, models.Model):
@@ -409,6 +434,17 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         if self._state.adding and not self.number:
             return self._save_with_new_number(*args, **kwargs)
         return super().save(*args, **kwargs)
+
+    # Where the issue counted in the figures' rollup when loaded (see `from_db`).
+    figures_origin: tuple[Any, Any] = (None, None)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # Where the issue counts in the figures' rollup as loaded (`issues.rollup`): a save
+        # refreshes that bucket and the one it moves to.
+        instance.figures_origin = figure_families(instance)
+        return instance
 
     def _save_with_new_number(self, *args, **kwargs):
         """Give a new issue the next number of its year; retry if someone took it meanwhile."""
@@ -767,6 +803,86 @@ def _require_future_due_date(due_date) -> None:
         raise ValidationError({"due_date": [_("请填写办理时限。")]})
     if due_date < today():
         raise ValidationError({"due_date": [_("办理时限不能早于今天。")]})
+
+
+def figure_family(issue: Issue) -> tuple[date, int] | None:
+    """The (Beijing date raised, chain) whose buckets of `FigureBucket` count `issue`, or None
+    when those fields were not loaded (`only()`/`defer()`)."""
+    raised_at, chain_id = issue.__dict__.get("raised_at"), issue.__dict__.get("chain_id")
+    if raised_at is None or chain_id is None:
+        return None
+    return timezone.localdate(raised_at), chain_id
+
+
+def resolved_family(issue: Issue) -> tuple[date, int] | None:
+    """The (Beijing date resolved, chain) of `ResolvedDay` that counts `issue`, if any."""
+    resolved_at, chain_id = issue.__dict__.get("resolved_at"), issue.__dict__.get("chain_id")
+    if resolved_at is None or chain_id is None:
+        return None
+    return timezone.localdate(resolved_at), chain_id
+
+
+def figure_families(issue: Issue) -> tuple[tuple[date, int] | None, tuple[date, int] | None]:
+    return figure_family(issue), resolved_family(issue)
+
+
+class ResolvedDay(models.Model):
+    """The monthly "报结" column's rollup (`issues.rollup`): issues whose current
+    ``resolved_at`` falls on a Beijing date, per chain, whatever day they were raised."""
+
+    resolved_on = models.DateField()
+    chain_id = models.IntegerField()
+    resolved = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("报结汇总")
+        verbose_name_plural = _("报结汇总")
+        indexes = [models.Index(fields=["resolved_on", "chain_id"], name="resolved_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.resolved_on} {self.chain_id} {self.resolved}"
+
+
+class FigureBucket(models.Model):
+    """The figures' rollup (issue 14, `issues.rollup`): per Beijing date raised, chain, lead
+    department, measure and state, the sums of every tally of `issues.stats` that does not
+    depend on the reference date. Written only by `issues.rollup` (refreshed in the
+    transaction of each change, rebuilt by `manage.py rebuild_figures`); read by
+    `issues.stats.period_figures`. Plain integer keys: the issue's own foreign keys protect
+    the rows they name, and a bucket is rebuilt, never followed."""
+
+    raised_on = models.DateField()
+    chain_id = models.IntegerField()
+    department_id = models.IntegerField(null=True)
+    measure_id = models.IntegerField(null=True)
+    state = models.CharField(max_length=20)
+    raised = models.IntegerField(default=0)
+    assigned = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    resolved_on_time = models.IntegerField(default=0)
+    verified = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basically_satisfied = models.IntegerField(default=0)
+    dissatisfied = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    explained = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    accepted_on_time = models.IntegerField(default=0)
+    extended = models.IntegerField(default=0)
+    urged = models.IntegerField(default=0)
+    supervised = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    days_count = models.IntegerField(default=0)
+    days_total = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("统计汇总")
+        verbose_name_plural = _("统计汇总")
+        indexes = [models.Index(fields=["raised_on", "chain_id"], name="figure_bucket_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.raised_on} {self.chain_id} {self.department_id} {self.state}"
 
 
 class IssueDepartment(models.Model):

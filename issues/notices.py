@@ -41,8 +41,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from issues import rollup
 from issues.deadlines import overdue_q, today
-from issues.models import Issue, SupervisionNotice
+from issues.models import Issue, SupervisionNotice, figure_family
 from issues.permissions import is_secretariat, is_staff_of_current_department
 from issues.signals import announce_notices
 from issues.states import HANDLING_STATES, State
@@ -249,6 +250,8 @@ def _insert_numbered(notices: Sequence[SupervisionNotice], attempts: int = ATTEM
                 else:
                     created = SupervisionNotice.objects.bulk_create(notices)
                     SupervisionNotice.history.bulk_history_create(created, update=False)
+                    # No post_save for a bulk insert: the issues' figures (urged, supervised).
+                    rollup.refresh(figure_family(n.issue) for n in created)
             return
         except IntegrityError:
             for notice in notices:

@@ -21,14 +21,21 @@ one sentence; ``reports.figures`` gives each its label and its link.
   ``open_problems_total``: a report of a million issues never builds a row per open issue.
 
 Everything returned is JSON-serialisable (dates as ISO strings) so a meeting agenda can
-snapshot it. Queries: one aggregate for the totals and one per grouping (union, chain,
-department, measure, state, two per month), two for the open lists and one counting
-them, four for the reference rows - flat in the number of issues, with no loop over issues
-in Python beyond the rows listed.
+snapshot it.
+
+Where the numbers come from (issue 14): everyone's figures and an officer's unions' are read
+from the rollup that ``issues.rollup`` keeps in the transaction of every change
+(``FigureBucket`` per day raised × chain × department × measure × state, ``ResolvedDay`` per
+day resolved × chain): two grouped sums, two grouped counts of the overdue open issues (the
+only figure that depends on ``on``), two per month, and the reference rows - flat in the
+number of issues. A department's slice (visibility by involvement) and the issues as of a
+past day (``issues.asof``) are aggregated live, one query per grouping; the live path is
+also the reference the tests hold the rollup to (``live=True``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -37,7 +44,17 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from issues import counting, deadlines
-from issues.models import OPEN_STATES, Issue, IssueQuerySet, Outcome, Satisfaction, State, today
+from issues.models import (
+    OPEN_STATES,
+    FigureBucket,
+    Issue,
+    IssueQuerySet,
+    Outcome,
+    ResolvedDay,
+    Satisfaction,
+    State,
+    today,
+)
 from organisation.models import Department, IndustryChain, IndustryUnion, Measure
 
 # The most rows of each open list (escalated, open problems) the figures carry: the annual
@@ -46,10 +63,12 @@ LISTED = 100
 
 
 def annual_figures(
-    year: int, *, on: date | None = None, listed: int | None = LISTED
+    year: int, *, on: date | None = None, lists: bool = True, listed: int | None = LISTED
 ) -> dict[str, Any]:
     """The figures of calendar year ``year`` (issues raised in it), as they stand on ``on``."""
-    figures = period_figures(date(year, 1, 1), date(year, 12, 31), on=on, listed=listed)
+    figures = period_figures(
+        date(year, 1, 1), date(year, 12, 31), on=on, lists=lists, listed=listed
+    )
     return figures | {"year": year}
 
 
@@ -62,6 +81,12 @@ def cohort(issues: IssueQuerySet, start: date, end: date) -> IssueQuerySet:
 
 def tallies(on: date) -> dict[str, Any]:
     """Every count of a tally as an aggregate, each over its condition of ``issues.counting``."""
+    return stored_tallies() | {"overdue_now": Count("pk", filter=deadlines.overdue_q(on))}
+
+
+def stored_tallies() -> dict[str, Any]:
+    """The aggregates that do not depend on the reference date: what `FigureBucket` keeps
+    (``STORED_KEYS``, in this order)."""
     satisfied = {
         level: Count("pk", filter=counting.satisfaction_q(level)) for level in Satisfaction.values
     }
@@ -77,7 +102,6 @@ def tallies(on: date) -> dict[str, Any]:
         "verified": Count("pk", filter=counting.verified_q()),
         **satisfied,
         **outcomes,
-        "overdue_now": Count("pk", filter=deadlines.overdue_q(on)),
         "accepted": Count("pk", filter=counting.accepted_q()),
         "accepted_on_time": Count("pk", filter=counting.accepted_on_time_q()),
         "extended": Count("pk", filter=counting.extended_q()),
@@ -123,6 +147,16 @@ TALLY_KEYS = (
 )
 
 
+# The columns of `FigureBucket` that sum `stored_tallies()`.
+STORED_KEYS = (
+    *(key for key in TALLY_KEYS if key != "overdue_now"),
+    "days_count",
+    "days_total",
+)
+# What a bucket is counted by (`issues.rollup`): the groupings of the figures and the state.
+BUCKET_KEYS = ("chain_id", "department_id", "measure_id", "state")
+
+
 def grouped(issues: IssueQuerySet, key: str, on: date) -> dict[Any, dict[str, Any]]:
     """One aggregate query: the tally of ``issues`` per value of ``key``."""
     rows = issues.values(key).annotate(**tallies(on)).order_by()
@@ -135,39 +169,161 @@ def period_figures(
     *,
     on: date | None = None,
     issues: IssueQuerySet | None = None,
+    union_ids: Iterable[int] | None = None,
+    lists: bool = True,
     listed: int | None = LISTED,
+    live: bool = False,
 ) -> dict[str, Any]:
     """The figures of the issues raised from ``start`` to ``end`` inclusive (Beijing dates).
 
-    ``issues`` narrows every figure to those issues (the dashboard passes
-    ``Issue.objects.visible_to(user)``); by default every issue counts.
+    Which issues count: every issue by default, or those of the unions ``union_ids`` (an
+    officer's), or the queryset ``issues`` (a department's slice, the issues as they stood on
+    a past day: ``issues.asof``). The first two read the rollup (`FigureBucket`, kept by
+    `issues.rollup`), which gives exactly what the live aggregate gives; a queryset, or
+    ``live=True`` (the tests' reference), aggregates the issues themselves. Either way
+    ``overdue_now``, which depends on ``on``, is counted from the open issues.
+
+    ``lists=False`` leaves out ``escalated`` and ``open_problems`` and their totals, for a page
+    that does not show them; otherwise each lists its first ``listed`` rows.
     """
     on = on or today()
-    issues = Issue.objects.all() if issues is None else issues
+    if issues is None and not live:
+        figures = _rolled_up(start, end, on, union_ids)
+        issues = Issue.objects.all() if union_ids is None else _of_unions(union_ids)
+    else:
+        issues = Issue.objects.all() if issues is None else issues
+        if union_ids is not None:
+            issues = issues.filter(chain__union_id__in=list(union_ids))
+        figures = _live(issues, start, end, on)
     since, until = _bounds(start, end)
+    resolved_by_month = figures.pop("resolved_by_month", None)
+    if resolved_by_month is None:
+        resolved_by_month = _per_month(
+            issues.filter(resolved_at__gte=since, resolved_at__lt=until).order_by(), "resolved_at"
+        )
+    raised_by_month = figures.pop("raised_by_month")
+    result = {
+        "period": {"start": start.isoformat(), "end": end.isoformat(), "on": on.isoformat()},
+        **_rows(figures),
+        "monthly": [
+            {
+                "month": month,
+                "raised": raised_by_month.get(month, 0),
+                "resolved": resolved_by_month.get(month, 0),
+            }
+            for month in _months(start, end)
+        ],
+    }
+    if lists:
+        result |= _open_lists(issues, until, on, listed)
+    return result
+
+
+def _live(issues: IssueQuerySet, start: date, end: date, on: date) -> dict[str, Any]:
+    """The grouped tallies aggregated over the issues (one query per grouping)."""
     raised = cohort(issues, start, end)
+    return {
+        "totals": as_tally(raised.aggregate(**tallies(on))),
+        "by_union": grouped(raised, "chain__union_id", on),
+        "by_chain": grouped(raised, "chain_id", on),
+        "by_department": grouped(raised.filter(department__isnull=False), "department_id", on),
+        "by_measure": grouped(raised, "measure_id", on),
+        "by_state": dict(raised.values_list("state").annotate(n=Count("pk")).order_by()),
+        "raised_by_month": _per_month(raised, "raised_at"),
+    }
 
-    totals = as_tally(raised.aggregate(**tallies(on)))
-    by_union = grouped(raised, "chain__union_id", on)
-    by_chain = grouped(raised, "chain_id", on)
-    by_department = grouped(raised.filter(department__isnull=False), "department_id", on)
-    by_measure = grouped(raised, "measure_id", on)
-    by_state = dict(raised.values_list("state").annotate(n=Count("pk")).order_by())
-    raised_by_month = _per_month(raised, "raised_at")
-    resolved_by_month = _per_month(
-        issues.filter(resolved_at__gte=since, resolved_at__lt=until).order_by(), "resolved_at"
+
+def _of_unions(union_ids: Iterable[int]) -> IssueQuerySet:
+    return Issue.objects.filter(chain__union_id__in=list(union_ids))
+
+
+def _rolled_up(start: date, end: date, on: date, union_ids: Iterable[int] | None) -> dict[str, Any]:
+    """The same groupings from the rollup: the period's buckets summed per (chain, measure,
+    state) and per department, the overdue open issues counted likewise (their partial
+    index), the months from the rollups; folded here over a few hundred rows, however many
+    issues there are."""
+    buckets = FigureBucket.objects.filter(raised_on__gte=start, raised_on__lte=end)
+    resolved = ResolvedDay.objects.filter(resolved_on__gte=start, resolved_on__lte=end)
+    overdue = cohort(Issue.objects.filter(deadlines.overdue_q(on)), start, end)
+    if union_ids is not None:
+        unions = list(union_ids)
+        chains = IndustryChain.objects.filter(union_id__in=unions).values("pk")
+        buckets, resolved = (
+            buckets.filter(chain_id__in=chains),
+            resolved.filter(chain_id__in=chains),
+        )
+        overdue = overdue.filter(chain__union_id__in=unions)
+    union_of = dict(IndustryChain.objects.values_list("pk", "union_id"))
+    sums = {key: Sum(key) for key in STORED_KEYS}
+    by_cms = _with_overdue(buckets, overdue, ("chain_id", "measure_id", "state"), sums)
+    by_department = _with_overdue(
+        buckets.filter(department_id__isnull=False),
+        overdue.filter(department__isnull=False),
+        ("department_id",),
+        sums,
     )
-
-    open_now = issues.filter(state__in=OPEN_STATES, raised_at__lt=until).order_by()
-    escalated_now = open_now.filter(deadlines.escalated_q(on))
-    others_now = open_now.exclude(deadlines.escalated_q(on))
-    open_counts = open_now.aggregate(
-        escalated=Count("pk", filter=deadlines.escalated_q(on)),
-        others=Count("pk", filter=~deadlines.escalated_q(on)),
+    groups: dict[str, dict[Any, dict[str, int]]] = {
+        key: {} for key in ("totals", "by_union", "by_chain", "by_measure")
+    }
+    by_state: dict[str, int] = {}
+    for (chain, measure, state), row in by_cms.items():
+        for key, value in (
+            ("totals", None),
+            ("by_union", union_of.get(chain)),
+            ("by_chain", chain),
+            ("by_measure", measure),
+        ):
+            into = groups[key].setdefault(value, dict.fromkeys(row, 0))
+            for name, n in row.items():
+                into[name] += n
+        if row["raised"]:
+            by_state[state] = by_state.get(state, 0) + row["raised"]
+    raised_monthly = (
+        buckets.annotate(m=TruncMonth("raised_on")).values_list("m").annotate(n=Sum("raised"))
+    )
+    resolved_monthly = (
+        resolved.annotate(m=TruncMonth("resolved_on")).values_list("m").annotate(n=Sum("resolved"))
     )
     return {
-        "period": {"start": start.isoformat(), "end": end.isoformat(), "on": on.isoformat()},
-        "totals": totals,
+        "totals": as_tally(groups["totals"].get(None)),
+        **{
+            key: {value: as_tally(row) for value, row in groups[key].items()}
+            for key in ("by_union", "by_chain", "by_measure")
+        },
+        "by_department": {key[0]: as_tally(row) for key, row in by_department.items()},
+        "by_state": by_state,
+        "raised_by_month": _months_of(raised_monthly),
+        "resolved_by_month": _months_of(resolved_monthly),
+    }
+
+
+def _with_overdue(buckets, overdue, keys: tuple[str, ...], sums) -> dict[tuple, dict[str, int]]:
+    """The buckets' sums and the overdue count per value of `keys` (two grouped queries)."""
+    rows: dict[tuple, dict[str, int]] = {}
+    names = (*STORED_KEYS, "overdue_now")
+    for row in buckets.values(*keys).annotate(**sums).order_by():
+        rows[tuple(row[k] for k in keys)] = {n: row.get(n) or 0 for n in names}
+    for row in overdue.values(*keys).annotate(n=Count("pk")).order_by():
+        key = tuple(row[k] for k in keys)
+        rows.setdefault(key, dict.fromkeys(names, 0))["overdue_now"] = row["n"]
+    return rows
+
+
+def _months_of(rows) -> dict[str, int]:
+    return {f"{m.year:04d}-{m.month:02d}": n for m, n in rows.order_by()}
+
+
+def _rows(figures: dict[str, Any]) -> dict[str, Any]:
+    """The grouped tallies as the figures' rows: every union, chain, department and measure
+    (in their order, with their names), the departments ranked."""
+    by_union, by_chain = figures["by_union"], figures["by_chain"]
+    by_department, by_measure, by_state = (
+        figures["by_department"],
+        figures["by_measure"],
+        figures["by_state"],
+    )
+    return {
+        "totals": figures["totals"],
         "by_state": [{"state": value, "count": by_state.get(value, 0)} for value in State.values],
         "by_union": [_row(u, by_union.get(u.pk)) for u in IndustryUnion.objects.all()],
         "by_chain": [
@@ -181,18 +337,6 @@ def period_figures(
             _row(m, by_measure.get(m.pk), number=m.number) for m in Measure.objects.all()
         ]
         + ([_unassigned_measure_row(by_measure[None])] if None in by_measure else []),
-        "monthly": [
-            {
-                "month": month,
-                "raised": raised_by_month.get(month, 0),
-                "resolved": resolved_by_month.get(month, 0),
-            }
-            for month in _months(start, end)
-        ],
-        "escalated": _open_rows(escalated_now, on, listed),
-        "escalated_total": open_counts["escalated"],
-        "open_problems": _open_rows(others_now, on, listed),
-        "open_problems_total": open_counts["others"],
     }
 
 
@@ -251,6 +395,24 @@ def _months(start: date, end: date) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def _open_lists(
+    issues: IssueQuerySet, until: datetime, on: date, listed: int | None
+) -> dict[str, Any]:
+    """The open issues raised before `until`, escalated on `on` or not: the first `listed` of
+    each as rows, and how many there are (one aggregate)."""
+    open_now = issues.filter(state__in=OPEN_STATES, raised_at__lt=until).order_by()
+    counts = open_now.aggregate(
+        escalated=Count("pk", filter=deadlines.escalated_q(on)),
+        others=Count("pk", filter=~deadlines.escalated_q(on)),
+    )
+    return {
+        "escalated": _open_rows(open_now.filter(deadlines.escalated_q(on)), on, listed),
+        "escalated_total": counts["escalated"],
+        "open_problems": _open_rows(open_now.exclude(deadlines.escalated_q(on)), on, listed),
+        "open_problems_total": counts["others"],
+    }
 
 
 def _open_rows(issues: IssueQuerySet, on: date, listed: int | None) -> list[dict[str, Any]]:

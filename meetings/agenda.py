@@ -278,7 +278,8 @@ def build_annual(meeting: Meeting, removed=None) -> list[DraftItem]:
     open_filters = [*(("state", s) for s in OPEN_STATES), ("raised_to", _before(d))]
     previous = previous_held(meeting, Kind.ANNUAL)
     decisions, decided_issues = follow_up(previous, d)
-    report = annual_figures(meeting.year, on=d)
+    # The report item: the figures (the open issues are the next two sections, bounded).
+    report = annual_figures(meeting.year, on=d, lists=False)
     content = {
         Section.REPORT: SectionContent([]),
         # 督导事项 are long overdue or reopened: the earliest due date first, then the oldest.

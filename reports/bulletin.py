@@ -16,6 +16,7 @@ task may call it and cache the bytes).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any
@@ -36,6 +37,7 @@ from printing.docx import GovDocument
 from printing.render import BEIJING, cn_date, render_pdf
 from reports.annual import ESCALATED_SHOWN, escalation_why
 from reports.annual_docx import ESCALATED_HEADERS, escalated_table
+from reports.cached import figures_stamp
 from reports.ledgers import _save, _sheet
 
 SUPERVISED_SHOWN = 100  # the 督办 list of the PDF and DOCX; the xlsx lists every notice
@@ -100,8 +102,24 @@ class BulletinPeriod:
         return f"{self.start:%Y%m%d}-{self.end:%Y%m%d}通报.{extension}"
 
 
+# The context of the last bulletins asked, per (period, day, state of the figures): its three
+# formats (and the render task that makes them ahead) compute the figures once, not three
+# times. A change of any issue moves `figures_stamp`, so a kept context is never stale.
+_CONTEXTS: dict[tuple, dict[str, Any]] = {}
+CONTEXTS_KEPT = 4
+
+
 def bulletin_context(period: BulletinPeriod, *, on: date | None = None) -> dict[str, Any]:
     on = on or today()
+    key = (period, on, figures_stamp())
+    if key not in _CONTEXTS:
+        while len(_CONTEXTS) >= CONTEXTS_KEPT:
+            _CONTEXTS.pop(next(iter(_CONTEXTS)))
+        _CONTEXTS[key] = _context(period, on)
+    return copy.deepcopy(_CONTEXTS[key])  # each format adds to and takes from its own
+
+
+def _context(period: BulletinPeriod, on: date) -> dict[str, Any]:
     # Every escalated issue (listed=None): the xlsx's 督导事项 sheet lists them all.
     figures = figures_for_print(period_figures(period.start, period.end, on=on, listed=None))
     escalated = figures["escalated"]

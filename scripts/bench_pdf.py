@@ -50,6 +50,7 @@ def setup_django(db_path: Path) -> None:
 
 def make_issues(count: int, seed: int = 2025) -> None:
     """`count` issues over YEAR in every state, written in bulk (a throwaway database)."""
+    from issues import rollup  # noqa: PLC0415 - needs django.setup()
     from issues.models import Issue, State  # noqa: PLC0415 - needs django.setup()
     from organisation.models import Department, IndustryChain, IssueCategory, Measure, User  # noqa: PLC0415 - needs django.setup()
 
@@ -113,6 +114,7 @@ def make_issues(count: int, seed: int = 2025) -> None:
             issue.verified_at = issue.resolved_at + timedelta(days=2)
         rows.append(issue)
     Issue.objects.bulk_create(rows, batch_size=1000)
+    rollup.rebuild()  # bulk_create leaves the figures' rollup to its caller
 
 
 def minutes_document(items: int = 30, decisions: int = 60) -> dict:

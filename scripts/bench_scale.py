@@ -111,6 +111,7 @@ def generate(count: int, seed: int = 2025) -> dict:
     from django.core.management import call_command  # noqa: PLC0415
     from django.db import connection, transaction  # noqa: PLC0415
 
+    from issues import rollup  # noqa: PLC0415
     from issues.models import Issue, IssueDepartment, IssueUpdate, State  # noqa: PLC0415
     from organisation.demo import seed_accounts  # noqa: PLC0415
     from organisation.models import Department, IndustryChain, IssueCategory, Measure  # noqa: PLC0415
@@ -405,6 +406,8 @@ def generate(count: int, seed: int = 2025) -> dict:
         written["involvements"] += len(involvements)
         made += batch
     ids = make_meetings(accounts, rng)
+    # bulk_create leaves the figures' rollup to its caller (issues.rollup): once, at the end.
+    written["figure_buckets"] = rollup.rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     written["seconds"] = round(time.perf_counter() - started, 1)
