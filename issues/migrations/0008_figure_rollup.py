@@ -18,7 +18,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issues', '0004_scale_indexes'),
+        ('issues', '0007_role_list_indexes'),
     ]
 
     operations = [
