@@ -60,8 +60,9 @@ typecheck-all:
 bench:
 	$(PY) scripts/bench_pdf.py
 
-# Not part of CI: every page's server time at 1k and 100k issues on PostgreSQL (databases of
-# its own, created and dropped). `make bench-scale SIZES=1k,100k,1m BENCH_ARGS=--explain`.
+# Not part of CI: every page's time from gunicorn at 1k and 100k issues on PostgreSQL (databases
+# of its own, created and dropped). `make bench-scale SIZES=1k,100k,1m BENCH_ARGS=--explain`;
+# BENCH_ARGS=--sqlite measures a SQLite file beside each.
 SIZES ?= 1k,100k
 bench-scale:
 	$(PY) scripts/bench_scale.py --sizes $(SIZES) $(BENCH_ARGS)

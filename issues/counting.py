@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Least, TruncDate
 from django.db.models.lookups import LessThan, LessThanOrEqual
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -62,9 +63,33 @@ class DayNumber(Func):
         return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
+class _BeijingDate(TruncDate):
+    """`TruncDate` in the current time zone; on SQLite by SQLite's own `date()` shifted by the
+    zone's offset when the zone keeps one offset all year (Asia/Shanghai since 1991), instead
+    of Django's Python function per row, which the calendar's `CASE` calls once per branch:
+    at 100k issues the dashboard's figures took minutes on SQLite."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        offset = _fixed_offset_minutes()
+        if offset is None:
+            return super().as_sqlite(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        return f"date({sql}, '{offset:+d} minutes')", params
+
+
+def _fixed_offset_minutes() -> int | None:
+    """The current zone's UTC offset in minutes, if it is the same in January and July."""
+    zone = timezone.get_current_timezone()
+    year = timezone.now().year
+    january, july = (datetime.datetime(year, month, 1, tzinfo=zone).utcoffset() for month in (1, 7))
+    if january != july or january is None:
+        return None
+    return int(january.total_seconds() // 60)
+
+
 def beijing_date(field: str):
     """The Beijing date of a datetime field (the current time zone, Asia/Shanghai)."""
-    return TruncDate(field)
+    return _BeijingDate(field)
 
 
 def working_day_index(day) -> ExpressionWrapper:

@@ -130,6 +130,16 @@ def is_overdue(state: str, due_date: date | None, on: date) -> bool:
     return state in HANDLING_STATES and due_date is not None and due_date < on
 
 
+def days_to_resolve(first_assigned_at: datetime | None, resolved_at: datetime | None) -> int | None:
+    """Working days from the first 交办 to the 报结 (Beijing dates), the figure
+    `mean_days_to_resolve` averages (`issues.counting.working_days` in SQL)."""
+    if resolved_at and first_assigned_at:
+        return working_days_between(
+            timezone.localdate(first_assigned_at), timezone.localdate(resolved_at)
+        )
+    return None
+
+
 def days_overdue(state: str, due_date: date | None, on: date) -> int:
     """Working days past the due date on `on`; 0 when not overdue."""
     if is_overdue(state, due_date, on):

@@ -40,7 +40,6 @@ from issues.permissions import (
 from issues.signals import issues_written_in_bulk
 from issues.states import OPEN_STATES, Outcome, Role, Satisfaction, Source, State
 from liaison.history import TransitionFields
-from organisation.calendar import working_days_between
 from organisation.models import Department, IndustryChain, IssueCategory, Measure
 
 # State, its groups and `today` are imported from here by most of the project.
@@ -361,9 +360,10 @@ class Issue(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["chain", "-raised_at", "-id"], name="issue_chain_newest_idx"),
             models.Index(fields=["state", "due_date"]),
             models.Index(fields=["department", "state"]),
-            # Open issues by due date: overdue, warnings, reminders (HANDLING_STATES).
+            # Open issues by due date: overdue, warnings, reminders (HANDLING_STATES); ties
+            # newest first, so that the most overdue first (issues.filters) reads it as it is.
             models.Index(
-                fields=["due_date"],
+                fields=["due_date", "-raised_at", "-id"],
                 condition=Q(state__in=["assigned", "accepted"]),
                 name="issue_handling_due_idx",
             ),
@@ -577,13 +577,8 @@ class Issue(ConcurrentTransitionMixin, models.Model):
 
     @property
     def days_to_resolve(self) -> int | None:
-        """Working days from the first 交办 to the 报结 (Beijing dates), the figure
-        `mean_days_to_resolve` averages (`issues.counting.working_days` in SQL)."""
-        if self.resolved_at and self.first_assigned_at:
-            return working_days_between(
-                timezone.localdate(self.first_assigned_at), timezone.localdate(self.resolved_at)
-            )
-        return None
+        """Working days from the first 交办 to the 报结 (`deadlines.days_to_resolve`)."""
+        return deadlines.days_to_resolve(self.first_assigned_at, self.resolved_at)
 
     # --- the state machine (DESIGN "The bottleneck state machine") ----------------------
     # Inputs are checked here so that UI, API and meeting decisions share one rule set.

@@ -7,6 +7,9 @@ A page of a list must not count every row it could show, nor read every row befo
   that the count is exact; above it the page says "10,000+" (`count_exact` false), or the API
   gives PostgreSQL's planner estimate (`estimate=True`). Pages past the counted rows still
   exist: a page reads one row more than it shows to know whether there is a next one.
+- `Sections`: a list read as several querysets one after another, each in the order of its own
+  index (the most overdue first: the overdue issues by due date, then the others), where one
+  ORDER BY mixing them (`CASE … THEN 0`) would sort every row of the list per page.
 - Keyset pages: when a list is ordered by one non-null field and the primary key in the same
   direction (the issues' `-raised_at, -id`, served by an index), the next page's link carries a
   cursor, the last row's (value, id), and that page starts there by index instead of skipping
@@ -44,13 +47,17 @@ def count_source(queryset: QuerySet) -> QuerySet:
     return source() if callable(source) else queryset
 
 
-def bounded_count(queryset: QuerySet, limit: int = COUNT_LIMIT) -> int:
+def bounded_count(queryset: QuerySet | Sections, limit: int = COUNT_LIMIT) -> int:
     """The number of rows, counted up to `limit + 1` (which then means "more than `limit`")."""
+    if isinstance(queryset, Sections):
+        return min(limit + 1, sum(bounded_count(part, limit) for part in queryset.parts))
     return count_source(queryset).order_by().values("pk")[: limit + 1].count()
 
 
-def estimated_count(queryset: QuerySet) -> int:
+def estimated_count(queryset: QuerySet | Sections) -> int:
     """PostgreSQL's planner estimate of the rows of `queryset` (elsewhere the exact count)."""
+    if isinstance(queryset, Sections):
+        return sum(estimated_count(part) for part in queryset.parts)
     queryset = count_source(queryset)
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
@@ -62,6 +69,63 @@ def estimated_count(queryset: QuerySet) -> int:
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def rows_between(queryset: QuerySet, bottom: int, top: int) -> list:
+    """The rows `bottom` to `top` (excluded) of an ordered queryset. Deep in the list, the ids
+    are skipped over first (an index-only walk), then the page's rows and their joins are read:
+    OFFSET on the full query would join every skipped row."""
+    if bottom < DEEP_OFFSET:
+        return list(queryset[bottom:top])
+    ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+    return list(queryset.filter(pk__in=ids)) if ids else []
+
+
+class Sections:
+    """The rows of `parts` one after another, each queryset in its own order (an index's).
+
+    What a `Paginator` needs of a list (`count()`, slices, iteration), without one query over
+    the whole: a slice reads the part it starts in and, when that part ends within the slice,
+    the next one from its beginning. Where a part ends is found from the rows read (or, for a
+    slice past its end, by counting it: an index-only count of that part alone).
+    """
+
+    def __init__(self, *parts: QuerySet):
+        self.parts = parts
+
+    def count(self) -> int:
+        return sum(part.count() for part in self.parts)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        for part in self.parts:
+            yield from part
+
+    def __getitem__(self, index: slice) -> list:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("Sections are read in slices")
+        bottom, top = index.start or 0, index.stop
+        rows: list = []
+        for part in self.parts:
+            if top is not None and bottom >= top:
+                break
+            # Deep in the list, maybe past this part: counted first (no order, an index-only
+            # count) rather than asked for an OFFSET past its end, which the planner may sort.
+            counted = bounded_count(part, bottom) if bottom >= DEEP_OFFSET else None
+            if counted is not None and counted <= bottom:
+                rows_here, size = [], counted
+            else:
+                rows_here = (
+                    rows_between(part, bottom, top) if top is not None else list(part[bottom:])
+                )
+                # How many rows this part has, so that the next part's slice starts at its top.
+                size = bottom + len(rows_here) if rows_here or bottom == 0 else part.count()
+            rows += rows_here
+            bottom = max(0, bottom - size)
+            top = None if top is None else top - size
+        return rows
 
 
 @dataclass(frozen=True)
@@ -156,11 +220,13 @@ class BoundedPaginator(Paginator):
         self.count_limit = count_limit or COUNT_LIMIT
         self.queryset: QuerySet | None = object_list if isinstance(object_list, QuerySet) else None
         self.keyset = Keyset.of(self.queryset) if self.queryset is not None else None
+        # What is counted with a bound (never `len()`, which would read every row).
+        self.countable = object_list if isinstance(object_list, QuerySet | Sections) else None
 
     @cached_property
     def counted(self) -> int:
-        if self.queryset is not None:
-            return bounded_count(self.queryset, self.count_limit)
+        if self.countable is not None:
+            return bounded_count(self.countable, self.count_limit)
         return len(self.object_list)
 
     @cached_property
@@ -171,8 +237,8 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:
         if self.count_exact:
             return self.counted
-        if self.estimate and self.queryset is not None:
-            return max(estimated_count(self.queryset), self.count_limit + 1)
+        if self.estimate and self.countable is not None:
+            return max(estimated_count(self.countable), self.count_limit + 1)
         return self.count_limit  # shown as "10,000+"
 
     def validate_number(self, number) -> int:
@@ -189,14 +255,9 @@ class BoundedPaginator(Paginator):
             rows = list(self.keyset.after(self.queryset, self.cursor)[: self.per_page + 1])
         elif self.cursor:
             raise InvalidCursor("this order has no cursor")
-        elif self.queryset is not None and (number - 1) * self.per_page >= DEEP_OFFSET:
-            # A deep numbered page: skip over the ids alone (an index-only walk), then read the
-            # page's rows and their joins; OFFSET on the full query would join every skipped row.
+        elif self.queryset is not None:
             bottom = (number - 1) * self.per_page
-            ids = list(
-                self.queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page + 1]
-            )
-            rows = list(self.queryset.filter(pk__in=ids)) if ids else []
+            rows = rows_between(self.queryset, bottom, bottom + self.per_page + 1)
         else:
             bottom = (number - 1) * self.per_page
             rows = list(self.object_list[bottom : bottom + self.per_page + 1])

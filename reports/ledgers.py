@@ -22,9 +22,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from issues import asof
+from issues import asof, deadlines
 from issues.filters import IssueFilter
-from issues.models import Issue, IssueUpdate, State, today
+from issues.models import Issue, IssueUpdate, Satisfaction, State, today
 from liaison.formats import cn_date
 from meetings.models import DecisionState
 from reports.cells import SafeSheet
@@ -126,38 +126,64 @@ def _date(sheet, value):
     return cell
 
 
+# What a ledger row reads: plain values, not model instances (a tenth of the time per row).
+ISSUE_VALUES = (
+    "number",
+    "title",
+    "description",
+    "company",
+    "chain__union__name",
+    "chain__name",
+    "category__name",
+    "measure__number",
+    "measure__title",
+    "state",
+    "department__name",
+    "raised_at",
+    "due_date",
+    "resolved_at",
+    "first_assigned_at",
+    "resolution",
+    "satisfaction",
+    "latest_update",
+)
+
+
+# The first columns, written as they are stored.
+AS_STORED = ISSUE_VALUES[:7]
+
+
 def issues_workbook(issues, *, heading: str = "") -> IO[bytes]:
     """The ledger of `issues` as an xlsx file, rewound (the caller streams and closes it).
 
     Deadlines are those of the day the issues stand on: today, or the ledger's `as_of` day
-    (each rebuilt issue carries it)."""
+    (an as-of queryset's). Rows are read as values through a server-side cursor, in chunks."""
     workbook = Workbook(write_only=True)
     sheet = _sheet(workbook, _("问题台账"), ISSUE_COLUMNS, heading)
-    states = dict(State.choices)
+    states = {value: str(name) for value, name in State.choices}
+    satisfactions = {value: str(name) for value, name in Satisfaction.choices}
+    yes, no = _("是"), _("否")
+    on = getattr(issues, "as_of", None) or today()
     rows = 0
-    for issue in issues.iterator(chunk_size=CHUNK_ROWS):
-        measure = f"{issue.measure.number}. {issue.measure.title}" if issue.measure else ""
+    for row in issues.values(*ISSUE_VALUES).iterator(chunk_size=CHUNK_ROWS):
+        state, due_date, resolved_at = row["state"], row["due_date"], row["resolved_at"]
+        late = deadlines.days_overdue(state, due_date, on)
+        measure = row["measure__number"]
         sheet.append(
             [
-                issue.number,
-                issue.title,
-                issue.description,
-                issue.company,
-                issue.chain.union.name,
-                issue.chain.name,
-                issue.category.name,
-                measure,
-                str(states.get(issue.state, issue.state)),
-                issue.department.name if issue.department else "",
-                _date(sheet, issue.raised_at),
-                _date(sheet, issue.due_date),
-                _date(sheet, issue.resolved_at),
-                issue.days_to_resolve,
-                _("是") if issue.is_overdue else _("否"),
-                issue.days_overdue or None,
-                issue.resolution,
-                issue.get_satisfaction_display() if issue.satisfaction else "",
-                issue.latest_update or "",
+                *(row[name] for name in AS_STORED),
+                f"{measure}. {row['measure__title']}" if measure is not None else "",
+                states.get(state, state),
+                row["department__name"] or "",
+                _date(sheet, row["raised_at"]),
+                _date(sheet, due_date),
+                _date(sheet, resolved_at),
+                deadlines.days_to_resolve(row["first_assigned_at"], resolved_at),
+                yes if deadlines.is_overdue(state, due_date, on) else no,
+                late or None,
+                row["resolution"],
+                satisfactions.get(row["satisfaction"], row["satisfaction"]),
+                row["latest_update"] or "",
             ]
         )
         rows += 1

@@ -1,35 +1,44 @@
 #!/usr/bin/env python
-"""Benchmark of the pages at scale (not a test): server time at 1k, 100k (1M) issues on PostgreSQL.
+"""Benchmark of the pages at scale (not a test): server time at 1k, 100k (1M) issues.
 
-    .venv/bin/python scripts/bench_scale.py [--sizes 1k,100k] [--runs 5] [--keep]
-    make bench-scale SIZES=1k,100k
+    .venv/bin/python scripts/bench_scale.py [--sizes 1k,100k] [--runs 5] [--sqlite] [--keep]
+    make bench-scale SIZES=1k,100k BENCH_ARGS=--sqlite
 
-For each size it creates a PostgreSQL database of its own (`liaison_bench_<size>` on
-`--server`, default postgres://postgres@127.0.0.1:5432), migrates it, writes realistic data in
-bulk (issues in every state of `State` spread over three years, their history rows, the
-departments they went through, progress notes, a year of held meetings with minutes and
-decisions, a planned regular and a planned annual meeting), ANALYZEs it, then times each page
-through Django's test Client in a process of its own (median of `--runs`, after a warm-up; a
-page slower than a few seconds is timed once). The floor is a bare view mounted beside the
-project's URLs (the same middleware, session and sign-in, no query of its own) measured in the
-same run; `SELECT 1` is printed too. The database is dropped afterwards unless `--keep`.
+For each size it creates a PostgreSQL database of its own (`<prefix>_<size>` on `--server`,
+default postgres://postgres@127.0.0.1:5432), migrates it, writes realistic data in bulk (COPY
+on PostgreSQL, `bulk_create` on SQLite: issues in every state of `State` spread over three
+years, their history rows, the departments they went through, progress notes, a year of held
+meetings with minutes and decisions, a planned regular and a planned annual meeting),
+ANALYZEs it, then serves it with gunicorn (`gunicorn.conf.py`, the production configuration,
+through scripts/bench_wsgi.py, which adds a bare floor view at /bench/floor/: the same
+middleware, session and sign-in, no query of its own) and times each page over HTTP on
+127.0.0.1 as each role, signed in through the login form (median of `--runs`, after a warm-up;
+a page slower than a few seconds is timed once). `SELECT 1` is printed too, and the machine's
+load average at the start and end of each size. The database is dropped afterwards unless
+`--keep` (`--reuse` measures a kept one again). `--sqlite` measures every size on a SQLite
+file too (WAL, as liaison/settings.py configures it) and compares it with PostgreSQL (target:
+within 2×); `--sqlite-only` measures SQLite alone.
 
 The table gives each page's median, its ratio to the floor, and the ratio largest/smallest size
-(flat means close to 1). `--explain` prints EXPLAIN ANALYZE of the list's main queries at the
-largest size. The ledger's peak memory is measured in a fresh process (ru_maxrss before and
-after one export).
+(flat means close to 1). `--explain` prints EXPLAIN ANALYZE (SQLite: EXPLAIN QUERY PLAN) of
+the pages' slowest queries at the largest size. The ledger is timed last, on fresh workers
+(gunicorn's SIGHUP): its memory is their peak RSS (VmHWM) before and after it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import enum
 import json
 import os
 import random
-import resource
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from datetime import date, datetime, timedelta
@@ -103,6 +112,47 @@ def setup_django(database_url: str) -> None:
 
 
 # --- data ----------------------------------------------------------------------------------
+
+
+def insert(model, objs: list, *, ids: bool = False) -> None:
+    """`bulk_create(objs)`; on PostgreSQL by COPY, several times faster (no per-field
+    preparing, no arrays to dump: most of the generator's time went there). `ids`: each row
+    gets its primary key first, drawn from the table's own sequence as an insert would, so the
+    rows written next can refer to it. Triggers and constraints apply as to any insert."""
+    from django.db import connection  # noqa: PLC0415 - needs django.setup()
+    from django.utils import timezone  # noqa: PLC0415 - needs django.setup()
+
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=BATCH)  # SQLite returns the ids
+        return
+    table, pk = model._meta.db_table, model._meta.pk
+    with connection.cursor() as cursor:
+        if ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk.column, len(objs)],
+            )
+            for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = value
+        fields = [f for f in model._meta.concrete_fields if ids or f is not pk]
+        now = timezone.now()
+        stamped = [f.attname for f in fields if getattr(f, "auto_now", False)]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        names = [f.attname for f in fields]
+        with cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN"
+        ) as copy:
+            for obj in objs:
+                for name in stamped:
+                    setattr(obj, name, now)
+                copy.write_row(
+                    [
+                        v.value if isinstance(v, enum.Enum) else v
+                        for v in map(obj.__dict__.get, names)
+                    ]
+                )
 
 
 def generate(count: int, seed: int = 2025) -> dict:
@@ -349,8 +399,9 @@ def generate(count: int, seed: int = 2025) -> dict:
             issue.reopen_count = 1
         return involvement
 
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO off")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
     made = 0
     while made < count:
         batch = min(BATCH, count - made)
@@ -374,17 +425,22 @@ def generate(count: int, seed: int = 2025) -> dict:
                                 created_at=issue.first_assigned_at + timedelta(days=k + 1),
                             )
                         )
-            Issue.objects.bulk_create([i for i, _s in issues], batch_size=BATCH)
-            for issue, own_steps in issues:  # the ids came back (PostgreSQL's RETURNING)
+            insert(Issue, [i for i, _s in issues], ids=True)
+            for issue, own_steps in issues:  # the ids came back (or were drawn before COPY)
                 if issue.state == "raised" and len(merge_targets) < 1000:
                     merge_targets.append(issue.pk)
                 for row in own_steps:
                     row.id = issue.pk
                 steps.extend(own_steps)
-            History.objects.bulk_create(steps, batch_size=BATCH)
-            IssueDepartment.objects.bulk_create(involvements, batch_size=BATCH)
-            IssueUpdate.objects.bulk_create(notes, batch_size=BATCH)
-            NoteHistory.objects.bulk_create(
+            for involvement in involvements:  # the issue's id, now that it has one
+                involvement.issue_id = involvement.issue.pk
+            for note in notes:
+                note.issue_id = note.issue.pk
+            insert(History, steps)
+            insert(IssueDepartment, involvements)
+            insert(IssueUpdate, notes, ids=True)
+            insert(
+                NoteHistory,
                 [
                     NoteHistory(
                         id=n.pk,
@@ -398,7 +454,6 @@ def generate(count: int, seed: int = 2025) -> dict:
                     )
                     for n in notes
                 ],
-                batch_size=BATCH,
             )
         written["issues"] += batch
         written["history"] += len(steps)
@@ -504,27 +559,81 @@ def mount_floor() -> None:
     clear_url_caches()
 
 
-def call(client, method: str, url: str) -> tuple[float, int, int]:
-    """Seconds until the whole body is read, status, body size."""
+def served(database_url: str, tmp: Path):
+    """gunicorn (gunicorn.conf.py: the production configuration) serving `bench_wsgi` - the
+    project's app plus the floor view - over `database_url` on 127.0.0.1; (process, port).
+
+    The servers' helpers are the load benchmark's (scripts/bench_load.py)."""
+    import bench_load  # noqa: PLC0415 - bench_load imports this module: not at its top
+
+    port = bench_load.free_port()
+    os.environ.setdefault("MEDIA_ROOT", str(tmp / "media"))
+    env = bench_load.production_env(database_url, port, tmp)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    log = (tmp / "gunicorn.log").open("w")
+    command = [str(ROOT / ".venv/bin/gunicorn"), "bench_wsgi:application", "-c", "gunicorn.conf.py"]
+    command += ["--pythonpath", str(ROOT / "scripts"), "-b", f"127.0.0.1:{port}"]
+    web = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
+    try:
+        bench_load.wait_until_up(port)
+    except BaseException:
+        bench_load.stop(web)
+        raise
+    return web, port
+
+
+def fresh_workers(master: int, person) -> float:
+    """Replaces gunicorn's workers (SIGHUP), warms them with a list page; their peak RSS."""
+    import bench_load  # noqa: PLC0415 - bench_load imports this module: not at its top
+
+    old = set(bench_load.children_of(master))
+    os.kill(master, signal.SIGHUP)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        now = set(bench_load.children_of(master))
+        if now and not now & old and len(now) >= len(old):
+            break
+        time.sleep(0.2)
+    for _ in range(4):  # each worker's imports, templates and first connection
+        call(person, "get", "/issues/")
+    return max(bench_load.rss_mb(pid)[1] for pid in bench_load.children_of(master))
+
+
+def signed_in(usernames: dict[str, str], port: int) -> dict:
+    """One signed-in person per role (the login form, its session cookie): bench_load's."""
+    import bench_load  # noqa: PLC0415 - bench_load imports this module: not at its top
+
+    # The whole ledger at 100k and more takes longer than a person would wait (30 s).
+    bench_load.REQUEST_TIMEOUT = 900.0
+    people = {}
+    for role, username in usernames.items():
+        person = bench_load.Person(role, username, "127.0.0.1", port, bench_load.Recorder(), 0)
+        if not person.sign_in():
+            raise SystemExit(f"{username} ({role}) could not sign in")
+        people[role] = person
+    return people
+
+
+def call(person, method: str, url: str) -> tuple[float, int, int]:
+    """Seconds until the whole body is read (over HTTP on the loopback), status, body size."""
     start = time.perf_counter()
-    response = getattr(client, method)(url, secure=True)  # production redirects plain HTTP
-    if response.streaming:
-        size = sum(len(chunk) for chunk in response.streaming_content)
+    if method == "post":  # the CSRF token in its header, as the site's own scripts send it
+        status, _headers, body = person.call(url, "POST", url, body={})
     else:
-        size = len(response.content)
-    response.close()
-    return time.perf_counter() - start, response.status_code, size
+        status, _headers, body = person.call(url, "GET", url)
+    return time.perf_counter() - start, status, len(body)
 
 
-def timed(client, method: str, url: str, runs: int) -> dict:
-    first, status, size = call(client, method, url)  # warm-up: caches, plans, templates
-    if status >= 400:
+def timed(person, method: str, url: str, runs: int) -> dict:
+    first, status, size = call(person, method, url)  # warm-up: caches, plans, templates
+    if status >= 400 or status == 0:
         print(f"  !! {method.upper()} {url} answered {status}", file=sys.stderr)
     if first > SLOW_SECONDS:
         return {"ms": first * 1000, "status": status, "bytes": size, "runs": 1}
     times = []
     for _ in range(runs):
-        seconds, status, size = call(client, method, url)
+        seconds, status, size = call(person, method, url)
         times.append(seconds)
     return {"ms": statistics.median(times) * 1000, "status": status, "bytes": size, "runs": runs}
 
@@ -559,13 +668,14 @@ def pages(ids: dict) -> list[tuple[str, str, str, str]]:
         ("planned meeting page", "secretariat", "get", f"/meetings/{planned}/"),
         ("generate annual agenda", "secretariat", "post", f"/meetings/{annual}/agenda/generate/"),
         ("annual report PDF", "secretariat", "get", f"/reports/annual/{YEAR}.pdf"),
-        ("ledger /issues/export.xlsx", "secretariat", "get", "/issues/export.xlsx"),
         ("issue list /issues/", "officer", "get", "/issues/"),
         ("API list, 50", "officer", "get", "/api/v1/issues/?page_size=50"),
         ("home", "officer", "get", "/"),
         ("issue list /issues/", "department", "get", "/issues/"),
         ("API list, 50", "department", "get", "/api/v1/issues/?page_size=50"),
         ("home", "department", "get", "/"),
+        # Last: the workers' peak memory before and after it is the export's (measure()).
+        ("ledger /issues/export.xlsx", "secretariat", "get", "/issues/export.xlsx"),
     ]
     return rows
 
@@ -581,46 +691,55 @@ def users_by_role() -> dict:
     }
 
 
-def measure(ids: dict, runs: int, only: str = "", skip: str = "") -> dict:
-    from django.test import Client  # noqa: PLC0415 - needs django.setup()
+def roles(runs: int) -> dict:
+    """Who signs in for each role, and the database's round trip (a child with Django)."""
+    usernames = {role: user.username for role, user in users_by_role().items()}
+    return {"usernames": usernames, "select_1_ms": select_one(runs)}
 
-    mount_floor()
-    users = users_by_role()
-    clients = {}
-    for role, user in users.items():
-        clients[role] = Client()
-        clients[role].force_login(user)
-    results: dict[str, Any] = {"select_1_ms": select_one(runs), "pages": []}
-    for name, role, method, url in pages(ids):
-        if (only and only not in name) or (skip and skip in name):
-            continue
-        figure = timed(clients[role], method, url, runs)
-        results["pages"].append({"name": name, "role": role, "url": url, **figure})
-        print(
-            f"  {name:<28} {role:<11} {figure['ms']:>10.1f} ms  {figure['status']}",
-            file=sys.stderr,
-            flush=True,
-        )
+
+def measure(database_url: str, ids: dict, args) -> dict:
+    """Every page's median over HTTP from gunicorn, and the ledger's worker memory."""
+    import bench_load  # noqa: PLC0415 - bench_load imports this module: not at its top
+
+    known = run_child("roles", database_url, 0, None, args)
+    tmp = Path(tempfile.mkdtemp(prefix="liaison-scale-"))
+    web, port = served(database_url, tmp)
+    try:
+        people = signed_in(known["usernames"], port)
+        results: dict[str, Any] = {"select_1_ms": known["select_1_ms"], "pages": []}
+        results["load_start"] = os.getloadavg()
+        for name, role, method, url in pages(ids):
+            if (args.only and args.only not in name) or (args.skip and args.skip in name):
+                continue
+            ledger = name.startswith("ledger")
+            if ledger:  # fresh workers: their peak memory is then the export's, not a PDF's
+                before = fresh_workers(web.pid, people[role])
+            figure = timed(people[role], method, url, args.runs)
+            if ledger and not args.no_memory:
+                peaks = [bench_load.rss_mb(p) for p in bench_load.children_of(web.pid)]
+                results["memory"] = {
+                    "rss_peak_before_mb": round(before, 1),
+                    "rss_peak_mb": round(max(hwm for _rss, hwm in peaks), 1),
+                    "rss_now_mb": round(max(rss for rss, _hwm in peaks), 1),
+                }
+            results["pages"].append({"name": name, "role": role, "url": url, **figure})
+            print(
+                f"  {name:<28} {role:<11} {figure['ms']:>10.1f} ms  {figure['status']}",
+                file=sys.stderr,
+                flush=True,
+            )
+        results["load_end"] = os.getloadavg()
+    finally:
+        workers = bench_load.children_of(web.pid)
+        bench_load.stop(web)
+        for pid in workers:  # one still busy past the graceful timeout outlives its master
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        errors = [x for x in (tmp / "gunicorn.log").read_text().splitlines() if "Error" in x]
+        if errors:
+            print("gunicorn log:\n  " + "\n  ".join(errors[-10:]), file=sys.stderr)
+        shutil.rmtree(tmp, ignore_errors=True)
     return results
-
-
-def export_memory() -> dict:
-    """Peak RSS of one ledger export of every issue, in this (fresh) process."""
-    from django.test import Client  # noqa: PLC0415 - needs django.setup()
-
-    client = Client()
-    client.force_login(users_by_role()["secretariat"])
-    call(client, "get", "/issues/?page=1")  # imports, templates: not the export's memory
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    seconds, status, size = call(client, "get", "/issues/export.xlsx")
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {
-        "rss_before_mb": before,
-        "rss_peak_mb": after,
-        "seconds": seconds,
-        "status": status,
-        "bytes": size,
-    }
 
 
 def explain(ids: dict) -> str:
@@ -650,6 +769,13 @@ def explain(ids: dict) -> str:
         timed_queries.sort(reverse=True)
         for seconds, sql in timed_queries[:2]:
             with connection.cursor() as cursor:
+                if connection.vendor == "sqlite":
+                    cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                    plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+                    out.append(
+                        f"### {name} ({role}) - {seconds * 1000:.1f} ms\n{sql[:600]}\n{plan}\n"
+                    )
+                    continue
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + sql)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             out.append(f"### {name} ({role}) - {seconds * 1000:.1f} ms\n{sql[:600]}\n{plan}\n")
@@ -663,10 +789,8 @@ def child(args) -> None:
     setup_django(args.database_url)
     if args.mode == "generate":
         result = generate(args.size)
-    elif args.mode == "measure":
-        result = measure(json.loads(args.ids), args.runs, args.only, args.skip)
-    elif args.mode == "memory":
-        result = export_memory()
+    elif args.mode == "roles":
+        result = roles(args.runs)
     else:
         result = {"explain": explain(json.loads(args.ids))}
     print(json.dumps(result, default=str))
@@ -759,6 +883,38 @@ def targets(results: dict[int, dict]) -> tuple[str, int]:
     return "\n".join(lines), missed
 
 
+SQLITE_RATIO = 2.0  # SQLite within 2× of PostgreSQL at the same size (issue 14 item 2)
+
+
+def sqlite_targets(postgres: dict[int, dict], sqlite: dict[int, dict]) -> tuple[str, int]:
+    """SQLite's time over PostgreSQL's for every page at the largest size both ran."""
+    size = max(set(postgres) & set(sqlite))
+    pg = {(p["name"], p["role"]): p["ms"] for p in postgres[size]["pages"]}
+    lines = [
+        f"SQLite at {label(size)} against PostgreSQL at {label(size)} (target ≤ {SQLITE_RATIO}×)",
+        "| page | role | PostgreSQL ms | SQLite ms | ratio | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    missed = 0
+    for page in sqlite[size]["pages"]:
+        key = (page["name"], page["role"])
+        if key not in pg or page["name"].startswith("floor"):
+            continue
+        ratio = page["ms"] / pg[key]
+        ok = ratio <= SQLITE_RATIO
+        missed += not ok
+        lines.append(
+            f"| {key[0]} | {key[1]} | {pg[key]:,.1f} | {page['ms']:,.1f} | {ratio:.2f}× "
+            f"| {'yes' if ok else 'NO'} |"
+        )
+    lines.append(f"{missed} target(s) missed")
+    return "\n".join(lines), missed
+
+
+def fmt_load(load) -> str:
+    return " ".join(f"{v:.2f}" for v in load)
+
+
 def table(results: dict[int, dict]) -> str:
     sizes = sorted(results)
     small, large = sizes[0], sizes[-1]
@@ -791,7 +947,9 @@ def table(results: dict[int, dict]) -> str:
         extra = results[s]
         lines.append(
             f"{label(s)}: SELECT 1 round trip {extra['select_1_ms']:.2f} ms; "
-            f"generated {extra['written']} ; ledger memory {extra.get('memory')}"
+            f"generated {extra['written']} ; ledger memory {extra.get('memory')}; "
+            f"load average at start {fmt_load(extra['load_start'])}, "
+            f"at end {fmt_load(extra['load_end'])}"
         )
     return "\n".join(lines)
 
@@ -818,10 +976,12 @@ def main() -> int:
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
     parser.add_argument("--skip", default="", help="not the pages whose name contains this")
     parser.add_argument("--no-memory", action="store_true", help="skip the ledger memory run")
-    # Internal: one step of one size in a child process.
     parser.add_argument(
-        "--child", choices=["generate", "measure", "memory", "explain"], dest="mode"
+        "--sqlite", action="store_true", help="also measure each size on a SQLite file (WAL)"
     )
+    parser.add_argument("--sqlite-only", action="store_true", help="SQLite alone, no PostgreSQL")
+    # Internal: one step of one size in a child process.
+    parser.add_argument("--child", choices=["generate", "roles", "explain"], dest="mode")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--size", type=int, default=0)
     parser.add_argument("--ids", default="{}")
@@ -830,38 +990,72 @@ def main() -> int:
         child(args)
         return 0
     sizes = sorted(parse_size(s) for s in args.sizes.split(","))
-    results = {}
+    backends = ["postgresql"] * (not args.sqlite_only) + ["sqlite"] * (
+        args.sqlite or args.sqlite_only
+    )
+    results: dict[str, dict[int, dict]] = {backend: {} for backend in backends}
     for size in sizes:
-        name = f"{args.prefix}_{label(size).lower()}"
-        url = f"{args.server}/{name}"
-        ids_file = ROOT / f".bench-{name}.json"
-        if args.reuse and ids_file.exists():
-            generated = json.loads(ids_file.read_text())
-        else:
-            admin_sql(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin_sql(args.server, f'CREATE DATABASE "{name}"')
-            print(f"{label(size)}: generating …", file=sys.stderr, flush=True)
-            generated = run_child("generate", url, size, None, args)
-            ids_file.write_text(json.dumps(generated))
-            print(f"{label(size)}: generated {generated['written']}", file=sys.stderr, flush=True)
-        try:
-            print(f"{label(size)}: measuring …", file=sys.stderr, flush=True)
-            measured = run_child("measure", url, size, generated, args)
-            measured["written"] = generated["written"]
-            if not args.no_memory and args.only in "ledger /issues/export.xlsx":
-                measured["memory"] = run_child("memory", url, size, generated, args)
-            if args.explain and size == sizes[-1]:
-                print(run_child("explain", url, size, generated, args)["explain"])
-            results[size] = measured
-        finally:
-            if not args.keep:
-                admin_sql(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                ids_file.unlink(missing_ok=True)
-    print(table(results))
-    report, missed = targets(results)
-    print(report)
-    print(f"load average: {os.getloadavg()}")
+        for backend in backends:
+            last = size == sizes[-1]
+            results[backend][size] = one_size(backend, size, args, explain=args.explain and last)
+    missed = 0
+    for backend in backends:
+        print(f"\n{backend}:")
+        print(table(results[backend]))
+        if backend == "postgresql":
+            report, missed_here = targets(results[backend])
+            print(report)
+            missed += missed_here
+    if len(backends) == 2:
+        report, missed_here = sqlite_targets(results["postgresql"], results["sqlite"])
+        print(report)
+        missed += missed_here
+    print(f"load average at the end: {os.getloadavg()}")
     return 1 if missed else 0
+
+
+def one_size(backend: str, size: int, args, *, explain: bool) -> dict:
+    """Generate (or reuse) one database of `size` issues, measure it, drop it unless --keep."""
+    name = f"{args.prefix}_{label(size).lower()}"
+    title = f"{label(size)} {backend}"
+    if backend == "sqlite":  # a file, WAL as the project configures it (liaison/settings.py)
+        file = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
+        url, ids_file = f"sqlite:///{file}", ROOT / f".bench-{name}-sqlite.json"
+
+        def drop() -> None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{file}{suffix}").unlink(missing_ok=True)
+
+        create = drop
+    else:
+        url, ids_file = f"{args.server}/{name}", ROOT / f".bench-{name}.json"
+
+        def drop() -> None:
+            admin_sql(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        def create() -> None:
+            drop()
+            admin_sql(args.server, f'CREATE DATABASE "{name}"')
+
+    if args.reuse and ids_file.exists():
+        generated = json.loads(ids_file.read_text())
+    else:
+        create()
+        print(f"{title}: generating …", file=sys.stderr, flush=True)
+        generated = run_child("generate", url, size, None, args)
+        ids_file.write_text(json.dumps(generated))
+        print(f"{title}: generated {generated['written']}", file=sys.stderr, flush=True)
+    try:
+        print(f"{title}: measuring …", file=sys.stderr, flush=True)
+        measured = measure(url, generated, args)
+        measured["written"] = generated["written"]
+        if explain:
+            print(run_child("explain", url, size, generated, args)["explain"])
+    finally:
+        if not args.keep:
+            drop()
+            ids_file.unlink(missing_ok=True)
+    return measured
 
 
 if __name__ == "__main__":

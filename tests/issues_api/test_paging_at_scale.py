@@ -170,3 +170,32 @@ def test_a_departments_count_is_every_issue_it_sees_and_a_filter_counts_the_issu
     monkeypatch.setattr(liaison.pagination, "COUNT_LIMIT", 3)
     assert "共 3+ 条" in client.get("/issues/").content.decode()
     assert reader.get("/api/v1/issues/").json()["count"] == 4
+@pytest.mark.parametrize("deep_offset", [liaison.pagination.DEEP_OFFSET, 2])
+def test_the_most_overdue_first_walks_every_issue_once_in_its_order(
+    api, personas, time_machine, monkeypatch, deep_offset
+):
+    """-days_overdue reads two sections (the overdue ones, then the others): the pages where
+    one ends and the next begins hold neither a gap nor a repeat, also when deep pages count
+    the first section instead of reading it (DEEP_OFFSET lowered to 2)."""
+    monkeypatch.setattr(liaison.pagination, "DEEP_OFFSET", deep_offset)
+    time_machine.move_to("2026-11-02 10:00 +08:00", tick=False)
+    secretariat = personas["secretariat"]
+    for i, days in enumerate([12, 5, 5, 40, None, 9, None, 30]):
+        issue = file_issue(personas["software_officer"], title=f"问题{i}")
+        if days is not None:
+            assign(issue, secretariat, days=days)
+        time_machine.shift(60)
+    time_machine.move_to("2026-11-20 10:00 +08:00", tick=False)  # due in 5, 5, 9, 12 days: overdue
+    issues = list(Issue.objects.all())
+    ordered = sorted(
+        sorted(issues, key=lambda i: (i.raised_at, i.pk), reverse=True),  # ties newest first
+        key=lambda i: (not i.is_overdue, i.due_date is None, i.due_date),
+    )
+    assert [i.is_overdue for i in ordered] == [True] * 4 + [False] * 4
+    expected = [i.pk for i in ordered]
+    client = api.as_user(secretariat)
+    ids, _links = _walk(client, "/api/v1/issues/?ordering=-days_overdue&page_size=3")
+    assert ids == expected
+    first = client.get("/api/v1/issues/?ordering=-days_overdue&page_size=3").json()
+    assert first["count"] == 8
+    assert [row["days_overdue"] > 0 for row in first["results"]] == [True] * 3

@@ -169,6 +169,12 @@ PAGES = [
     ("department", "/"),  # the inbox
     ("officer", "/"),
     ("secretariat", "/"),
+    # The most overdue first: the overdue section, then the others (issues.filters).
+    ("secretariat", "/issues/?sort=overdue"),
+    ("secretariat", "/issues/?overdue=true"),
+    ("secretariat", "/api/v1/issues/?ordering=-days_overdue"),
+    ("officer", "/api/v1/issues/?ordering=-days_overdue&page=3"),
+    ("department", "/issues/?sort=overdue"),
 ]
 
 
@@ -177,6 +183,36 @@ def test_no_sequential_scan_of_issues(db, many_issues, client, role, url):
     client.force_login(many_issues[role])
     for sql, plan in _plans(client, url):
         assert "Seq Scan on issues_issue" not in plan, f"{url}\n{sql}\n{plan}"
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "in_the_overdue_section"),
+    [
+        ("secretariat", "/issues/?sort=overdue", True),
+        ("secretariat", "/issues/?sort=overdue&page=300", False),  # past the overdue ones
+        ("secretariat", "/api/v1/issues/?ordering=-days_overdue&page_size=50", True),
+        ("department", "/api/v1/issues/?ordering=-days_overdue", True),
+    ],
+)
+def test_the_most_overdue_first_is_read_off_an_index_not_sorted(
+    db, many_issues, client, role, url, in_the_overdue_section
+):
+    """Days overdue fall as the due date rises: each section's order is an index's, so no page
+    of it sorts the visible issues (a sort of every overdue issue would grow with them)."""
+    client.force_login(many_issues[role])
+    # A deep page's rows, read by the ids found (`"id" IN (…)`), are sorted: 25 rows, not the list.
+    pages = [
+        (sql, plan)
+        for sql, plan in _plans(client, url)
+        if "ORDER BY" in sql and '"issues_issue"."id" IN (' not in sql
+    ]
+    assert pages, url
+    for sql, plan in pages:
+        assert "Seq Scan on issues_issue" not in plan, f"{url}\n{sql}\n{plan}"
+        assert "Sort" not in plan, f"{url}\n{sql}\n{plan}"
+    overdue_section = [plan for sql, plan in pages if '"due_date" <' in sql]
+    if in_the_overdue_section:
+        assert any("issue_handling_due_idx" in plan for plan in overdue_section), url
 
 
 def test_the_next_page_by_cursor_starts_by_index(db, many_issues, client):
