@@ -170,6 +170,8 @@ def test_a_departments_count_is_every_issue_it_sees_and_a_filter_counts_the_issu
     monkeypatch.setattr(liaison.pagination, "COUNT_LIMIT", 3)
     assert "共 3+ 条" in client.get("/issues/").content.decode()
     assert reader.get("/api/v1/issues/").json()["count"] == 4
+
+
 @pytest.mark.parametrize("deep_offset", [liaison.pagination.DEEP_OFFSET, 2])
 def test_the_most_overdue_first_walks_every_issue_once_in_its_order(
     api, personas, time_machine, monkeypatch, deep_offset
