@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BEIJING = ZoneInfo("Asia/Shanghai")
 TODAY = datetime.now(BEIJING).date()
 YEAR = TODAY.year
-SLOW_SECONDS = 3.0  # a page slower than this is timed once (the warm-up run is the figure)
+SLOW_SECONDS = 3.0  # a POST slower than this is timed once (the warm-up run is the figure)
 BATCH = 5000
 
 TITLES = [
@@ -632,13 +632,17 @@ def timed(person, method: str, url: str, runs: int) -> dict:
     first, status, size = call(person, method, url)  # warm-up: caches, plans, templates
     if status >= 400 or status == 0:
         print(f"  !! {method.upper()} {url} answered {status}", file=sys.stderr)
-    if first > SLOW_SECONDS:
+    # A slow POST (agenda generation) is timed once. A slow GET is timed again: its warm-up may
+    # have been the render of a document (the annual report after a change) that the next
+    # download of the unchanged document reads from the cache, which is what the target asks.
+    if first > SLOW_SECONDS and method != "get":
         return {"ms": first * 1000, "status": status, "bytes": size, "runs": 1}
     times = []
     for _ in range(runs):
         seconds, status, size = call(person, method, url)
         times.append(seconds)
-    return {"ms": statistics.median(times) * 1000, "status": status, "bytes": size, "runs": runs}
+    median = statistics.median(times) * 1000
+    return {"ms": median, "first_ms": first * 1000, "status": status, "bytes": size, "runs": runs}
 
 
 def select_one(runs: int) -> float:
