@@ -35,7 +35,7 @@ also the reference the tests hold the rollup to (``live=True``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -311,7 +311,9 @@ def _rolled_up(start: date, end: date, on: date, union_ids: Iterable[int] | None
 
 
 def _with_overdue(
-    bucket_rows: Iterable[dict[str, Any]], overdue_rows: list[dict[str, Any]], keys: tuple[str, ...]
+    bucket_rows: Iterable[Mapping[str, Any]],
+    overdue_rows: list[dict[str, Any]],
+    keys: tuple[str, ...],
 ) -> dict[tuple, dict[str, int]]:
     """The sums of `bucket_rows` and the overdue counts of `overdue_rows` (both grouped at
     least as finely as `keys`) added up per value of `keys`."""
