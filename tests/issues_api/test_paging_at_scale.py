@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 
 import liaison.pagination
 from issues.models import Issue, today
@@ -166,10 +167,16 @@ def test_a_departments_count_is_every_issue_it_sees_and_a_filter_counts_the_issu
     client.force_login(staff)
     assert "共 4 条" in client.get("/issues/").content.decode()
     assert "共 1 条" in client.get("/issues/?state=accepted").content.decode()
-    # Past the count limit: "3+" on the page; the API's figure (exact off PostgreSQL) stays 4.
+    # Past the count limit: "3+" on the page. The API's figure is then the exact count off
+    # PostgreSQL, and PostgreSQL's estimate of the involvement rows on it (DESIGN: documented
+    # as estimated), which is past the limit but need not be exact.
     monkeypatch.setattr(liaison.pagination, "COUNT_LIMIT", 3)
     assert "共 3+ 条" in client.get("/issues/").content.decode()
-    assert reader.get("/api/v1/issues/").json()["count"] == 4
+    count = reader.get("/api/v1/issues/").json()["count"]
+    if connection.vendor == "postgresql":
+        assert count > 3
+    else:
+        assert count == 4
 
 
 @pytest.mark.parametrize("deep_offset", [liaison.pagination.DEEP_OFFSET, 2])
