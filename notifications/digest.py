@@ -16,7 +16,7 @@ from notifications import notify as n
 from notifications.models import Kind, Notification, NotificationPreference
 
 # Deadline reminders have their own daily mail (notifications/reminders.py).
-NOT_IN_DIGEST = (Kind.DUE_SOON, Kind.OVERDUE)
+NOT_IN_DIGEST = (Kind.DUE_SOON, Kind.OVERDUE, Kind.UNACKNOWLEDGED)
 
 
 def send_digests(now=None) -> int:

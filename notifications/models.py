@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     RAISE = "raise", _("新问题")
     DUE_SOON = "due_soon", _("即将到期")
     OVERDUE = "overdue", _("已超期")
+    UNACKNOWLEDGED = "unacknowledged", _("超时未签收")
     AGENDA_PUBLISHED = "agenda_published", _("议程发布")
     DECISION = "decision", _("议定事项")
 
@@ -37,7 +38,13 @@ def kind_choices() -> list[tuple[str, StrOrPromise]]:
         *[(e.name, e.label) for e in EVENTS.values()],
         *[
             (k.value, k.label)
-            for k in (Kind.DUE_SOON, Kind.OVERDUE, Kind.AGENDA_PUBLISHED, Kind.DECISION)
+            for k in (
+                Kind.DUE_SOON,
+                Kind.OVERDUE,
+                Kind.UNACKNOWLEDGED,
+                Kind.AGENDA_PUBLISHED,
+                Kind.DECISION,
+            )
         ],
     ]
 
@@ -111,6 +118,7 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", _("即将到期")
         OVERDUE = "overdue", _("已超期")
+        UNACKNOWLEDGED = "unacknowledged", _("超时未签收")
 
     issue = models.ForeignKey(
         "issues.Issue", on_delete=models.CASCADE, related_name="reminders", verbose_name=_("问题")

@@ -1,16 +1,25 @@
-"""Daily reminders of deadlines: due soon and overdue, as `issues.deadlines` defines them.
+"""Daily reminders of deadlines, as `issues.deadlines` defines them: overdue, 超时未签收
+(assigned and not signed for within the 签收 window) and due soon.
 
 The automatic 催办 and 督办 notices are issued first (`issues.notices.issue_automatic`, once
-per overdue spell, announced in bulk). Then each issue due soon or overdue is claimed for the
-day: a `Reminder` row per issue, kind and day (unique), written for all of them by one
-`INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING` per kind, so a second run on the same
-day (or a run beside it) claims nothing and sends nothing; the next day sends again.
+per overdue spell, announced in bulk). Then each issue overdue, unacknowledged late or due
+soon is claimed for the day: a `Reminder` row per issue, kind and day (unique), written for
+all of them by one `INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING` per kind, so a second
+run on the same day (or a run beside it) claims nothing and sends nothing; the next day sends
+again. An issue can be claimed under two kinds (overdue and never signed for): it is listed
+under each, as the list's `overdue=true` and `unacknowledged=true` both count it.
 
 Who hears of the claimed issues (`LIAISON_REMINDER_DIGEST`, on by default):
-- the staff of each lead department: one digest a day each, in the app (one notification
-  whose `items` list the issues, most overdue first, with links) and by e-mail; with the
-  setting off, one in-app notification per issue and person instead, and the same e-mail;
-- the secretariat: one summary a day each (in the app and by e-mail);
+- the staff of each lead department - the people who can 签收, and who handle it: one digest
+  a day each, in the app (one notification whose `items` list the issues, overdue first (the
+  most overdue first), then the unacknowledged, then those due soon, with links) and by
+  e-mail; with the setting off, one in-app notification per issue and person instead, and the
+  same e-mail;
+- the secretariat (联席会议秘书处, the 督办 office): one summary a day each (in the app and by
+  e-mail). It is the one that acts on a 签收 not given - rings the department, or 改派 an
+  issue sent to the wrong one - as on an issue overdue. Co-departments cannot 签收, and the
+  chain's officer and the leaders see the red warning on their lists: none of them is told
+  (a leader hears of an issue when its 督办 is copied to the department's leader);
 - webhooks that want `overdue`: one message a day with the overdue count.
 A digest lists at most `LISTED` issues and links to the list of all of them.
 
@@ -22,9 +31,11 @@ task (notifications/tasks.py), written in the same transaction as the rest.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import operator
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -34,6 +45,7 @@ from django.db.models import (
     DateTimeField,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Value,
 )
@@ -42,15 +54,35 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from issues.deadlines import WARNING_DAYS, due_soon_q, overdue_q
+from issues.deadlines import WARNING_DAYS, accept_by, due_soon_q, overdue_q, unacknowledged_q
 from issues.models import Issue, today
 from issues.notices import issue_automatic
 from liaison.formats import cn_date
 from notifications import notify as n
-from notifications.models import Kind, Notification, Reminder, WebhookEvent
+from notifications.models import Notification, Reminder, WebhookEvent
 from organisation.models import Department, User
 
 LISTED = 30  # issues listed in one digest (in the app, the e-mail, a webhook call)
+
+# The kinds, in the order a digest lists and counts them: the two red ones (DESIGN `warning`)
+# first - past the due date promised to the enterprise, then past the 签收 window - then the
+# yellow. A digest is of its first kind that it holds (its notification kind and its link).
+ORDER = (Reminder.Kind.OVERDUE, Reminder.Kind.UNACKNOWLEDGED, Reminder.Kind.DUE_SOON)
+# The list of the issues of each kind (`issues.filters`), where "另有N项" links.
+LIST_FILTER = {
+    Reminder.Kind.OVERDUE: "overdue=true",
+    Reminder.Kind.UNACKNOWLEDGED: "unacknowledged=true",
+    Reminder.Kind.DUE_SOON: "warning=yellow",
+}
+
+
+def conditions(on: date) -> dict[str, Q]:
+    """Each kind's rule on `on`, from `issues.deadlines` (the one definition of each)."""
+    return {
+        Reminder.Kind.OVERDUE: overdue_q(on),
+        Reminder.Kind.UNACKNOWLEDGED: unacknowledged_q(on),
+        Reminder.Kind.DUE_SOON: due_soon_q(on),
+    }
 
 
 def digest_mode() -> bool:
@@ -77,33 +109,55 @@ class Line:
 
 @dataclass
 class Pile:
-    """The claimed issues of one audience: counts, and the lines to list (most overdue first)."""
+    """The claimed issues of one audience: counts per kind, and the lines to list (kind by
+    kind in `ORDER`, each the earliest due first), at most `limit`."""
 
-    overdue: int = 0
-    due_soon: int = 0
-    lines: list[Line] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    shelves: dict[str, list[Line]] = field(default_factory=lambda: defaultdict(list))
     limit: int | None = LISTED
 
     def add(self, line: Line) -> None:
-        if line.kind == Reminder.Kind.OVERDUE:
-            self.overdue += 1
-        else:
-            self.due_soon += 1
-        if self.limit is None or len(self.lines) < self.limit:
-            self.lines.append(line)
+        # Lines arrive by due date, whatever their kind: each kind on its own shelf, so that
+        # the listed ones are the first of each in `ORDER` (a shelf holds `limit` at most).
+        self.counts[line.kind] += 1
+        shelf = self.shelves[line.kind]
+        if self.limit is None or len(shelf) < self.limit:
+            shelf.append(line)
+
+    @property
+    def lines(self) -> list[Line]:
+        lines = [line for kind in ORDER for line in self.shelves.get(kind, ())]
+        return lines if self.limit is None else lines[: self.limit]
+
+    @property
+    def overdue(self) -> int:
+        return self.counts[Reminder.Kind.OVERDUE]
+
+    @property
+    def unacknowledged(self) -> int:
+        return self.counts[Reminder.Kind.UNACKNOWLEDGED]
+
+    @property
+    def due_soon(self) -> int:
+        return self.counts[Reminder.Kind.DUE_SOON]
 
     @property
     def count(self) -> int:
-        return self.overdue + self.due_soon
+        return sum(self.counts.values())
 
     @property
     def kind(self) -> str:
-        return Kind.OVERDUE.value if self.overdue else Kind.DUE_SOON.value
+        return next(kind.value for kind in ORDER if self.counts[kind])
+
+    @property
+    def list_filter(self) -> str:
+        return LIST_FILTER[self.kind]
 
 
 @dataclass
 class Result:
     overdue: int = 0
+    unacknowledged: int = 0
     due_soon: int = 0
     notifications: int = 0
     emails: int = 0
@@ -111,9 +165,10 @@ class Result:
 
 
 def _claim(on: date) -> set[tuple[int, str]]:
-    """Claim today's reminder of every issue overdue or due soon on `on`: the (issue id,
-    kind) this run claimed, none of those an earlier or parallel run did (ON CONFLICT waits
-    for that run's rows and skips them). One statement per kind, whatever the count."""
+    """Claim today's reminder of every issue overdue, unacknowledged late or due soon on `on`:
+    the (issue id, kind) this run claimed, none of those an earlier or parallel run did (ON
+    CONFLICT waits for that run's rows and skips them). One statement per kind, whatever the
+    count."""
     moment = timezone.now()
     staff = (
         User.objects.filter(
@@ -127,15 +182,12 @@ def _claim(on: date) -> set[tuple[int, str]]:
     table = connection.ops.quote_name(Reminder._meta.db_table)
     day = connection.ops.quote_name("on")
     claimed: set[tuple[int, str]] = set()
-    for kind, condition in (
-        (Reminder.Kind.OVERDUE, overdue_q(on)),
-        (Reminder.Kind.DUE_SOON, due_soon_q(on)),
-    ):
+    for kind, condition in conditions(on).items():
         select = (
             Issue.objects.filter(condition)
             .order_by()
             .annotate(
-                r_kind=Value(kind.value),
+                r_kind=Value(kind),
                 r_on=Value(on, output_field=DateField()),
                 r_recipients=Coalesce(Subquery(staff), 0, output_field=IntegerField()),
                 r_sent_at=Value(moment, output_field=DateTimeField()),
@@ -149,11 +201,22 @@ def _claim(on: date) -> set[tuple[int, str]]:
                 f"ON CONFLICT (issue_id, kind, {day}) DO NOTHING RETURNING issue_id",
                 params,
             )
-            claimed |= {(row[0], kind.value) for row in cursor.fetchall()}
+            claimed |= {(row[0], kind) for row in cursor.fetchall()}
     return claimed
 
 
 def _line(values: dict, kind: str, on: date) -> str:
+    if kind == Reminder.Kind.UNACKNOWLEDGED:
+        return _(
+            "问题 %(number)s「%(title)s」超时未签收（%(assigned)s交办，签收时限%(by)s，"
+            "承办部门：%(dept)s）。"
+        ) % {
+            "number": values["number"],
+            "title": values["title"],
+            "assigned": cn_date(timezone.localdate(values["assigned_at"])),
+            "by": cn_date(accept_by(values["assigned_at"])),
+            "dept": values["department__name"],
+        }
     if kind == Reminder.Kind.OVERDUE:
         return _(
             "问题 %(number)s「%(title)s」已超期%(days)d天（办理时限%(due)s，承办部门：%(dept)s）。"
@@ -178,16 +241,25 @@ def _line(values: dict, kind: str, on: date) -> str:
 
 
 def _claimed_lines(on: date, claimed: set[tuple[int, str]]):
-    """The claimed issues as lines, most overdue first: one query, streamed as plain values."""
+    """The claimed issues as lines, the earliest due first (the most overdue first), a line
+    per kind claimed: one query, streamed as plain values."""
     rows = (
-        Issue.objects.filter(overdue_q(on) | due_soon_q(on))
+        Issue.objects.filter(reduce(operator.or_, conditions(on).values()))
         .order_by("due_date", "pk")
-        .values("pk", "number", "title", "due_date", "department_id", "department__name")
+        .values(
+            "pk",
+            "number",
+            "title",
+            "due_date",
+            "assigned_at",
+            "department_id",
+            "department__name",
+        )
     )
     for values in rows.iterator(chunk_size=2000):
-        kind = Reminder.Kind.OVERDUE if values["due_date"] < on else Reminder.Kind.DUE_SOON
-        if (values["pk"], kind.value) in claimed:
-            yield Line(values["pk"], kind.value, values["department_id"], _line(values, kind, on))
+        for kind in ORDER:
+            if (values["pk"], kind) in claimed:
+                yield Line(values["pk"], kind, values["department_id"], _line(values, kind, on))
 
 
 def send_reminders(on: date | None = None) -> Result:
@@ -208,6 +280,7 @@ def send_reminders(on: date | None = None) -> Result:
             everyone.add(line)
             departments[line.department_id].add(line)
         result.overdue, result.due_soon = everyone.overdue, everyone.due_soon
+        result.unacknowledged = everyone.unacknowledged
         staff: dict[int, list[User]] = defaultdict(list)
         for person in (
             n.active_people()
@@ -232,22 +305,27 @@ def send_reminders(on: date | None = None) -> Result:
 
 
 def _department_link(code: str, pile: Pile) -> str:
-    return f"/issues/?department={code}&" + ("overdue=true" if pile.overdue else "warning=yellow")
+    return f"/issues/?department={code}&{pile.list_filter}"
 
 
 def _items(pile: Pile, link: str) -> list[dict]:
-    items = [line.item for line in pile.lines]
-    if pile.count > len(pile.lines):
-        more = _("另有%(count)d项，查看全部") % {"count": pile.count - len(pile.lines)}
+    lines = pile.lines
+    items = [line.item for line in lines]
+    if pile.count > len(lines):
+        more = _("另有%(count)d项，查看全部") % {"count": pile.count - len(lines)}
         items.append({"text": more, "url": link})
     return items
 
 
 def _summary(pile: Pile, on: date) -> str:
-    return _("%(date)s办理时限提醒：已超期%(overdue)d项，%(days)d天内到期%(soon)d项。") % {
+    return _(
+        "%(date)s办理时限提醒：已超期%(overdue)d项，超时未签收%(late)d项，"
+        "%(days)d天内到期%(soon)d项。"
+    ) % {
         "date": cn_date(on),
         "days": WARNING_DAYS,
         "overdue": pile.overdue,
+        "late": pile.unacknowledged,
         "soon": pile.due_soon,
     }
 
@@ -288,7 +366,7 @@ def _to_department_staff(departments, staff, links, on: date, per_issue: bool):
 
 
 def _to_secretariat(everyone: Pile, on: date) -> list[Notification]:
-    link = "/issues/?overdue=true" if everyone.overdue else "/issues/?warning=yellow"
+    link = f"/issues/?{everyone.list_filter}"
     return [
         Notification(
             recipient=person,

@@ -23,17 +23,22 @@ from tests.notices.conftest import at, handled
 
 pytestmark = pytest.mark.django_db
 
+REMINDER_KINDS = ["overdue", "unacknowledged", "due_soon"]
+
 ASSIGNED = date(2026, 9, 14)
 LATE = date(2026, 9, 30)  # overdue from 10-01; the 催办 is due on 10-08 (after 国庆节)
 RUN_DAY = date(2026, 10, 8)
 SOON = date(2026, 10, 12)  # due within 3 working days of 10-08 (10-09, 10-10 调休, 10-12)
+NOT_YET = date(2026, 10, 30)  # neither due soon nor overdue in these runs
 
 
-def add_issues(officer, clerk, count: int, *, tag: str, soon: date = SOON) -> None:
-    """`count` overdue and `count` due-soon issues of 市人社局."""
+def add_issues(officer, clerk, staff, count: int, *, tag: str, soon: date = SOON) -> None:
+    """`count` overdue, `count` due-soon (both signed for by `staff`) and `count` never signed
+    for (超时未签收, due later) issues of 市人社局."""
     for n in range(count):
-        handled(officer, clerk, on=ASSIGNED, due=LATE, title=f"{tag}超期{n}")
-        handled(officer, clerk, on=ASSIGNED, due=soon, title=f"{tag}将到期{n}")
+        handled(officer, clerk, on=ASSIGNED, due=LATE, staff=staff, title=f"{tag}超期{n}")
+        handled(officer, clerk, on=ASSIGNED, due=soon, staff=staff, title=f"{tag}将到期{n}")
+        handled(officer, clerk, on=ASSIGNED, due=NOT_YET, title=f"{tag}未签收{n}")
 
 
 def run(day: date = RUN_DAY, *, send: bool = False) -> str:
@@ -77,35 +82,39 @@ def test_the_queries_do_not_grow_with_the_issues(
     # within one batch of SQLite's 999 parameters (its bulk inserts split beyond that;
     # PostgreSQL's do not: see scripts/bench_reminders.py for 100,000 issues).
     day, soon = date(2026, 10, 14), date(2026, 10, 16)
-    add_issues(software_officer, secretariat, 1, tag="少", soon=soon)
+    add_issues(software_officer, secretariat, hrss_staff, 1, tag="少", soon=soon)
     first, again = queries_of_a_run(day), queries_of_a_run(day)
-    assert SupervisionNotice.objects.count() == 2 and Reminder.objects.count() == 2
+    assert SupervisionNotice.objects.count() == 2 and Reminder.objects.count() == 3
 
     Notification.objects.all().delete()
     Reminder.objects.all().delete()
     SupervisionNotice.objects.all().delete()
-    add_issues(software_officer, secretariat, 9, tag="多", soon=soon)  # 10 overdue, 10 soon
+    # 10 overdue, 10 due soon, 10 not signed for.
+    add_issues(software_officer, secretariat, hrss_staff, 9, tag="多", soon=soon)
     assert queries_of_a_run(day) == first
-    assert SupervisionNotice.objects.count() == 20 and Reminder.objects.count() == 20
+    assert SupervisionNotice.objects.count() == 20
+    kinds = Reminder.objects.values_list("kind", flat=True)
+    assert sorted(kinds) == ["due_soon"] * 10 + ["overdue"] * 10 + ["unacknowledged"] * 10
     # One digest for 李强 (hrss) and one summary for 王芳 (the secretariat), plus a notice each.
-    assert Notification.objects.filter(kind__in=["overdue", "due_soon"]).count() == 2
+    (digest, summary) = Notification.objects.filter(kind__in=REMINDER_KINDS).order_by("pk")
+    assert "已超期10项，超时未签收10项，3天内到期10项" in digest.text == summary.text
     assert Notification.objects.filter(kind="notice").count() == 20
     assert queries_of_a_run(day) == again
-    # Nothing to send: the calendar, the two notice look-ups, the two claims, the digest
+    # Nothing to send: the calendar, the two notice look-ups, the three claims, the digest
     # preferences (send_digests), the look-up of expired kept uploads (issues.pending), and the
     # savepoints of the two transactions: nothing more.
-    assert again <= 11
+    assert again <= 12
 
 
 def test_a_second_run_the_same_day_sends_and_creates_nothing(
     software_officer, secretariat, hrss_staff, hook
 ):
-    add_issues(software_officer, secretariat, 3, tag="")
-    assert "overdue: 3, due soon: 3" in run(send=True)
+    add_issues(software_officer, secretariat, hrss_staff, 3, tag="")
+    assert "overdue: 3, due soon: 3, unacknowledged: 3" in run(send=True)
     before = written()
-    assert before["notices"] == 3 and before["reminders"] == 6 and mail.outbox
+    assert before["notices"] == 3 and before["reminders"] == 9 and mail.outbox
     mail.outbox.clear()
-    assert "overdue: 0, due soon: 0" in run(send=True)
+    assert "overdue: 0, due soon: 0, unacknowledged: 0" in run(send=True)
     assert "notices: 0" in run(send=True)
     assert written() == before and mail.outbox == []
 
@@ -113,26 +122,36 @@ def test_a_second_run_the_same_day_sends_and_creates_nothing(
 def test_each_person_gets_one_digest_a_day_listing_their_issues(
     client, api, software_officer, secretariat, hrss_staff, housing_staff, leader
 ):
-    add_issues(software_officer, secretariat, 2, tag="")
+    add_issues(software_officer, secretariat, hrss_staff, 2, tag="")
     with at(ASSIGNED):
         housing = perform_transition(
-            file_issue(software_officer, title="公寓排队"),
-            "assign",
-            secretariat,
-            department=Department.objects.get(code="housing"),
-            due_date=LATE,
+            perform_transition(
+                file_issue(software_officer, title="公寓排队"),
+                "assign",
+                secretariat,
+                department=Department.objects.get(code="housing"),
+                due_date=LATE,
+            ),
+            "accept",
+            housing_staff,
         )
     run(send=True)
-    (digest,) = Notification.objects.filter(recipient=hrss_staff, kind__in=["overdue", "due_soon"])
-    hrss = Issue.objects.filter(department_id=hrss_staff.department_id).order_by("due_date", "pk")
-    assert digest.kind == "overdue" and "已超期2项，3天内到期2项" in digest.text
-    assert [item["url"] for item in digest.items] == [f"/issues/{i.pk}/" for i in hrss]
-    assert "已超期8天" in digest.items[0]["text"] and "将于4天后到期" in digest.items[3]["text"]
+    (digest,) = Notification.objects.filter(recipient=hrss_staff, kind__in=REMINDER_KINDS)
+    hrss = Issue.objects.filter(department_id=hrss_staff.department_id)
+    overdue, soon = hrss.filter(due_date=LATE), hrss.filter(due_date=SOON)
+    unsigned = hrss.filter(state="assigned")
+    assert digest.kind == "overdue" and "已超期2项，超时未签收2项，3天内到期2项" in digest.text
+    # Overdue, then not signed for, then due soon; in each the earliest due first.
+    assert [item["url"] for item in digest.items] == [
+        f"/issues/{i.pk}/" for group in (overdue, unsigned, soon) for i in group.order_by("pk")
+    ]
+    assert "已超期8天" in digest.items[0]["text"] and "将于4天后到期" in digest.items[5]["text"]
+    assert "超时未签收（2026年9月14日交办，签收时限2026年9月15日" in digest.items[2]["text"]
     (other,) = Notification.objects.filter(recipient=housing_staff, kind="overdue")
     assert [item["url"] for item in other.items] == [f"/issues/{housing.pk}/"]
     assert other.url == f"/issues/{housing.pk}/" and other.issue_id == housing.pk
     (summary,) = Notification.objects.filter(recipient=secretariat, kind="overdue")
-    assert "已超期3项，3天内到期2项" in summary.text and len(summary.items) == 5
+    assert "已超期3项，超时未签收2项，3天内到期2项" in summary.text and len(summary.items) == 7
     assert not Notification.objects.filter(recipient__in=[leader, software_officer]).exists()
 
     # Readable in the notification list: the summary, and each issue as a link.
@@ -148,18 +167,18 @@ def test_each_person_gets_one_digest_a_day_listing_their_issues(
     assert mine["items"] == digest.items and mine["issue"] is None
 
     # One e-mail each, listing the same issues.
-    (letter,) = [m for m in mail.outbox if m.to == ["li@example.gov.cn"] and "4项" in m.subject]
+    (letter,) = [m for m in mail.outbox if m.to == ["li@example.gov.cn"] and "6项" in m.subject]
     assert all(issue.number in letter.body for issue in hrss)
 
 
 def test_a_long_digest_lists_the_most_overdue_and_links_to_the_rest(
     software_officer, secretariat, hrss_staff
 ):
-    add_issues(software_officer, secretariat, 3, tag="")
+    add_issues(software_officer, secretariat, hrss_staff, 3, tag="")
     with mock.patch.object(reminders, "LISTED", 2):
         run()
     digest = Notification.objects.get(recipient=hrss_staff, kind="overdue")
-    assert [item["text"][-20:] for item in digest.items][-1].endswith("另有4项，查看全部")
+    assert [item["text"][-20:] for item in digest.items][-1].endswith("另有7项，查看全部")
     assert len(digest.items) == 3
     assert digest.url == digest.items[-1]["url"] == "/issues/?department=hrss&overdue=true"
     assert all("已超期" in item["text"] for item in digest.items[:2])

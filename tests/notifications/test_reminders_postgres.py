@@ -1,5 +1,5 @@
 """Two `send_reminders` runs at once (cron and someone by hand, or two hosts): nothing doubled —
-one claim per issue and day, one digest per person, each notice once (PostgreSQL: concurrent
+one claim per issue, kind and day, one digest per person, each notice once (PostgreSQL: concurrent
 connections and real row locks; SQLite serialises writers on the whole file)."""
 
 import threading
@@ -16,6 +16,7 @@ pytestmark = POSTGRES_ONLY
 
 
 def test_two_runs_at_once_double_nothing(software_officer, secretariat, hrss_staff, monkeypatch):
+    # None of them signed for (签收) either: each is also 超时未签收 on 10-08.
     for n in range(3):
         handled(software_officer, secretariat, on=date(2026, 9, 14), due=date(2026, 9, 30))
         handled(
@@ -41,11 +42,12 @@ def test_two_runs_at_once_double_nothing(software_officer, secretariat, hrss_sta
     def run():
         with at(date(2026, 10, 8), hour=8):
             result = reminders.send_reminders()
-        return (result.overdue, result.due_soon, len(result.notices))
+        return (result.overdue, result.due_soon, result.unacknowledged, len(result.notices))
 
     results = in_threads([run, run])
-    assert sorted(results) == [(0, 0, 0), (3, 3, 3)]
-    assert Reminder.objects.count() == 6
+    assert sorted(results) == [(0, 0, 0, 0), (3, 3, 6, 3)]
+    assert Reminder.objects.filter(kind="unacknowledged").count() == 6
+    assert Reminder.objects.count() == 12
     assert sorted(SupervisionNotice.objects.values_list("sequence", flat=True)) == [1, 2, 3]
     # 李强: one digest and the three 催办; 王芳: one summary.
     assert Notification.objects.filter(recipient=hrss_staff, kind="overdue").count() == 1

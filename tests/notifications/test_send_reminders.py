@@ -1,4 +1,6 @@
-"""`send_reminders`: due within 3 days and overdue, once a day, again the next day."""
+"""`send_reminders`: due within 3 days and overdue, once a day, again the next day.
+
+The issues here are signed for (签收) when assigned: 超时未签收 is test_unacknowledged_reminders."""
 
 import datetime as dt
 from io import StringIO
@@ -12,7 +14,7 @@ from django.test import TestCase, override_settings
 
 from issues.services import perform_transition
 from notifications.models import Notification, Reminder
-from tests.issue_helpers import assign, file_issue
+from tests.issue_helpers import accept, assign, file_issue
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -35,26 +37,29 @@ def listed(note: Notification) -> str:
     return "\n".join(item["text"] for item in note.items)
 
 
+def handled(officer, secretariat, staff, *, title: str, department: str = "hrss", days: int):
+    """An issue assigned today, due in `days` days, and signed for by `staff` at once."""
+    issue = assign(file_issue(officer, title=title), secretariat, department=department, days=days)
+    return accept(issue, staff)
+
+
 @pytest.fixture
 def issues(software_officer, secretariat, hrss_staff, housing_staff, leader):
     with time_machine.travel(at(1), tick=False):
-        soon = assign(
-            file_issue(software_officer, title="技能培训补贴发放慢"), secretariat, days=12
-        )  # due 13th
-        late = assign(
-            file_issue(software_officer, title="人才公寓申请排队"),
+        soon = handled(
+            software_officer, secretariat, hrss_staff, title="技能培训补贴发放慢", days=12
+        )
+        late = handled(  # due 6th
+            software_officer,
             secretariat,
+            housing_staff,
+            title="人才公寓申请排队",
             department="housing",
             days=5,
-        )  # due 6th
-        later = assign(file_issue(software_officer, title="研发用房租金"), secretariat, days=30)
-        done = assign(file_issue(software_officer, title="已办结的问题"), secretariat, days=2)
-        perform_transition(
-            perform_transition(done, "accept", hrss_staff),
-            "resolve",
-            hrss_staff,
-            resolution="已办结",
         )
+        later = handled(software_officer, secretariat, hrss_staff, title="研发用房租金", days=30)
+        done = handled(software_officer, secretariat, hrss_staff, title="已办结的问题", days=2)
+        perform_transition(done, "resolve", hrss_staff, resolution="已办结")
     Notification.objects.all().delete()
     mail.outbox.clear()
     return {"soon": soon, "late": late, "later": later}
@@ -79,7 +84,7 @@ def test_reminders_go_out_once_a_day_and_again_the_next_day(
         assert "已超期4天" in listed(housing)
         assert Notification.objects.filter(recipient=housing_staff, kind="notice").count() == 1
         summary = Notification.objects.get(recipient=secretariat)
-        assert "已超期1项，3天内到期1项" in summary.text
+        assert "已超期1项，超时未签收0项，3天内到期1项" in summary.text
         assert sorted(m.to[0] for m in mail.outbox) == [
             "li@example.gov.cn",
             "ma@example.gov.cn",
@@ -121,7 +126,7 @@ def test_the_digest_mail_lists_every_issue_of_the_department(
     issues, software_officer, secretariat, hrss_staff
 ):
     with time_machine.travel(at(1), tick=False):
-        assign(file_issue(software_officer, title="社保转移接续"), secretariat, days=10)
+        handled(software_officer, secretariat, hrss_staff, title="社保转移接续", days=10)
     mail.outbox.clear()
     with time_machine.travel(at(10), tick=False):
         run()
@@ -138,7 +143,7 @@ def test_nothing_due_sends_nothing(db, secretariat):
 @override_settings(LIAISON_REMINDER_DIGEST=False)
 def test_per_issue_mode_tells_each_issue_apart(issues, software_officer, secretariat, hrss_staff):
     with time_machine.travel(at(1), tick=False):
-        second = assign(file_issue(software_officer, title="社保转移接续"), secretariat, days=10)
+        second = handled(software_officer, secretariat, hrss_staff, title="社保转移接续", days=10)
     Notification.objects.all().delete()
     mail.outbox.clear()
     with time_machine.travel(at(10), tick=False):

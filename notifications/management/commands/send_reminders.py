@@ -7,7 +7,7 @@ from notifications.reminders import send_reminders
 
 class Command(BaseCommand):
     help = (
-        "发送办理时限提醒（3天内到期、已超期）：每人每天一份汇总（站内通知与邮件，"
+        "发送办理时限提醒（已超期、超时未签收、3天内到期）：主办部门人员与秘书处每人每天一份汇总（站内通知与邮件，"
         "LIAISON_REMINDER_DIGEST=0 时每个问题一条站内通知）；同一天重复运行不会重复发送。"
         "并按规则自动发出催办、督办通知（每个超期周期各一次）。随后发送选择“每日汇总邮件”人员的当日汇总。"
         "最后删除提交失败后保留、已超过保留时限的待提交附件。"
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         purged = purge()
         self.stdout.write(
             f"overdue: {result.overdue}, due soon: {result.due_soon}, "
+            f"unacknowledged: {result.unacknowledged}, "
             f"notifications: {result.notifications}, e-mails: {result.emails}, "
             f"notices: {len(result.notices)}, digests: {digests}, pending uploads removed: {purged}"
         )
