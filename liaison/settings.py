@@ -178,8 +178,8 @@ LIAISON_AGENDA_SECTION_LIMIT = int(os.environ.get("LIAISON_AGENDA_SECTION_LIMIT"
 # send_reminders issues the automatic 督办 when an issue is still overdue this many working
 # days after its automatic 催办 (DESIGN "The bottleneck state machine").
 LIAISON_SUPERVISE_AFTER = int(os.environ.get("LIAISON_SUPERVISE_AFTER", "5"))
-# send_reminders tells each person once a day, in one digest listing their overdue and due-soon
-# issues (on, the default); off (0), one notification per issue and person, as before.
+# send_reminders tells each person once a day, in one digest listing their overdue, 超时未签收
+# and due-soon issues (on, the default); off (0), one notification per issue and person.
 LIAISON_REMINDER_DIGEST = env_bool("LIAISON_REMINDER_DIGEST", True)
 # Behind a reverse proxy: the request header that carries the client address (e.g.
 # HTTP_X_REAL_IP); unset, the audit log and the lockout read REMOTE_ADDR.
