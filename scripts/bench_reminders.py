@@ -1,6 +1,7 @@
 #!/usr/bin/env python
 """Benchmark of `manage.py send_reminders` at scale (not a test): time, queries and rows written
-by a first run and by a second run the same day, on a database of the scale benchmark.
+by a first run and by a second run the same day, on a database of the scale benchmark; the
+reminders written are counted by kind (overdue, unacknowledged - 超时未签收 -, due soon).
 
     .venv/bin/python scripts/bench_scale.py --sizes 100k --runs 1 --only floor --keep --no-memory
     .venv/bin/python scripts/bench_reminders.py --database liaison_bench_100k
@@ -39,14 +40,17 @@ class Counter:
 
 
 def rows() -> dict[str, int]:
-    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415 - after django.setup()
+    from django.db.models import Count  # noqa: PLC0415 - after django.setup()
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
 
     from issues.models import SupervisionNotice  # noqa: PLC0415
     from notifications.models import Delivery, Notification, Reminder  # noqa: PLC0415
 
+    # The reminders of each kind (overdue, 超时未签收, due soon) apart: what a run claimed.
+    by_kind = dict(Reminder.objects.order_by().values_list("kind").annotate(Count("pk")))
     return {
         "notices": SupervisionNotice.objects.count(),
-        "reminders": Reminder.objects.count(),
+        **{f"reminders {kind}": by_kind.get(kind, 0) for kind in Reminder.Kind.values},
         "notifications": Notification.objects.count(),
         "deliveries": Delivery.objects.count(),
         "tasks": DBTaskResult.objects.count(),
