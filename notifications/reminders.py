@@ -21,7 +21,7 @@ Who hears of the claimed issues (`LIAISON_REMINDER_DIGEST`, on by default):
   chain's officer and the leaders see the red warning on their lists: none of them is told
   (a leader hears of an issue when its 督办 is copied to the department's leader);
 - webhooks that want `overdue`: one message a day with the overdue count.
-A digest lists at most `LISTED` issues and links to the list of all of them.
+A digest lists at most `LISTED` issues, then links to the list of the rest of each kind.
 
 The number of queries does not grow with the issues (tests/notifications/test_reminder_scale.py):
 the issues are read once, as plain values, and the rows are written in bulk; what grows is one
@@ -53,6 +53,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from issues.deadlines import WARNING_DAYS, accept_by, due_soon_q, overdue_q, unacknowledged_q
 from issues.models import Issue, today
@@ -68,11 +69,16 @@ LISTED = 30  # issues listed in one digest (in the app, the e-mail, a webhook ca
 # first - past the due date promised to the enterprise, then past the 签收 window - then the
 # yellow. A digest is of its first kind that it holds (its notification kind and its link).
 ORDER = (Reminder.Kind.OVERDUE, Reminder.Kind.UNACKNOWLEDGED, Reminder.Kind.DUE_SOON)
-# The list of the issues of each kind (`issues.filters`), where "另有N项" links.
-LIST_FILTER = {
-    Reminder.Kind.OVERDUE: "overdue=true",
-    Reminder.Kind.UNACKNOWLEDGED: "unacknowledged=true",
-    Reminder.Kind.DUE_SOON: "warning=yellow",
+# Past `LISTED`, a digest links to the rest of each kind it could not list: the issue list's
+# filter of that kind (`issues.filters`), and the line that says how many more. One line per
+# kind, so that the unsigned ones are a tap away when hundreds overdue fill the list.
+REST = {
+    Reminder.Kind.OVERDUE: ("overdue=true", gettext_lazy("另有已超期%(count)d项，查看全部")),
+    Reminder.Kind.UNACKNOWLEDGED: (
+        "unacknowledged=true",
+        gettext_lazy("另有超时未签收%(count)d项，查看全部"),
+    ),
+    Reminder.Kind.DUE_SOON: ("warning=yellow", gettext_lazy("另有即将到期%(count)d项，查看全部")),
 }
 
 
@@ -114,7 +120,7 @@ class Pile:
 
     counts: Counter[str] = field(default_factory=Counter)
     shelves: dict[str, list[Line]] = field(default_factory=lambda: defaultdict(list))
-    limit: int | None = LISTED
+    limit: int | None = field(default_factory=lambda: LISTED)  # read when made (tests patch it)
 
     def add(self, line: Line) -> None:
         # Lines arrive by due date, whatever their kind: each kind on its own shelf, so that
@@ -148,10 +154,6 @@ class Pile:
     @property
     def kind(self) -> str:
         return next(kind.value for kind in ORDER if self.counts[kind])
-
-    @property
-    def list_filter(self) -> str:
-        return LIST_FILTER[self.kind]
 
 
 @dataclass
@@ -289,13 +291,13 @@ def send_reminders(on: date | None = None) -> Result:
         ):
             staff[person.department_id].append(person)
         codes = dict(Department.objects.filter(pk__in=departments).values_list("pk", "code"))
-        links = {pk: _department_link(codes[pk], pile) for pk, pile in departments.items()}
-        to_departments = _to_department_staff(departments, staff, links, on, per_issue)
+        scopes = {pk: f"department={codes[pk]}&" for pk in departments}
+        to_departments = _to_department_staff(departments, staff, scopes, on, per_issue)
         to_secretariat = _to_secretariat(everyone, on)
         result.notifications = len(
             Notification.objects.bulk_create(to_departments + to_secretariat)
         )
-        result.emails = _mail_departments(departments, staff, links, per_issue)
+        result.emails = _mail_departments(departments, staff, scopes, per_issue)
         result.emails += _mail_secretariat(to_secretariat)
         _overdue_to_webhooks(everyone, on)
     return result
@@ -304,16 +306,20 @@ def send_reminders(on: date | None = None) -> Result:
 # --- who hears of what -------------------------------------------------------------------------
 
 
-def _department_link(code: str, pile: Pile) -> str:
-    return f"/issues/?department={code}&{pile.list_filter}"
+def _list_url(scope: str, kind: str) -> str:
+    """The issue list of one kind: a department's (`scope` "department=<code>&") or all."""
+    return f"/issues/?{scope}{REST[kind][0]}"
 
 
-def _items(pile: Pile, link: str) -> list[dict]:
+def _items(pile: Pile, scope: str) -> list[dict]:
+    """The digest's lines: the listed issues, then a link to the rest of each kind."""
     lines = pile.lines
     items = [line.item for line in lines]
-    if pile.count > len(lines):
-        more = _("另有%(count)d项，查看全部") % {"count": pile.count - len(lines)}
-        items.append({"text": more, "url": link})
+    listed = Counter(line.kind for line in lines)
+    for kind in ORDER:
+        if rest := pile.counts[kind] - listed[kind]:
+            text = str(REST[kind][1]) % {"count": rest}
+            items.append({"text": text, "url": _list_url(scope, kind)})
     return items
 
 
@@ -330,7 +336,7 @@ def _summary(pile: Pile, on: date) -> str:
     }
 
 
-def _to_department_staff(departments, staff, links, on: date, per_issue: bool):
+def _to_department_staff(departments, staff, scopes, on: date, per_issue: bool):
     """The lead departments' staff: one digest each (its items the issues), or, per issue,
     one notification per issue and person."""
     rows: list[Notification] = []
@@ -349,16 +355,15 @@ def _to_department_staff(departments, staff, links, on: date, per_issue: bool):
                 for person in people
             ]
             continue
-        link = links[department_id]
         only = pile.lines[0] if pile.count == 1 else None
         rows += [
             Notification(
                 recipient=person,
                 kind=pile.kind,
                 text=_summary(pile, on),
-                url=only.url if only else link,
+                url=only.url if only else _list_url(scopes[department_id], pile.kind),
                 issue_id=only.issue_id if only else None,
-                items=_items(pile, link),
+                items=_items(pile, scopes[department_id]),
             )
             for person in people
         ]
@@ -366,24 +371,23 @@ def _to_department_staff(departments, staff, links, on: date, per_issue: bool):
 
 
 def _to_secretariat(everyone: Pile, on: date) -> list[Notification]:
-    link = f"/issues/?{everyone.list_filter}"
     return [
         Notification(
             recipient=person,
             kind=everyone.kind,
             text=_summary(everyone, on),
-            url=link,
-            items=_items(everyone, link),
+            url=_list_url("", everyone.kind),
+            items=_items(everyone, ""),
         )
         for person in n.recipients(n.secretariat())
     ]
 
 
-def _mail_departments(departments, staff, links, per_issue: bool) -> int:
+def _mail_departments(departments, staff, scopes, per_issue: bool) -> int:
     """One e-mail a day per person of a lead department, listing the department's issues."""
     sent = 0
     for department_id, pile in departments.items():
-        items = _items(pile, links[department_id]) if not per_issue else []
+        items = _items(pile, scopes[department_id]) if not per_issue else []
         lines = [(line.text, line.url) for line in pile.lines]
         lines += [(item["text"], item["url"]) for item in items[len(pile.lines) :]]
         subject = _("办理时限提醒：%(count)d项问题") % {"count": pile.count}

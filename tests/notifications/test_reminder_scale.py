@@ -178,10 +178,23 @@ def test_a_long_digest_lists_the_most_overdue_and_links_to_the_rest(
     with mock.patch.object(reminders, "LISTED", 2):
         run()
     digest = Notification.objects.get(recipient=hrss_staff, kind="overdue")
-    assert [item["text"][-20:] for item in digest.items][-1].endswith("另有7项，查看全部")
-    assert len(digest.items) == 3
-    assert digest.url == digest.items[-1]["url"] == "/issues/?department=hrss&overdue=true"
     assert all("已超期" in item["text"] for item in digest.items[:2])
+    # The rest of each kind a tap away: the unsigned ones too, though none could be listed.
+    assert digest.items[2:] == [
+        {"text": "另有已超期1项，查看全部", "url": "/issues/?department=hrss&overdue=true"},
+        {
+            "text": "另有超时未签收3项，查看全部",
+            "url": "/issues/?department=hrss&unacknowledged=true",
+        },
+        {"text": "另有即将到期3项，查看全部", "url": "/issues/?department=hrss&warning=yellow"},
+    ]
+    assert digest.url == "/issues/?department=hrss&overdue=true"
+    summary = Notification.objects.get(recipient=secretariat, kind="overdue")
+    assert [item["url"] for item in summary.items[2:]] == [
+        "/issues/?overdue=true",
+        "/issues/?unacknowledged=true",
+        "/issues/?warning=yellow",
+    ]
 
 
 def test_a_batch_of_notices_tells_each_person_once(software_officer, secretariat, hrss_staff, hook):

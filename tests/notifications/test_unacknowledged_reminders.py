@@ -219,7 +219,7 @@ def test_a_long_digest_of_unsigned_issues_links_to_their_list(
     (digest,) = warnings_of(hrss_staff)
     assert digest.kind == "unacknowledged" and len(digest.items) == 3
     assert digest.items[-1] == {
-        "text": "另有1项，查看全部",
+        "text": "另有超时未签收1项，查看全部",
         "url": "/issues/?department=hrss&unacknowledged=true",
     }
     assert digest.url == "/issues/?department=hrss&unacknowledged=true"
