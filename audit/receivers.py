@@ -48,11 +48,13 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
         )
 
 
-@receiver(post_delete, dispatch_uid="audit_unlocked")
+# Two named senders, never "any sender": a post_delete receiver without a sender makes Django
+# load every row before deleting it, for every model (no fast delete), which turned each
+# figure rollup refresh into SELECT-then-DELETE batches of 100. The admin deletes through the
+# proxy 「登录锁定」 (organisation.SignInLock), which is a sender of its own.
+@receiver(post_delete, sender=AccessAttempt, dispatch_uid="audit_unlocked")
+@receiver(post_delete, sender="organisation.SignInLock", dispatch_uid="audit_unlocked_proxy")
 def unlocked(sender, instance, **kwargs):
-    # Any sender: the admin deletes through the proxy 「登录锁定」 (organisation.SignInLock).
-    if not isinstance(instance, AccessAttempt):
-        return
     # Axes also deletes expired attempts and resets on success: only an attempt that still
     # locked its username when it was deleted is an unlock.
     still_locked = (
