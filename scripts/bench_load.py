@@ -30,7 +30,9 @@
    every acknowledged write present, worker peak RSS < 300 MB; with `--restart-at`, every
    failure around the restart the clear Chinese 503 and requests succeeding again after it.
 
-The database is dropped afterwards unless `--keep` (`--reuse` then skips generating).
+The database is dropped afterwards unless `--keep` (`--reuse` then skips generating). A
+database kept by the scale benchmark serves too: `bench_scale.py --sizes 1m --prefix lead --keep`,
+then `bench_load.py --prefix lead --reuse --keep` adds the crowd's sign-ins and stored minutes.
 
 The PostgreSQL restart (`--restart-at SECONDS`, which implies `--own-cluster`): the shared
 server is never restarted; instead the benchmark `initdb`s a throwaway cluster of its own
@@ -416,7 +418,10 @@ def prepare(args) -> dict:
     from meetings.printed import render_minutes_pdf  # noqa: PLC0415
     from organisation.models import Department, User  # noqa: PLC0415
 
-    generated = bench_scale.generate(args.size)
+    # A database the scale benchmark kept (`bench_scale.py --keep`, same name) is generated
+    # already: its ids file is passed in and only what the crowd needs is added.
+    kept = json.loads(args.ids)
+    generated = kept if "written" in kept else bench_scale.generate(args.size)
     users = {
         "officer": list(
             User.objects.filter(role=User.Role.OFFICER).values_list("username", flat=True)
@@ -1017,6 +1022,9 @@ def main() -> int:
         args.database_url = f"{args.server}/{name}"
         if args.reuse and ids_file.exists():
             ids = json.loads(ids_file.read_text())
+            if "users" not in ids:  # kept by the scale benchmark: add the crowd's part
+                ids = run_child("prepare", args, ids=json.dumps(ids)) | ids
+                ids_file.write_text(json.dumps(ids))
         else:
             bench_scale.admin_sql(args.server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             bench_scale.admin_sql(args.server, f'CREATE DATABASE "{name}"')
