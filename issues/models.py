@@ -423,6 +423,19 @@ class Issue(ConcurrentTransitionMixin, models.Model):
                 condition=Q(state="raised", return_count__gt=0),
                 name="issue_chain_returned_idx",
             ),
+            # The annual agenda (issues.escalated): the open issues walked from the oldest
+            # (open problems) and counted by an index-only scan; the reopened ones (督导事项
+            # for `reopen_count`), a range of a few rows.
+            models.Index(
+                fields=["raised_at", "id"],
+                condition=Q(state__in=["raised", "assigned", "accepted", "resolved"]),
+                name="issue_open_oldest_idx",
+            ),
+            models.Index(
+                fields=["reopen_count"],
+                condition=Q(state__in=["raised", "assigned", "accepted", "resolved"]),
+                name="issue_open_reopened_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1200,6 +1213,13 @@ class SupervisionNotice(models.Model):
         indexes = [
             models.Index(fields=["department", "issued_at"]),
             models.Index(fields=["kind", "reply_by"]),
+            # The 督办 notices still unanswered (deadlines.unanswered_supervision, 督导事项):
+            # few beside every notice ever issued, probed per issue or read whole.
+            models.Index(
+                fields=["issue", "department", "reply_by"],
+                condition=Q(kind="supervise", answered_at__isnull=True),
+                name="notice_unanswered_idx",
+            ),
         ]
 
     def __str__(self) -> str:

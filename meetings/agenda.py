@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from issues.escalated import Escalated, NotEscalated
 from issues.models import OPEN_STATES, Issue, State
 from issues.stats import annual_figures
 from liaison.formats import cn_date
@@ -150,8 +151,9 @@ def section_limit() -> int:
 @dataclass
 class SectionContent:
     """What a section lists: `issues`, already in the order of urgency, each listed issue
-    once (`query`: a queryset, counted and cut at the limit; or a short list such as the
-    follow-up's issues), and the issue list's filters that show all of them (`filters`)."""
+    once (a queryset or a `Queue` such as `Escalated`, counted and cut at the limit; or a
+    short list such as the follow-up's issues), and the issue list's filters that show all of
+    them (`filters`)."""
 
     issues: Any
     filters: list[tuple[str, str]] = field(default_factory=list)
@@ -168,13 +170,35 @@ def list_query(filters: list[tuple[str, str]]) -> str:
     return urlencode(filters)
 
 
+class Queue:
+    """A section's issues in the database in the section's order (a queryset): `filter`,
+    `exclude`, `count()` and `head(n)`, as `issues.escalated` answers them for the annual
+    sections."""
+
+    def __init__(self, issues: QuerySet):
+        self.issues = issues
+
+    def filter(self, *args, **kwargs) -> Queue:
+        return Queue(self.issues.filter(*args, **kwargs))
+
+    def exclude(self, *args, **kwargs) -> Queue:
+        return Queue(self.issues.exclude(*args, **kwargs))
+
+    def count(self) -> int:
+        return self.issues.count()
+
+    def head(self, n: int) -> list[Issue]:
+        return list(self.issues[:n])
+
+
 class _Once:
     """Keeps each issue in the first section that lists it, at most `limit` per section.
 
     The sections of one kind are disjoint by construction (states, dates; the annual
-    `open_problems` excludes the escalated ones in the query), so what remains to skip is a
+    `open_problems` are the open issues that are not escalated), so what remains to skip is a
     short list: the follow-up's issues, those listed so far and those taken off by hand.
-    A section is counted and cut in the database: two queries, whatever the number of issues.
+    A section is counted and cut in the database: a fixed number of queries, whatever the
+    number of issues.
     """
 
     def __init__(self, on: date, removed: dict[str, set[int]] | None = None):
@@ -188,13 +212,15 @@ class _Once:
         still belong here) for `section`."""
         removed = self.removed.get(section, set())
         if isinstance(issues, QuerySet):
+            issues = Queue(issues)
+        if not isinstance(issues, list):
             issues = issues.exclude(state__in=(State.WITHDRAWN, State.MERGED))
             if self.seen:
                 issues = issues.exclude(pk__in=self.seen)
-            kept_off = list(issues.filter(pk__in=removed)) if removed else []
+            kept_off = issues.filter(pk__in=removed).head(len(removed)) if removed else []
             if removed:
                 issues = issues.exclude(pk__in=removed)
-            listed = list(issues[: self.limit])
+            listed = issues.head(self.limit)
             # Counted every time (not only when the limit is reached): the same queries for
             # ten issues as for a million.
             total = issues.count()
@@ -271,10 +297,7 @@ def build_regular(meeting: Meeting, removed=None) -> list[DraftItem]:
 def build_annual(meeting: Meeting, removed=None) -> list[DraftItem]:
     d = meeting.date
     cutoff = start_of(d)
-    open_at_d = Issue.objects.filter(state__in=OPEN_STATES, raised_at__lt=cutoff).select_related(
-        "department"
-    )
-    escalated = open_at_d.escalated(d)
+    raised_before = Issue.objects.filter(raised_at__lt=cutoff).select_related("department")
     open_filters = [*(("state", s) for s in OPEN_STATES), ("raised_to", _before(d))]
     previous = previous_held(meeting, Kind.ANNUAL)
     decisions, decided_issues = follow_up(previous, d)
@@ -282,14 +305,14 @@ def build_annual(meeting: Meeting, removed=None) -> list[DraftItem]:
     report = annual_figures(meeting.year, on=d, lists=False)
     content = {
         Section.REPORT: SectionContent([]),
-        # 督导事项 are long overdue or reopened: the earliest due date first, then the oldest.
+        # 督导事项 are long overdue, reopened or supervised in vain: the earliest due date
+        # first, then the oldest (`ESCALATED_ORDER`). Both read by index (`issues.escalated`).
         Section.ESCALATED: SectionContent(
-            escalated.order_by(F("due_date").asc(nulls_last=True), "raised_at", "pk"),
-            [*open_filters, ("escalated", "true")],
+            Escalated(raised_before, d), [*open_filters, ("escalated", "true")]
         ),
         # "every other issue open at D, oldest first"
         Section.OPEN_PROBLEMS: SectionContent(
-            open_at_d.exclude(pk__in=escalated.values("pk")).order_by("raised_at", "pk"),
+            NotEscalated(raised_before.order_by("raised_at", "pk"), d),
             [*open_filters, ("escalated", "false")],
         ),
         Section.FOLLOW_UP: SectionContent(decided_issues),
