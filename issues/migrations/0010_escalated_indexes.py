@@ -17,11 +17,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='issue',
-            index=models.Index(condition=models.Q(('state__in', ['raised', 'assigned', 'accepted', 'resolved'])), fields=['raised_at', 'id'], name='issue_open_oldest_idx'),
+            index=models.Index(condition=models.Q(('raised_at__isnull', False), ('state__in', ['raised', 'assigned', 'accepted', 'resolved'])), fields=['raised_at', 'id'], name='issue_open_oldest_idx'),
         ),
         migrations.AddIndex(
             model_name='issue',
-            index=models.Index(condition=models.Q(('state__in', ['raised', 'assigned', 'accepted', 'resolved'])), fields=['reopen_count'], name='issue_open_reopened_idx'),
+            index=models.Index(condition=models.Q(('reopen_count__gte', 2), ('state__in', ['raised', 'assigned', 'accepted', 'resolved'])), fields=['due_date', 'raised_at', 'id'], name='issue_open_reopened_idx'),
         ),
         migrations.AddIndex(
             model_name='supervisionnotice',
