@@ -161,3 +161,56 @@ def test_queryset_and_issue_agree_on_any_reference_date(issues, shift):
             n for n in every if issues[n].warning_on(on) == level
         }
     assert _names(issues, qs.escalated(on)) == {n for n in every if issues[n].is_escalated_on(on)}
+
+
+def test_the_escalated_read_reason_by_reason_are_those_of_the_rule(issues):
+    """`issues.escalated` (the annual agenda's sections at scale) counts and lists exactly what
+    `escalated_q` selects: an issue with several reasons once, the others as every other open
+    issue, the most urgent (or the oldest) first, and exclusions applied before counting."""
+    from issues.escalated import ESCALATED_ORDER, Escalated, NotEscalated  # noqa: PLC0415
+    from issues.models import SupervisionNotice  # noqa: PLC0415
+
+    # late_60: overdue and supervised in vain and reopened (three reasons); due_in_4: supervised
+    # only; due_in_3: a notice answered, or past nothing yet, does not count.
+    Issue.objects.filter(pk=issues["late_60"].pk).update(reopen_count=2)
+    for n, (name, reply_by, answered) in enumerate(
+        [
+            ("late_60", DAY - timedelta(days=1), None),
+            ("due_in_4", DAY - timedelta(days=1), None),
+            ("due_in_3", DAY - timedelta(days=1), timezone.now()),
+            ("late_1", DAY, None),
+        ],
+        start=1,
+    ):
+        SupervisionNotice.objects.create(
+            issue=issues[name],
+            kind=SupervisionNotice.Kind.SUPERVISE,
+            year=2026,
+            sequence=n,
+            department=issues[name].department,
+            text="请答复。",
+            reply_by=reply_by,
+            answered_at=answered,
+        )
+    everything = Issue.objects.all()
+    by_rule = everything.escalated(DAY).order_by(*ESCALATED_ORDER)
+    assert _names(issues, by_rule) == {
+        "late_31",
+        "late_45",
+        "late_60",
+        "reopened_twice",
+        "due_in_4",
+    }
+    escalated = Escalated(everything, DAY)
+    assert escalated.count() == 5
+    assert escalated.head(3) == list(by_rule[:3])
+    assert escalated.head(10) == list(by_rule)
+    others = everything.open().exclude(deadlines.escalated_q(DAY)).order_by("raised_at", "pk")
+    not_escalated = NotEscalated(everything.order_by("raised_at", "pk"), DAY)
+    assert not_escalated.count() == others.count() == 6  # raised, resolved and 4 handled
+    assert not_escalated.head(4) == list(others[:4])
+    # Exclusions (the agenda's issues listed already, taken off by hand) come off the counts.
+    skip = [issues["late_60"].pk, issues["raised"].pk]
+    assert escalated.exclude(pk__in=skip).count() == 4
+    assert not_escalated.exclude(pk__in=skip).count() == 5
+    assert escalated.filter(pk__in=skip).head(5) == [issues["late_60"]]
