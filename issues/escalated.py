@@ -9,13 +9,15 @@ unanswered 督办 notices their own partial index. So here the escalated ones ar
 the reasons' issues (an issue with two reasons counted once), and the others are every
 issue minus the escalated ones, counted as the difference of two index-only counts.
 
-Both answer `filter`/`exclude` (applied to the issues before the reasons, so the counts and
-pages of an agenda section with its exclusions stay exact), `count()` and `head(n)`.
+Both are a `Queue`: `filter`/`exclude` (applied to the issues before the reasons, so the
+counts and pages of an agenda section with its exclusions stay exact), `count()`, `head(n)`.
 """
 
 from __future__ import annotations
 
+import copy
 from datetime import date
+from typing import Self
 
 from django.db.models import F, QuerySet
 
@@ -32,20 +34,40 @@ def _urgency(issue: Issue) -> tuple:
     return (issue.due_date is None, issue.due_date or date.min, issue.raised_at, issue.pk)
 
 
-class Escalated:
+class Queue:
+    """Issues in the database in an order (a queryset): narrowed by `filter` and `exclude`,
+    counted by `count()`, the first `n` by `head(n)`; the agenda's sections are queues."""
+
+    def __init__(self, issues: QuerySet[Issue]):
+        self.issues = issues
+
+    def _of(self, issues: QuerySet[Issue]) -> Self:
+        narrowed = copy.copy(self)
+        narrowed.issues = issues
+        return narrowed
+
+    def filter(self, *args, **kwargs) -> Self:
+        return self._of(self.issues.filter(*args, **kwargs))
+
+    def exclude(self, *args, **kwargs) -> Self:
+        return self._of(self.issues.exclude(*args, **kwargs))
+
+    def count(self) -> int:
+        return self.issues.count()
+
+    def head(self, n: int) -> list[Issue]:
+        return list(self.issues[:n])
+
+
+class Escalated(Queue):
     """The issues of `issues` escalated on `on` (open ones: each reason implies it), in
     `ESCALATED_ORDER`. `issues` need not be restricted to the open states: a second state
     condition beside each reason's own makes PostgreSQL misjudge how many rows a reason has
     (the two multiplied), and sort them all rather than walk its index."""
 
     def __init__(self, issues: QuerySet[Issue], on: date):
-        self.issues, self.on = issues, on
-
-    def filter(self, *args, **kwargs) -> Escalated:
-        return Escalated(self.issues.filter(*args, **kwargs), self.on)
-
-    def exclude(self, *args, **kwargs) -> Escalated:
-        return Escalated(self.issues.exclude(*args, **kwargs), self.on)
+        super().__init__(issues)
+        self.on = on
 
     def by_reason(self) -> list[QuerySet[Issue]]:
         return [self.issues.filter(q) for q in escalation_qs(self.on).values()]
@@ -64,17 +86,12 @@ class Escalated:
         return sorted(found.values(), key=_urgency)[:n]
 
 
-class NotEscalated:
+class NotEscalated(Queue):
     """The open issues of `issues` not escalated on `on`, in the order of `issues`."""
 
     def __init__(self, issues: QuerySet[Issue], on: date):
-        self.issues, self.on = issues, on
-
-    def filter(self, *args, **kwargs) -> NotEscalated:
-        return NotEscalated(self.issues.filter(*args, **kwargs), self.on)
-
-    def exclude(self, *args, **kwargs) -> NotEscalated:
-        return NotEscalated(self.issues.exclude(*args, **kwargs), self.on)
+        super().__init__(issues)
+        self.on = on
 
     def count(self) -> int:
         """The open ones minus the escalated ones (all open): two index-only counts rather

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from issues.escalated import Escalated, NotEscalated
+from issues.escalated import Escalated, NotEscalated, Queue
 from issues.models import OPEN_STATES, Issue, State
 from issues.stats import annual_figures
 from liaison.formats import cn_date
@@ -151,7 +151,7 @@ def section_limit() -> int:
 @dataclass
 class SectionContent:
     """What a section lists: `issues`, already in the order of urgency, each listed issue
-    once (a queryset or a `Queue` such as `Escalated`, counted and cut at the limit; or a
+    once (a queryset or an `issues.escalated.Queue`, counted and cut at the limit; or a
     short list such as the follow-up's issues), and the issue list's filters that show all of
     them (`filters`)."""
 
@@ -168,27 +168,6 @@ def sort_of(section: str) -> tuple[str, str]:
 def list_query(filters: list[tuple[str, str]]) -> str:
     """The query string of /issues/ (and /issues/export.xlsx) for a section's filters."""
     return urlencode(filters)
-
-
-class Queue:
-    """A section's issues in the database in the section's order (a queryset): `filter`,
-    `exclude`, `count()` and `head(n)`, as `issues.escalated` answers them for the annual
-    sections."""
-
-    def __init__(self, issues: QuerySet):
-        self.issues = issues
-
-    def filter(self, *args, **kwargs) -> Queue:
-        return Queue(self.issues.filter(*args, **kwargs))
-
-    def exclude(self, *args, **kwargs) -> Queue:
-        return Queue(self.issues.exclude(*args, **kwargs))
-
-    def count(self) -> int:
-        return self.issues.count()
-
-    def head(self, n: int) -> list[Issue]:
-        return list(self.issues[:n])
 
 
 class _Once:
