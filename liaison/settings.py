@@ -234,8 +234,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Rendered documents (the annual report) are kept until their figures change (reports.cached),
-# as files: no Redis needed. Outside MEDIA_ROOT (never served); a scale-out points
+# Rendered documents (the annual report): one stored copy each, rendered again by the task
+# worker when its figures change (reports.cached), as files: no Redis needed. Outside MEDIA_ROOT (never served); a scale-out points
 # DOCUMENT_CACHE_DIR at storage every app process shares, as it does MEDIA_ROOT. The tests
 # keep them in memory, per process.
 CACHES = {
@@ -243,10 +243,16 @@ CACHES = {
     "documents": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("DOCUMENT_CACHE_DIR", str(BASE_DIR / ".cache" / "documents")),
-        "TIMEOUT": 7 * 24 * 3600,  # a stale stamp's entry is never read again: let it go
+        # One copy per document, replaced by each rendering; an older copy is still served
+        # while its successor renders, so it is kept for as long as anyone may ask for it.
+        "TIMEOUT": 60 * 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": 200},
     },
 }
+# A first download (no copy stored yet) waits this long for the task worker's rendering before
+# rendering in the request (reports.cached): a web worker rendering the annual report grows by
+# ~200 MB; under gunicorn's 60 s timeout with the rendering's own seconds after it.
+DOCUMENT_RENDER_WAIT_SECONDS = 30
 STORAGES = {
     # Written to a temporary name, then moved: no truncated file on a full disk (liaison/storage.py).
     "default": {"BACKEND": "liaison.storage.SafeFileSystemStorage"},
@@ -449,6 +455,8 @@ LOGGING = {
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     CACHES["documents"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    # A test with the database task backend and no worker running: rendered after 1 s.
+    DOCUMENT_RENDER_WAIT_SECONDS = 1
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Tasks run once their transaction commits (never inside it, never for a rollback);
     # tests of the worker switch to the database backend and drain it with `db_worker`.

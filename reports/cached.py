@@ -1,13 +1,28 @@
-"""Documents rendered once per state of their figures (issue 13 item 4): kept in the
-``documents`` cache under a key made of the document's name, its parameters and a cheap "last
-change" stamp, so that a download when nothing changed is a cache read and not one database
-query; and rendered again by a background task as soon as the figures change, so that the next
-download is a cache read too.
+"""Documents rendered once per state of their figures (issue 13 item 4), by the task worker
+(issue 16: a rendering is WeasyPrint and the CJK fonts, ~200 MB over a web worker's ~120 MB,
+whatever the data size - so the web serves a stored copy and never renders one it has).
+
+Each document with its parameters has one stored copy in the ``documents`` cache: a small
+entry (the "row": the stamp of the figures it was rendered from, its SHA-256, when it was
+rendered, its size) and the bytes under a key that carries the SHA-256, written before the row
+points at them, so that a row always names bytes that hash to it. A download:
+
+- the copy's stamp is the current one: served (``X-Cache: hit``), no database query;
+- the copy is older (the figures changed, or the day did, and the worker has not rendered the
+  new one yet): served as it is (``X-Cache: stale``, ``Last-Modified`` when it was rendered,
+  ``X-Document-Note`` saying a newer one is being prepared), and one render task is queued
+  for it (deduplicated: while one is queued no other is added);
+- no copy at all (the first download of that document, or one evicted): still the document -
+  a document link gives the document (a PDF opened in the browser, a script), not a "come
+  back later" page. The request queues the render and waits for the worker's copy up to
+  ``DOCUMENT_RENDER_WAIT_SECONDS``; only when no worker answers in that time (none running,
+  or the request inside a transaction the worker cannot see) does it render in the request,
+  and it keeps that copy (``X-Cache: miss`` either way).
 
 Use it for any document computed from the figures (the annual report, a bulletin)::
 
     BULLETIN_PDF = CachedDocument("bulletin-pdf", "reports.bulletin.render_bulletin_pdf")
-    pdf, hit = BULLETIN_PDF.get(start="2026-01-01", end="2026-03-31")
+    copy = BULLETIN_PDF.get(start="2026-01-01", end="2026-03-31")  # copy.content, copy.state
 
 ``render`` is the dotted path of a function taking the parameters as keyword arguments and
 returning the bytes (imported when first needed: no renderer is loaded at start-up). Declare
@@ -20,17 +35,16 @@ when an issue or the reference data a report names (unions, chains, departments,
 the working-day calendar) is saved or deleted (`post_save`/`post_delete`) or issues are
 written in bulk (`issues.signals.issues_written_in_bulk`, sent by ``Issue.objects.update()``
 and ``bulk_update``/``bulk_create``) - and it moves when that transaction COMMITS, never
-before: a rendering that ran between a change and its commit (reading the old figures) is
-kept under the old stamp, never under the new one. The counter lives in the same cache, so
-every process sharing the cache's folder sees it; when it is missing (evicted, cleared) a new
-one is set, so a lost counter costs a rendering, never a stale report.
+before. A rendering is labelled with the stamp read BEFORE it read the figures: one that ran
+across a change (reading the old figures) is stored under the old stamp, so the next download
+sees it stale and queues another. The counter lives in the same cache, so every process
+sharing the cache's folder sees it; when it is missing (evicted, cleared) a new one is set,
+so a lost counter costs a rendering, never a report passed off as current.
 
 After each committed change, every document downloaded in the last ``WANTED_DAYS`` days gets
-one render task (deduplicated: while one is queued no other is added; the task renders the
-figures as they are when it runs). A download that finds no copy for the current stamp (the
-first after a start, after midnight, or while the worker is still busy) renders inline once
-and keeps the result: a document link must give the document (a PDF opened in the browser,
-a script), not a "come back later" page, and with the pre-rendering this is rare.
+one render task. One rendering at a time per document: a task that finds another worker
+rendering the same document (its lock in the cache) runs again a little later instead of
+rendering beside it - the other may have read the figures before the change that queued it.
 """
 
 from __future__ import annotations
@@ -40,7 +54,8 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -66,6 +81,9 @@ VERSION_KEY = "figures:change-counter"
 WANTED_KEY = "documents:wanted"
 WANTED_DAYS = 30  # documents nobody downloaded for this long are no longer rendered ahead
 PENDING_SECONDS = 3600  # a queued render that never ran stops blocking new ones after this
+RENDER_LOCK_SECONDS = 600  # a rendering whose worker died stops blocking others after this
+BUSY_RETRY_SECONDS = 15  # a task that found its document being rendered runs again after this
+WAIT_STEP_SECONDS = 0.25  # how often a first download looks for the worker's copy
 REFERENCE_MODELS = (IndustryUnion, IndustryChain, Department, Measure, CalendarDay)
 
 REGISTRY: dict[str, CachedDocument] = {}
@@ -75,8 +93,20 @@ def documents_cache():
     return caches[CACHE]
 
 
+@dataclass(frozen=True)
+class Copy:
+    """A stored copy of a document, as a download serves it."""
+
+    content: bytes
+    sha256: str
+    rendered_at: datetime
+    # "hit": rendered from the current figures; "stale": from older ones, a newer copy is
+    # queued; "miss": none was stored, rendered for this download (by the worker or here).
+    state: str
+
+
 class CachedDocument:
-    """A document kept per (parameters, state of the figures); see the module's text."""
+    """A document kept per parameters with the stamp of its figures; see the module's text."""
 
     def __init__(self, name: str, render: str) -> None:
         if name in REGISTRY:
@@ -88,31 +118,92 @@ class CachedDocument:
         renderer: Callable[..., bytes] = import_string(self.render_path)
         return renderer(**params)
 
-    def get(self, **params: Any) -> tuple[bytes, bool]:
-        """The bytes, and whether they came from the cache (else rendered now, and kept)."""
-        store = documents_cache()
-        key = self.key(params)
-        content = store.get(key)
-        hit = content is not None
-        if not hit:
-            content = self.render(**params)
-            store.set(key, content)
+    def get(self, **params: Any) -> Copy:
+        """The copy a download serves (see the module's text: hit, stale or miss)."""
         _want(self.name, params)
-        return content, hit
+        found = self.stored(params)
+        if found is not None:
+            if found.state == "stale":
+                queue_render(self.name, params)
+            return found
+        return self._first_copy(params)
 
-    def key(self, params: dict[str, Any]) -> str:
-        """Where this document with these parameters is kept for the current stamp."""
-        stamp = hashlib.sha256(figures_stamp().encode()).hexdigest()[:24]
-        return f"document:{self.name}:{_params_key(params)}:{stamp}"
+    def stored(self, params: dict[str, Any]) -> Copy | None:
+        """The stored copy (hit or stale), or None when there is none."""
+        store = documents_cache()
+        row = store.get(self._row_key(params))
+        if row is None:
+            return None
+        content = store.get(self._body_key(params, row["sha256"]))
+        if content is None:  # evicted under its row, or replaced since the row was read
+            return None
+        state = "hit" if row["stamp"] == current_stamp() else "stale"
+        return Copy(content, row["sha256"], datetime.fromisoformat(row["rendered_at"]), state)
 
     def refresh(self, **params: Any) -> str:
-        """Render for the current stamp unless a copy is there already (what the task does)."""
-        store = documents_cache()
-        key = self.key(params)
-        if store.has_key(key):
+        """Render unless the stored copy is of the current figures (what the task does)."""
+        found = self.stored(params)
+        if found is not None and found.state == "hit":
             return "fresh"
-        store.set(key, self.render(**params))
+        self._render_and_store(params)
         return "rendered"
+
+    def _first_copy(self, params: dict[str, Any]) -> Copy:
+        """No copy yet: the worker's, waited for; rendered here only when no worker answers."""
+        if not transaction.get_connection().in_atomic_block:  # else the worker cannot see it
+            queue_render(self.name, params)
+            deadline = time.monotonic() + settings.DOCUMENT_RENDER_WAIT_SECONDS
+            while True:
+                found = self.stored(params)
+                if found is not None:
+                    return replace(found, state="miss")
+                if time.monotonic() >= deadline:
+                    break
+                _pause()
+            log.warning(
+                "no task worker rendered %s %s within %s s: rendered in the request",
+                self.name,
+                params,
+                settings.DOCUMENT_RENDER_WAIT_SECONDS,
+            )
+        return replace(self._render_and_store(params), state="miss")
+
+    def _render_and_store(self, params: dict[str, Any]) -> Copy:
+        store = documents_cache()
+        stamp = current_stamp()  # before the figures are read (see the module's text)
+        rendered_at = timezone.now()
+        content = self.render(**params)
+        digest = hashlib.sha256(content).hexdigest()
+        previous = store.get(self._row_key(params))
+        # The bytes first, then the row that names them: a reader never finds a row without
+        # its bytes (but may find bytes no row names yet, or any more: removed below).
+        store.set(self._body_key(params, digest), content)
+        row = {
+            "stamp": stamp,
+            "sha256": digest,
+            "rendered_at": rendered_at.isoformat(),
+            "size": len(content),
+        }
+        store.set(self._row_key(params), row)
+        if previous is not None and previous["sha256"] != digest:
+            store.delete(self._body_key(params, previous["sha256"]))
+        return Copy(content, digest, rendered_at, "hit")
+
+    def _row_key(self, params: dict[str, Any]) -> str:
+        return f"document:{self.name}:{_params_key(params)}"
+
+    def _body_key(self, params: dict[str, Any], digest: str) -> str:
+        return f"document-bytes:{self.name}:{_params_key(params)}:{digest}"
+
+
+def _pause() -> None:
+    """Between two looks for the worker's copy (its own function: tests run a worker here)."""
+    time.sleep(WAIT_STEP_SECONDS)
+
+
+def current_stamp() -> str:
+    """The figures' stamp, short: what a stored copy's row records."""
+    return hashlib.sha256(figures_stamp().encode()).hexdigest()[:24]
 
 
 def figures_stamp() -> str:
@@ -129,23 +220,40 @@ def figures_stamp() -> str:
 @task()
 def render_document(name: str, params: dict[str, Any]) -> str:
     """Render document `name` with `params` for the figures as they are now."""
-    # First: a change committed while this renders queues the next rendering.
-    documents_cache().delete(_pending_key(name, params))
-    document = REGISTRY.get(name)
-    if document is None:
-        return "unknown"  # declared no more (a new release): nothing to render
-    return document.refresh(**params)
+    store = documents_cache()
+    lock = _lock_key(name, params)
+    if not store.add(lock, 1, timeout=RENDER_LOCK_SECONDS):
+        # Another worker renders it, maybe from the figures before the change that queued
+        # this task: run again once it may be done, never beside it. The queued mark stays,
+        # so no other task is added meanwhile.
+        later = timezone.now() + timedelta(seconds=BUSY_RETRY_SECONDS)
+        if render_document.get_backend().supports_defer:
+            render_document.using(run_after=later).enqueue(name, params)
+            return "busy"
+        store.delete(_pending_key(name, params))  # no deferral here: the next change queues
+        return "busy"
+    try:
+        # Before rendering: a change committed while this renders queues the next rendering.
+        store.delete(_pending_key(name, params))
+        document = REGISTRY.get(name)
+        if document is None:
+            return "unknown"  # declared no more (a new release): nothing to render
+        return document.refresh(**params)
+    finally:
+        store.delete(lock)
+
+
+def queue_render(name: str, params: dict[str, Any]) -> bool:
+    """One render task for this document unless one is queued already; whether one was."""
+    if not documents_cache().add(_pending_key(name, params), 1, timeout=PENDING_SECONDS):
+        return False
+    render_document.enqueue(name, params)
+    return True
 
 
 def render_ahead() -> int:
     """One render task per recently downloaded document that has none queued; how many."""
-    store = documents_cache()
-    queued = 0
-    for name, params in wanted():
-        if store.add(_pending_key(name, params), 1, timeout=PENDING_SECONDS):
-            render_document.enqueue(name, params)
-            queued += 1
-    return queued
+    return sum(queue_render(name, params) for name, params in wanted())
 
 
 def wanted() -> list[tuple[str, dict[str, Any]]]:
@@ -176,6 +284,10 @@ def _params_key(params: dict[str, Any]) -> str:
 
 def _pending_key(name: str, params: dict[str, Any]) -> str:
     return f"document-render-queued:{name}:{_params_key(params)}"
+
+
+def _lock_key(name: str, params: dict[str, Any]) -> str:
+    return f"document-rendering:{name}:{_params_key(params)}"
 
 
 # --- the stamp -----------------------------------------------------------------------------

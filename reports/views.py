@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -30,6 +31,7 @@ from printing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 from reports import dashboard as board
 from reports import ledgers
 from reports.bulletin import BadPeriod, BulletinPeriod
+from reports.cached import Copy
 from reports.documents import ANNUAL_DOCX, ANNUAL_PDF, BULLETIN
 from reports.figures import Period
 
@@ -75,30 +77,44 @@ def report_index(request):
 
 @read_annual
 def annual_report_pdf(request, year: int):
-    """Rendered once per state of the figures (`reports.cached`), by a task after each change:
-    a cache read; rendered inline only when no copy of the current figures exists yet."""
+    """The stored copy, rendered by the task worker after each change (`reports.cached`); an
+    older copy while the newer one renders, said so in the headers."""
     _require_report_year(year)
-    pdf, hit = ANNUAL_PDF.get(year=year)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = _document_response(ANNUAL_PDF.get(year=year), "application/pdf")
     response["Content-Disposition"] = content_disposition(
         f"{year}年度工作报告.pdf",
         attachment=bool(request.GET.get("download")),
         fallback=f"annual-report-{year}.pdf",
     )
-    response["X-Cache"] = "hit" if hit else "miss"
     return response
 
 
 @read_annual
 def annual_report_docx(request, year: int):
-    """The annual report for leaders to mark up in WPS or Word, cached like its PDF."""
+    """The annual report for leaders to mark up in WPS or Word, stored like its PDF."""
     _require_report_year(year)
-    docx, hit = ANNUAL_DOCX.get(year=year)
-    response = HttpResponse(docx, content_type=DOCX_CONTENT_TYPE)
+    response = _document_response(ANNUAL_DOCX.get(year=year), DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(
         f"{year}年度工作报告.docx", fallback=f"annual-report-{year}.docx"
     )
-    response["X-Cache"] = "hit" if hit else "miss"
+    return response
+
+
+def _document_response(copy: Copy, content_type: str) -> HttpResponse:
+    """A stored document with what it is: `X-Cache` hit (the current figures), stale (older
+    ones; a newer copy is being prepared) or miss (none was stored: rendered for this
+    download); when it was rendered; the SHA-256 of the bytes, as for the archived minutes."""
+    response = HttpResponse(copy.content, content_type=content_type)
+    response["X-Cache"] = copy.state
+    response["Last-Modified"] = http_date(copy.rendered_at.timestamp())
+    response["X-Content-SHA256"] = copy.sha256
+    if copy.state == "stale":
+        # Headers are Latin-1: the note is for scripts and the browser's tools; the reports
+        # page says it in Chinese beside the link.
+        response["X-Document-Note"] = (
+            f"figures as of {copy.rendered_at.isoformat(timespec='seconds')}; "
+            "a newer copy is being prepared, download again in a minute"
+        )
     return response
 
 
@@ -126,11 +142,10 @@ def bulletin(request, kind: str):
         period = BulletinPeriod.from_query(request.GET)
     except BadPeriod as error:
         return render(request, "400.html", {"message": str(error)}, status=400)
-    # Rendered once per change of the figures (reports.cached), then a file read.
-    content, _hit = BULLETIN.get(
-        start=period.start.isoformat(), end=period.end.isoformat(), kind=kind
-    )
-    response = HttpResponse(content, content_type=BULLETIN_TYPES[kind])
+    # Rendered by the task worker once per change of the figures (reports.cached), then a
+    # file read.
+    copy = BULLETIN.get(start=period.start.isoformat(), end=period.end.isoformat(), kind=kind)
+    response = _document_response(copy, BULLETIN_TYPES[kind])
     # A Chinese file name (2026年第三季度通报.pdf) by RFC 6266's filename*; the PDF opens inline.
     response["Content-Disposition"] = content_disposition(
         period.filename(kind), attachment=kind != "pdf" or bool(request.GET.get("download"))
