@@ -131,10 +131,10 @@ class CachedDocument:
     def stored(self, params: dict[str, Any]) -> Copy | None:
         """The stored copy (hit or stale), or None when there is none."""
         store = documents_cache()
-        row = store.get(self._row_key(params))
+        row = store.get(self.row_key(params))
         if row is None:
             return None
-        content = store.get(self._body_key(params, row["sha256"]))
+        content = store.get(self.body_key(params, row["sha256"]))
         if content is None:  # evicted under its row, or replaced since the row was read
             return None
         state = "hit" if row["stamp"] == current_stamp() else "stale"
@@ -174,25 +174,28 @@ class CachedDocument:
         rendered_at = timezone.now()
         content = self.render(**params)
         digest = hashlib.sha256(content).hexdigest()
-        previous = store.get(self._row_key(params))
+        previous = store.get(self.row_key(params))
         # The bytes first, then the row that names them: a reader never finds a row without
         # its bytes (but may find bytes no row names yet, or any more: removed below).
-        store.set(self._body_key(params, digest), content)
+        store.set(self.body_key(params, digest), content)
         row = {
             "stamp": stamp,
             "sha256": digest,
             "rendered_at": rendered_at.isoformat(),
             "size": len(content),
         }
-        store.set(self._row_key(params), row)
+        store.set(self.row_key(params), row)
         if previous is not None and previous["sha256"] != digest:
-            store.delete(self._body_key(params, previous["sha256"]))
+            store.delete(self.body_key(params, previous["sha256"]))
         return Copy(content, digest, rendered_at, "hit")
 
-    def _row_key(self, params: dict[str, Any]) -> str:
+    def row_key(self, params: dict[str, Any]) -> str:
+        """Where the stored copy's row is (its stamp, SHA-256, time of rendering, size)."""
         return f"document:{self.name}:{_params_key(params)}"
 
-    def _body_key(self, params: dict[str, Any], digest: str) -> str:
+    def body_key(self, params: dict[str, Any], digest: str) -> str:
+        """Where the bytes hashing to `digest` are: a new rendering never overwrites the
+        bytes a row being read names."""
         return f"document-bytes:{self.name}:{_params_key(params)}:{digest}"
 
 
@@ -210,7 +213,7 @@ def figures_stamp() -> str:
     store = documents_cache()
     version = store.get(VERSION_KEY)
     if version is None:
-        version = _bump()
+        version = bump_stamp()
     return f"{today().isoformat()}|{version}|{_layout_digest()}"
 
 
@@ -221,7 +224,7 @@ def figures_stamp() -> str:
 def render_document(name: str, params: dict[str, Any]) -> str:
     """Render document `name` with `params` for the figures as they are now."""
     store = documents_cache()
-    lock = _lock_key(name, params)
+    lock = lock_key(name, params)
     if not store.add(lock, 1, timeout=RENDER_LOCK_SECONDS):
         # Another worker renders it, maybe from the figures before the change that queued
         # this task: run again once it may be done, never beside it. The queued mark stays,
@@ -286,7 +289,8 @@ def _pending_key(name: str, params: dict[str, Any]) -> str:
     return f"document-render-queued:{name}:{_params_key(params)}"
 
 
-def _lock_key(name: str, params: dict[str, Any]) -> str:
+def lock_key(name: str, params: dict[str, Any]) -> str:
+    """Held by the worker rendering this document (one at a time)."""
     return f"document-rendering:{name}:{_params_key(params)}"
 
 
@@ -315,14 +319,15 @@ def _layout_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-def _bump() -> int:
+def bump_stamp() -> int:
+    """The figures changed: a new stamp, so every stored copy is now an older one."""
     version = time.time_ns()
     documents_cache().set(VERSION_KEY, version, timeout=None)
     return version
 
 
 def _committed_change() -> None:
-    _bump()
+    bump_stamp()
     render_ahead()
 
 
