@@ -140,6 +140,15 @@ class CachedDocument:
         state = "hit" if row["stamp"] == current_stamp() else "stale"
         return Copy(content, row["sha256"], datetime.fromisoformat(row["rendered_at"]), state)
 
+    def updating_since(self, **params: Any) -> datetime | None:
+        """When the stored copy was rendered if it is of older figures (a download gets it
+        while the newer one is being prepared), else None. Reads the row only, not the bytes:
+        for the pages that link to the document, to say so."""
+        row = documents_cache().get(self.row_key(params))
+        if row is None or row["stamp"] == current_stamp():
+            return None
+        return datetime.fromisoformat(row["rendered_at"])
+
     def refresh(self, **params: Any) -> str:
         """Render unless the stored copy is of the current figures (what the task does)."""
         found = self.stored(params)

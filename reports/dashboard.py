@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from issues.models import today
 from reports import charts
 from reports.bulletin import BulletinPeriod
+from reports.documents import ANNUAL_PDF, BULLETIN
 from reports.figures import (
     FIGURES,
     KEY_FIGURES,
@@ -58,16 +59,19 @@ def documents(user, period: Period) -> list[dict]:
     year = period.year or today().year
     quarter = BulletinPeriod.last_full_quarter(today())
     bulletin = urlencode({"from": quarter.start.isoformat(), "to": quarter.end.isoformat()})
+    span = {"start": quarter.start.isoformat(), "end": quarter.end.isoformat()}
     return [
         {
             "label": _("%(year)s年度工作报告") % {"year": year},
             "pdf": reverse("reports:annual", args=[year]) + "?download=1",
             "docx": reverse("reports:annual_docx", args=[year]),
+            "updating": ANNUAL_PDF.updating_since(year=year),
         },
         {
             "label": _("%(quarter)s通报") % {"quarter": quarter.label},
             "pdf": f"{reverse('reports:bulletin')}?{bulletin}&download=1",
             "docx": f"{reverse('reports:bulletin_docx')}?{bulletin}",
+            "updating": BULLETIN.updating_since(**span, kind="pdf"),
         },
     ]
 

@@ -56,7 +56,10 @@ def read_annual(view):
 @read_annual
 def report_index(request):
     counts = dict(Issue.objects.order_by().values_list("year").annotate(n=Count("pk")))
-    rows = [{"year": y, "raised": counts.get(y, 0)} for y in report_years(counts)]
+    rows = [
+        {"year": y, "raised": counts.get(y, 0), "updating": ANNUAL_PDF.updating_since(year=y)}
+        for y in report_years(counts)
+    ]
     quarters, on = [], today()
     for _n in range(4):
         quarter = BulletinPeriod.last_full_quarter(on)

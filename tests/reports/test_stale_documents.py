@@ -88,6 +88,12 @@ def test_after_a_change_the_stored_copy_is_served_and_one_rendering_is_queued(
         assert parse_http_date(response["Last-Modified"]) == int(rendered.timestamp())
     # Three downloads, one rendering queued.
     assert DBTaskResult.objects.filter(task_path=RENDER_TASK).count() == 1
+    # Beside the links, in words: which version a download gives now, and that a newer one
+    # is on its way.
+    since = timezone.localtime(rendered).strftime("%Y-%m-%d %H:%M")
+    for page in ("/reports/", "/dashboard/"):
+        note = get(client, leader, page).content.decode()
+        assert "新版本正在生成" in note and f"现在下载的是 {since} 生成的版本" in note
 
     run_worker()
     assert renders == [year]  # by the worker
@@ -102,6 +108,7 @@ def test_after_a_change_the_stored_copy_is_served_and_one_rendering_is_queued(
         cached.documents_cache().get(ANNUAL_PDF.body_key({"year": year}, before["sha256"])) is None
     )
     assert renders == [year]  # the hit rendered nothing
+    assert "新版本正在生成" not in get(client, leader, "/reports/").content.decode()
 
 
 def test_a_first_download_is_the_worker_s_rendering(client, secretariat, monkeypatch):
