@@ -9,7 +9,7 @@ DEBIAN_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 libpango
 TEST_DEBIAN_PACKAGES := chromium poppler-utils libreoffice-writer
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run setup test test-only system-packages test-system-packages lint lint-types lint-migrations typecheck-all demo messages bench bench-scale bench-load
+.PHONY: run setup test test-only system-packages test-system-packages lint lint-types lint-migrations typecheck-all demo messages bench bench-scale bench-load bench-memory
 
 # `make run HOST=0.0.0.0 PORT=8080` serves the demo to phones on the LAN.
 HOST ?= 127.0.0.1
@@ -76,6 +76,13 @@ PEOPLE ?= 100
 DURATION ?= 60
 bench-load:
 	$(PY) scripts/bench_load.py --issues $(ISSUES) --people $(PEOPLE) --seconds $(DURATION) $(BENCH_ARGS)
+
+# Not part of CI: the peak RSS of each request of the load mix as its role, each alone in a
+# fresh process, over a database kept by `bench-scale BENCH_ARGS=--keep` (DATABASE=<prefix>_<size>);
+# exits 1 when one reaches 300 MB. `BENCH_ARGS=--read-only` for a database that must not change.
+DATABASE ?= liaison_bench_100k
+bench-memory:
+	$(PY) scripts/bench_memory.py --database $(DATABASE) $(BENCH_ARGS)
 
 # Debian packages: installed when missing (as root, or through sudo); elsewhere we say what to install.
 # The print fonts: FandolFang (仿宋) copied out of texlive-lang-chinese into printing/static/print/fonts.

@@ -241,7 +241,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "documents": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # Django's file cache, with an `add` that is one atomic claim across processes.
+        "BACKEND": "liaison.cache.FileCache",
         "LOCATION": os.environ.get("DOCUMENT_CACHE_DIR", str(BASE_DIR / ".cache" / "documents")),
         # One copy per document, replaced by each rendering; an older copy is still served
         # while its successor renders, so it is kept for as long as anyone may ask for it.

@@ -6,6 +6,7 @@ next, its bytes the ones its stored row names. A first download waits for the wo
 one rendering at a time per document."""
 
 import hashlib
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from django.utils.http import parse_http_date
 from django_tasks_db.models import DBTaskResult
 
 from issues.models import today
+from liaison.cache import FileCache
 from reports import annual, cached
 from reports.documents import ANNUAL_PDF
 from tests.issue_helpers import file_issue
@@ -32,7 +34,7 @@ def task_queue(settings, tmp_path):
     settings.CACHES = {
         **settings.CACHES,
         "documents": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "liaison.cache.FileCache",
             "LOCATION": str(tmp_path / "cache"),
         },
     }
@@ -158,3 +160,26 @@ def test_one_rendering_at_a_time_per_document(monkeypatch):
     run_worker()
     assert renders == [year]
     assert DBTaskResult.objects.get(pk=later.pk).return_value == "rendered"
+
+
+def test_one_claim_wins_among_processes_sharing_the_folder(tmp_path):
+    """Queued and rendering marks are claims (`add`): of the app processes and workers sharing
+    the documents folder, racing for the same one, exactly one gets it."""
+    caches = [FileCache(str(tmp_path / "shared"), {}) for _n in range(12)]
+    start = threading.Barrier(len(caches))
+    won: list[bool] = []
+
+    def claim(store):
+        start.wait()
+        won.append(store.add("document-rendering:annual-pdf:{}", 1, timeout=60))
+
+    threads = [threading.Thread(target=claim, args=(store,)) for store in caches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert won.count(True) == 1
+    caches[0].delete("document-rendering:annual-pdf:{}")  # released: the next claim wins
+    assert caches[1].add("document-rendering:annual-pdf:{}", 1, timeout=60)
+    caches[2].set("document-rendering:annual-pdf:{}", 1, timeout=-1)  # its holder died
+    assert caches[3].add("document-rendering:annual-pdf:{}", 1, timeout=60)
