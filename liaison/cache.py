@@ -9,14 +9,24 @@ written to a temporary file and hard-linked under its name, which fails when the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 
 
 class FileCache(FileBasedCache):
+    # Django's own helpers, used as its `set` uses them (django-stubs does not declare them).
+    _dir: str
+    _createdir: Callable[[], None]
+    _cull: Callable[[], None]
+    _key_to_file: Callable[[str, int | None], str]
+    _write_content: Callable[[BinaryIO, Any, Any], None]  # the expiry, then the value
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
         self._createdir()
         name = self._key_to_file(key, version)
@@ -33,7 +43,8 @@ class FileCache(FileBasedCache):
                     if self.has_key(key, version):
                         return False
                     # Expired: removed, then claimed once more (a claim whose holder died).
-                    self._delete(name)
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(name)
             return False
         finally:
             os.remove(temporary)

@@ -38,6 +38,7 @@ import sys
 import tempfile
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_load
@@ -162,8 +163,9 @@ def prepare(args) -> dict:
         minutes.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         minutes.pdf.save(f"minutes-{minutes.meeting_id}.pdf", ContentFile(pdf), save=False)
         minutes.save(update_fields=["pdf", "pdf_sha256"])
-    on_disk = minutes is not None and minutes.pdf and minutes.pdf.storage.exists(minutes.pdf.name)
-    return {**stored, "held": minutes.meeting_id if on_disk else None}
+    if minutes is None or not minutes.pdf.name or not minutes.pdf.storage.exists(minutes.pdf.name):
+        return {**stored, "held": None}  # no stored minutes PDF to serve
+    return {**stored, "held": minutes.meeting_id}
 
 
 def targets(client, role: str, user, held) -> dict:
@@ -199,7 +201,8 @@ def page_peak(args) -> dict:
     if None in (ids.get(name) for name in _names(address)):
         return {"skipped": "no such issue or meeting in this database"}
     url = address.format(**ids)
-    data, content_type = None, None
+    data: Any = None
+    content_type = ""
     if method == "API":
         name = url.rstrip("/").rsplit("/", 1)[-1]
         data = json.dumps({k: v.format(**ids) for k, v in BODIES[name].items()})
@@ -222,9 +225,10 @@ def page_peak(args) -> dict:
     Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS: the peak is this page's
     if method == "GET":
         response = client.get(url, secure=True)
+    elif content_type:
+        response = client.post(url, data, content_type=content_type, secure=True)
     else:
-        kwargs = {"content_type": content_type} if content_type else {}
-        response = client.post(url, data, secure=True, **kwargs)
+        response = client.post(url, data, secure=True)
     size = sum(len(p) for p in response) if response.streaming else len(response.content)
     peak = bench_load.rss_mb(os.getpid())[1]
     return {
