@@ -22,9 +22,9 @@ once, in that child, into a documents folder of this run, then the figures' stam
 downloads find an OLDER copy: what a download sees after a change, before the worker's newer
 one) and, unless `--read-only`, the minutes PDF of the last approved meeting (as its approval
 stores it; the generator writes none). `--read-only` (automatic for a database named `lead*`)
-measures only the pages that write nothing: no form posted, no transition, no task queued (a
-download's render task goes to django-tasks' dummy backend), no file stored but the documents
-folder's.
+measures only the pages that write nothing, and writes nothing: every transaction read-only,
+the session in a signed cookie, no sign-in time or audit row, a download's render task in
+django-tasks' dummy backend; only the documents folder of the run is written.
 """
 
 from __future__ import annotations
@@ -129,8 +129,25 @@ def setup(args) -> None:
     bench_scale.setup_django(f"{args.server}/{args.database}")
     from django.conf import settings  # noqa: PLC0415 - after setup
 
-    if args.read_only:  # a download's render task is not written to the database
-        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    if args.read_only:
+        read_only(settings)
+
+
+def read_only(settings) -> None:
+    """Nothing written to the database: every transaction read-only (a write would fail the
+    page, not slip through), the session in a signed cookie, no last sign-in time or audit row
+    for the benchmark's sign-in, a download's render task in the dummy backend."""
+    from django.contrib.auth.signals import user_logged_in  # noqa: PLC0415 - after setup
+    from django.db import connections  # noqa: PLC0415
+
+    options = connections["default"].settings_dict.setdefault("OPTIONS", {})
+    guard = "-c default_transaction_read_only=on"
+    options["options"] = f"{options['options']} {guard}" if options.get("options") else guard
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    # The sign-in's receivers (last sign-in time, the audit row, django-axes' access log)
+    # write: this sign-in is the benchmark's, not a person's.
+    user_logged_in.receivers = []
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def users() -> dict:
