@@ -185,25 +185,35 @@ def prepare(args) -> dict:
     return {**stored, "held": minutes.meeting_id}
 
 
-def targets(client, role: str, user, held) -> dict:
-    """The ids a page's address names, found as that person would (the API list)."""
+def targets(client, names: list[str], held) -> dict:
+    """The ids a page's address (or its body) names, found as that person would (the API
+    list); only those, so that a page asks nothing it does not need."""
     from organisation.models import Department  # noqa: PLC0415 - after setup
 
     def first(query: str):
         page = client.get(f"/api/v1/issues/?{query}&page_size=1", secure=True).json()
         return page["results"][0]["id"] if page.get("results") else None
 
-    chains = client.get("/api/v1/me/", secure=True).json().get("chains") or [""]
-    return {
-        "chain": chains[0],
-        "resolved": first(f"state=resolved&chain={chains[0]}"),
-        "accepted": first("state=accepted"),
-        "assigned": first("state=assigned"),
-        "raised": first("state=raised"),
-        "any": first(""),
-        "held": held,
-        "department": Department.objects.order_by("code").values_list("code", flat=True).first(),
+    def chain():  # the officer's own chain (/api/v1/me/ creates a calendar key once: asked
+        # only when needed, so that a read-only run never calls it for another role)
+        return (client.get("/api/v1/me/", secure=True).json().get("chains") or [""])[0]
+
+    found: dict = {}
+    lookups = {
+        "chain": chain,
+        "resolved": lambda: first(f"state=resolved&chain={found.get('chain') or chain()}"),
+        "accepted": lambda: first("state=accepted"),
+        "assigned": lambda: first("state=assigned"),
+        "raised": lambda: first("state=raised"),
+        "any": lambda: first(""),
+        "held": lambda: held,
+        "department": lambda: (
+            Department.objects.order_by("code").values_list("code", flat=True).first()
+        ),
     }
+    for name in names:
+        found[name] = lookups[name]()
+    return found
 
 
 def page_peak(args) -> dict:
@@ -214,8 +224,12 @@ def page_peak(args) -> dict:
     kind, role, method, address, _writes = PAGES[args.page]
     client = Client()
     client.force_login(users()[role])
-    ids = targets(client, role, users()[role], args.held)
-    if None in (ids.get(name) for name in _names(address)):
+    names = _names(address)
+    if method == "API":
+        for value in BODIES[address.rstrip("/").rsplit("/", 1)[-1]].values():
+            names += _names(value)
+    ids = targets(client, names, args.held)
+    if None in ids.values():
         return {"skipped": "no such issue or meeting in this database"}
     url = address.format(**ids)
     data: Any = None
