@@ -23,8 +23,8 @@ downloads find an OLDER copy: what a download sees after a change, before the wo
 one) and, unless `--read-only`, the minutes PDF of the last approved meeting (as its approval
 stores it; the generator writes none). `--read-only` (automatic for a database named `lead*`)
 measures only the pages that write nothing, and writes nothing: every transaction read-only,
-the session in a signed cookie, no sign-in time or audit row, a download's render task in
-django-tasks' dummy backend; only the documents folder of the run is written.
+the session in a signed cookie, no sign-in time or audit row (of the sign-in or a download),
+a download's render task in django-tasks' dummy backend; only the documents folder of the run is written.
 """
 
 from __future__ import annotations
@@ -136,9 +136,12 @@ def setup(args) -> None:
 def read_only(settings) -> None:
     """Nothing written to the database: every transaction read-only (a write would fail the
     page, not slip through), the session in a signed cookie, no last sign-in time or audit row
-    for the benchmark's sign-in, a download's render task in the dummy backend."""
+    for the benchmark's sign-in or downloads, a download's render task in the dummy backend."""
     from django.contrib.auth.signals import user_logged_in  # noqa: PLC0415 - after setup
     from django.db import connections  # noqa: PLC0415
+    from django.test import override_settings  # noqa: PLC0415
+
+    from audit.log import AuditMiddleware  # noqa: PLC0415
 
     options = connections["default"].settings_dict.setdefault("OPTIONS", {})
     guard = "-c default_transaction_read_only=on"
@@ -147,7 +150,11 @@ def read_only(settings) -> None:
     # The sign-in's receivers (last sign-in time, the audit row, django-axes' access log)
     # write: this sign-in is the benchmark's, not a person's.
     user_logged_in.receivers = []
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    # A download's audit row (audit.log.AuditMiddleware): the benchmark's, not a person's.
+    AuditMiddleware.observe = lambda self, request, response: None  # type: ignore[method-assign]
+    # Through override_settings: django-tasks forgets the backends it made on setting_changed.
+    dummy = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    override_settings(TASKS=dummy).enable()
 
 
 def users() -> dict:
