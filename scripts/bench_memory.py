@@ -33,6 +33,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -336,6 +337,7 @@ def main() -> int:
             over.append(f"{kind} ({role}): {figure['peak_mb']:.0f} MB ≥ {BUDGET_MB} MB")
     for line in over:
         print("OVER BUDGET:", line)
+    shutil.rmtree(folder, ignore_errors=True)
     return 1 if over else 0
 
 
