@@ -6,12 +6,21 @@ of data as with a week of it.
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, OuterRef, Subquery, Sum, Value, When
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from issues import deadlines
 from issues.deadlines import overdue_q, unacknowledged_q
-from issues.models import ExtensionRequest, Issue, IssueDepartment, State, SupervisionNotice, today
+from issues.models import (
+    ExtensionRequest,
+    FigureMonth,
+    Issue,
+    IssueDepartment,
+    State,
+    SupervisionNotice,
+    today,
+)
 from issues.notices import notice_rows
 from issues.states import HANDLING_STATES, Role
 from issues.views import version_of
@@ -129,7 +138,10 @@ def _secretariat(user) -> dict:
         "role": "secretariat",
         "returned": [i for i in to_assign if i.return_count],
         "new": [i for i in to_assign if not i.return_count],
-        "departments": list(Department.objects.all()),
+        # The same options in every row's 承办部门 select: rendered once, not once per row.
+        "department_options": format_html_join(
+            "", '<option value="{}">{}</option>', Department.objects.values_list("pk", "name")
+        ),
         "min_date": today().isoformat(),
         "counts": _counts(),
         # 延期申请 waiting for a decision, the oldest first.
@@ -146,15 +158,20 @@ def _leader(user) -> dict:
 
 
 def _counts() -> dict:
-    """Issues by state and overdue, in one query.
+    """Issues by state and overdue, in two small queries.
 
-    Counted as COUNT(state), not COUNT(id): every column the counts read (state, due_date) is
-    in the (state, due_date) index, so PostgreSQL answers from the index alone (an index-only
-    scan, 160 ms at 1,000,000 issues against 430 ms reading the table)."""
-    row = Issue.objects.aggregate(
-        total=Count("state"),
-        **{state: Count("state", filter=Q(state=state)) for state in State.values},
-        overdue=Count("state", filter=overdue_q(today())),
+    By state: the rollup's months per state (`FigureMonth`, kept in the transaction of every
+    change by `issues.rollup`): a few hundred rows, where counting the issues themselves read
+    the whole (state, due_date) index (115 ms at 1,000,000 issues). Overdue: a range of that
+    index (open states, due before today), which stays small."""
+    by_state = dict(
+        FigureMonth.objects.filter(grouped_by=FigureMonth.Grouping.STATE)
+        .values_list("state")
+        .annotate(n=Sum("raised"))
+        .order_by()
     )
+    row = {state: by_state.get(state, 0) for state in State.values}
+    row["total"] = sum(row.values())
+    row["overdue"] = Issue.objects.filter(overdue_q(today())).order_by().count()
     row["by_state"] = [(value, label, row[value]) for value, label in State.choices]
     return row

@@ -54,6 +54,7 @@ __all__ = [
     "IssueUpdate",
     "ExtensionRequest",
     "FigureBucket",
+    "FigureMonth",
     "ResolvedDay",
     "SupervisionNotice",
     "Satisfaction",
@@ -362,9 +363,13 @@ class Issue(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["department", "state"]),
             # Open issues by due date: overdue, warnings, reminders (HANDLING_STATES); ties
             # newest first, so that the most overdue first (issues.filters) reads it as it is.
+            # It carries the figures' groupings (PostgreSQL: INCLUDE) so that the overdue
+            # count of a period per chain, measure, state and department (issues.stats) reads
+            # the index alone, not a table row per overdue issue (tens of thousands at 1M).
             models.Index(
                 fields=["due_date", "-raised_at", "-id"],
                 condition=Q(state__in=["assigned", "accepted"]),
+                include=["state", "chain", "measure", "department"],
                 name="issue_handling_due_idx",
             ),
             # A department's inbox (issues.home): its handled issues, the earliest due first.
@@ -862,19 +867,10 @@ class ResolvedDay(models.Model):
         return f"{self.resolved_on} {self.chain_id} {self.resolved}"
 
 
-class FigureBucket(models.Model):
-    """The figures' rollup (issue 14, `issues.rollup`): per Beijing date raised, chain, lead
-    department, measure and state, the sums of every tally of `issues.stats` that does not
-    depend on the reference date. Written only by `issues.rollup` (refreshed in the
-    transaction of each change, rebuilt by `manage.py rebuild_figures`); read by
-    `issues.stats.period_figures`. Plain integer keys: the issue's own foreign keys protect
-    the rows they name, and a bucket is rebuilt, never followed."""
+class FigureSums(models.Model):
+    """The sums of every tally of `issues.stats` that does not depend on the reference date
+    (``issues.stats.STORED_KEYS``): the columns both rollups of `issues.rollup` keep."""
 
-    raised_on = models.DateField()
-    chain_id = models.IntegerField()
-    department_id = models.IntegerField(null=True)
-    measure_id = models.IntegerField(null=True)
-    state = models.CharField(max_length=20)
     raised = models.IntegerField(default=0)
     assigned = models.IntegerField(default=0)
     open = models.IntegerField(default=0)
@@ -896,12 +892,58 @@ class FigureBucket(models.Model):
     days_total = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class FigureBucket(FigureSums):
+    """The figures' rollup (issue 14, `issues.rollup`): per Beijing date raised, chain, lead
+    department, measure and state, the sums of every tally of `issues.stats` that does not
+    depend on the reference date. Written only by `issues.rollup` (refreshed in the
+    transaction of each change, rebuilt by `manage.py rebuild_figures`); read by
+    `issues.stats.period_figures`. Plain integer keys: the issue's own foreign keys protect
+    the rows they name, and a bucket is rebuilt, never followed."""
+
+    raised_on = models.DateField()
+    chain_id = models.IntegerField()
+    department_id = models.IntegerField(null=True)
+    measure_id = models.IntegerField(null=True)
+    state = models.CharField(max_length=20)
+
+    class Meta:
         verbose_name = _("统计汇总")
         verbose_name_plural = _("统计汇总")
         indexes = [models.Index(fields=["raised_on", "chain_id"], name="figure_bucket_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.raised_on} {self.chain_id} {self.department_id} {self.state}"
+
+
+class FigureMonth(FigureSums):
+    """The coarse level of the rollup (`issues.rollup`): the `FigureBucket` rows of a month
+    raised and a chain summed three ways, one grouping per row (``grouped_by``): per state,
+    per measure, per lead department; the other two keys are null. What a whole month of the
+    figures needs is a few dozen rows per chain, whatever the number of issues; the buckets
+    remain for the days of a period that do not make a whole month."""
+
+    class Grouping(models.TextChoices):
+        STATE = "state"
+        MEASURE = "measure"
+        DEPARTMENT = "department"
+
+    month = models.DateField()  # its first day
+    chain_id = models.IntegerField()
+    grouped_by = models.CharField(max_length=10, choices=Grouping.choices)
+    state = models.CharField(max_length=20, null=True)
+    measure_id = models.IntegerField(null=True)
+    department_id = models.IntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("月度统计汇总")
+        verbose_name_plural = _("月度统计汇总")
+        indexes = [models.Index(fields=["month", "chain_id"], name="figure_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.chain_id} {self.grouped_by}"
 
 
 class IssueDepartment(models.Model):

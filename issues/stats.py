@@ -25,18 +25,23 @@ snapshot it.
 
 Where the numbers come from (issue 14): everyone's figures and an officer's unions' are read
 from the rollup that ``issues.rollup`` keeps in the transaction of every change
-(``FigureBucket`` per day raised × chain × department × measure × state, ``ResolvedDay`` per
-day resolved × chain): two grouped sums, two grouped counts of the overdue open issues (the
-only figure that depends on ``on``), two per month, and the reference rows - flat in the
-number of issues. A department's slice (visibility by involvement) and the issues as of a
+(``FigureMonth`` per month raised × chain × state, measure or department for the period's
+whole months, ``FigureBucket`` per day raised × chain × department × measure × state for its
+other days, ``ResolvedDay`` per day resolved × chain): one grouped sum of the months (three
+more over the buckets when the period has days outside whole months), one grouped count of
+the overdue open issues (the only figure that depends on ``on``, read from the covering
+index issue_handling_due_idx), two per month, and the reference rows - flat in the number
+of issues. A department's slice (visibility by involvement) and the issues as of a
 past day (``issues.asof``) are aggregated live, one query per grouping; the live path is
 also the reference the tests hold the rollup to (``live=True``).
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from typing import Any
 
 from django.db.models import Count, Q, Sum
@@ -47,6 +52,7 @@ from issues import counting, deadlines
 from issues.models import (
     OPEN_STATES,
     FigureBucket,
+    FigureMonth,
     Issue,
     IssueQuerySet,
     Outcome,
@@ -238,17 +244,25 @@ def _of_unions(union_ids: Iterable[int]) -> IssueQuerySet:
 
 
 def _rolled_up(start: date, end: date, on: date, union_ids: Iterable[int] | None) -> dict[str, Any]:
-    """The same groupings from the rollup: the period's buckets summed per (chain, measure,
-    state) and per department, the overdue open issues counted likewise (their partial
-    index), the months from the rollups; folded here over a few hundred rows, however many
-    issues there are."""
-    buckets = FigureBucket.objects.filter(raised_on__gte=start, raised_on__lte=end)
+    """The same groupings from the rollup: its whole months from `FigureMonth` (per state,
+    per measure, per department: one query of a few hundred rows), the days before and after
+    them from `FigureBucket`, the overdue open issues counted from their partial index, the
+    months from the rollups; folded here over a few hundred rows, however many issues there
+    are."""
+    months, edges = _whole_months(start, end)
+    monthly = FigureMonth.objects.filter(month__in=months)
+    buckets = FigureBucket.objects.none()
+    if edges:
+        buckets = FigureBucket.objects.filter(
+            reduce(operator.or_, (Q(raised_on__gte=a, raised_on__lte=b) for a, b in edges))
+        )
     resolved = ResolvedDay.objects.filter(resolved_on__gte=start, resolved_on__lte=end)
     overdue = cohort(Issue.objects.filter(deadlines.overdue_q(on)), start, end)
     if union_ids is not None:
         unions = list(union_ids)
         chains = IndustryChain.objects.filter(union_id__in=unions).values("pk")
-        buckets, resolved = (
+        monthly, buckets, resolved = (
+            monthly.filter(chain_id__in=chains),
             buckets.filter(chain_id__in=chains),
             resolved.filter(chain_id__in=chains),
         )
@@ -256,35 +270,51 @@ def _rolled_up(start: date, end: date, on: date, union_ids: Iterable[int] | None
     union_of = dict(IndustryChain.objects.values_list("pk", "union_id"))
     sums = {key: Sum(key) for key in STORED_KEYS}
     # The overdue open issues of the cohort (tens of thousands at 1,000,000 issues) are read
-    # once, grouped finely enough for both foldings below.
+    # once, grouped finely enough for every folding below.
     overdue_rows = list(
         overdue.values("chain_id", "measure_id", "state", "department_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    by_cms = _with_overdue(
-        buckets.values("chain_id", "measure_id", "state").annotate(**sums).order_by(),
-        overdue_rows,
-        ("chain_id", "measure_id", "state"),
+    grouped_rows: dict[str, list[Mapping[str, Any]]] = {g: [] for g in FigureMonth.Grouping}
+    if months:
+        for row in (
+            monthly.values("grouped_by", "chain_id", "state", "measure_id", "department_id")
+            .annotate(**sums)
+            .order_by()
+        ):
+            grouped_rows[row["grouped_by"]].append(row)
+    if edges:
+        for grouping, keys in (
+            (FigureMonth.Grouping.STATE, ("chain_id", "state")),
+            (FigureMonth.Grouping.MEASURE, ("measure_id",)),
+            (FigureMonth.Grouping.DEPARTMENT, ("department_id",)),
+        ):
+            grouped_rows[grouping] += buckets.values(*keys).annotate(**sums).order_by()
+    by_chain_state = _with_overdue(
+        grouped_rows[FigureMonth.Grouping.STATE], overdue_rows, ("chain_id", "state")
+    )
+    by_measure = _with_overdue(
+        grouped_rows[FigureMonth.Grouping.MEASURE], overdue_rows, ("measure_id",)
     )
     by_department = _with_overdue(
-        buckets.filter(department_id__isnull=False)
-        .values("department_id")
-        .annotate(**sums)
-        .order_by(),
+        [
+            r
+            for r in grouped_rows[FigureMonth.Grouping.DEPARTMENT]
+            if r["department_id"] is not None
+        ],
         [row for row in overdue_rows if row["department_id"] is not None],
         ("department_id",),
     )
     groups: dict[str, dict[Any, dict[str, int]]] = {
-        key: {} for key in ("totals", "by_union", "by_chain", "by_measure")
+        key: {} for key in ("totals", "by_union", "by_chain")
     }
     by_state: dict[str, int] = {}
-    for (chain, measure, state), row in by_cms.items():
+    for (chain, state), row in by_chain_state.items():
         for key, value in (
             ("totals", None),
             ("by_union", union_of.get(chain)),
             ("by_chain", chain),
-            ("by_measure", measure),
         ):
             into = groups[key].setdefault(value, dict.fromkeys(row, 0))
             for name, n in row.items():
@@ -292,8 +322,18 @@ def _rolled_up(start: date, end: date, on: date, union_ids: Iterable[int] | None
         if row["raised"]:
             by_state[state] = by_state.get(state, 0) + row["raised"]
     raised_monthly = (
-        buckets.annotate(m=TruncMonth("raised_on")).values_list("m").annotate(n=Sum("raised"))
+        _months_of(
+            monthly.filter(grouped_by=FigureMonth.Grouping.STATE)
+            .values_list("month")
+            .annotate(n=Sum("raised"))
+        )
+        if months
+        else {}
     )
+    if edges:
+        raised_monthly |= _months_of(
+            buckets.annotate(m=TruncMonth("raised_on")).values_list("m").annotate(n=Sum("raised"))
+        )
     resolved_monthly = (
         resolved.annotate(m=TruncMonth("resolved_on")).values_list("m").annotate(n=Sum("resolved"))
     )
@@ -301,13 +341,36 @@ def _rolled_up(start: date, end: date, on: date, union_ids: Iterable[int] | None
         "totals": as_tally(groups["totals"].get(None)),
         **{
             key: {value: as_tally(row) for value, row in groups[key].items()}
-            for key in ("by_union", "by_chain", "by_measure")
+            for key in ("by_union", "by_chain")
         },
+        "by_measure": {key[0]: as_tally(row) for key, row in by_measure.items()},
         "by_department": {key[0]: as_tally(row) for key, row in by_department.items()},
         "by_state": by_state,
-        "raised_by_month": _months_of(raised_monthly),
+        "raised_by_month": raised_monthly,
         "resolved_by_month": _months_of(resolved_monthly),
     }
+
+
+def _whole_months(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """The first days of the calendar months wholly inside `start`..`end`, and the ranges of
+    days (inclusive) before and after them that the period holds too."""
+    first = start if start.day == 1 else _next_month(start)
+    after = end + timedelta(days=1)
+    stop = after.replace(day=1)  # the first day not in a whole month at the end
+    if first >= stop:
+        return [], [(start, end)]
+    months, month = [], first
+    while month < stop:
+        months.append(month)
+        month = _next_month(month)
+    edges = [(start, first - timedelta(days=1))] if start < first else []
+    if stop < after:
+        edges.append((stop, end))
+    return months, edges
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=31)).replace(day=1)
 
 
 def _with_overdue(

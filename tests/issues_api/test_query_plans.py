@@ -7,8 +7,9 @@ most 10,001 rows and may scan, except when it counts a search, which must use th
 the officer's and the department's counts, which must each be one index range of one table
 (the chain index; the department's involvements). The officer's and the department's home
 lists read their partial indexes in their order. (The
-secretariat's and leader's figures by state on the home page are still one aggregate over
-every issue: the maintained figures of issue 14 replace it, not this change.)
+secretariat's and leader's figures by state on the home page are read from the rollup's
+months, `FigureMonth`, not from this table; only their overdue count is, a range of
+issue_handling_due_idx.)
 
 PostgreSQL only (CI's PostgreSQL pass): the plans, the trigger-kept search column and its GIN
 index exist there alone.

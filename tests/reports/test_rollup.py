@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from issues import rollup
 from issues.extensions import decide, request_extension
-from issues.models import FigureBucket, Issue, State
+from issues.home import work_for
+from issues.models import FigureBucket, FigureMonth, Issue, State
 from issues.notices import issue_notice
 from issues.services import perform_transition
 from issues.stats import period_figures
@@ -50,6 +51,7 @@ PERIODS = [
     (date(2025, 1, 1), date(2025, 12, 31)),
     (date(2025, 3, 1), date(2025, 3, 31)),
     (date(2025, 3, 10), date(2025, 4, 20)),
+    (date(2025, 2, 20), date(2025, 4, 10)),  # a whole month and the days either side
 ]
 
 
@@ -101,7 +103,14 @@ def assert_rollup_equals_live(on: date, personas) -> None:
             rolled = period_figures(start, end, on=on, union_ids=union_ids)
             live = period_figures(start, end, on=on, union_ids=union_ids, live=True)
             assert rolled == live, (start, end, union_ids)
+    assert_stored_equals_direct()
+
+
+def assert_stored_equals_direct() -> None:
+    """Both levels of the rollup hold what a direct count of the issues gives."""
     assert rollup.stored_rows() == rollup.direct_rows()
+    assert rollup.stored_months() == rollup.direct_months()
+    assert rollup.differences() == 0
 
 
 step = st.fixed_dictionaries(
@@ -146,9 +155,9 @@ def test_random_histories_leave_the_rollup_equal_to_a_direct_count(personas, cha
                 act(issue, drawn["action"], personas, drawn | {"today": day, "original": original})
         assert_rollup_equals_live(day, personas)
         assert_rollup_equals_live(day + timedelta(days=40), personas)  # overdue by then
-    stored = rollup.stored_rows()
+    stored = rollup.stored_rows(), rollup.stored_months()
     call_command("rebuild_figures")
-    assert rollup.stored_rows() == stored
+    assert (rollup.stored_rows(), rollup.stored_months()) == stored
 
 
 def test_a_calendar_change_moves_the_working_day_figures(personas):
@@ -171,7 +180,7 @@ def test_a_calendar_change_moves_the_working_day_figures(personas):
     CalendarDay.objects.create(date=date(2025, 3, 5), kind=CalendarDay.Kind.HOLIDAY, name="假日")
     figures = period_figures(date(2025, 3, 1), date(2025, 3, 31), on=date(2025, 4, 1))
     assert figures["totals"]["mean_days_to_resolve"] == 3.0
-    assert rollup.stored_rows() == rollup.direct_rows()
+    assert_stored_equals_direct()
 
 
 def test_rebuild_figures_restores_a_lost_rollup(personas, capsys):
@@ -189,9 +198,59 @@ def test_rebuild_figures_restores_a_lost_rollup(personas, capsys):
     assert "equals" in capsys.readouterr().out
 
 
+def test_rebuild_figures_checks_and_restores_the_months(personas):
+    """The months (`FigureMonth`) are checked and rebuilt with the buckets: a lost or wrong
+    month row fails `--check`, and a rebuild of its year writes it again."""
+    with time_machine.travel(moment(date(2025, 3, 3)), tick=False):
+        file_issue(personas["software_officer"])
+        file_issue(personas["ai_officer"], "ai")
+    with time_machine.travel(moment(date(2025, 4, 9)), tick=False):
+        file_issue(personas["software_officer"])
+    expected = rollup.stored_months()
+    # Two months of the software chain, one of the ai chain; three groupings each.
+    assert len(expected) == 9
+    assert rollup.direct_months() == expected
+    FigureMonth.objects.filter(grouped_by="state", month=date(2025, 4, 1)).update(raised=5)
+    with pytest.raises(Exception, match="differ"):
+        call_command("rebuild_figures", "--check")
+    FigureMonth.objects.filter(month=date(2025, 3, 1)).delete()
+    call_command("rebuild_figures", "--year", "2025")
+    assert rollup.stored_months() == expected
+    call_command("rebuild_figures", "--check")
+
+
+def test_the_home_counts_follow_the_transitions(personas):
+    """The secretariat's counts by state (read from the months) move with each transition,
+    whatever month the issue was raised in."""
+    secretariat = personas["secretariat"]
+    with time_machine.travel(moment(date(2025, 1, 30)), tick=False):
+        old = file_issue(personas["software_officer"])
+    with time_machine.travel(moment(date(2025, 3, 3)), tick=False):
+        file_issue(personas["ai_officer"], "ai")
+        perform_transition(
+            old,
+            "assign",
+            secretariat,
+            department=Department.objects.get(code="hrss"),
+            due_date=date(2025, 3, 10),
+        )
+    with time_machine.travel(moment(date(2025, 3, 20)), tick=False):
+        counts = work_for(secretariat)["counts"]
+    assert (counts[State.RAISED], counts[State.ASSIGNED], counts["total"]) == (1, 1, 2)
+    assert counts["overdue"] == 1
+    assert {v: n for v, _label, n in counts["by_state"]}[State.ASSIGNED] == 1
+
+
 def test_the_states_counted_are_the_issues_states(personas):
     with time_machine.travel(moment(date(2025, 3, 3)), tick=False):
         issue = file_issue(personas["software_officer"])
         perform_transition(issue, "withdraw", personas["software_officer"], reason="已解决")
     (bucket,) = FigureBucket.objects.all()
     assert (bucket.state, bucket.raised, bucket.open) == (State.WITHDRAWN, 1, 0)
+    month = FigureMonth.objects.get(grouped_by="state")
+    assert (month.month, month.state, month.raised, month.open) == (
+        date(2025, 3, 1),
+        State.WITHDRAWN,
+        1,
+        0,
+    )
