@@ -83,12 +83,7 @@ RESOLVED_COLUMNS = ("resolved_on", "chain_id", "resolved")
 MONTH_NAMESPACE = 2 << 44  # the months' keys (`FigureMonth`), apart from both
 MONTH_KEYS = ("month", "chain_id", "grouped_by", "state", "measure_id", "department_id")
 MONTH_COLUMNS = (*MONTH_KEYS, *stats.STORED_KEYS)
-# What each grouping of `FigureMonth` keeps of a bucket's key (the other two are null).
-GROUPINGS = {
-    FigureMonth.Grouping.STATE: "state",
-    FigureMonth.Grouping.MEASURE: "measure_id",
-    FigureMonth.Grouping.DEPARTMENT: "department_id",
-}
+GROUPINGS = stats.MONTH_GROUPINGS
 
 _deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("figures_deferred", default=False)
 

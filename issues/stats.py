@@ -161,6 +161,13 @@ STORED_KEYS = (
 )
 # What a bucket is counted by (`issues.rollup`): the groupings of the figures and the state.
 BUCKET_KEYS = ("chain_id", "department_id", "measure_id", "state")
+# What each grouping of `FigureMonth` keeps of a bucket's key besides the chain (its other two
+# keys are null).
+MONTH_GROUPINGS = {
+    FigureMonth.Grouping.STATE: "state",
+    FigureMonth.Grouping.MEASURE: "measure_id",
+    FigureMonth.Grouping.DEPARTMENT: "department_id",
+}
 
 
 def grouped(issues: IssueQuerySet, key: str, on: date) -> dict[Any, dict[str, Any]]:
@@ -268,7 +275,6 @@ def _rolled_up(start: date, end: date, on: date, union_ids: Iterable[int] | None
         )
         overdue = overdue.filter(chain__union_id__in=unions)
     union_of = dict(IndustryChain.objects.values_list("pk", "union_id"))
-    sums = {key: Sum(key) for key in STORED_KEYS}
     # The overdue open issues of the cohort (tens of thousands at 1,000,000 issues) are read
     # once, grouped finely enough for every folding below.
     overdue_rows = list(
@@ -276,21 +282,7 @@ def _rolled_up(start: date, end: date, on: date, union_ids: Iterable[int] | None
         .annotate(n=Count("pk"))
         .order_by()
     )
-    grouped_rows: dict[str, list[Mapping[str, Any]]] = {g: [] for g in FigureMonth.Grouping}
-    if months:
-        for row in (
-            monthly.values("grouped_by", "chain_id", "state", "measure_id", "department_id")
-            .annotate(**sums)
-            .order_by()
-        ):
-            grouped_rows[row["grouped_by"]].append(row)
-    if edges:
-        for grouping, keys in (
-            (FigureMonth.Grouping.STATE, ("chain_id", "state")),
-            (FigureMonth.Grouping.MEASURE, ("measure_id",)),
-            (FigureMonth.Grouping.DEPARTMENT, ("department_id",)),
-        ):
-            grouped_rows[grouping] += buckets.values(*keys).annotate(**sums).order_by()
+    grouped_rows = _grouped_sums(monthly if months else None, buckets if edges else None)
     by_chain_state = _with_overdue(
         grouped_rows[FigureMonth.Grouping.STATE], overdue_rows, ("chain_id", "state")
     )
@@ -349,6 +341,26 @@ def _rolled_up(start: date, end: date, on: date, union_ids: Iterable[int] | None
         "raised_by_month": raised_monthly,
         "resolved_by_month": _months_of(resolved_monthly),
     }
+
+
+def _grouped_sums(monthly, buckets) -> dict[str, list[Mapping[str, Any]]]:
+    """The sums per state (and chain), per measure and per department of the whole months
+    (`monthly`: `FigureMonth` rows, one query) and of the other days (`buckets`: one query
+    per grouping), either None when the period has none."""
+    sums = {key: Sum(key) for key in STORED_KEYS}
+    grouped: dict[str, list[Mapping[str, Any]]] = {g: [] for g in FigureMonth.Grouping}
+    if monthly is not None:
+        for month_row in (
+            monthly.values("grouped_by", "chain_id", *MONTH_GROUPINGS.values())
+            .annotate(**sums)
+            .order_by()
+        ):
+            grouped[month_row["grouped_by"]].append(month_row)
+    if buckets is not None:
+        for grouping, key in MONTH_GROUPINGS.items():
+            keys = ("chain_id", key) if grouping == FigureMonth.Grouping.STATE else (key,)
+            grouped[grouping] += buckets.values(*keys).annotate(**sums).order_by()
+    return grouped
 
 
 def _whole_months(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
