@@ -1,5 +1,6 @@
-"""``manage.py rebuild_figures [--year YYYY]``: the figures' rollup (`issues.rollup`) again
-from the issues - after a bulk load, a restore, or to check it (``--check``)."""
+"""``manage.py rebuild_figures [--year YYYY]``: the figures' rollup (`issues.rollup`: the
+buckets, their months, the resolved days) again from the issues - after a bulk load, a
+restore, or to check it (``--check``, which compares every level with a direct count)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,7 +8,7 @@ from issues import rollup
 
 
 class Command(BaseCommand):
-    help = "Rebuild the figures' rollup (FigureBucket) from the issues."
+    help = "Rebuild the figures' rollup (FigureBucket, FigureMonth, ResolvedDay) from the issues."
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, help="only the issues raised in this year")
