@@ -16,7 +16,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issues', '0009_handling_due_index_ties'),
+        ('issues', '0010_escalated_indexes'),
     ]
 
     operations = [
