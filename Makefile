@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # WeasyPrint needs Pango; harfbuzz-subset makes CJK PDFs ~20x faster; gettext compiles translations.
 DEBIAN_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext
-TEST_DEBIAN_PACKAGES := chromium poppler-utils libreoffice-writer
+TEST_DEBIAN_PACKAGES := chromium poppler-utils libreoffice-writer libreoffice-calc
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run setup test test-only system-packages test-system-packages lint lint-types lint-migrations typecheck-all demo messages bench bench-scale bench-load bench-memory

@@ -139,14 +139,19 @@ def is_overdue(state: str, due_date: date | None, on: date) -> bool:
     return state in HANDLING_STATES and due_date is not None and due_date < on
 
 
-def days_to_resolve(first_assigned_at: datetime | None, resolved_at: datetime | None) -> int | None:
+def days_to_resolve(
+    first_assigned: datetime | date | None, resolved: datetime | date | None
+) -> int | None:
     """Working days from the first 交办 to the 报结 (Beijing dates), the figure
-    `mean_days_to_resolve` averages (`issues.counting.working_days` in SQL)."""
-    if resolved_at and first_assigned_at:
-        return working_days_between(
-            timezone.localdate(first_assigned_at), timezone.localdate(resolved_at)
-        )
+    `mean_days_to_resolve` averages (`issues.counting.working_days` in SQL). Both moments as
+    datetimes, or as their Beijing dates already (the ledger has SQL make them)."""
+    if resolved and first_assigned:
+        return working_days_between(_beijing_date(first_assigned), _beijing_date(resolved))
     return None
+
+
+def _beijing_date(moment: datetime | date) -> date:
+    return timezone.localdate(moment) if isinstance(moment, datetime) else moment
 
 
 def days_overdue(state: str, due_date: date | None, on: date) -> int:

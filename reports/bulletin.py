@@ -19,12 +19,10 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import IO, Any
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from issues.counting import FIGURES, KEY_FIGURES, LEAGUE_COLUMNS, label, league
 from issues.counting import shown as printed
@@ -35,10 +33,10 @@ from meetings.docx_documents import AUTHOR, key_figures, league_table
 from meetings.printed import figures_for_print
 from printing.docx import GovDocument
 from printing.render import BEIJING, cn_date, render_pdf
+from reports import xlsx
 from reports.annual import ESCALATED_SHOWN, escalation_why
 from reports.annual_docx import ESCALATED_HEADERS, escalated_table
 from reports.cached import figures_stamp
-from reports.ledgers import _save, _sheet
 
 SUPERVISED_SHOWN = 100  # the 督办 list of the PDF and DOCX; the xlsx lists every notice
 MAX_DAYS = 366 * 5
@@ -263,54 +261,58 @@ def _escalated_line(context) -> str:
     return f"截至{context['issued_label']}，督导事项共{context['escalated_total']}件{more}。"
 
 
-def bulletin_xlsx(period: BulletinPeriod, *, on: date | None = None) -> IO[bytes]:
+def bulletin_xlsx(period: BulletinPeriod, *, on: date | None = None) -> bytes:
     """The bulletin's tables as a workbook: the figures as numbers (rates as percentages)."""
     context = bulletin_context(period, on=on)
     figures = context["figures"]
-    workbook = Workbook(write_only=True)
-
-    sheet = _sheet(workbook, _("总体情况"), [(_("指标"), 18), (_("数值"), 12)])
-    sheet.append([_("期间"), context["period_label"]])
-    for key in KEY_FIGURES + tuple(k for k in LEAGUE_COLUMNS if k not in KEY_FIGURES):
-        sheet.append([label(key), _number(sheet, key, figures["totals"])])
-
+    keys = KEY_FIGURES + tuple(k for k in LEAGUE_COLUMNS if k not in KEY_FIGURES)
+    totals = [
+        [_("期间"), context["period_label"]],
+        *([label(key), _number(key, figures["totals"])] for key in keys),
+    ]
+    departments = [
+        [n, row["name"], *(_number(k, row) for k in LEAGUE_COLUMNS)]
+        for n, row in enumerate(league(figures["by_department"]), start=1)
+    ]
+    escalated = [
+        [
+            i["number"],
+            i["title"],
+            i["chain"],
+            i.get("department") or "",
+            i.get("due_label") or "",
+            i["why"],
+        ]
+        for i in figures["escalated"]
+    ]
     columns = [(_("名次"), 6), (_("职能部门"), 16), *((label(k), 10) for k in LEAGUE_COLUMNS)]
-    sheet = _sheet(workbook, _("职能部门办理情况"), columns)
-    for n, row in enumerate(league(figures["by_department"]), start=1):
-        sheet.append([n, row["name"], *(_number(sheet, k, row) for k in LEAGUE_COLUMNS)])
-
-    sheet = _sheet(workbook, _("督办事项"), [(h, 14) for h in SUPERVISED_HEADERS])
-    for s in context["_supervised_all"]:
-        sheet.append(supervised_row(s))
-
-    sheet = _sheet(workbook, _("督导事项"), [(h, 14) for h in ESCALATED_HEADERS])
-    for i in figures["escalated"]:
-        sheet.append(
-            [
-                i["number"],
-                i["title"],
-                i["chain"],
-                i.get("department") or "",
-                i.get("due_label") or "",
-                i["why"],
-            ]
-        )
-    return _save(workbook)
+    return xlsx.to_bytes(
+        [
+            xlsx.Sheet(_("总体情况"), [(_("指标"), 18), (_("数值"), 12)], totals),
+            xlsx.Sheet(_("职能部门办理情况"), columns, departments),
+            xlsx.Sheet(
+                _("督办事项"),
+                [(h, 14) for h in SUPERVISED_HEADERS],
+                [supervised_row(s) for s in context["_supervised_all"]],
+            ),
+            xlsx.Sheet(_("督导事项"), [(h, 14) for h in ESCALATED_HEADERS], escalated),
+        ]
+    )
 
 
-def _number(sheet, key: str, row: dict[str, Any]):
+def _number(key: str, row: dict[str, Any]):
+    """A figure as a number, a rate as a percentage and a mean with one decimal."""
     figure, value = FIGURES[key], row.get(key)
     if value is None:
         return None
-    cell = WriteOnlyCell(sheet, value=value)
     if figure.kind == "rate":
-        cell.number_format = "0.0%"
-    elif figure.kind == "mean":
-        cell.number_format = "0.0"
-    return cell
+        return xlsx.Number(value, "0.0%")
+    if figure.kind == "mean":
+        return xlsx.Number(value, "0.0")
+    return value
 
 
-RENDERERS = {"pdf": bulletin_pdf, "docx": bulletin_docx}
+RENDERERS = {"pdf": bulletin_pdf, "docx": bulletin_docx, "xlsx": bulletin_xlsx}
 
 
 def render_cached(start: str, end: str, kind: str) -> bytes:
@@ -322,7 +324,4 @@ def render_cached(start: str, end: str, kind: str) -> bytes:
 def render_bulletin(period: BulletinPeriod, kind: str, *, on: date | None = None) -> bytes:
     """The bulletin of ``period`` as ``kind`` (pdf, docx or xlsx) bytes: what a background
     task calls to render and cache it."""
-    if kind == "xlsx":
-        with bulletin_xlsx(period, on=on) as spool:
-            return spool.read()
     return RENDERERS[kind](period, on=on)

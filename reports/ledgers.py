@@ -1,37 +1,33 @@
 """The Excel ledgers (台账): issues with the list's filters, and a year's meeting decisions.
 
-openpyxl in write-only mode writes rows as they come (to a temporary file of its own), the
-issues are read from a server-side cursor in chunks, and the finished file is zipped into a
-spooled temporary file (on disk beyond `SPOOL_BYTES`) that the view streams out: a ledger of
-100,000 issues takes no more memory than one of a hundred. The queries are a fixed number
-whatever the size (the latest progress note comes from a subquery, not one query per row).
+Each ledger is a generator of rows that reports/xlsx.py writes into the file as the response
+sends it: the issues come from a server-side cursor in chunks, as plain values (no model
+instance per row), their chain, union, category, measure and department names from small maps
+read once (a few hundred rows), so a ledger of a million issues takes no more memory than one
+of a hundred, and the queries are a fixed number whatever the size (the latest progress note
+comes from a subquery, not one query per row).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from tempfile import SpooledTemporaryFile
-from typing import IO
+from collections.abc import Iterator
+from contextlib import nullcontext
+from datetime import date
 
+from django.db import connections, transaction
 from django.db.models import OuterRef, Subquery
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from issues import asof, deadlines
+from issues.counting import beijing_date
 from issues.filters import IssueFilter
 from issues.models import Issue, IssueUpdate, Satisfaction, State, today
 from liaison.formats import cn_date
 from meetings.models import DecisionState
-from reports.cells import SafeSheet
+from organisation.models import Department, IndustryChain, IssueCategory, Measure
+from reports import xlsx
 
-DATE_FORMAT = "yyyy-mm-dd"  # ISO in exports (JOURNEYS "How the pages should feel")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SPOOL_BYTES = 2 * 1024 * 1024  # a ledger larger than this is zipped to disk, not to memory
 CHUNK_ROWS = 2000  # rows fetched per round trip of the server-side cursor
 
 
@@ -83,112 +79,124 @@ def ledger_issues(user, params):
     return queryset.annotate(latest_update=Subquery(latest)).order_by("-raised_at", "-id")
 
 
-def _sheet(workbook: Workbook, title: str, columns, heading: str = "") -> SafeSheet:
-    """A sheet with the column headers (and `heading`, a title row above them), frozen below
-    the headers and filterable by each column (`_finish` sets the filter's range)."""
-    sheet = workbook.create_sheet(title)
-    # Both must be set before the first row is written in write-only mode.
-    sheet.freeze_panes = "A3" if heading else "A2"
-    for index, (_header, width) in enumerate(columns, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    last = get_column_letter(len(columns))
-    if heading:
-        cell = WriteOnlyCell(sheet, value=heading)
-        cell.font = Font(bold=True, size=16)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        sheet.append([cell])
-        sheet.merged_cells.add(f"A1:{last}1")  # written after the rows: any time before saving
-    sheet.print_title_rows = "2:2" if heading else "1:1"  # headers on every printed page
-    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
-    cells = []
-    for header, _width in columns:
-        cell = WriteOnlyCell(sheet, value=_(header))
-        cell.font, cell.fill = header_font, header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cells.append(cell)
-    sheet.append(cells)
-    safe = SafeSheet(sheet)  # every text cell from here on: never a formula (reports/cells.py)
-    safe.header_row, safe.last_column = (2 if heading else 1), last
-    return safe
-
-
-def _finish(sheet: SafeSheet, rows: int) -> None:
-    """The autofilter over the headers and the `rows` written below them."""
-    sheet.auto_filter.ref = f"A{sheet.header_row}:{sheet.last_column}{sheet.header_row + rows}"
-
-
-def _date(sheet, value):
-    if isinstance(value, datetime):
-        value = timezone.localdate(value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-    return cell
-
-
-# What a ledger row reads: plain values, not model instances (a tenth of the time per row).
+# What a ledger row reads: plain values, the names by id from `_Names`.
 ISSUE_VALUES = (
     "number",
     "title",
     "description",
     "company",
-    "chain__union__name",
-    "chain__name",
-    "category__name",
-    "measure__number",
-    "measure__title",
+    "chain_id",
+    "category_id",
+    "measure_id",
     "state",
-    "department__name",
-    "raised_at",
+    "department_id",
+    "raised_on",
     "due_date",
-    "resolved_at",
-    "first_assigned_at",
+    "resolved_on",
+    "first_assigned_on",
     "resolution",
     "satisfaction",
     "latest_update",
 )
 
 
-# The first columns, written as they are stored.
-AS_STORED = ISSUE_VALUES[:7]
+class _Names:
+    """The names a ledger row shows by id: the reference tables, read whole (a few hundred
+    rows) instead of joined to every issue."""
+
+    def __init__(self) -> None:
+        self.chains = {
+            pk: (union, name)
+            for pk, union, name in IndustryChain.objects.values_list("pk", "union__name", "name")
+        }
+        self.categories = dict(IssueCategory.objects.values_list("pk", "name"))
+        self.measures = {
+            pk: f"{number}. {title}"
+            for pk, number, title in Measure.objects.values_list("pk", "number", "title")
+        }
+        self.departments = dict(Department.objects.values_list("pk", "name"))
 
 
-def issues_workbook(issues, *, heading: str = "") -> IO[bytes]:
-    """The ledger of `issues` as an xlsx file, rewound (the caller streams and closes it).
+def issues_workbook(issues, *, heading: str = "") -> Iterator[bytes]:
+    """The ledger of `issues` as xlsx bytes, made as they are read (reports/xlsx.py).
 
     Deadlines are those of the day the issues stand on: today, or the ledger's `as_of` day
-    (an as-of queryset's). Rows are read as values through a server-side cursor, in chunks."""
-    workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, _("问题台账"), ISSUE_COLUMNS, heading)
+    (an as-of queryset's)."""
+    sheet = xlsx.Sheet(_("问题台账"), _translated(ISSUE_COLUMNS), _issue_rows(issues), heading)
+    return xlsx.stream([sheet])
+
+
+def _issue_rows(issues) -> Iterator[list]:
+    on = getattr(issues, "as_of", None) or today()
+    names = _Names()
     states = {value: str(name) for value, name in State.choices}
     satisfactions = {value: str(name) for value, name in Satisfaction.choices}
     yes, no = _("是"), _("否")
-    on = getattr(issues, "as_of", None) or today()
-    rows = 0
-    for row in issues.values(*ISSUE_VALUES).iterator(chunk_size=CHUNK_ROWS):
-        state, due_date, resolved_at = row["state"], row["due_date"], row["resolved_at"]
-        late = deadlines.days_overdue(state, due_date, on)
-        measure = row["measure__number"]
-        sheet.append(
-            [
-                *(row[name] for name in AS_STORED),
-                f"{measure}. {row['measure__title']}" if measure is not None else "",
+    # The Beijing dates from SQL: nothing to PostgreSQL, ~2 µs each to Python.
+    rows = issues.annotate(
+        raised_on=beijing_date("raised_at"),
+        resolved_on=beijing_date("resolved_at"),
+        first_assigned_on=beijing_date("first_assigned_at"),
+    ).values_list(*ISSUE_VALUES)
+    with _reading(rows):
+        for (
+            number,
+            title,
+            description,
+            company,
+            chain_id,
+            category_id,
+            measure_id,
+            state,
+            department_id,
+            raised_on,
+            due_date,
+            resolved_on,
+            first_assigned_on,
+            resolution,
+            satisfaction,
+            latest_update,
+        ) in rows.iterator(chunk_size=CHUNK_ROWS):
+            overdue = deadlines.is_overdue(state, due_date, on)
+            union, chain = names.chains[chain_id]
+            yield [
+                number,
+                title,
+                description,
+                company,
+                union,
+                chain,
+                names.categories[category_id],
+                names.measures.get(measure_id, ""),
                 states.get(state, state),
-                row["department__name"] or "",
-                _date(sheet, row["raised_at"]),
-                _date(sheet, due_date),
-                _date(sheet, resolved_at),
-                deadlines.days_to_resolve(row["first_assigned_at"], resolved_at),
-                yes if deadlines.is_overdue(state, due_date, on) else no,
-                late or None,
-                row["resolution"],
-                satisfactions.get(row["satisfaction"], row["satisfaction"]),
-                row["latest_update"] or "",
+                names.departments.get(department_id, ""),
+                raised_on,
+                due_date,
+                resolved_on,
+                deadlines.days_to_resolve(first_assigned_on, resolved_on),
+                yes if overdue else no,
+                deadlines.days_overdue(state, due_date, on) or None,
+                resolution,
+                satisfactions.get(satisfaction, satisfaction),
+                latest_update,
             ]
-        )
-        rows += 1
-    _finish(sheet, rows)
-    return _save(workbook)
+
+
+def _reading(rows):
+    """The transaction the ledger's rows are read in. On PostgreSQL the server-side cursor then
+    sends rows as they are made; outside a transaction (autocommit) Django declares it WITH HOLD,
+    and PostgreSQL makes the whole result before the first row (~3 s at 100k issues, with a
+    temporary file as large). It begins when the response sends the first rows, after the
+    view and the middleware wrote what they write (the audit log, the session): a download
+    given up rolls back only this read. Not on SQLite: its transactions take the write lock
+    (`transaction_mode` IMMEDIATE), and it reads in chunks without one."""
+    if connections[rows.db].vendor == "postgresql":
+        return transaction.atomic(using=rows.db)
+    return nullcontext()
+
+
+def _translated(columns) -> list[tuple[str, float]]:
+    return [(_(header), width) for header, width in columns]
 
 
 def issues_heading(as_of: date | None) -> str:
@@ -212,13 +220,17 @@ DECISION_COLUMNS = [
 ]
 
 
-def decisions_workbook(decisions, *, heading: str = "") -> IO[bytes]:
+def decisions_workbook(decisions, *, heading: str = "") -> Iterator[bytes]:
     """Every 议定事项 of a year: its meeting, department, due date and where it stands now."""
-    workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, _("议定事项台账"), DECISION_COLUMNS, heading)
+    sheet = xlsx.Sheet(
+        _("议定事项台账"), _translated(DECISION_COLUMNS), _decision_rows(decisions), heading
+    )
+    return xlsx.stream([sheet])
+
+
+def _decision_rows(decisions) -> Iterator[list]:
     states = dict(State.choices)
     on = today()
-    rows = 0
     for decision in decisions.iterator(chunk_size=CHUNK_ROWS):
         meeting, issue = decision.minutes.meeting, decision.issue
         if issue is not None:
@@ -231,33 +243,17 @@ def decisions_workbook(decisions, *, heading: str = "") -> IO[bytes]:
             # Still open: its own deadline says where it stands.
             state = _("已过时限") if decision.due_date and decision.due_date < on else _("未到时限")
             late = decision.is_overdue_on(on)
-        sheet.append(
-            [
-                meeting.title,
-                _date(sheet, meeting.scheduled_at),
-                decision.number,
-                decision.text,
-                decision.department.name if decision.department else "",
-                _date(sheet, decision.due_date),
-                issue.number if issue else "",
-                issue.title if issue else "",
-                state,
-                _("是") if late else _("否"),
-                decision.report_text,
-                _date(sheet, decision.closed_at),
-            ]
-        )
-        rows += 1
-    _finish(sheet, rows)
-    return _save(workbook)
-
-
-def _save(workbook: Workbook) -> IO[bytes]:
-    spool = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
-    try:
-        workbook.save(spool)
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-    return spool
+        yield [
+            meeting.title,
+            meeting.scheduled_at,
+            decision.number,
+            decision.text,
+            decision.department.name if decision.department else "",
+            decision.due_date,
+            issue.number if issue else "",
+            issue.title if issue else "",
+            state,
+            _("是") if late else _("否"),
+            decision.report_text,
+            decision.closed_at,
+        ]

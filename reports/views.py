@@ -7,14 +7,15 @@ for the other roles). Thin views: the work is in `figures`, `dashboard`, `ledger
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from typing import IO
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from liaison.formats import cn_date
 from meetings.models import Decision
 from printing.docx import CONTENT_TYPE as DOCX_CONTENT_TYPE
 from reports import dashboard as board
-from reports import ledgers
+from reports import ledgers, xlsx
 from reports.bulletin import BadPeriod, BulletinPeriod
 from reports.cached import Copy
 from reports.documents import ANNUAL_DOCX, ANNUAL_PDF, BULLETIN
@@ -129,7 +130,7 @@ def _require_report_year(year: int) -> None:
 # --- period bulletin (通报) -------------------------------------------------------------
 
 BULLETIN_ONLY = gettext_lazy("通报仅供秘书处和领导查阅。")
-BULLETIN_TYPES = {"pdf": "application/pdf", "docx": DOCX_CONTENT_TYPE, "xlsx": ledgers.XLSX}
+BULLETIN_TYPES = {"pdf": "application/pdf", "docx": DOCX_CONTENT_TYPE, "xlsx": xlsx.CONTENT_TYPE}
 
 
 def read_bulletin(view):
@@ -202,27 +203,21 @@ def dashboard(request):
 # --- ledgers ---------------------------------------------------------------------------
 
 
-class LedgerResponse(FileResponse):
-    """Streamed from the spooled file in blocks (Content-Length known); closing closes the file.
+class LedgerResponse(StreamingHttpResponse):
+    """A ledger sent as it is made (reports/xlsx.py): no Content-Length, the first bytes at
+    once, however many rows follow.
 
     A server sends `streaming_content`; `content` still reads the whole file for a caller that
-    asks for it (Django's test client, scripts), as it did when ledgers were built in memory.
+    asks for it (Django's test client, scripts), once.
     """
-
-    def __init__(self, file: IO[bytes], **kwargs):
-        super().__init__(file, **kwargs)
-        self.ledger_file = file  # `file_to_stream` is gone once a wrapper replaces the stream
 
     @property
     def content(self) -> bytes:  # type: ignore[override]
-        self.ledger_file.seek(0)
-        data = self.ledger_file.read()
-        self.ledger_file.seek(0)
-        return data
+        return b"".join(cast(Iterator[bytes], self.streaming_content))
 
 
-def _xlsx(content: IO[bytes], filename: str, fallback: str) -> FileResponse:
-    response = LedgerResponse(content, content_type=ledgers.XLSX)
+def _xlsx(chunks: Iterator[bytes], filename: str, fallback: str) -> StreamingHttpResponse:
+    response = LedgerResponse(chunks, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(filename, fallback=fallback)
     return response
 

@@ -139,8 +139,7 @@ def test_the_pdf_prints_the_league_table_the_supervised_and_the_escalated(quarte
 
 
 def test_the_xlsx_has_the_figures_as_numbers(quarter):
-    with bulletin_xlsx(Q3, on=ON) as spool:
-        book = load_workbook(io.BytesIO(spool.read()))
+    book = load_workbook(io.BytesIO(bulletin_xlsx(Q3, on=ON)))
     assert book.sheetnames == ["总体情况", "职能部门办理情况", "督办事项", "督导事项"]
     totals = {r[0]: r[1] for r in book["总体情况"].iter_rows(min_row=2, values_only=True)}
     for key in ("raised", "resolved", "verified", "on_time_rate", "explained", "supervised"):

@@ -91,7 +91,7 @@ def test_decisions_ledger_texts_and_issue_titles_are_text(
     assert_text(cells_of(client.get("/meetings/decisions/2024.xlsx")), [text])
 
 
-CONTROL = "第一行\x0b第二行\x01\x08\x1f结束"  # PostgreSQL cannot even store a NUL
+CONTROL = "第一行\x0b第二行\x01\x08\x1f\uffff结束"  # PostgreSQL cannot even store a NUL
 
 
 def test_control_characters_never_break_the_issue_ledger(
@@ -105,7 +105,7 @@ def test_control_characters_never_break_the_issue_ledger(
 
     cells = cells_of(client.get("/issues/export.xlsx"))
 
-    assert [c.value for c in cells].count("第一行\n第二行\ufffd\ufffd\ufffd结束") == 2
+    assert [c.value for c in cells].count("第一行\n第二行\ufffd\ufffd\ufffd\ufffd结束") == 2
 
 
 def test_control_characters_never_break_the_decisions_ledger(client, secretariat, leader):
@@ -114,7 +114,7 @@ def test_control_characters_never_break_the_decisions_ledger(client, secretariat
 
     cells = cells_of(client.get("/meetings/decisions/2024.xlsx"))
 
-    assert "=第一行\n第二行\ufffd\ufffd\ufffd结束" in [c.value for c in cells]
+    assert "=第一行\n第二行\ufffd\ufffd\ufffd\ufffd结束" in [c.value for c in cells]
 
 
 def test_ordinary_text_is_left_as_typed():
