@@ -288,14 +288,17 @@ def bulletin_xlsx(period: BulletinPeriod, *, on: date | None = None) -> bytes:
     columns = [(_("名次"), 6), (_("职能部门"), 16), *((label(k), 10) for k in LEAGUE_COLUMNS)]
     return xlsx.to_bytes(
         [
-            xlsx.Sheet(_("总体情况"), [(_("指标"), 18), (_("数值"), 12)], totals),
-            xlsx.Sheet(_("职能部门办理情况"), columns, departments),
+            xlsx.Sheet(_("总体情况"), [(_("指标"), 18), (_("数值"), 12)], totals, filtered=False),
+            xlsx.Sheet(_("职能部门办理情况"), columns, departments, filtered=False),
             xlsx.Sheet(
                 _("督办事项"),
                 [(h, 14) for h in SUPERVISED_HEADERS],
                 [supervised_row(s) for s in context["_supervised_all"]],
+                filtered=False,
             ),
-            xlsx.Sheet(_("督导事项"), [(h, 14) for h in ESCALATED_HEADERS], escalated),
+            xlsx.Sheet(
+                _("督导事项"), [(h, 14) for h in ESCALATED_HEADERS], escalated, filtered=False
+            ),
         ]
     )
 

@@ -76,8 +76,9 @@ def test_a_sheet_has_its_heading_headers_widths_frozen_panes_filter_and_print_ti
     workbook = book(
         xlsx.Sheet("台账", COLUMNS, rows, heading="难点堵点台账"),
         xlsx.Sheet("其二", [("名称", 10)], []),
+        xlsx.Sheet("通报", [("名称", 10)], [["甲"]], filtered=False),  # a table, not a ledger
     )
-    assert workbook.sheetnames == ["台账", "其二"]
+    assert workbook.sheetnames == ["台账", "其二", "通报"]
     sheet = workbook["台账"]
     assert sheet["A1"].value == "难点堵点台账" and sheet["A1"].font.b and sheet["A1"].font.sz == 16
     assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:C1"]
@@ -89,6 +90,7 @@ def test_a_sheet_has_its_heading_headers_widths_frozen_panes_filter_and_print_ti
     other = workbook["其二"]
     assert other.freeze_panes == "A2" and other.auto_filter.ref == "A1:A1"
     assert other.print_title_rows == "$1:$1"
+    assert workbook["通报"].auto_filter.ref is None and workbook["通报"].freeze_panes == "A2"
 
 
 def test_what_the_writer_cannot_write_is_refused_before_a_byte():
