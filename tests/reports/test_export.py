@@ -158,5 +158,10 @@ def test_the_rows_are_read_in_a_transaction_that_a_download_given_up_ends(
     next(chunks)  # the package's first parts
     next(chunks)  # the sheet has begun: its rows are being read
     assert len(connection.atomic_blocks) == before + 1
+    with connection.cursor() as cursor:
+        # Each FETCH bounded like a document's render (10 minutes), not the web's 5 s: the
+        # first FETCH of a ledger as of a past day waits for all its history rows.
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "10min"
     response.close()
     assert len(connection.atomic_blocks) == before
