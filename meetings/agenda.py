@@ -286,8 +286,12 @@ def build_annual(meeting: Meeting, removed=None) -> list[DraftItem]:
         Section.REPORT: SectionContent([]),
         # 督导事项 are long overdue, reopened or supervised in vain: the earliest due date
         # first, then the oldest (`ESCALATED_ORDER`). Both read by index (`issues.escalated`).
+        # The link names no state: escalated implies open, and a state filter beside the
+        # rule's own makes PostgreSQL misjudge the list's rows and sort every escalated issue
+        # rather than walk the due-date index (0.5 s of the linked page at 1,000,000 issues,
+        # 0.07 s without).
         Section.ESCALATED: SectionContent(
-            Escalated(raised_before, d), [*open_filters, ("escalated", "true")]
+            Escalated(raised_before, d), [("raised_to", _before(d)), ("escalated", "true")]
         ),
         # "every other issue open at D, oldest first"
         Section.OPEN_PROBLEMS: SectionContent(

@@ -110,7 +110,7 @@ def test_every_section_links_to_the_issues_it_counts(
     assert all(i.number in listed for i in issues)
 
 
-def test_annual_open_problems_are_cut_and_exclude_the_escalated(settings, secretariat):
+def test_annual_open_problems_are_cut_and_exclude_the_escalated(settings, secretariat, signed_in):
     settings.LIAISON_AGENDA_SECTION_LIMIT = 2
     today = timezone.localdate()
     for n in range(3):
@@ -123,6 +123,13 @@ def test_annual_open_problems_are_cut_and_exclude_the_escalated(settings, secret
     problems = meeting.agenda_items.get(section="open_problems")
     assert [e["title"] for e in escalated.issues] == ["长期超期2", "长期超期1"]
     assert escalated.more_count == 1
+    # "另有 1 件" opens the three, most overdue first, and none of the open problems (no state
+    # named: escalated implies open).
+    before = (meeting.date - timedelta(days=1)).isoformat()
+    assert escalated.more_query == f"raised_to={before}&escalated=true&sort=due"
+    listed = signed_in(secretariat).get(more_link(escalated)["list"]).content.decode()
+    assert listed.index("长期超期2") < listed.index("长期超期1") < listed.index("长期超期0")
+    assert not any(f"待交办{n}" in listed for n in range(4))
     # oldest first, and never an escalated one (the third is not listed above, yet not here)
     assert [e["title"] for e in problems.issues] == ["待交办3", "待交办2"]
     assert problems.more_count == 2
