@@ -37,6 +37,8 @@ HELPERS = (
     "liaison.storage",
     "liaison.downloads",
     "liaison.middleware",
+    "liaison.database",
+    "liaison.cache",
 )
 SHELL = "liaison (shell)"
 BASE = {"organisation", "liaison.helpers"}
