@@ -1273,6 +1273,13 @@ class SupervisionNotice(models.Model):
                 condition=Q(kind="supervise", answered_at__isnull=True),
                 name="notice_unanswered_idx",
             ),
+            # A department's home (issues.home): its unanswered notices, the earliest reply-by
+            # first, walked in order (a department has thousands of notices over the years).
+            models.Index(
+                fields=["department", "reply_by", "id"],
+                condition=Q(answered_at__isnull=True),
+                name="notice_department_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -254,6 +254,12 @@ CACHES = {
 # rendering in the request (reports.cached): a web worker rendering the annual report grows by
 # ~200 MB; under gunicorn's 60 s timeout with the rendering's own seconds after it.
 DOCUMENT_RENDER_WAIT_SECONDS = 30
+# A stored document is rendered again at most once per this many seconds after its last
+# rendering (reports.cached): under a stream of changes (three transitions a second at a
+# province's peak) a rendering per change would keep a core of the task worker busy for good
+# (the annual report at 1,000,000 issues is seconds of CPU); meanwhile a download gets the
+# stored copy, marked as older. 0: after every change.
+LIAISON_DOCUMENT_REFRESH_SECONDS = int(os.environ.get("LIAISON_DOCUMENT_REFRESH_SECONDS", "300"))
 STORAGES = {
     # Written to a temporary name, then moved: no truncated file on a full disk (liaison/storage.py).
     "default": {"BACKEND": "liaison.storage.SafeFileSystemStorage"},

@@ -42,7 +42,9 @@ sharing the cache's folder sees it; when it is missing (evicted, cleared) a new 
 so a lost counter costs a rendering, never a report passed off as current.
 
 After each committed change, every document downloaded in the last ``WANTED_DAYS`` days gets
-one render task. One rendering at a time per document: a task that finds another worker
+one render task, to run no sooner than ``LIAISON_DOCUMENT_REFRESH_SECONDS`` (default 300)
+after its stored copy was rendered: the changes of those minutes share one rendering, so a
+busy day costs the worker a rendering per document every few minutes, not one per change. One rendering at a time per document: a task that finds another worker
 rendering the same document (its lock in the cache) runs again a little later instead of
 rendering beside it - the other may have read the figures before the change that queued it.
 """
@@ -256,11 +258,30 @@ def render_document(name: str, params: dict[str, Any]) -> str:
 
 
 def queue_render(name: str, params: dict[str, Any]) -> bool:
-    """One render task for this document unless one is queued already; whether one was."""
-    if not documents_cache().add(_pending_key(name, params), 1, timeout=PENDING_SECONDS):
+    """One render task for this document unless one is queued already; whether one was. The
+    task runs no sooner than `LIAISON_DOCUMENT_REFRESH_SECONDS` after the stored copy was
+    rendered (a backend that cannot defer runs it at once)."""
+    pending = PENDING_SECONDS + settings.LIAISON_DOCUMENT_REFRESH_SECONDS
+    if not documents_cache().add(_pending_key(name, params), 1, timeout=pending):
         return False
-    render_document.enqueue(name, params)
+    due = next_rendering_at(name, params)
+    if due is not None and render_document.get_backend().supports_defer:
+        render_document.using(run_after=due).enqueue(name, params)
+    else:
+        render_document.enqueue(name, params)
     return True
+
+
+def next_rendering_at(name: str, params: dict[str, Any]) -> datetime | None:
+    """When the stored copy may be rendered again, if that is still to come; None: now (no copy
+    yet, or it is old enough). Changes in the meantime share that one rendering."""
+    document = REGISTRY.get(name)
+    row = documents_cache().get(document.row_key(params)) if document else None
+    if row is None:
+        return None
+    interval = timedelta(seconds=settings.LIAISON_DOCUMENT_REFRESH_SECONDS)
+    due = datetime.fromisoformat(row["rendered_at"]) + interval
+    return due if due > timezone.now() else None
 
 
 def render_ahead() -> int:

@@ -30,7 +30,9 @@ RENDER_TASK = "reports.cached.render_document"
 @pytest.fixture(autouse=True)
 def task_queue(settings, tmp_path):
     """Production's shapes: the file cache, and render tasks waiting in the database until a
-    worker (`db_worker`) runs them."""
+    worker (`db_worker`) runs them; each change rendered as soon as the worker runs (production
+    waits LIAISON_DOCUMENT_REFRESH_SECONDS after the last rendering: tested on its own)."""
+    settings.LIAISON_DOCUMENT_REFRESH_SECONDS = 0
     settings.CACHES = {
         **settings.CACHES,
         "documents": {
@@ -183,3 +185,27 @@ def test_one_claim_wins_among_processes_sharing_the_folder(tmp_path):
     assert caches[1].add("document-rendering:annual-pdf:{}", 1, timeout=60)
     caches[2].set("document-rendering:annual-pdf:{}", 1, timeout=-1)  # its holder died
     assert caches[3].add("document-rendering:annual-pdf:{}", 1, timeout=60)
+
+
+def test_changes_soon_after_a_rendering_share_one_rendering_when_the_interval_is_up(
+    client, secretariat, software_officer, settings, monkeypatch
+):
+    settings.LIAISON_DOCUMENT_REFRESH_SECONDS = 300
+    year = today().year
+    url = f"/reports/annual/{year}.pdf"
+    assert ANNUAL_PDF.refresh(year=year) == "rendered"
+    rendered_at = datetime.fromisoformat(stored_row(year)["rendered_at"])
+    renders = count_renders(monkeypatch)
+    for _ in range(3):
+        file_issue(software_officer)  # three changes within the five minutes
+    assert get(client, secretariat, url)["X-Cache"] == "stale"
+    queued = DBTaskResult.objects.filter(task_path=RENDER_TASK)
+    assert queued.count() == 1
+    assert queued.get().run_after == rendered_at + timedelta(seconds=300)
+    run_worker()  # too early: the stored, older copy stays what a download gets
+    assert renders == []
+    assert get(client, secretariat, url)["X-Cache"] == "stale"
+    DBTaskResult.objects.update(run_after=timezone.now())  # the five minutes are up
+    run_worker()
+    assert renders == [year]
+    assert get(client, secretariat, url)["X-Cache"] == "hit"
