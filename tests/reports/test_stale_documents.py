@@ -18,9 +18,10 @@ from django_tasks_db.models import DBTaskResult
 
 from issues.models import today
 from liaison.cache import FileCache
-from reports import annual, cached
+from reports import cached
 from reports.documents import ANNUAL_PDF
 from tests.issue_helpers import file_issue
+from tests.reports.test_annual_documents import rendered_by
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits; the worker reads them
 
@@ -54,18 +55,6 @@ def get(client, user, url):
     return client.get(url)
 
 
-def count_renders(monkeypatch) -> list[int]:
-    calls: list[int] = []
-    real = annual.render_annual_report_pdf
-
-    def counting(year):
-        calls.append(year)
-        return real(year)
-
-    monkeypatch.setattr("reports.annual.render_annual_report_pdf", counting)
-    return calls
-
-
 def stored_row(year: int) -> dict:
     return cached.documents_cache().get(ANNUAL_PDF.row_key({"year": year}))
 
@@ -79,7 +68,7 @@ def test_after_a_change_the_stored_copy_is_served_and_one_rendering_is_queued(
     before = stored_row(year)
     file_issue(software_officer)  # the figures change: the stored copy is now an older one
 
-    renders = count_renders(monkeypatch)
+    renders = rendered_by(monkeypatch)
     downloads = [get(client, user, url) for user in (secretariat, leader, secretariat)]
     assert renders == []  # never in the request
     for response in downloads:
@@ -118,7 +107,7 @@ def test_after_a_change_the_stored_copy_is_served_and_one_rendering_is_queued(
 def test_a_first_download_is_the_worker_s_rendering(client, secretariat, monkeypatch):
     """No copy yet: the request queues the rendering and serves the worker's copy."""
     year = today().year
-    renders = count_renders(monkeypatch)
+    renders = rendered_by(monkeypatch)
     monkeypatch.setattr("reports.cached._pause", run_worker)  # the worker, while it waits
 
     response = get(client, secretariat, f"/reports/annual/{year}.pdf")
@@ -144,7 +133,7 @@ def test_one_rendering_at_a_time_per_document(monkeypatch):
     beside it; no other task is queued meanwhile."""
     year = today().year
     params = {"year": year}
-    renders = count_renders(monkeypatch)
+    renders = rendered_by(monkeypatch)
     store = cached.documents_cache()
     assert store.add(cached.lock_key("annual-pdf", params), 1)  # another worker renders it
     assert cached.queue_render("annual-pdf", params)
@@ -195,7 +184,7 @@ def test_changes_soon_after_a_rendering_share_one_rendering_when_the_interval_is
     url = f"/reports/annual/{year}.pdf"
     assert ANNUAL_PDF.refresh(year=year) == "rendered"
     rendered_at = datetime.fromisoformat(stored_row(year)["rendered_at"])
-    renders = count_renders(monkeypatch)
+    renders = rendered_by(monkeypatch)
     for _ in range(3):
         file_issue(software_officer)  # three changes within the five minutes
     assert get(client, secretariat, url)["X-Cache"] == "stale"
