@@ -230,10 +230,6 @@ def _refresh_months(months: Iterable[Family]) -> None:
         _insert_month(month, chains)
 
 
-def _next_month(month: date) -> date:
-    return (month + timedelta(days=31)).replace(day=1)
-
-
 def _insert_month(month: date, chains: list[int] | None = None) -> None:
     """INSERT … SELECT the rows of `month` (of `chains`, default all) from its buckets: each
     grouping of `GROUPINGS` a GROUP BY of the same sums, the three joined by UNION ALL."""
@@ -244,6 +240,7 @@ def _insert_month(month: date, chains: list[int] | None = None) -> None:
         where += f" AND {qn('chain_id')} IN ({', '.join(['%s'] * len(chains))})"
     null = {"state": "CAST(NULL AS varchar(20))", "measure_id": "CAST(NULL AS integer)"}
     null["department_id"] = null["measure_id"]
+    bounds = [connection.ops.adapt_datefield_value(d) for d in (month, stats.next_month(month))]
     selects, params = [], []
     for grouping, key in GROUPINGS.items():
         keys = ", ".join(qn(k) if k == key else null[k] for k in GROUPINGS.values())
@@ -252,7 +249,6 @@ def _insert_month(month: date, chains: list[int] | None = None) -> None:
             f" FROM {qn(FigureBucket._meta.db_table)} WHERE {where}"
             f" GROUP BY {qn('chain_id')}, {qn(key)}"
         )
-        bounds = [connection.ops.adapt_datefield_value(d) for d in (month, _next_month(month))]
         params += [bounds[0], str(grouping), *bounds, *(chains or [])]
     columns = ", ".join(qn(c) for c in MONTH_COLUMNS)
     sql = f"INSERT INTO {qn(FigureMonth._meta.db_table)} ({columns}) " + " UNION ALL ".join(selects)
@@ -365,7 +361,7 @@ def rebuild_months(year: int | None = None) -> None:
     month = first.replace(day=1) if first else None
     while month is not None and last is not None and month <= last:
         _insert_month(month)
-        month = _next_month(month)
+        month = stats.next_month(month)
 
 
 @contextlib.contextmanager

@@ -366,7 +366,7 @@ def _grouped_sums(monthly, buckets) -> dict[str, list[Mapping[str, Any]]]:
 def _whole_months(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
     """The first days of the calendar months wholly inside `start`..`end`, and the ranges of
     days (inclusive) before and after them that the period holds too."""
-    first = start if start.day == 1 else _next_month(start)
+    first = start if start.day == 1 else next_month(start)
     after = end + timedelta(days=1)
     stop = after.replace(day=1)  # the first day not in a whole month at the end
     if first >= stop:
@@ -374,14 +374,15 @@ def _whole_months(start: date, end: date) -> tuple[list[date], list[tuple[date, 
     months, month = [], first
     while month < stop:
         months.append(month)
-        month = _next_month(month)
+        month = next_month(month)
     edges = [(start, first - timedelta(days=1))] if start < first else []
     if stop < after:
         edges.append((stop, end))
     return months, edges
 
 
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
     return (day.replace(day=1) + timedelta(days=31)).replace(day=1)
 
 

@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from openpyxl.utils import get_column_letter
 
 from reports.cells import FORMULA_STARTS, UNWRITABLE, UNWRITABLE_CHARACTERS, clean_text
 
@@ -144,10 +146,10 @@ def _package(sheets: list[Sheet]) -> Iterator[bytes]:
 
 def _write_sheet(sheet: Sheet, part: IO[bytes], outbox: _Outbox) -> Generator[bytes, None, str]:
     """Writes `sheet` into `part`, yielding what is ready to send; returns its filter's range."""
-    last = _column_letter(len(sheet.columns))
+    last = get_column_letter(len(sheet.columns))
     header_row = sheet.header_row
     part.write(_sheet_head(sheet).encode())
-    letters = [_column_letter(i) for i in range(1, len(sheet.columns) + 1)]
+    letters = [get_column_letter(i) for i in range(1, len(sheet.columns) + 1)]
     number, batch = header_row, []
     rows = iter(sheet.rows)
     try:
@@ -193,7 +195,7 @@ def _sheet_head(sheet: Sheet) -> str:
     if sheet.heading:
         rows += f'<row r="1">{_text_cell("A1", sheet.heading, HEADING)}</row>'
     headers = "".join(
-        _text_cell(f"{_column_letter(i)}{header_row}", header, HEADER)
+        _text_cell(f"{get_column_letter(i)}{header_row}", header, HEADER)
         for i, (header, _width) in enumerate(sheet.columns, 1)
     )
     rows += f'<row r="{header_row}">{headers}</row>'
@@ -283,23 +285,12 @@ def _number(value: int | float | Decimal) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def _column_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _quote_sheet(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
 def _attribute(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
+    return escape(text, {'"': "&quot;"})
 
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
