@@ -91,7 +91,7 @@ def issue_list(request):
     else:
         queryset = base
     sort = _sort(request.GET)
-    # At most COUNT_LIMIT rows counted ("10,000+" beyond); the next page of the newest-first
+    # At most COUNT_LIMIT rows counted ("1,000+" beyond); the next page of the newest-first
     # order starts by index after the cursor of the last row shown (liaison.pagination).
     ordered = most_overdue_first(queryset) if sort == "overdue" else queryset.order_by(*SORTS[sort])
     paginator = BoundedPaginator(ordered, PAGE_SIZE, cursor=request.GET.get("cursor"))

@@ -10,6 +10,11 @@ gets `LIAISON_WORKER_STATEMENT_TIMEOUT_MS` (default 600000: a document render or
 take minutes, never forever); management commands (migrate, send_reminders, restore) none.
 The timeout is a libpq start-up option (`-c statement_timeout=…`): set once per physical
 connection, pooled or not, with no extra round trip per request.
+
+Web connections also plan without parallel workers (`max_parallel_workers_per_gather=0`,
+`LIAISON_WEB_PARALLEL_WORKERS`): a parallel plan starts two more backends for one query, which
+makes that query faster on an idle server and the whole crowd slower on a busy one; the web's
+queries are index walks of a page or a bounded count (issue 16: measured under load, below).
 """
 
 from __future__ import annotations
@@ -46,13 +51,32 @@ def statement_timeout_ms(process: str) -> int:
     return 0
 
 
+def parallel_workers(process: str) -> int | None:
+    """The parallel workers a query of this process may start; None: PostgreSQL's setting."""
+    if process == WEB:
+        return int(os.environ.get("LIAISON_WEB_PARALLEL_WORKERS", "0"))
+    return None
+
+
+def startup_flags(process: str) -> list[str]:
+    """The libpq start-up options (`-c name=value`) of this process's connections."""
+    flags = []
+    timeout = statement_timeout_ms(process)
+    if timeout > 0:
+        flags.append(f"-c statement_timeout={timeout}")
+    workers = parallel_workers(process)
+    if workers is not None:
+        flags.append(f"-c max_parallel_workers_per_gather={workers}")
+    return flags
+
+
 def guard_postgresql(database: dict[str, Any], process: str) -> dict[str, Any]:
     """`database` (a DATABASES entry for PostgreSQL) with the timeout, the pool and the checks."""
     options = dict(database.get("OPTIONS") or {})
-    timeout = statement_timeout_ms(process)
-    if timeout > 0:
-        flag = f"-c statement_timeout={timeout}"
-        options["options"] = f"{options['options']} {flag}" if options.get("options") else flag
+    flags = startup_flags(process)
+    if flags:
+        given = [options["options"]] if options.get("options") else []
+        options["options"] = " ".join([*given, *flags])
     pool_max = int(os.environ.get("LIAISON_DB_POOL_MAX", "0") or 0)
     result = {**database, "OPTIONS": options}
     if pool_max > 0:

@@ -1,6 +1,6 @@
 """The API's pages: `{count, next, previous, results}` (DESIGN "Public API (v1)"), flat at scale.
 
-`count` is exact up to `COUNT_LIMIT` (10,000) matching rows; beyond that it is PostgreSQL's
+`count` is exact up to `COUNT_LIMIT` (1,000) matching rows; beyond that it is PostgreSQL's
 planner estimate (never below 10,001) rather than a count of every row per request. `page`
 numbers work as always; in the newest-first (or oldest-first) order the `next` link also carries
 a `cursor`, so a client walking every page reads each one by index instead of skipping all the

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from issues.home import INBOX_SIZE
 from issues.models import IssueUpdate
 from organisation.calendar import is_working_day
 from tests.factories import bulk_issues
@@ -92,4 +93,4 @@ def test_the_inbox_measured_at_1000_is_full(client, sample, software_officer, hr
     for section in ("to-accept", "handling", "co-handling"):
         start = html.index(f'data-testid="{section}"')
         rows = html[start : html.index("</section>", start)].count('data-testid="inbox-row"')
-        assert 40 <= rows <= 50, section  # never more than INBOX_SIZE: the lists do not grow
+        assert rows == INBOX_SIZE, section  # full, and never more: the lists do not grow

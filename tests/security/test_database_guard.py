@@ -37,13 +37,18 @@ def test_the_kind_of_process_follows_the_command(monkeypatch, argv, kind):
 @pytest.mark.parametrize(
     ("kind", "options"),
     [
-        (WEB, "-c statement_timeout=5000"),
+        # The web plans without parallel workers (two more backends per query on a busy server).
+        (WEB, "-c statement_timeout=5000 -c max_parallel_workers_per_gather=0"),
         (WORKER, "-c statement_timeout=600000"),
         (COMMAND, None),
     ],
 )
 def test_statement_timeout_by_kind_of_process(monkeypatch, kind, options):
-    for name in ("LIAISON_STATEMENT_TIMEOUT_MS", "LIAISON_WORKER_STATEMENT_TIMEOUT_MS"):
+    for name in (
+        "LIAISON_STATEMENT_TIMEOUT_MS",
+        "LIAISON_WORKER_STATEMENT_TIMEOUT_MS",
+        "LIAISON_WEB_PARALLEL_WORKERS",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("LIAISON_DB_POOL_MAX", raising=False)
     guarded = guard_postgresql(POSTGRES, kind)
@@ -53,11 +58,15 @@ def test_statement_timeout_by_kind_of_process(monkeypatch, kind, options):
 
 def test_the_timeout_is_set_from_the_environment_beside_other_options(monkeypatch):
     monkeypatch.setenv("LIAISON_STATEMENT_TIMEOUT_MS", "1500")
+    monkeypatch.setenv("LIAISON_WEB_PARALLEL_WORKERS", "2")
     database = {**POSTGRES, "OPTIONS": {"options": "-c search_path=liaison"}}
     options = guard_postgresql(database, WEB)["OPTIONS"]["options"]
-    assert options == "-c search_path=liaison -c statement_timeout=1500"
+    assert options == (
+        "-c search_path=liaison -c statement_timeout=1500 -c max_parallel_workers_per_gather=2"
+    )
     monkeypatch.setenv("LIAISON_STATEMENT_TIMEOUT_MS", "0")  # 0: none
-    assert "options" not in guard_postgresql(POSTGRES, WEB)["OPTIONS"]
+    options = guard_postgresql(POSTGRES, WEB)["OPTIONS"]["options"]
+    assert options == "-c max_parallel_workers_per_gather=2"
 
 
 def test_the_pool_is_off_by_default_and_sized_by_the_environment(monkeypatch):
@@ -126,6 +135,7 @@ def test_a_web_connection_starts_with_the_statement_timeout(monkeypatch):
     options = guard_postgresql(connection.settings_dict, WEB)["OPTIONS"]["options"]
     with direct_connection(options=options) as probe:
         assert probe.execute("SHOW statement_timeout").fetchone() == ("5s",)
+        assert probe.execute("SHOW max_parallel_workers_per_gather").fetchone() == ("0",)
 
 
 @pytest.mark.postgres
