@@ -70,7 +70,8 @@ bench-scale:
 # Not part of CI: gunicorn (gunicorn.conf.py) and a db_worker over a generated PostgreSQL
 # database, PEOPLE simulated people for SECONDS; exits 1 when a target of issue 16 is missed.
 # `make bench-load ISSUES=1k PEOPLE=20 DURATION=15` for a quick run.
-# `BENCH_ARGS="--restart-at 30"` restarts a PostgreSQL of its own (never the shared one) mid-run.
+# `BENCH_ARGS="--restart-at 30"` restarts a PostgreSQL of its own (never the shared one) mid-run;
+# with `--restart-server` the machine's own (only where nothing else uses it).
 ISSUES ?= 1m
 PEOPLE ?= 100
 DURATION ?= 60

@@ -42,6 +42,8 @@ authentication, the README's production settings), generates the data in it, and
 down or sent in the RECOVERY_SECONDS after it are counted apart: their failures must each be
 the 503 of liaison/middleware.py (「数据库暂时无法连接…」), never a 500 or a hang; a failure of
 a request sent later counts as an ordinary 5xx (the app did not recover by itself).
+`--restart-server` restarts the server of `--server` instead (`pg_ctlcluster … restart -m
+fast`), so that a database kept at 1M serves: only on a machine where nothing else uses it.
 """
 
 from __future__ import annotations
@@ -928,7 +930,12 @@ class Restarter(threading.Thread):
     """Restarts the benchmark's own PostgreSQL `at` seconds into the drive's window (the drive
     child writes the window's start, on the machine-wide monotonic clock, to `window_file`)."""
 
-    def __init__(self, cluster: own_cluster.Cluster, at: float, window_file: Path):
+    def __init__(
+        self,
+        cluster: own_cluster.Cluster | own_cluster.ServerCluster,
+        at: float,
+        window_file: Path,
+    ):
         super().__init__(daemon=True)
         self.cluster, self.at, self.window_file = cluster, at, window_file
         self.result: dict | None = None
@@ -971,6 +978,12 @@ def main() -> int:
         default=None,
         help="restart PostgreSQL (pg_ctl restart -m fast) this many seconds into the run; "
         "implies --own-cluster",
+    )
+    parser.add_argument(
+        "--restart-server",
+        action="store_true",
+        help="with --restart-at: restart the server of --server (pg_ctlcluster) instead of an "
+        "own cluster; only where nothing else uses that server",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use a database kept by --keep")
@@ -1016,7 +1029,7 @@ def main() -> int:
     if args.restart_at is not None:
         if not 0 < args.restart_at < args.seconds - RECOVERY_SECONDS:
             parser.error(f"--restart-at must leave {RECOVERY_SECONDS:.0f} s of the run after it")
-        args.own_cluster = True
+        args.own_cluster = not args.restart_server
     if args.own_cluster and (args.keep or args.reuse):
         parser.error("--own-cluster removes its cluster afterwards: no --keep or --reuse")
     args.size = bench_scale.parse_size(args.issues)
@@ -1070,8 +1083,10 @@ def main() -> int:
         acknowledged = tmp / "acknowledged.json"
         window_file = tmp / "window"
         restarter = None
-        if args.restart_at is not None and cluster is not None:
-            restarter = Restarter(cluster, args.restart_at, window_file)
+        if args.restart_at is not None:
+            server_port = urllib.parse.urlsplit(args.server).port or 5432
+            restarted = cluster or own_cluster.ServerCluster(server_port)
+            restarter = Restarter(restarted, args.restart_at, window_file)
             restarter.start()
         print(
             f"driving {args.people} people for {args.seconds:.0f} s …", file=sys.stderr, flush=True

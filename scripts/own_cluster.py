@@ -117,3 +117,29 @@ class Cluster:
 
     def setting(self, name: str) -> str:
         return SETTINGS[name].strip("'")
+
+
+class ServerCluster:
+    """The machine's own Debian cluster that serves `port` (`pg_lsclusters`), restarted with
+    `pg_ctlcluster … restart -m fast` — only for bench_load.py `--restart-server`, on a machine
+    where nothing else uses that server during the run (a kept 1M database is ~10 minutes to
+    generate again in an own cluster)."""
+
+    def __init__(self, port: int):
+        listed = subprocess.run(
+            ["pg_lsclusters", "-h"], check=True, stdout=subprocess.PIPE, text=True
+        ).stdout.split("\n")
+        found = [line.split() for line in listed if line.split()[2:3] == [str(port)]]
+        if not found:
+            raise SystemExit(f"--restart-server: no cluster of pg_lsclusters on port {port}")
+        self.version, self.name = found[0][0], found[0][1]
+        self.port = port
+
+    def restart(self) -> float:
+        started = time.monotonic()
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", "-m", "fast",
+             self.version, self.name, "restart"],
+            check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        return time.monotonic() - started
