@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER = TemplatesSetting
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -128,6 +129,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through TEMPLATES (project templates first), so that
+# templates/django/forms/widgets/ can write a select's options in one template (issue 16).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "liaison.wsgi.application"
 
