@@ -30,7 +30,7 @@ LIST_SIZE = 20
 # The department's inbox shows the 20 most urgent of each section, as the other homes do; its
 # 「全部」 opens the whole section as a list. 50 rows × 3 sections were 118 KB of HTML and ~80 ms
 # of one core per view at 1M issues, the costliest page of the load mix (issue 16).
-INBOX_SIZE = 20
+INBOX_SIZE = LIST_SIZE
 
 
 def work_for(user) -> dict:

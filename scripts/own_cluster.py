@@ -128,12 +128,11 @@ class ServerCluster:
     def __init__(self, port: int):
         listed = subprocess.run(
             ["pg_lsclusters", "-h"], check=True, stdout=subprocess.PIPE, text=True
-        ).stdout.split("\n")
+        ).stdout.splitlines()
         found = [line.split() for line in listed if line.split()[2:3] == [str(port)]]
         if not found:
             raise SystemExit(f"--restart-server: no cluster of pg_lsclusters on port {port}")
         self.version, self.name = found[0][0], found[0][1]
-        self.port = port
 
     def restart(self) -> float:
         started = time.monotonic()

@@ -1,7 +1,7 @@
 """The API's pages: `{count, next, previous, results}` (DESIGN "Public API (v1)"), flat at scale.
 
 `count` is exact up to `COUNT_LIMIT` (1,000) matching rows; beyond that it is PostgreSQL's
-planner estimate (never below 10,001) rather than a count of every row per request. `page`
+planner estimate (never below `COUNT_LIMIT` + 1) rather than a count of every row per request. `page`
 numbers work as always; in the newest-first (or oldest-first) order the `next` link also carries
 a `cursor`, so a client walking every page reads each one by index instead of skipping all the
 rows before it. `previous` is a numbered page. See `liaison.pagination`.
