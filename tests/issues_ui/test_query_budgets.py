@@ -94,3 +94,23 @@ def test_the_inbox_measured_at_1000_is_full(client, sample, software_officer, hr
         start = html.index(f'data-testid="{section}"')
         rows = html[start : html.index("</section>", start)].count('data-testid="inbox-row"')
         assert rows == INBOX_SIZE, section  # full, and never more: the lists do not grow
+
+
+@pytest.mark.parametrize("page", ["issues:list", "issues:new"])
+def test_choice_lists_are_read_in_one_query_each_not_through_a_cursor(
+    client, sample, software_officer, page
+):
+    """The filter and form choices (unions, chains, departments, categories, measures) are a
+    plain SELECT each: on PostgreSQL Django's `iterator()` would DECLARE a server-side cursor
+    per list, three round trips for ten rows (organisation.models.ReferenceQuerySet). The
+    ledger's million rows still stream through one (reports.ledgers)."""
+    client.force_login(software_officer)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse(page))
+    assert response.status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not [s for s in sql if s.lstrip().upper().startswith("DECLARE")]
+    # Every choice list is still there, in its order.
+    html = response.content.decode()
+    for name in ("chain", "category", "measure"):
+        assert f'name="{name}"' in html
