@@ -38,7 +38,7 @@ from issues.permissions import (
     is_staff_of_handling_department,
 )
 from issues.signals import issues_written_in_bulk
-from issues.states import OPEN_STATES, Outcome, Role, Satisfaction, Source, State
+from issues.states import OPEN_STATES, STATE_LABELS, Outcome, Role, Satisfaction, Source, State
 from liaison.history import TransitionFields
 from organisation.models import Department, IndustryChain, IssueCategory, Measure
 
@@ -472,6 +472,10 @@ class Issue(ConcurrentTransitionMixin, models.Model):
         if self._state.adding and not self.number:
             return self._save_with_new_number(*args, **kwargs)
         return super().save(*args, **kwargs)
+
+    def get_state_display(self) -> str:  # type: ignore[no-redef]  # (the stubs declare it)
+        """The state's label, from `STATE_LABELS` (Django's own rebuilds the choices per call)."""
+        return str(STATE_LABELS.get(self.state, self.state))
 
     # Where the issue counted in the figures' rollup when loaded (see `from_db`).
     figures_origin: tuple[Any, Any] = (None, None)

@@ -46,6 +46,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import operator
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
@@ -144,8 +145,40 @@ def _family_sql() -> tuple[str, list, list[int]]:
         sql, params = _insert_sql(issues)
         marks = [_prep(s) for s in _SENTINELS]
         slots = [params.index(mark) for mark in marks]
+        if connection.vendor == "postgresql":
+            sql, params, slots = _written_in(sql, params, slots)
         cached = _compiled["family"] = (key, sql, params, slots)
     return cached[1], cached[2], cached[3]
+
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _written_in(sql: str, params: list, slots: list[int]) -> tuple[str, list, list[int]]:
+    """The statement with every parameter but the `slots` written into it as a literal, as
+    psycopg's client-side binding would write it (PostgreSQL).
+
+    The calendar's `CASE` makes ~1,000 parameters in ~33 KB of SQL: psycopg caches the
+    parsing of a statement only below 4 KB and 50 parameters, so each transition spent ~4 ms
+    of CPU re-reading the statement and quoting the same dates (issue 16). Written in once,
+    only the day's bounds and the chain are bound per call."""
+    kept = sorted(slots)
+    literal = connection.ops.compose_sql
+    index = -1
+
+    def write(match: re.Match) -> str:
+        nonlocal index
+        if match.group() == "%%":
+            return "%%"
+        index += 1
+        if index in kept:
+            return "%s"
+        return literal("%s", [params[index]]).replace("%", "%%")
+
+    written = _PLACEHOLDER.sub(write, sql)
+    if index != len(params) - 1:
+        raise ValueError(f"{index + 1} placeholders for {len(params)} parameters")
+    return written, [params[i] for i in kept], [kept.index(slot) for slot in slots]
 
 
 def _insert_family(day: date, chain: int) -> None:

@@ -20,15 +20,13 @@ from issues.models import (
     Outcome,
     Satisfaction,
     Source,
-    State,
     SupervisionNotice,
 )
 from issues.notice_print import TEXT_MAX
 from issues.services import available_transitions
+from issues.states import STATE_LABELS
 from issues.transitions import TRANSITIONS, history_label
 from organisation.models import IndustryChain, IssueCategory, Measure
-
-STATE_LABELS = dict(State.choices)
 
 
 class IssueSerializer(serializers.ModelSerializer):

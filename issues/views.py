@@ -44,6 +44,7 @@ from issues.services import (
     raise_issue,
     update_kind,
 )
+from issues.states import STATE_LABELS
 from issues.transitions import TRANSITIONS, by_button, history_label
 from liaison.forms import DRAFT_DONE, add_service_errors
 from liaison.pagination import BoundedPaginator
@@ -302,9 +303,6 @@ def notices_context(issue, user, form=None) -> dict:
         # What the note form offers the lead department, from the rows already read.
         "answerable": notices.answerable(issue, user, rows),
     }
-
-
-STATE_LABELS = dict(State.choices)
 
 
 def timeline(issue) -> list[dict]:

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.http import Http404
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -254,3 +255,27 @@ def test_the_states_counted_are_the_issues_states(personas):
         1,
         0,
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_a_transitions_refresh_binds_only_the_day_and_chain(personas):
+    """The family statement carries the calendar's ~1,000 constants written in (psycopg would
+    otherwise re-read 33 KB and quote them all on every transition): three parameters are
+    bound, and the random histories above check that its rows are still right."""
+    issue = file_issue(personas["software_officer"])
+    bound = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "issues_figurebucket"'):
+            bound.append(len(params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        perform_transition(
+            issue,
+            "assign",
+            personas["secretariat"],
+            department=Department.objects.get(code="hrss"),
+            due_date=date.today() + timedelta(days=20),
+        )
+    assert bound and set(bound) == {3}
