@@ -50,6 +50,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import reduce
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
@@ -163,7 +164,8 @@ def _written_in(sql: str, params: list, slots: list[int]) -> tuple[str, list, li
     of CPU re-reading the statement and quoting the same dates (issue 16). Written in once,
     only the day's bounds and the chain are bound per call."""
     kept = sorted(slots)
-    literal = connection.ops.compose_sql
+    # PostgreSQL's operations (the stubs type the base class, which has no compose_sql).
+    literal = cast(Any, connection.ops).compose_sql
     index = -1
 
     def write(match: re.Match) -> str:

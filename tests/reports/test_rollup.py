@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from issues import rollup
 from issues.extensions import decide, request_extension
 from issues.home import work_for
-from issues.models import FigureBucket, FigureMonth, Issue, State
+from issues.models import FigureBucket, FigureMonth, Issue, State, today
 from issues.notices import issue_notice
 from issues.services import perform_transition
 from issues.stats import period_figures
@@ -276,6 +276,6 @@ def test_a_transitions_refresh_binds_only_the_day_and_chain(personas):
             "assign",
             personas["secretariat"],
             department=Department.objects.get(code="hrss"),
-            due_date=date.today() + timedelta(days=20),
+            due_date=today() + timedelta(days=20),
         )
     assert bound and set(bound) == {3}
