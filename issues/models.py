@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +62,16 @@ __all__ = [
     "attachment_path",
     "today",
 ]
+
+
+# What a row of an issue shows beside it (`IssueQuerySet.with_related`, `with_row_related`).
+ROW_RELATED = ("chain__union", "category", "measure", "department", "raised_by")
+
+
+def with_row_related(*lists: list[Issue]) -> None:
+    """Read what the rows of several lists show (see `with_related`) once for them all: a
+    home page's four lists cost six small queries, not six each."""
+    prefetch_related_objects([issue for rows in lists for issue in rows], *ROW_RELATED)
 
 
 class IssueQuerySet(models.QuerySet):
@@ -193,7 +203,13 @@ class IssueQuerySet(models.QuerySet):
         return self.annotate(notice_count=notice_count())
 
     def with_related(self) -> IssueQuerySet:
-        return self.select_related("chain__union", "category", "measure", "department", "raised_by")
+        """What a row shows beside the issue: chain and union, category, measure, lead
+        department, who raised it, each read by its own small query (`prefetch_related`).
+
+        Not joins: PostgreSQL spent ~10 ms planning the issue query joined to six tables (its
+        30 indexes weighed for each join order) against ~1 ms without them, on every list,
+        page and transition; six primary-key reads of a page's ids cost less (issue 16)."""
+        return self.prefetch_related(*ROW_RELATED)
 
     def with_extension_count(self) -> IssueQuerySet:
         """`extension_count`: the approved extension requests (延期), in the same query."""

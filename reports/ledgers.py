@@ -63,7 +63,8 @@ class LedgerError(ValueError):
 def ledger_issues(user, params):
     """The issues of the ledger: the list's filters (with `as_of`, as they stood that day),
     and for department staff no issue handed back (退回) unless `returned` is asked for."""
-    base = Issue.objects.visible_to(user).with_related()
+    # The ledger reads columns (`values_list`) and names them from `_Names`: no related rows.
+    base = Issue.objects.visible_to(user)
     params = params.copy() if params else QueryDict(mutable=True)
     if user.is_department_staff and "returned" not in params:
         # Back with the secretariat, no department: not the department's business any more.

@@ -1,7 +1,7 @@
-"""Query counts of the list, detail and home pages stay the same from 10 to 1,000 issues.
+"""Query counts of the list, detail and home pages do not grow from 10 to 1,000 issues.
 
 The counts measured are BUDGETS; each is pinned with `django_assert_max_num_queries`
-and the count at 10 issues must equal the count at 1,000.
+and the count at 1,000 issues must be no more than the count at 10.
 """
 
 import pytest
@@ -43,24 +43,28 @@ def sample(software_officer, secretariat, hrss_staff):
 # an assign/reassign form or the header's department; officer: chain_ids, union_ids, chains).
 # Home: one query per list (officer 4; department 4: 待签收, 办理中, 协办 and the count of
 # those awaiting rating; secretariat triage + departments + counts, leader counts).
+# +5 (list, detail, home except the leader's) since issue 16: what a row shows beside the issue
+# (chain, union, category, measure, department, who raised it) is six small reads of the rows'
+# ids instead of six joins PostgreSQL spent ~10 ms planning (`IssueQuerySet.with_related`); a
+# relation no row has (no measure on the page) is not read, hence "at most" below.
 BUDGETS = {
-    ("list", "secretariat"): 10,
-    ("list", "software_officer"): 13,
-    ("list", "hrss_staff"): 11,
+    ("list", "secretariat"): 15,
+    ("list", "software_officer"): 18,
+    ("list", "hrss_staff"): 16,
     # Detail +2 since the work-order fields: the co-departments (协办) and the merged
     # duplicates (合并重复件); secretariat +1 more: the co-department list of its forms.
     # +1 since extension requests (延期申请): the issue's requests, one query; +1 since
     # supervision notices: the issue's 催办/督办 list (one query).
-    ("detail", "secretariat"): 14,
-    ("detail", "hrss_staff"): 13,
-    ("detail", "software_officer"): 15,
+    ("detail", "secretariat"): 19,
+    ("detail", "hrss_staff"): 18,
+    ("detail", "software_officer"): 20,
     # +1 since extension requests: the pending ones waiting for the secretariat. +1 since
     # the maintained figures (issue 14): the counts by state summed from the rollup's months
     # and the overdue count, two small queries instead of one over every issue.
-    ("home", "secretariat"): 8,
-    ("home", "software_officer"): 9,
+    ("home", "secretariat"): 12,
+    ("home", "software_officer"): 14,
     # +1: the unanswered 催办/督办 on top of the inbox (JOURNEYS 2).
-    ("home", "hrss_staff"): 9,
+    ("home", "hrss_staff"): 14,
     ("home", "leader"): 5,
 }
 
@@ -82,7 +86,8 @@ def test_query_count_is_flat_from_10_to_1000(
     with django_assert_max_num_queries(BUDGETS[(page, persona)]):
         large = _count(client, url)
     print(f"{page} as {persona}: {small} queries at 10 issues, {large} at 1,000")
-    assert small == large
+    # Never more with more data (one fewer when no row of the page has, say, a measure).
+    assert large <= small
 
 
 def test_the_inbox_measured_at_1000_is_full(client, sample, software_officer, hrss_staff):
