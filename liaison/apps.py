@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+import os
+
+from liaison.database import niceness, process_kind
 from liaison.text import install_form_validator
 
 
@@ -12,3 +15,6 @@ class LiaisonConfig(AppConfig):
 
     def ready(self) -> None:
         install_form_validator()  # every CharField refuses control characters (liaison/text.py)
+        lower = niceness(process_kind())
+        if lower:
+            os.nice(lower)  # the task worker: below the web (liaison/database.py)

@@ -51,6 +51,15 @@ def statement_timeout_ms(process: str) -> int:
     return 0
 
 
+def niceness(process: str) -> int:
+    """How much lower than the web this process runs (an `os.nice` increment): the worker's
+    renders (an annual report is seconds of CPU) and deliveries yield the cores to people
+    waiting for a page (issue 16); `LIAISON_WORKER_NICE`, 0 to run it level with the web."""
+    if process == WORKER:
+        return int(os.environ.get("LIAISON_WORKER_NICE", "10"))
+    return 0
+
+
 def parallel_workers(process: str) -> int | None:
     """The parallel workers a query of this process may start; None: PostgreSQL's setting."""
     if process == WEB:

@@ -5,6 +5,10 @@ commands none; the optional pool; health checks so that a restarted PostgreSQL i
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -180,3 +184,20 @@ def test_a_database_lost_outside_the_view_is_a_503_too(client, settings, path):
     assert response.status_code == 503 and response["Retry-After"]
     body = response.json()["detail"] if path.startswith("/api/") else response.content.decode()
     assert "数据库暂时无法连接" in body
+
+
+@pytest.mark.parametrize(
+    ("kind", "environ", "lower"),
+    [(WORKER, {}, 10), (WORKER, {"LIAISON_WORKER_NICE": "5"}, 5), (WEB, {}, 0), (COMMAND, {}, 0)],
+)
+def test_the_task_worker_runs_below_the_web(kind, environ, lower):
+    """A started worker process (LIAISON_PROCESS=worker, as `manage.py db_worker` is) lowers its
+    own priority, so that its renders yield the cores to the web; other processes do not."""
+    env = {**os.environ, **environ, "LIAISON_PROCESS": kind}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings_test")
+    code = "import os, django; before = os.nice(0); django.setup(); print(os.nice(0) - before)"
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True
+    )
+    assert int(done.stdout.strip()) == lower
