@@ -1,7 +1,7 @@
+import os
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-
-import os
 
 from liaison.database import niceness, process_kind
 from liaison.text import install_form_validator
