@@ -86,6 +86,10 @@ def test_secretariat_runs_a_meeting_and_the_decision_assigns_the_issue(
     # After: mark it held and approve the minutes (a confirmation first).
     # Never held before its date: the day comes (the button waits until then).
     expect(page.get_by_role("button", name="标记已召开")).to_be_disabled()
+    # Nothing in flight before the clock moves: the live server's threads share one SQLite
+    # connection, and a save still running beside the reload ("cannot start a transaction
+    # within a transaction") lost the session once on a loaded CI machine.
+    page.wait_for_load_state("networkidle")
     held_on = datetime.combine(tomorrow, time(16), tzinfo=timezone.get_current_timezone())
     with time_machine.travel(held_on, tick=True):
         page.reload()
