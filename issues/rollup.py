@@ -179,7 +179,7 @@ def _written_in(sql: str, params: list, slots: list[int]) -> tuple[str, list, li
 
     written = _PLACEHOLDER.sub(write, sql)
     if index != len(params) - 1:
-        raise ValueError(f"{index + 1} placeholders for {len(params)} parameters")
+        raise ValueError(f"{index + 1} parameter marks for {len(params)} parameters")
     return written, [params[i] for i in kept], [kept.index(slot) for slot in slots]
 
 

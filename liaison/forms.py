@@ -21,7 +21,7 @@ DRAFT_DONE = "draft-done"
 
 # --- the product's own wording of the usual field errors -----------------------------------
 # Django's Chinese ("确保该变量包含不超过 200 字符", "这个字段是必填项") reads like a machine; ours
-# name the field. `{label}` is filled here; Django fills its own placeholders (`%(max)s` and the like).
+# name the field. `{label}` is filled here; Django fills its own `%(max)s`-style fields.
 _CHOICE_MESSAGES = {
     "required": _("请选择{label}。"),
     "invalid_choice": _("所选的{label}无效，请重新选择。"),

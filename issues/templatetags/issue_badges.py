@@ -11,14 +11,16 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from issues.states import State
+
 register = template.Library()
 
 # Bootstrap's badge colour per state; the states not named here are a light badge.
 STATE_CLASSES = {
-    "raised": "text-bg-secondary",
-    "assigned": "text-bg-primary",
-    "resolved": "text-bg-warning",
-    "verified": "text-bg-success",
+    State.RAISED: "text-bg-secondary",
+    State.ASSIGNED: "text-bg-primary",
+    State.RESOLVED: "text-bg-warning",
+    State.VERIFIED: "text-bg-success",
 }
 
 
