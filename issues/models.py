@@ -40,6 +40,7 @@ from issues.permissions import (
 from issues.signals import issues_written_in_bulk
 from issues.states import OPEN_STATES, STATE_LABELS, Outcome, Role, Satisfaction, Source, State
 from liaison.history import TransitionFields
+from organisation import reference_cache
 from organisation.models import Department, IndustryChain, IssueCategory, Measure
 
 # State, its groups and `today` are imported from here by most of the project.
@@ -64,14 +65,19 @@ __all__ = [
 ]
 
 
-# What a row of an issue shows beside it (`IssueQuerySet.with_related`, `with_row_related`).
-ROW_RELATED = ("chain__union", "category", "measure", "department", "raised_by")
+# What a row of an issue shows beside it (`IssueQuerySet.with_related`, `with_row_related`):
+# reference rows (served from memory, organisation.reference_cache), and who raised it.
+ROW_REFERENCES = ("chain", "category", "measure", "department")  # a chain comes with its union
+ROW_PREFETCHED = ("raised_by",)
+_PREFETCH_INSTEAD = {"chain": "chain__union"}  # what to read when the memory cannot serve
 
 
 def with_row_related(*lists: list[Issue]) -> None:
-    """Read what the rows of several lists show (see `with_related`) once for them all: a
-    home page's four lists cost six small queries, not six each."""
-    prefetch_related_objects([issue for rows in lists for issue in rows], *ROW_RELATED)
+    """Set what the rows of several lists show (see `with_related`) once for them all: a
+    home page's four lists cost one query (who raised them), not one per list."""
+    rows = [issue for rows in lists for issue in rows]
+    missing = reference_cache.attach(rows, ROW_REFERENCES)
+    prefetch_related_objects(rows, *ROW_PREFETCHED, *(_PREFETCH_INSTEAD.get(f, f) for f in missing))
 
 
 class IssueQuerySet(models.QuerySet):
@@ -114,11 +120,21 @@ class IssueQuerySet(models.QuerySet):
     # What `count_source` counts instead of these rows, set by `visible_to` (None: the rows).
     counted_as: models.QuerySet | None = None
 
+    # Whether the rows get their reference rows from memory once read (`with_related`).
+    attaches_references = False
+
     def _clone(self):
-        # Every chained call (filter, select_related, order_by …) clones: the hint goes along.
+        # Every chained call (filter, select_related, order_by …) clones: the hints go along.
         clone = super()._clone()  # type: ignore[misc]  # private to Django, absent from stubs
         clone.counted_as = self.counted_as
+        clone.attaches_references = self.attaches_references
         return clone
+
+    def _fetch_all(self):
+        read = self._result_cache is None
+        super()._fetch_all()
+        if read and self.attaches_references and self._iterable_class is models.query.ModelIterable:
+            with_row_related(self._result_cache)  # type: ignore[arg-type]
 
     def visible_to(self, user) -> IssueQuerySet:
         """DESIGN "Roles and visibility": the one definition of who sees which issue."""
@@ -204,12 +220,17 @@ class IssueQuerySet(models.QuerySet):
 
     def with_related(self) -> IssueQuerySet:
         """What a row shows beside the issue: chain and union, category, measure, lead
-        department, who raised it, each read by its own small query (`prefetch_related`).
+        department (reference rows, from memory: `organisation.reference_cache`), and who
+        raised it (one small query for the rows read, `prefetch_related`).
 
         Not joins: PostgreSQL spent ~10 ms planning the issue query joined to six tables (its
         30 indexes weighed for each join order) against ~1 ms without them, on every list,
-        page and transition; six primary-key reads of a page's ids cost less (issue 16)."""
-        return self.prefetch_related(*ROW_RELATED)
+        page and transition; and not a query per reference table either: the same few dozen
+        rows, read, compiled and planned again on every page, were a tenth of a worker's CPU
+        under load (issue 16)."""
+        clone = self._chain()  # type: ignore[attr-defined]
+        clone.attaches_references = True
+        return clone
 
     def with_extension_count(self) -> IssueQuerySet:
         """`extension_count`: the approved extension requests (延期), in the same query."""

@@ -24,16 +24,80 @@ from organisation.tokens import revoke_all
 
 
 class ReferenceQuerySet(models.QuerySet):
-    """A reference table (a few dozen rows at most) whose `iterator()` is one plain query.
+    """A reference table (a few dozen rows at most): an unfiltered read in the default order
+    is served from this process's copy (`organisation.reference_cache`, exact: checked against
+    the database's token); anything else - a filter, a slice, another order, `values()`,
+    `count()`, `get()` - is an ordinary query.
 
-    Form and filter choices read their queryset with `iterator()`, which on PostgreSQL is a
-    server-side cursor: DECLARE, FETCH and CLOSE, three round trips and the rows materialised
-    WITH HOLD, for a table of ten rows, five times per issue list (issue 16). Large tables keep
-    Django's cursor: the ledgers stream a million rows through it.
+    `iterator()` is that read too, not Django's cursor: form and filter choices read their
+    queryset with `iterator()`, which on PostgreSQL is a server-side cursor (DECLARE, FETCH,
+    CLOSE: three round trips) for a table of ten rows, five times per issue list (issue 16).
+    Large tables keep Django's cursor: the ledgers stream a million rows through it.
     """
 
     def iterator(self, chunk_size=None):
         return iter(self.all())
+
+    # Writes that send no post_save/post_delete move the token too (see reference_cache).
+    def update(self, **kwargs):
+        from organisation import reference_cache  # noqa: PLC0415 - it imports these models
+
+        rows = super().update(**kwargs)
+        reference_cache.changed()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from organisation import reference_cache  # noqa: PLC0415
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        reference_cache.changed()
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        from organisation import reference_cache  # noqa: PLC0415
+
+        rows = super().bulk_update(objs, *args, **kwargs)
+        reference_cache.changed()
+        return rows
+
+    def _fetch_all(self):
+        if self._result_cache is None and self._reads_whole_table():
+            from organisation import reference_cache  # noqa: PLC0415 - it imports these models
+
+            self._result_cache = reference_cache.rows(self.model)  # type: ignore[assignment]
+        super()._fetch_all()
+
+    def _reads_whole_table(self) -> bool:
+        query = self.query
+        return (
+            self._iterable_class is models.query.ModelIterable
+            and not self._prefetch_related_lookups  # type: ignore[attr-defined]
+            and not query.where.children
+            and not query.order_by
+            and query.default_ordering
+            and not query.annotations
+            and not query.extra
+            and not query.select_related
+            and not query.distinct
+            and not query.is_sliced
+            and not query.select_for_update
+            and query.combinator is None
+            and query.deferred_loading == (frozenset(), True)
+            and self.db == "default"
+        )
+
+
+class ReferenceVersion(models.Model):
+    """One row: the token of the reference tables' current contents (`reference_cache`)."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("基础数据版本")
+        verbose_name_plural = _("基础数据版本")
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class IndustryUnion(models.Model):

@@ -10,7 +10,7 @@ from django.core.cache import caches
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from organisation import calendar
+from organisation import calendar, reference_cache
 from organisation.models import Department, IndustryChain, User, appoint_officer
 from organisation.reference import load_reference_data
 
@@ -52,6 +52,15 @@ def _fresh_calendar():
     calendar.clear_cache()
     yield
     calendar.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    """The reference rows are kept per process (exact by their token): forgotten around each
+    test so that query counts do not depend on which test ran before."""
+    reference_cache.forget()
+    yield
+    reference_cache.forget()
 
 
 def make_user(
