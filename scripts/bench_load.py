@@ -618,6 +618,17 @@ def store_older_copy() -> dict:
     return {"annual": rendered}
 
 
+def store_current_copies() -> dict:
+    """What a deployment that has been running has stored before a minute of its day: the
+    annual report the crowd downloads, rendered by a worker and current. (The crowd's first
+    transition makes it older; its refresh waits LIAISON_DOCUMENT_REFRESH_SECONDS after this
+    rendering, so no rendering runs inside the window: `--cold-documents` measures the minute
+    with one, the first download after a start with an empty documents folder.)"""
+    from reports.documents import ANNUAL_PDF  # noqa: PLC0415 - after setup
+
+    return {"annual": ANNUAL_PDF.refresh(year=bench_scale.YEAR)}
+
+
 def page_memory(args, ids: dict) -> list[str]:
     """Prints the peak RSS of each heavy page, alone in a fresh process over the same data;
     returns the targets missed (the same 300 MB as a worker's)."""
@@ -653,6 +664,10 @@ def child(args) -> None:
     elif args.mode == "documents":
         bench_scale.setup_django(args.database_url)
         result = store_older_copy()
+    elif args.mode == "stored":
+        os.environ["DOCUMENT_CACHE_DIR"] = args.documents  # the folder the web will serve
+        bench_scale.setup_django(args.database_url)
+        result = store_current_copies()
     elif args.mode == "mark":
         bench_scale.setup_django(args.database_url)
         from issues.models import Issue  # noqa: PLC0415 - after setup
@@ -799,6 +814,22 @@ def restart_span(driven: dict, restart: dict | None) -> tuple[list, dict | None]
     }
 
 
+# This machine's speed on the day: the same runs differed by 1.5x within an hour (a shared
+# host), so the figures come with a fixed piece of pure Python timed before and after them.
+CPU_REFERENCE_LOOP = 10**7
+
+
+def cpu_reference() -> float:
+    """Seconds of CPU for a fixed loop (best of three; ~0.4 s on this 2-core machine at its
+    fastest): the scale the run's milliseconds are read in."""
+    best = float("inf")
+    for _attempt in range(3):
+        started = time.process_time()
+        sum(i * i for i in range(CPU_REFERENCE_LOOP))
+        best = min(best, time.process_time() - started)
+    return best
+
+
 def report(
     driven: dict, watch: Watch, checked: dict, args, restart: dict | None = None
 ) -> list[str]:
@@ -858,6 +889,10 @@ def report(
     print(
         f"load average (1 min) during the run: mean {statistics.mean(loads):.2f}, "
         f"max {max(loads):.2f} ({os.cpu_count()} cores)"
+    )
+    print(
+        f"CPU reference (a fixed Python loop, alone): {args.cpu_before:.3f} s before the run, "
+        f"{cpu_reference():.3f} s after"
     )
     if around:
         missed += restart_missed(around, restart or {})
@@ -986,6 +1021,11 @@ def main() -> int:
         "own cluster; only where nothing else uses that server",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--cold-documents",
+        action="store_true",
+        help="start with no stored document: the annual report is rendered inside the window",
+    )
     parser.add_argument("--reuse", action="store_true", help="use a database kept by --keep")
     parser.add_argument(
         "--gunicorn", default="", help="extra gunicorn arguments, e.g. '-w 4 --threads 2'"
@@ -1010,7 +1050,9 @@ def main() -> int:
     )
     # Internal: the children.
     parser.add_argument(
-        "--child", choices=["prepare", "mark", "drive", "check", "memory", "documents"], dest="mode"
+        "--child",
+        choices=["prepare", "mark", "drive", "check", "memory", "documents", "stored"],
+        dest="mode",
     )
     parser.add_argument("--database-url", default="")
     parser.add_argument("--size", type=int, default=0)
@@ -1020,6 +1062,7 @@ def main() -> int:
     parser.add_argument("--since", default="")
     parser.add_argument("--window-file", default="")
     parser.add_argument("--page", default="")
+    parser.add_argument("--documents", default="")
     args = parser.parse_args()
     if args.mode:
         child(args)
@@ -1074,6 +1117,9 @@ def main() -> int:
         port = free_port()
         env = production_env(args.database_url, port, tmp)
         args.gunicorn_note = " ".join(["-c gunicorn.conf.py", *args.gunicorn.split()])
+        if not args.cold_documents:  # the stored copies a running deployment has (see there)
+            run_child("stored", args, documents=env["DOCUMENT_CACHE_DIR"])
+        args.cpu_before = cpu_reference()
         processes = start_web(args, env, port, tmp)
         web, worker = processes
         watch = Watch(web.pid, worker.pid)
