@@ -397,6 +397,12 @@ class Issue(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["due_date", "-raised_at", "-id"], name="issue_due_idx"),
             models.Index(fields=["chain", "-raised_at", "-id"], name="issue_chain_newest_idx"),
             models.Index(fields=["state", "due_date"]),
+            # One state's issues in id order: a department's list filtered by state counts its
+            # first 1,000 (liaison.pagination) by a merge join of this with its involvements
+            # (also in issue order), stopping there, instead of hashing every issue in that
+            # state: 17-43 ms -> 4-11 ms per page at 1M, PostgreSQL's costliest statement under
+            # load (issue 16).
+            models.Index(fields=["state", "id"], name="issue_state_id_idx"),
             models.Index(fields=["department", "state"]),
             # Open issues by due date: overdue, warnings, reminders (HANDLING_STATES); ties
             # newest first, so that the most overdue first (issues.filters) reads it as it is.
