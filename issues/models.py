@@ -403,6 +403,10 @@ class Issue(ConcurrentTransitionMixin, models.Model):
             # state: 17-43 ms -> 4-11 ms per page at 1M, PostgreSQL's costliest statement under
             # load (issue 16).
             models.Index(fields=["state", "id"], name="issue_state_id_idx"),
+            # And newest first: that page's rows walk only that state's issues, probing the
+            # department's involvements, instead of every issue newest first filtered by
+            # state through the table (18 -> 3 ms at 1M for a department's 办理中 page).
+            models.Index(fields=["state", "-raised_at", "-id"], name="issue_state_newest_idx"),
             models.Index(fields=["department", "state"]),
             # Open issues by due date: overdue, warnings, reminders (HANDLING_STATES); ties
             # newest first, so that the most overdue first (issues.filters) reads it as it is.

@@ -418,6 +418,19 @@ def test_a_departments_count_by_state_can_stop_at_the_limit(db, many_issues, cli
     assert "Index Only Scan using issue_state_id_idx" in plan, plan
 
 
+@pytest.mark.parametrize("state", [State.ASSIGNED, State.ACCEPTED])
+def test_a_departments_page_of_one_state_walks_that_state_newest_first(
+    db, many_issues, client, state
+):
+    """The page's rows: that state's issues newest first (issue_state_newest_idx), each
+    probed for the department's involvement, not every issue newest first filtered by state."""
+    client.force_login(many_issues["department"])
+    queries = _queries(client, f"/api/v1/issues/?state={state}")
+    page = _the(queries, 'ORDER BY "issues_issue"."raised_at" DESC')
+    plan = _explain(page, "seqscan", "bitmapscan", "sort")
+    assert "using issue_state_newest_idx on issues_issue" in plan and "Sort" not in plan, plan
+
+
 @pytest.mark.parametrize("url", ["/issues/", "/api/v1/issues/?page_size=50"])
 def test_an_officers_count_is_one_range_of_the_chain_index(db, many_issues, client, url):
     """The officer's issues are those of the chains of its unions, asked by chain id: the
