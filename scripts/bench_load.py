@@ -618,6 +618,16 @@ def store_older_copy() -> dict:
     return {"annual": rendered}
 
 
+def drop_earlier_refreshes() -> int:
+    """An earlier run over a kept database (--reuse) leaves document refreshes queued for the
+    documents folder it had, gone with it: this run's worker would render them inside the
+    window. Returns how many were dropped."""
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415 - after setup
+
+    queued = DBTaskResult.objects.filter(status="READY", task_path__startswith="reports.cached.")
+    return queued.delete()[0]
+
+
 def store_current_copies() -> dict:
     """What a deployment that has been running has stored before a minute of its day: the
     annual report the crowd downloads, rendered by a worker and current. (The crowd's first
@@ -673,7 +683,7 @@ def child(args) -> None:
         from issues.models import Issue  # noqa: PLC0415 - after setup
 
         last = Issue.history.order_by("-history_id").values_list("history_id", flat=True)
-        result = {"since": last.first() or 0}
+        result = {"since": last.first() or 0, "dropped": drop_earlier_refreshes()}
     elif args.mode == "check":
         args.since_id = int(args.since)
         result = check(args)
