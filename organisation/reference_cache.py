@@ -126,7 +126,7 @@ def forget() -> None:
     """Forget this process's snapshot (tests: query counts independent of the test order)."""
     global _snapshot
     _snapshot = None
-    _local.checked = False
+    _local.in_request, _local.checked = False, False
 
 
 def copy_row(row: models.Model) -> models.Model:
