@@ -130,9 +130,9 @@ TEMPLATES = [
     },
 ]
 
-# Form widgets render through TEMPLATES (project templates first), so that
-# templates/django/forms/widgets/ can write a select's options in one template (issue 16).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Form widgets: the common ones written in Python (liaison/form_renderer.py, issue 16), the
+# rest through TEMPLATES, project templates first (templates/django/forms/widgets/).
+FORM_RENDERER = "liaison.form_renderer.FormRenderer"
 
 WSGI_APPLICATION = "liaison.wsgi.application"
 
