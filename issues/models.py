@@ -69,7 +69,6 @@ __all__ = [
 # reference rows (served from memory, organisation.reference_cache), and who raised it.
 ROW_REFERENCES = ("chain", "category", "measure", "department")  # a chain comes with its union
 ROW_PREFETCHED = ("raised_by",)
-_PREFETCH_INSTEAD = {"chain": "chain__union"}  # what to read when the memory cannot serve
 
 
 def with_row_related(*lists: list[Issue]) -> None:
@@ -77,7 +76,7 @@ def with_row_related(*lists: list[Issue]) -> None:
     home page's four lists cost one query (who raised them), not one per list."""
     rows = [issue for rows in lists for issue in rows]
     missing = reference_cache.attach(rows, ROW_REFERENCES)
-    prefetch_related_objects(rows, *ROW_PREFETCHED, *(_PREFETCH_INSTEAD.get(f, f) for f in missing))
+    prefetch_related_objects(rows, *ROW_PREFETCHED, *missing)
 
 
 class IssueQuerySet(models.QuerySet):

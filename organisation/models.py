@@ -23,6 +23,14 @@ from audit.models import Event
 from organisation.tokens import revoke_all
 
 
+def _moves_the_token(result):
+    """After a bulk write of a reference table: the process copies are out of date."""
+    from organisation import reference_cache  # noqa: PLC0415 - it imports these models
+
+    reference_cache.changed()
+    return result
+
+
 class ReferenceQuerySet(models.QuerySet):
     """A reference table (a few dozen rows at most): an unfiltered read in the default order
     is served from this process's copy (`organisation.reference_cache`, exact: checked against
@@ -40,25 +48,13 @@ class ReferenceQuerySet(models.QuerySet):
 
     # Writes that send no post_save/post_delete move the token too (see reference_cache).
     def update(self, **kwargs):
-        from organisation import reference_cache  # noqa: PLC0415 - it imports these models
-
-        rows = super().update(**kwargs)
-        reference_cache.changed()
-        return rows
+        return _moves_the_token(super().update(**kwargs))
 
     def bulk_create(self, objs, *args, **kwargs):
-        from organisation import reference_cache  # noqa: PLC0415
-
-        created = super().bulk_create(objs, *args, **kwargs)
-        reference_cache.changed()
-        return created
+        return _moves_the_token(super().bulk_create(objs, *args, **kwargs))
 
     def bulk_update(self, objs, *args, **kwargs):
-        from organisation import reference_cache  # noqa: PLC0415
-
-        rows = super().bulk_update(objs, *args, **kwargs)
-        reference_cache.changed()
-        return rows
+        return _moves_the_token(super().bulk_update(objs, *args, **kwargs))
 
     def _fetch_all(self):
         if self._result_cache is None and self._reads_whole_table():

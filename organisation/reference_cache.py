@@ -78,6 +78,10 @@ def _read_token() -> str | None:
     return row[0] if row else None
 
 
+# What a served row comes with (set by `_load`): a caller that cannot be served prefetches it.
+SERVED_WITH = {"IndustryChain": ("union",)}
+
+
 def _load(token: str) -> Snapshot:
     rows: dict[type, tuple[models.Model, ...]] = {}
     for model in _reference_models():
@@ -155,24 +159,24 @@ def rows(model: type[models.Model]) -> list[models.Model] | None:
 def attach(instances: Iterable[models.Model], fields: Iterable[str]) -> list[str]:
     """Set each instance's reference rows named by `fields` (foreign keys to reference tables)
     from the snapshot, one copy per row per call; a chain comes with its union. Returns the
-    fields that could not be served (no snapshot, or a row newer than it) for the caller to
-    prefetch from the database instead."""
+    lookups to prefetch from the database for what could not be served (no snapshot, or a row
+    newer than it): `chain__union` for a chain, so that either way a chain has its union."""
     instances = list(instances)
     fields = list(fields)
     if not instances or not fields:
         return []
     snapshot = current()
-    if snapshot is None:
-        return fields
     meta = type(instances[0])._meta
     missing: list[str] = []
     for name in fields:
         field = meta.get_field(name)
-        table = snapshot.by_id.get(field.related_model)  # type: ignore[arg-type]
+        table = snapshot.by_id.get(field.related_model) if snapshot else None  # type: ignore[arg-type]
         attname = field.attname  # type: ignore[union-attr]
         ids = {getattr(instance, attname) for instance in instances} - {None}
         if table is None or not ids <= table.keys():
-            missing.append(name)  # a row added since the snapshot: the database has it
+            # No snapshot, or a row added since it: the database has it.
+            with_rows = SERVED_WITH.get(field.related_model.__name__, ())  # type: ignore[union-attr]
+            missing.extend([f"{name}__{related}" for related in with_rows] or [name])
             continue
         copies = {pk: copy_row(table[pk]) for pk in ids}
         for instance in instances:
