@@ -50,16 +50,23 @@ def work_for(user) -> dict:
 
 def _officer(user) -> dict:
     chains = Issue.objects.filter(chain_id__in=user.chain_ids)
+    # One row more than is shown, so that a badge says 「20+」 rather than a total of 20.
     lists = {
-        "to_verify": list(chains.filter(state=State.RESOLVED).order_by("resolved_at")[:LIST_SIZE]),
-        "returned": list(
-            chains.filter(state=State.RAISED, return_count__gt=0).order_by("-raised_at")[:LIST_SIZE]
+        "to_verify": list(
+            chains.filter(state=State.RESOLVED).order_by("resolved_at")[: LIST_SIZE + 1]
         ),
-        "overdue": list(chains.overdue().order_by("due_date")[:LIST_SIZE]),
-        "recent": list(chains.order_by("-raised_at", "-pk")[:10]),
+        "returned": list(
+            chains.filter(state=State.RAISED, return_count__gt=0).order_by("-raised_at")[
+                : LIST_SIZE + 1
+            ]
+        ),
+        "overdue": list(chains.overdue().order_by("due_date")[: LIST_SIZE + 1]),
     }
+    more = {f"{name}_more": len(rows) > LIST_SIZE for name, rows in lists.items()}
+    lists = {name: rows[:LIST_SIZE] for name, rows in lists.items()}
+    lists["recent"] = list(chains.order_by("-raised_at", "-pk")[:10])
     with_row_related(*lists.values())
-    return {"role": "officer", "may_raise": bool(user.chain_ids), **lists}
+    return {"role": "officer", "may_raise": bool(user.chain_ids), **lists, **more}
 
 
 def _department(user) -> dict:

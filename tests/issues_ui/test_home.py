@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from issues.models import Issue, today
+from issues.models import Issue, State, today
 from issues.services import perform_transition
+from organisation.models import IndustryChain, IssueCategory
+from tests.factories import IssueFactory
 
 from .conftest import assign, file_issue
 from .conftest import home_page as _home
@@ -35,6 +37,22 @@ def test_the_officer_sees_what_waits_for_her(client, software_officer, secretari
     overdue = _section(html, "overdue")
     assert "超期的问题" in overdue and "light-red" in overdue
     assert "待核实的问题" not in overdue
+
+
+@pytest.mark.parametrize(("resolved", "badge"), [(20, ">20<"), (21, ">20+<")])
+def test_a_full_list_says_there_are_more(client, software_officer, resolved, badge):
+    """The home shows 20 of each list: its badge says 「20+」 when more wait, not a total of 20."""
+    IssueFactory.create_batch(
+        resolved,
+        state=State.RESOLVED,
+        raised_by=software_officer,
+        chain=IndustryChain.objects.get(code="software"),
+        category=IssueCategory.objects.get(code="recruitment"),
+    )
+    to_verify = _section(_home(client, software_officer), "to-verify")
+    assert to_verify.count('data-testid="issue-row"') == 20
+    heading = _home(client, software_officer).split('data-testid="to-verify"')[0]
+    assert badge in heading.rsplit("<h2", 1)[1]
 
 
 def test_the_officer_does_not_see_another_chains_work(
