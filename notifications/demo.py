@@ -17,6 +17,7 @@ from liaison.formats import cn_date
 from notifications import notify as n
 from notifications.models import Notification
 from notifications.receivers import issue_message
+from organisation.calendar import working_days_between
 from organisation.models import OfficerTerm, User
 
 RECENT = timedelta(days=5)  # newer than this stays unread
@@ -83,7 +84,7 @@ def seed(accounts, rng, stdout) -> None:
                     issue.assigned_at,
                 )
                 if issue.due_date and issue.due_date < today():
-                    text = f"问题 {issue.number}「{issue.title}」已超期{(today() - issue.due_date).days}天（办理时限{cn_date(issue.due_date)}）。"
+                    text = f"问题 {issue.number}「{issue.title}」已超期{working_days_between(issue.due_date, today())}个工作日（办理时限{cn_date(issue.due_date)}）。"
                     add(
                         staff.get(issue.department_id, []),
                         "overdue",

@@ -61,6 +61,7 @@ from issues.notices import issue_automatic
 from liaison.formats import cn_date
 from notifications import notify as n
 from notifications.models import Notification, Reminder, WebhookEvent
+from organisation.calendar import working_days_between
 from organisation.models import Department, User
 
 LISTED = 30  # issues listed in one digest (in the app, the e-mail, a webhook call)
@@ -221,16 +222,18 @@ def _line(values: dict, kind: str, on: date) -> str:
         }
     if kind == Reminder.Kind.OVERDUE:
         return _(
-            "问题 %(number)s「%(title)s」已超期%(days)d天（办理时限%(due)s，承办部门：%(dept)s）。"
+            "问题 %(number)s「%(title)s」已超期%(days)d个工作日（办理时限%(due)s，"
+            "承办部门：%(dept)s）。"
         ) % {
             "number": values["number"],
             "title": values["title"],
-            "days": (on - values["due_date"]).days,
+            # Working days, as the issue page and the inbox count them (DESIGN "Deadlines").
+            "days": working_days_between(values["due_date"], on),
             "due": cn_date(values["due_date"]),
             "dept": values["department__name"],
         }
-    left = (values["due_date"] - on).days
-    when = _("今天") if left == 0 else _("%(days)d天后") % {"days": left}
+    left = working_days_between(on, values["due_date"])
+    when = _("今天") if left == 0 else _("%(days)d个工作日后") % {"days": left}
     return _(
         "问题 %(number)s「%(title)s」将于%(when)s到期（办理时限%(due)s，承办部门：%(dept)s）。"
     ) % {
@@ -326,7 +329,7 @@ def _items(pile: Pile, scope: str) -> list[dict]:
 def _summary(pile: Pile, on: date) -> str:
     return _(
         "%(date)s办理时限提醒：已超期%(overdue)d项，超时未签收%(late)d项，"
-        "%(days)d天内到期%(soon)d项。"
+        "%(days)d个工作日内到期%(soon)d项。"
     ) % {
         "date": cn_date(on),
         "days": WARNING_DAYS,

@@ -76,15 +76,15 @@ def test_reminders_go_out_once_a_day_and_again_the_next_day(
         hrss = Notification.objects.get(recipient=hrss_staff)
         assert (
             hrss.kind == "due_soon"
-            and "3天后到期" in listed(hrss)
+            and "3个工作日后到期" in listed(hrss)
             and hrss.issue_id == issues["soon"].pk
         )
         # housing also gets the automatic 催办 of its overdue issue (issues.notices), apart.
         housing = Notification.objects.get(recipient=housing_staff, kind="overdue")
-        assert "已超期4天" in listed(housing)
+        assert "已超期2个工作日" in listed(housing)
         assert Notification.objects.filter(recipient=housing_staff, kind="notice").count() == 1
         summary = Notification.objects.get(recipient=secretariat)
-        assert "已超期1项，超时未签收0项，3天内到期1项" in summary.text
+        assert "已超期1项，超时未签收0项，3个工作日内到期1项" in summary.text
         assert sorted(m.to[0] for m in mail.outbox) == [
             "li@example.gov.cn",
             "ma@example.gov.cn",
@@ -102,7 +102,7 @@ def test_reminders_go_out_once_a_day_and_again_the_next_day(
         run()
         assert Notification.objects.filter(recipient=hrss_staff).count() == 2
         latest = Notification.objects.filter(recipient=housing_staff, kind="overdue").first()
-        assert "已超期5天" in listed(latest)
+        assert "已超期3个工作日" in listed(latest)
         assert len(mail.outbox) == 3
         assert Reminder.objects.count() == 4
 
@@ -119,7 +119,7 @@ def test_due_today_is_due_soon_and_yesterday_is_overdue(issues, hrss_staff):
         assert "今天到期" in listed(Notification.objects.get(recipient=hrss_staff))
     with time_machine.travel(at(14), tick=False):
         run()
-        assert "已超期1天" in listed(Notification.objects.get(recipient=hrss_staff, kind="overdue"))
+        assert "已超期1个工作日" in listed(Notification.objects.get(recipient=hrss_staff, kind="overdue"))
 
 
 def test_the_digest_mail_lists_every_issue_of_the_department(
@@ -153,7 +153,7 @@ def test_per_issue_mode_tells_each_issue_apart(issues, software_officer, secreta
             ("due_soon", issues["soon"].pk, []),
             ("due_soon", second.pk, []),
         ]
-        assert "3天后到期" in mine[0].text and "社保转移接续" in mine[1].text
+        assert "3个工作日后到期" in mine[0].text and "社保转移接续" in mine[1].text
         # Still one e-mail a day for the person, listing both.
         assert [m.to for m in mail.outbox].count(["li@example.gov.cn"]) == 1
         mail.outbox.clear()

@@ -63,7 +63,7 @@ def test_the_lead_department_and_the_secretariat_are_told(
     assert "unacknowledged: 1" in run(date(2026, 9, 16))
     (digest,) = warnings_of(hrss_staff)
     assert digest.kind == "unacknowledged" and digest.get_kind_display() == "超时未签收"
-    assert digest.text == "2026年9月16日办理时限提醒：已超期0项，超时未签收1项，3天内到期0项。"
+    assert digest.text == "2026年9月16日办理时限提醒：已超期0项，超时未签收1项，3个工作日内到期0项。"
     assert digest.items == [
         {
             "text": f"问题 {issue.number}「高级测试工程师招聘难」超时未签收（2026年9月14日交办，"
@@ -195,15 +195,15 @@ def test_the_digest_lists_each_kind_in_turn(software_officer, secretariat, hrss_
     run(date(2026, 10, 8))
     (digest,) = warnings_of(hrss_staff)
     assert digest.kind == "overdue"
-    assert "已超期2项，超时未签收2项，3天内到期1项" in digest.text
+    assert "已超期2项，超时未签收2项，3个工作日内到期1项" in digest.text
     assert [item["url"] for item in digest.items] == [
         f"/issues/{i.pk}/" for i in (never, overdue, never, waiting, soon)
     ]
     texts = [item["text"] for item in digest.items]
-    assert "已超期8天" in texts[0] and "已超期8天" in texts[1]
+    assert "已超期1个工作日" in texts[0] and "已超期1个工作日" in texts[1]
     assert "超时未签收（2026年9月14日交办" in texts[2]
     assert "超时未签收（2026年9月22日交办，签收时限2026年9月23日" in texts[3]
-    assert "将于4天后到期" in texts[4]
+    assert "将于3个工作日后到期" in texts[4]
     (summary,) = warnings_of(secretariat)
     assert summary.items == digest.items
 
