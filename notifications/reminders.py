@@ -227,7 +227,8 @@ def _line(values: dict, kind: str, on: date) -> str:
         ) % {
             "number": values["number"],
             "title": values["title"],
-            # Working days, as the issue page and the inbox count them (DESIGN "Deadlines").
+            # Working days, as the issue page and the inbox count them (deadlines, in
+            # DESIGN "The bottleneck state machine").
             "days": working_days_between(values["due_date"], on),
             "due": cn_date(values["due_date"]),
             "dept": values["department__name"],
