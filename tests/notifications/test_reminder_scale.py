@@ -140,18 +140,25 @@ def test_each_person_gets_one_digest_a_day_listing_their_issues(
     hrss = Issue.objects.filter(department_id=hrss_staff.department_id)
     overdue, soon = hrss.filter(due_date=LATE), hrss.filter(due_date=SOON)
     unsigned = hrss.filter(state="assigned")
-    assert digest.kind == "overdue" and "已超期2项，超时未签收2项，3个工作日内到期2项" in digest.text
+    assert (
+        digest.kind == "overdue" and "已超期2项，超时未签收2项，3个工作日内到期2项" in digest.text
+    )
     # Overdue, then not signed for, then due soon; in each the earliest due first.
     assert [item["url"] for item in digest.items] == [
         f"/issues/{i.pk}/" for group in (overdue, unsigned, soon) for i in group.order_by("pk")
     ]
-    assert "已超期1个工作日" in digest.items[0]["text"] and "将于3个工作日后到期" in digest.items[5]["text"]
+    assert (
+        "已超期1个工作日" in digest.items[0]["text"]
+        and "将于3个工作日后到期" in digest.items[5]["text"]
+    )
     assert "超时未签收（2026年9月14日交办，签收时限2026年9月15日" in digest.items[2]["text"]
     (other,) = Notification.objects.filter(recipient=housing_staff, kind="overdue")
     assert [item["url"] for item in other.items] == [f"/issues/{housing.pk}/"]
     assert other.url == f"/issues/{housing.pk}/" and other.issue_id == housing.pk
     (summary,) = Notification.objects.filter(recipient=secretariat, kind="overdue")
-    assert "已超期3项，超时未签收2项，3个工作日内到期2项" in summary.text and len(summary.items) == 7
+    assert (
+        "已超期3项，超时未签收2项，3个工作日内到期2项" in summary.text and len(summary.items) == 7
+    )
     assert not Notification.objects.filter(recipient__in=[leader, software_officer]).exists()
 
     # Readable in the notification list: the summary, and each issue as a link.

@@ -119,7 +119,9 @@ def test_due_today_is_due_soon_and_yesterday_is_overdue(issues, hrss_staff):
         assert "今天到期" in listed(Notification.objects.get(recipient=hrss_staff))
     with time_machine.travel(at(14), tick=False):
         run()
-        assert "已超期1个工作日" in listed(Notification.objects.get(recipient=hrss_staff, kind="overdue"))
+        assert "已超期1个工作日" in listed(
+            Notification.objects.get(recipient=hrss_staff, kind="overdue")
+        )
 
 
 def test_the_digest_mail_lists_every_issue_of_the_department(

@@ -63,7 +63,9 @@ def test_the_lead_department_and_the_secretariat_are_told(
     assert "unacknowledged: 1" in run(date(2026, 9, 16))
     (digest,) = warnings_of(hrss_staff)
     assert digest.kind == "unacknowledged" and digest.get_kind_display() == "超时未签收"
-    assert digest.text == "2026年9月16日办理时限提醒：已超期0项，超时未签收1项，3个工作日内到期0项。"
+    assert (
+        digest.text == "2026年9月16日办理时限提醒：已超期0项，超时未签收1项，3个工作日内到期0项。"
+    )
     assert digest.items == [
         {
             "text": f"问题 {issue.number}「高级测试工程师招聘难」超时未签收（2026年9月14日交办，"
