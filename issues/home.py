@@ -48,25 +48,27 @@ def work_for(user) -> dict:
     return {"role": ""}
 
 
+def _shown_and_more(rows: list, size: int) -> tuple[list, bool]:
+    """The first `size` of `rows` read with one more, and whether there are more: a badge
+    then says 「20+」, not a total of 20."""
+    return rows[:size], len(rows) > size
+
+
 def _officer(user) -> dict:
     chains = Issue.objects.filter(chain_id__in=user.chain_ids)
-    # One row more than is shown, so that a badge says 「20+」 rather than a total of 20.
-    lists = {
-        "to_verify": list(
-            chains.filter(state=State.RESOLVED).order_by("resolved_at")[: LIST_SIZE + 1]
-        ),
-        "returned": list(
-            chains.filter(state=State.RAISED, return_count__gt=0).order_by("-raised_at")[
-                : LIST_SIZE + 1
-            ]
-        ),
-        "overdue": list(chains.overdue().order_by("due_date")[: LIST_SIZE + 1]),
+    sections = {
+        "to_verify": chains.filter(state=State.RESOLVED).order_by("resolved_at"),
+        "returned": chains.filter(state=State.RAISED, return_count__gt=0).order_by("-raised_at"),
+        "overdue": chains.overdue().order_by("due_date"),
     }
-    more = {f"{name}_more": len(rows) > LIST_SIZE for name, rows in lists.items()}
-    lists = {name: rows[:LIST_SIZE] for name, rows in lists.items()}
-    lists["recent"] = list(chains.order_by("-raised_at", "-pk")[:10])
-    with_row_related(*lists.values())
-    return {"role": "officer", "may_raise": bool(user.chain_ids), **lists, **more}
+    work: dict = {"role": "officer", "may_raise": bool(user.chain_ids)}
+    for name, section in sections.items():
+        work[name], work[f"{name}_more"] = _shown_and_more(
+            list(section[: LIST_SIZE + 1]), LIST_SIZE
+        )
+    work["recent"] = list(chains.order_by("-raised_at", "-pk")[:10])
+    with_row_related(*(work[name] for name in (*sections, "recent")))
+    return work
 
 
 def _department(user) -> dict:
@@ -129,7 +131,7 @@ def _inbox_rows(section, order, on) -> tuple[list[Issue], bool]:
         issue.late_days = deadlines.days_overdue(issue.state, issue.due_date, on)
         issue.left_days = deadlines.days_left(issue.state, issue.due_date, on)
         issue.version = version_of(issue)  # the one-tap 签收 acts on what the row showed
-    return rows[:INBOX_SIZE], len(rows) > INBOX_SIZE
+    return _shown_and_more(rows, INBOX_SIZE)
 
 
 def _secretariat(user) -> dict:

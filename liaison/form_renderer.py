@@ -4,9 +4,8 @@ Every form field of every page is rendered through a template (an <input> is thr
 renderings: text.html, input.html, attrs.html; each option of a <select> two more). On the
 busiest pages that was the largest single cost after the rows themselves (issue 16: the issue
 list's filter form and the detail page's action forms). The writers below produce exactly the
-HTML of those templates (tests/liaison/test_form_renderer.py compares them, widget by widget,
-with the templates they stand for); any other template still renders through TEMPLATES,
-project templates first (templates/django/forms/...).
+HTML of those templates (tests/foundation/test_form_renderer.py compares them, widget by widget,
+with Django's templates they stand for); any other template still renders through TEMPLATES.
 """
 
 from __future__ import annotations
@@ -21,13 +20,11 @@ from django.utils.html import conditional_escape
 
 def _text(value: Any) -> str:
     """What `{{ value }}` writes in an autoescaped template (render_value_in_context)."""
-    value = localize(value)
-    return conditional_escape(value if isinstance(value, str) else str(value))
+    return conditional_escape(localize(value))
 
 
-def _formatted(value: Any) -> str:
-    """What `{{ value|stringformat:'s' }}` writes: str() of the value, escaped unless safe."""
-    return conditional_escape(value) if isinstance(value, str) else conditional_escape(str(value))
+# What `{{ value|stringformat:'s' }}` writes: str() of the value, escaped unless it is safe.
+_formatted = conditional_escape
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
@@ -61,7 +58,7 @@ def _input_option(widget: dict[str, Any]) -> str:
 
 
 def _select(widget: dict[str, Any]) -> str:
-    """templates/django/forms/widgets/select.html (the project's: options written inline)."""
+    """django/forms/widgets/select.html, each option its select_option.html."""
     parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:

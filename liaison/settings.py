@@ -131,7 +131,7 @@ TEMPLATES = [
 ]
 
 # Form widgets: the common ones written in Python (liaison/form_renderer.py, issue 16), the
-# rest through TEMPLATES, project templates first (templates/django/forms/widgets/).
+# rest through TEMPLATES (Django's widget templates, from the django.forms app).
 FORM_RENDERER = "liaison.form_renderer.FormRenderer"
 
 WSGI_APPLICATION = "liaison.wsgi.application"

@@ -78,7 +78,8 @@ def _read_token() -> str | None:
     return row[0] if row else None
 
 
-# What a served row comes with (set by `_load`): a caller that cannot be served prefetches it.
+# The related reference rows a served row comes with (a chain with its union): set once by
+# `_load`, and what `attach` asks its caller to prefetch when the snapshot cannot serve.
 SERVED_WITH = {"IndustryChain": ("union",)}
 
 
@@ -88,10 +89,13 @@ def _load(token: str) -> Snapshot:
         # A plain QuerySet: the models' own (ReferenceQuerySet) would ask this cache again.
         ordering = list(model._meta.ordering or ())
         rows[model] = tuple(models.QuerySet(model=model).order_by(*ordering))
-    unions = {union.pk: union for union in rows[apps.get_model("organisation", "IndustryUnion")]}
-    for chain in rows[apps.get_model("organisation", "IndustryChain")]:
-        chain._state.fields_cache["union"] = unions[chain.union_id]  # type: ignore[attr-defined]
     by_id = {model: {row.pk: row for row in table} for model, table in rows.items()}
+    for model, table in rows.items():
+        for name in SERVED_WITH.get(model.__name__, ()):
+            field: Any = model._meta.get_field(name)
+            related = by_id[field.related_model]
+            for row in table:
+                row._state.fields_cache[name] = related[getattr(row, field.attname)]
     return Snapshot(token=token, rows=rows, by_id=by_id)
 
 
@@ -170,12 +174,13 @@ def attach(instances: Iterable[models.Model], fields: Iterable[str]) -> list[str
     missing: list[str] = []
     for name in fields:
         field = meta.get_field(name)
-        table = snapshot.by_id.get(field.related_model) if snapshot else None  # type: ignore[arg-type]
+        related_model: Any = field.related_model
+        table = snapshot.by_id.get(related_model) if snapshot else None
         attname = field.attname  # type: ignore[union-attr]
         ids = {getattr(instance, attname) for instance in instances} - {None}
         if table is None or not ids <= table.keys():
             # No snapshot, or a row added since it: the database has it.
-            with_rows = SERVED_WITH.get(field.related_model.__name__, ())  # type: ignore[union-attr]
+            with_rows = SERVED_WITH.get(related_model.__name__, ())
             missing.extend([f"{name}__{related}" for related in with_rows] or [name])
             continue
         copies = {pk: copy_row(table[pk]) for pk in ids}

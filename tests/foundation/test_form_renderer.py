@@ -92,8 +92,8 @@ def test_attributes_true_false_and_numbers_as_the_template_writes_them():
     assert ' required maxlength="5"' in fast and "disabled" not in fast
 
 
-def test_the_select_writer_stands_for_the_projects_select_template():
-    """templates/django/forms/widgets/select.html overrides Django's: the writer follows it."""
+def test_the_select_writer_stands_for_djangos_select_and_option_templates():
+    """A select is Django's select.html with one select_option.html per option."""
     widget = forms.Select(choices=GROUPED)
     assert widget.render("c", "ai", renderer=FormRenderer()) == widget.render(
         "c", "ai", renderer=TemplatesSetting()
